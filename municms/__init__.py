@@ -1,0 +1,3 @@
+"""municms: static site generator and headless CMS for a Turkish municipality."""
+
+__version__ = "0.1.0"

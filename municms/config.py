@@ -1,0 +1,252 @@
+"""Typed schema of instance.yaml: every problem is collected, then reported at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field
+
+from .errors import ConfigError, Problem
+from .yamlmarks import line_of, load_with_lines, yaml_error_line
+
+SUBMISSION_TYPES = ("haber", "duyuru", "mukellef-duyurusu", "faaliyet-raporu", "sayfa",
+                    "organizasyon", "seminer", "e-hizmet", "acil-duyuru")
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Contact(_Strict):
+    address: str
+    phone: str
+    email: str
+    kep: str = ""
+    call_center: str = ""
+    working_hours: str = ""
+
+
+class Municipality(_Strict):
+    name: str = Field(min_length=1)
+    short_name: str = Field(min_length=1)
+    site_url: str = Field(pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
+    timezone: str = "Europe/Istanbul"
+    contact: Contact
+
+
+class Register(_Strict):
+    prefix: str = Field(min_length=1, max_length=8)
+
+
+class OrgUnit(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    kind: Literal["baskanlik", "kurul", "baskan-yardimciligi", "mudurluk", "birim"]
+    parent: str | None = None
+    head: str = ""
+
+
+class Section(_Strict):
+    slug: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    dated: bool = True
+
+
+class Listings(_Strict):
+    latest: int = Field(default=10, gt=0)
+    home_latest: int = Field(default=6, gt=0)
+    month_split_over: int = Field(default=60, gt=0)
+
+
+class Attachments(_Strict):
+    max_bytes: int = Field(default=20_000_000, gt=0)
+    allowed_types: list[str] = Field(min_length=1)
+
+
+class Deploy(_Strict):
+    keep_releases: int = Field(default=5, ge=1)
+
+
+class Instance(_Strict):
+    municipality: Municipality
+    registration: Register
+    org_chart: list[OrgUnit] = Field(min_length=1)
+    departments: list[str] = Field(min_length=1)
+    editorial_units: list[str] = Field(min_length=1)
+    routing: dict[str, str]
+    sections: dict[str, Section]
+    listings: Listings = Listings()
+    attachments: Attachments
+    deploy: Deploy = Deploy()
+
+    # Filled in by load_instance; not part of the file.
+    root: Path = Field(default=Path("."), exclude=True)
+
+    @property
+    def units_by_id(self) -> dict[str, OrgUnit]:
+        return {unit.id: unit for unit in self.org_chart}
+
+    def department_name(self, dep_id: str) -> str:
+        unit = self.units_by_id.get(dep_id)
+        return unit.name if unit else dep_id
+
+    def unit_for_type(self, tur: str) -> str:
+        """The editorial unit whose queue receives a submission of this type."""
+        return self.routing.get(tur, self.routing["default"])
+
+    def section_for_type(self, tur: str) -> Section | None:
+        return self.sections.get(tur)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.municipality.timezone)
+
+
+# Turkish sentences for pydantic's error types; English comes from pydantic itself.
+_TR_MESSAGES = {
+    "missing": "Bu alan zorunludur.",
+    "extra_forbidden": "Bu alan tanınmıyor (yazım hatası olabilir).",
+    "string_type": "Metin bekleniyordu.",
+    "string_too_short": "Bu alan boş bırakılamaz.",
+    "string_too_long": "Değer çok uzun.",
+    "string_pattern_mismatch": "Biçim geçersiz.",
+    "int_type": "Tam sayı bekleniyordu.",
+    "int_parsing": "Tam sayı bekleniyordu.",
+    "int_from_float": "Tam sayı bekleniyordu.",
+    "bool_type": "evet/hayır (true/false) bekleniyordu.",
+    "bool_parsing": "evet/hayır (true/false) bekleniyordu.",
+    "list_type": "Liste bekleniyordu.",
+    "dict_type": "Eşleme (anahtar: değer) bekleniyordu.",
+    "model_type": "Eşleme (anahtar: değer) bekleniyordu.",
+    "too_short": "Liste boş olamaz.",
+    "greater_than": "Değer sıfırdan büyük olmalıdır.",
+    "greater_than_equal": "Değer çok küçük.",
+    "literal_error": "İzin verilen değerlerden biri olmalıdır.",
+}
+
+
+def _tr_message(error: dict) -> str:
+    base = _TR_MESSAGES.get(error["type"], "Değer geçersiz.")
+    if error["type"] == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"{base} İzin verilenler: {expected.replace(' or ', ' ya da ')}."
+    if error["type"] == "string_pattern_mismatch":
+        return f"{base} Yalnızca küçük harf, rakam ve tire kullanın (ör. fen-isleri) ya da adresi http(s):// ile yazın."
+    if error["type"] in ("greater_than", "greater_than_equal"):
+        limit = error.get("ctx", {}).get("gt", error.get("ctx", {}).get("ge"))
+        return f"Değer {limit} sayısından büyük olmalıdır." if "gt" in error.get("ctx", {}) \
+            else f"Değer en az {limit} olmalıdır."
+    return base
+
+
+def _dotted(path: tuple) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def _cross_checks(inst: Instance, lines: dict) -> list[Problem]:
+    """Referential rules pydantic cannot see: ids exist, are unique, the chart is a tree."""
+    problems: list[Problem] = []
+
+    def add(path: tuple, tr: str, en: str) -> None:
+        problems.append(Problem(_dotted(path), tr, en, line_of(lines, path)))
+
+    ids = [unit.id for unit in inst.org_chart]
+    seen: set[str] = set()
+    for index, unit in enumerate(inst.org_chart):
+        if unit.id in seen:
+            add(("org_chart", index, "id"), f"'{unit.id}' kimliği birden fazla kez kullanılmış.",
+                f"duplicate unit id '{unit.id}'")
+        seen.add(unit.id)
+        if unit.parent is not None and unit.parent not in ids:
+            add(("org_chart", index, "parent"), f"Üst birim '{unit.parent}' organizasyon şemasında yok.",
+                f"parent '{unit.parent}' is not in org_chart")
+    roots = [u for u in inst.org_chart if u.parent is None]
+    if len(roots) != 1:
+        add(("org_chart",), "Organizasyon şemasında üst birimi olmayan tam bir birim (başkanlık) olmalıdır.",
+            f"org_chart needs exactly one root, found {len(roots)}")
+    by_id = inst.units_by_id
+    for index, unit in enumerate(inst.org_chart):  # cycles
+        walk, cur = set(), unit
+        while cur is not None and cur.parent is not None:
+            if cur.id in walk:
+                add(("org_chart", index, "parent"), f"'{unit.id}' biriminin üst birim zinciri döngü içeriyor.",
+                    f"parent chain of '{unit.id}' has a cycle")
+                break
+            walk.add(cur.id)
+            cur = by_id.get(cur.parent)
+    for key in ("departments", "editorial_units"):
+        values = getattr(inst, key)
+        for index, dep in enumerate(values):
+            if dep not in by_id:
+                add((key, index), f"'{dep}' organizasyon şemasında tanımlı değil.",
+                    f"'{dep}' is not a unit of org_chart")
+            if values.index(dep) != index:
+                add((key, index), f"'{dep}' birden fazla kez yazılmış.", f"'{dep}' listed twice")
+    if "default" not in inst.routing:
+        add(("routing",), "'default' yönlendirmesi zorunludur.", "routing needs a 'default' entry")
+    for tur, unit in inst.routing.items():
+        if tur != "default" and tur not in SUBMISSION_TYPES:
+            add(("routing", tur), f"'{tur}' bilinen bir gönderi türü değil. Türler: {', '.join(SUBMISSION_TYPES)}.",
+                f"unknown submission type '{tur}'")
+        if unit not in inst.editorial_units:
+            add(("routing", tur), f"'{unit}' bir yayın birimi değil (editorial_units: {', '.join(inst.editorial_units)}).",
+                f"'{unit}' is not an editorial unit")
+    slugs: dict[str, str] = {}
+    for tur, section in inst.sections.items():
+        if tur not in SUBMISSION_TYPES:
+            add(("sections", tur), f"'{tur}' bilinen bir gönderi türü değil. Türler: {', '.join(SUBMISSION_TYPES)}.",
+                f"unknown submission type '{tur}'")
+        if section.slug in slugs:
+            add(("sections", tur, "slug"), f"'{section.slug}' adresi '{slugs[section.slug]}' türünde de kullanılıyor.",
+                f"section slug '{section.slug}' used twice")
+        slugs[section.slug] = tur
+    try:
+        ZoneInfo(inst.municipality.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        add(("municipality", "timezone"), f"'{inst.municipality.timezone}' bilinen bir saat dilimi değil.",
+            "unknown timezone")
+    return problems
+
+
+def parse_instance(text: str, file: str = "instance.yaml") -> Instance:
+    """Validate instance.yaml text; raise ConfigError listing every problem."""
+    try:
+        data, lines = load_with_lines(text)
+    except Exception as exc:  # yaml.YAMLError and its kin
+        raise ConfigError([Problem("", "YAML sözdizimi hatalı: " + str(getattr(exc, "problem", exc)),
+                                   f"invalid YAML: {exc}", yaml_error_line(exc), file)]) from None
+    if not isinstance(data, dict):
+        raise ConfigError([Problem("", "Dosya boş ya da bir eşleme (anahtar: değer) değil.",
+                                   "file is empty or not a mapping", 1, file)])
+    try:
+        inst = Instance.model_validate(data)
+    except pydantic.ValidationError as exc:
+        problems = [Problem(_dotted(err["loc"]), _tr_message(err), err["msg"],
+                            line_of(lines, err["loc"]), file) for err in exc.errors()]
+        raise ConfigError(problems) from None
+    problems = [Problem(p.field, p.message_tr, p.message_en, p.line, file) for p in _cross_checks(inst, lines)]
+    if problems:
+        raise ConfigError(problems)
+    return inst
+
+
+def find_instance_dir(explicit: str | Path | None = None) -> Path:
+    """The instance is --instance DIR, else $MUNICMS_INSTANCE, else the current directory."""
+    import os
+    candidate = Path(explicit or os.environ.get("MUNICMS_INSTANCE") or Path.cwd())
+    return candidate.resolve()
+
+
+def load_instance(root: str | Path | None = None) -> Instance:
+    """Read and validate <root>/instance.yaml."""
+    root = find_instance_dir(root)
+    path = root / "instance.yaml"
+    if not path.is_file():
+        raise ConfigError([Problem("", f"{path} bulunamadı. --instance ile kurulum klasörünü verin.",
+                                   f"{path} not found", None, str(path))])
+    inst = parse_instance(path.read_text(encoding="utf-8"), str(path))
+    return inst.model_copy(update={"root": root})

@@ -1,0 +1,77 @@
+"""Turkish text helpers: case mapping, slugs, alphabetical sorting and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+from babel.dates import format_date, format_datetime
+from slugify import slugify as _slugify
+
+LOCALE = "tr_TR"
+
+# Python's str.lower/upper follow the default Unicode mapping, which is wrong for Turkish dotted/dotless i.
+_UPPER_SPECIAL = str.maketrans({"i": "İ", "ı": "I"})
+_LOWER_SPECIAL = str.maketrans({"İ": "i", "I": "ı"})
+_TRANSLIT = str.maketrans({"ı": "i", "ş": "s", "ğ": "g", "ç": "c", "ö": "o", "ü": "u",
+                           "â": "a", "î": "i", "û": "u"})
+ALPHABET = "abcçdefgğhıijklmnoöprsştuüvyz"
+_RANK = {ch: index for index, ch in enumerate(ALPHABET)}
+
+
+def upper(text: str) -> str:
+    """Turkish upper case: 'istanbul' → 'İSTANBUL', 'ılık' → 'ILIK'."""
+    return unicodedata.normalize("NFC", text).translate(_UPPER_SPECIAL).upper()
+
+
+def lower(text: str) -> str:
+    """Turkish lower case: 'İSTANBUL' → 'istanbul', 'IŞIK' → 'ışık'."""
+    # NFC first: a decomposed 'İ' (I + combining dot) must become one character before mapping.
+    return unicodedata.normalize("NFC", text).translate(_LOWER_SPECIAL).lower()
+
+
+def title(text: str) -> str:
+    """Turkish title case, word by word: 'ılık çarşı' → 'Ilık Çarşı'."""
+    return " ".join(upper(word[:1]) + lower(word[1:]) for word in text.split(" "))
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """URL slug that treats Turkish letters deliberately: 'İhale', 'ihale', 'IHALE' → 'ihale'."""
+    ascii_ready = lower(text).translate(_TRANSLIT)
+    slug = _slugify(ascii_ready, max_length=max_length, word_boundary=True, lowercase=True)
+    return slug or "icerik"
+
+
+def sort_key(text: str) -> tuple:
+    """Key for Turkish alphabetical order: C < Ç < D, I(ı) < İ(i), S < Ş < T; case-insensitive."""
+    folded = lower(unicodedata.normalize("NFC", text))
+    primary = tuple(_RANK.get(ch, 100 + ord(ch)) if ch.isalpha() else (0 if ch.isspace() else 50 + ord(ch) % 50)
+                    for ch in folded)
+    return primary, text
+
+
+def sort_words(words, key=lambda value: value):
+    """Sort any iterable by Turkish alphabetical order of key(value)."""
+    return sorted(words, key=lambda value: sort_key(key(value)))
+
+
+def format_day(value: dt.date | dt.datetime, fmt: str = "d MMMM y EEEE") -> str:
+    """'25 Kasım 2026 Çarşamba' (Babel, Turkish)."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return format_date(value, fmt, locale=LOCALE)
+
+
+def format_moment(value: dt.datetime, fmt: str = "d MMMM y EEEE HH:mm") -> str:
+    """'25 Kasım 2026 Çarşamba 14:30'."""
+    return format_datetime(value, fmt, locale=LOCALE)
+
+
+def distinct_slug(slug: str, taken: set[str]) -> str:
+    """slug, or slug-2, slug-3 … the first one not in taken."""
+    if slug not in taken:
+        return slug
+    n = 2
+    while f"{slug}-{n}" in taken:
+        n += 1
+    return f"{slug}-{n}"
