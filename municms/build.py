@@ -1,0 +1,131 @@
+"""Build the public site with Pelican used as a library: settings → Pelican.run() into a fresh directory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import secrets
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from .config import Instance
+from .errors import BuildError, ConfigError, Problem
+from .paths import InstancePaths
+from .settings_check import check_pelican_settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BuildResult:
+    build_id: str
+    output: Path
+    seconds: float
+    articles: int
+    pages: int
+    files: int
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Collector(logging.Handler):
+    """Keeps Pelican's warnings and errors so a build with errors fails instead of logging and going on."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def new_build_id(now: dt.datetime | None = None) -> str:
+    """Sortable, unique id: 20261125T101500Z-3fa9c1."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def pelican_settings(instance: Instance, output: Path, build_id: str, now: dt.datetime) -> dict:
+    """Read pelicanconf.py of the instance and add what only the build knows."""
+    paths = InstancePaths(instance.root)
+    if not paths.pelicanconf.is_file():
+        raise ConfigError([Problem("", f"{paths.pelicanconf} bulunamadı.", "pelicanconf.py not found",
+                                   None, str(paths.pelicanconf))])
+    override = {
+        "OUTPUT_PATH": str(output),
+        "SITEURL": "",
+        "SITENAME": instance.municipality.name,
+        "TIMEZONE": instance.municipality.timezone,
+        "MUNICMS_INSTANCE": instance,
+        "MUNICMS_BUILD_ID": build_id,
+        "MUNICMS_NOW": now,
+    }
+    base = read_settings(str(paths.pelicanconf))
+    for key in ("PATH", "THEME"):  # relative to the instance, also when pelicanconf sets them
+        if not os.path.isabs(base[key]):
+            base[key] = str(instance.root / base[key])
+    base.update(override)
+    return base
+
+
+def build_site(instance: Instance, output: Path | None = None, now: dt.datetime | None = None,
+               build_id: str | None = None) -> BuildResult:
+    """Build the whole site into output (default var/build/<id>/); nothing is written if the build fails."""
+    now = now or dt.datetime.now(instance.tz)
+    build_id = build_id or new_build_id()
+    paths = InstancePaths(instance.root)
+    output = Path(output) if output else paths.builds / build_id
+    staging = output.parent / f".{output.name}.tmp-{secrets.token_hex(4)}"
+    settings = pelican_settings(instance, staging, build_id, now)
+    check_pelican_settings(settings, str(paths.pelicanconf))
+
+    started = time.perf_counter()
+    collector = _Collector()
+    pelican_logger = logging.getLogger("pelican")
+    pelican_logger.addHandler(collector)
+    try:
+        staging.mkdir(parents=True)
+        site = Pelican(settings)
+        site.run()
+        errors = [r for r in collector.records if r.levelno >= logging.ERROR]
+        if errors:
+            raise BuildError("Site oluşturulamadı:\n" + "\n".join(f"  - {r.getMessage()}" for r in errors),
+                             "build failed: " + "; ".join(r.getMessage() for r in errors))
+        _replace_dir(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        pelican_logger.removeHandler(collector)
+    seconds = time.perf_counter() - started
+    stats = settings.get("MUNICMS_STATS", {})
+    files = sum(len(names) for _, _, names in os.walk(output))
+    warnings = [r.getMessage() for r in collector.records if r.levelno == logging.WARNING]
+    result = BuildResult(build_id, output, seconds, stats.get("articles", 0), stats.get("pages", 0), files, warnings)
+    _write_build_log(paths, result)
+    return result
+
+
+def _replace_dir(staging: Path, output: Path) -> None:
+    """Move the finished build into place; an existing output dir is replaced as a whole."""
+    if output.exists():
+        old = output.parent / f".{output.name}.old-{secrets.token_hex(4)}"
+        output.rename(old)
+        staging.rename(output)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        staging.rename(output)
+
+
+def _write_build_log(paths: InstancePaths, result: BuildResult) -> None:
+    logs = paths.logs / "builds"
+    logs.mkdir(parents=True, exist_ok=True)
+    lines = [f"build {result.build_id}", f"output {result.output}", f"seconds {result.seconds:.2f}",
+             f"articles {result.articles}", f"pages {result.pages}", f"files {result.files}"]
+    lines += [f"warning {w}" for w in result.warnings]
+    (logs / f"{result.build_id}.log").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,0 +1,142 @@
+"""The generator that writes listings, tags, departments, feeds, the home page and the 404 page."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import yaml
+from pelican.generators import Generator
+
+from municms import turkish
+
+from .model import Listing, build_tags, by_month, newest_first, upcoming
+
+log = logging.getLogger(__name__)
+
+
+def _nav(instance, pages) -> list[dict]:
+    """Main navigation: the fixed public sections in the order citizens look for them."""
+    sections = instance.sections
+    entries = [("", "Ana Sayfa"), ("kurumsal/baskan/", "Kurumsal")]
+    for tur in ("haber", "duyuru", "mukellef-duyurusu", "e-hizmet", "seminer"):
+        if tur in sections:
+            entries.append((sections[tur].slug + "/", sections[tur].title))
+    entries += [("birimler/", "Birimler"), ("iletisim/", "İletişim")]
+    return [{"url": url, "title": title} for url, title in entries]
+
+
+class ListingsGenerator(Generator):
+    """Writes every listing page from the articles other generators read."""
+
+    def generate_context(self) -> None:
+        instance = self.settings["MUNICMS_INSTANCE"]
+        articles = self.context.get("articles", [])
+        pages = self.context.get("pages", [])
+        self.instance = instance
+        self.today = self.settings["MUNICMS_NOW"].date()
+
+        self.sections = []
+        for tur, section in instance.sections.items():
+            items = [a for a in articles if a.tur == tur]
+            self.sections.append(Listing(tur, section.title, f"{section.slug}/", newest_first(items)))
+        self.section_by_tur = {listing.key: listing for listing in self.sections}
+        dated = [a for a in articles if a.section.dated]
+        self.tags = build_tags(dated)
+        self.departments = self._departments(dated)
+        self.everything = newest_first(dated)
+
+        self.context.update({
+            "MUNICIPALITY": instance.municipality,
+            "NAV": _nav(instance, pages),
+            "BUILD_ID": self.settings["MUNICMS_BUILD_ID"],
+            "TODAY": self.today,
+            "SECTIONS": self.section_by_tur,
+            "CORPORATE_PAGES": [p for p in pages if p.yer == "kurumsal"],
+            "FOOTER_PAGES": {p.slug: p for p in pages},
+        })
+        self.settings["MUNICMS_STATS"] = {"articles": len(articles), "pages": len(pages)}
+
+    def _departments(self, articles) -> list[Listing]:
+        details_file = Path(self.settings["PATH"]).parent / "data" / "birimler.yaml"
+        details = {}
+        if details_file.is_file():
+            details = yaml.safe_load(details_file.read_text(encoding="utf-8")) or {}
+        listings = []
+        for dep in self.instance.departments:
+            items = newest_first(a for a in articles if a.birim == dep)
+            listing = Listing(dep, self.instance.department_name(dep), f"birimler/{dep}/", items)
+            listing.details = details.get(dep, {})
+            listings.append(listing)
+        return turkish.sort_words(listings, key=lambda listing: listing.title)
+
+    # -- output ---------------------------------------------------------------------------------
+
+    def generate_output(self, writer) -> None:
+        self.writer = writer
+        listings_cfg = self.instance.listings
+        self._write_home(listings_cfg.home_latest)
+        for listing in self.sections:
+            section = self.instance.sections[listing.key]
+            if section.dated:
+                self._write_listing(listing, "section.html", kind="section")
+                self._write_feed(listing.items, listing.url + "atom.xml", listing.title)
+            else:
+                self._write("eservices.html", listing.url + "index.html", listing=listing,
+                            groups=self._eservice_groups(listing.items))
+        self._write("tags.html", "etiket/index.html", tags=self.tags)
+        for listing in self.tags:
+            self._write_listing(listing, "tag.html", kind="tag")
+        self._write("departments.html", "birimler/index.html", departments=self.departments)
+        for listing in self.departments:
+            self._write_listing(listing, "department.html", kind="department")
+        self._write_feed(self.everything, "atom.xml", None)
+        self._write("404.html", "404.html")
+
+    def _write(self, template: str, save_as: str, **kwargs) -> None:
+        url = save_as[:-len("index.html")] if save_as.endswith("index.html") else save_as
+        self.writer.write_file(save_as, self.get_template(template.removesuffix(".html")), self.context,
+                               url=url, page_url=url, **kwargs)
+
+    def _write_listing(self, listing: Listing, template: str, kind: str) -> None:
+        cfg = self.instance.listings
+        years = listing.years()
+        self._write(template, listing.url + "index.html", listing=listing, items=listing.latest(cfg.latest),
+                    years=years, kind=kind)
+        for year, items in listing.by_year().items():
+            base = f"{listing.url}{year}/"
+            if len(items) > cfg.month_split_over:
+                months = by_month(items)
+                self._write("archive.html", base + "index.html", listing=listing, year=year, items=[],
+                            months=[(m, len(v), v[0].date) for m, v in months.items()], years=years, kind=kind)
+                for month, month_items in months.items():
+                    self._write("archive.html", f"{base}{month:02d}/index.html", listing=listing, year=year,
+                                month=month_items[0].date, items=month_items, months=[], years=years,
+                                kind=kind)
+            else:
+                self._write("archive.html", base + "index.html", listing=listing, year=year, items=items,
+                            months=[], years=years, kind=kind)
+
+    def _write_home(self, count: int) -> None:
+        sections = self.section_by_tur
+        seminars = sections.get("seminer")
+        taxes = sections.get("mukellef-duyurusu")
+        eservices = sections.get("e-hizmet")
+        self._write("index.html", "index.html",
+                    news=sections["haber"].latest(count) if "haber" in sections else [],
+                    announcements=sections["duyuru"].latest(count) if "duyuru" in sections else [],
+                    deadlines=upcoming(taxes.items, "son_basvuru", self.today, count) if taxes else [],
+                    seminars=upcoming(seminars.items, "baslangic", self.today, count) if seminars else [],
+                    eservices=turkish.sort_words(eservices.items, key=lambda a: a.title)[:8] if eservices else [])
+
+    def _eservice_groups(self, items) -> list[tuple[str, list]]:
+        groups: dict[str, list] = {}
+        for item in items:
+            groups.setdefault(item.metadata.get("grup", "Diğer"), []).append(item)
+        return [(name, turkish.sort_words(groups[name], key=lambda a: a.title))
+                for name in turkish.sort_words(groups)]
+
+    def _write_feed(self, items, path: str, title: str | None) -> None:
+        site_url = self.instance.municipality.site_url.rstrip("/")
+        context = dict(self.context, SITEURL=site_url, FEED_DOMAIN=site_url)
+        self.writer.write_feed(items[:30], context, path, path, "atom", feed_title=title)

@@ -1,0 +1,69 @@
+"""The site model the templates read: sections, year archives, tags, departments, home blocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from municms import turkish
+
+
+@dataclass
+class Listing:
+    """Items of one section, tag or department, newest first, split by year (and month when large)."""
+
+    key: str
+    title: str
+    url: str                      # e.g. "haberler/" or "etiket/ihale/"
+    items: list = field(default_factory=list)
+    description: str = ""
+
+    def by_year(self) -> dict[int, list]:
+        years: dict[int, list] = defaultdict(list)
+        for item in self.items:
+            years[item.date.year].append(item)
+        return dict(sorted(years.items(), reverse=True))
+
+    def years(self) -> list[tuple[int, int]]:
+        """(year, number of items) newest first."""
+        return [(year, len(items)) for year, items in self.by_year().items()]
+
+    def latest(self, count: int) -> list:
+        return self.items[:count]
+
+
+def newest_first(items) -> list:
+    return sorted(items, key=lambda a: (a.date, a.relative_source_path), reverse=True)
+
+
+def by_month(items) -> dict[int, list]:
+    months: dict[int, list] = defaultdict(list)
+    for item in items:
+        months[item.date.month].append(item)
+    return dict(sorted(months.items(), reverse=True))
+
+
+def build_tags(articles) -> list[Listing]:
+    """One listing per tag slug; 'İmar' and 'imar' are one tag, shown with its most used spelling."""
+    grouped: dict[str, list] = defaultdict(list)
+    spellings: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for article in articles:
+        for tag in getattr(article, "tags", []) or []:
+            slug = turkish.slugify(str(tag))
+            grouped[slug].append(article)
+            spellings[slug][str(tag)] += 1
+    listings = []
+    for slug, items in grouped.items():
+        name = sorted(spellings[slug].items(), key=lambda kv: (-kv[1], turkish.sort_key(kv[0])))[0][0]
+        listings.append(Listing(slug, name, f"etiket/{slug}/", newest_first(set(items))))
+    return turkish.sort_words(listings, key=lambda listing: listing.title)
+
+
+def upcoming(items, attribute: str, today: dt.date, limit: int) -> list:
+    """Items whose date attribute is today or later, soonest first."""
+    def day(item):
+        value = getattr(item, attribute, None)
+        return value.date() if isinstance(value, dt.datetime) else value
+    due = [item for item in items if day(item) is not None and day(item) >= today]
+    return sorted(due, key=lambda item: (day(item), item.relative_source_path))[:limit]

@@ -1,0 +1,166 @@
+"""Pelican plugin: give every item its section, Turkish slug, typed metadata and URL.
+
+Dated sections live at /<section>/<year>/<slug>/, undated ones (e-hizmetler) at /<section>/<slug>/;
+corporate pages at /kurumsal/<slug>/ or at the root (/iletisim/). Slugs are unique within their folder:
+of two items with the same title, the earlier (by date, then source path) keeps the plain slug.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from pathlib import Path
+
+from pelican import signals
+from pelican.urlwrappers import Category
+
+from municms import turkish
+from municms.sanitize import sanitise_html
+
+log = logging.getLogger(__name__)
+
+DATE_FIELDS = ("son_basvuru", "kayit_son")
+DATETIME_FIELDS = ("baslangic", "bitis", "yayin")
+LIST_FIELDS = ("ekler", "hedef_kitle")
+INT_FIELDS = ("kontenjan", "sira")
+PAGE_PLACES = {"kurumsal": "kurumsal/{slug}/", "kok": "{slug}/"}
+
+
+def _parse_value(key: str, raw, tz) -> object:
+    if not isinstance(raw, str):
+        return raw
+    raw = raw.strip()
+    if key in DATE_FIELDS:
+        return dt.date.fromisoformat(raw)
+    if key in DATETIME_FIELDS:
+        value = dt.datetime.fromisoformat(raw)
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if key in LIST_FIELDS:
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    if key in INT_FIELDS:
+        return int(raw)
+    return raw
+
+
+def _type_metadata(content, tz) -> bool:
+    """Convert known metadata to dates, lists and numbers; log an error naming the file and field."""
+    ok = True
+    for key in DATE_FIELDS + DATETIME_FIELDS + LIST_FIELDS + INT_FIELDS:
+        if key in content.metadata:
+            try:
+                value = _parse_value(key, content.metadata[key], tz)
+            except ValueError:
+                log.error("%s: '%s' alanının değeri geçersiz: %r", content.relative_source_path, key,
+                          content.metadata[key])
+                ok = False
+                continue
+            content.metadata[key] = value
+            setattr(content, key, value)
+    return ok
+
+
+def _sanitise(content) -> None:
+    content._content = sanitise_html(content._content or "")
+
+
+def _check_attachments(article, content_root: str) -> None:
+    """Attachments live in a folder named like the source file: x.md → x/<name>; each must exist."""
+    source = Path(article.relative_source_path)
+    folder = source.with_suffix("")
+    article.attachment_dir = folder.as_posix() + "/"
+    for name in getattr(article, "ekler", None) or []:
+        if not (Path(content_root) / folder / name).is_file():
+            log.error("%s: ek '%s' bulunamadı (beklenen yer: %s/%s)", source, name, folder.as_posix(), name)
+
+
+def _assign_urls(items, pattern_of) -> None:
+    """Set url/save_as for items, making slugs unique per URL folder in a stable order."""
+    folders: dict[str, list] = defaultdict(list)
+    for item in items:
+        base = item.metadata.get("slug") or turkish.slugify(item.title)
+        folders[pattern_of(item).format(slug="")].append((base, item))
+    for folder, entries in folders.items():
+        taken: set[str] = set()
+        for base, item in sorted(entries, key=lambda e: (getattr(e[1], "date", dt.datetime.min).isoformat()
+                                                         if hasattr(e[1], "date") else "",
+                                                         e[1].relative_source_path)):
+            slug = turkish.distinct_slug(base, taken)
+            if slug != base:
+                log.warning("%s: '%s' adresi kullanımda; '%s' verildi", item.relative_source_path, base, slug)
+            taken.add(slug)
+            item.slug = slug
+            item.override_url = folder + slug + "/"
+            item.override_save_as = folder + slug + "/index.html"
+
+
+def articles_pretaxonomy(generator) -> None:
+    instance = generator.settings["MUNICMS_INSTANCE"]
+    tz = instance.tz
+    kept = []
+    for article in generator.articles:
+        tur = article.metadata.get("tur")
+        section = instance.sections.get(tur) if tur else None
+        if section is None:
+            log.error("%s: 'tur' alanı eksik ya da bilinmiyor (%r). Bilinen bölümler: %s",
+                      article.relative_source_path, tur, ", ".join(instance.sections))
+            continue
+        _type_metadata(article, tz)
+        _sanitise(article)
+        article.tur = tur
+        article.section = section
+        article.category = Category(section.title, generator.settings)
+        article.category.slug = section.slug
+        birim = article.metadata.get("birim")
+        if birim and birim not in instance.departments:
+            log.error("%s: 'birim' alanındaki '%s' tanımlı bir müdürlük değil.", article.relative_source_path, birim)
+        article.birim = birim
+        article.birim_adi = instance.department_name(birim) if birim else ""
+        article.year = article.date.year
+        _check_attachments(article, generator.settings["PATH"])
+        kept.append(article)
+    generator.articles[:] = kept
+
+    def pattern(article) -> str:
+        section = article.section
+        return f"{section.slug}/{article.date:%Y}/{{slug}}" if section.dated else f"{section.slug}/{{slug}}"
+    _assign_urls(kept, pattern)
+
+
+def pages_finalized(generator) -> None:
+    instance = generator.settings["MUNICMS_INSTANCE"]
+    for page in generator.pages:
+        _type_metadata(page, instance.tz)
+        _sanitise(page)
+        place = page.metadata.get("yer", "kurumsal")
+        if place not in PAGE_PLACES:
+            log.error("%s: 'yer' alanı '%s' olamaz; 'kurumsal' ya da 'kok' olmalıdır.",
+                      page.relative_source_path, place)
+            place = "kurumsal"
+        page.yer = place
+        page.sira = page.metadata.get("sira", 100)
+    _assign_urls(generator.pages, lambda page: PAGE_PLACES[page.yer].rstrip("/"))
+    generator.pages.sort(key=lambda p: (p.sira, turkish.sort_key(p.title)))
+
+
+def provisional_url(content) -> None:
+    """Pelican checks save_as while reading; give each item a valid one before slugs are made unique."""
+    instance = content.settings.get("MUNICMS_INSTANCE")
+    if instance is None:
+        return
+    from pelican.contents import Article
+    slug = content.metadata.get("slug") or turkish.slugify(getattr(content, "title", "") or "icerik")
+    if isinstance(content, Article):
+        section = instance.sections.get(content.metadata.get("tur"))
+        folder = f"{section.slug}/{content.date:%Y}/" if section and section.dated else \
+            f"{section.slug}/" if section else "tanimsiz/"
+    else:
+        folder = "" if content.metadata.get("yer") == "kok" else "kurumsal/"
+    content.override_url = f"{folder}{slug}/"
+    content.override_save_as = f"{folder}{slug}/index.html"
+
+
+def register() -> None:
+    signals.content_object_init.connect(provisional_url)
+    signals.article_generator_pretaxonomy.connect(articles_pretaxonomy)
+    signals.page_generator_finalized.connect(pages_finalized)

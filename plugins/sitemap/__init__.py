@@ -1,0 +1,67 @@
+"""Pelican plugin: sitemap split per section and year, plus robots.txt.
+
+One new item changes only its own section-year part and the index, never the whole sitemap.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from xml.sax.saxutils import escape
+
+from pelican import signals
+
+_INPUT = "_MUNICMS_SITEMAP_INPUT"
+
+
+def _collect(generators) -> None:
+    settings = generators[0].settings
+    context = generators[0].context
+    settings[_INPUT] = (list(context.get("articles", [])), list(context.get("pages", [])))
+
+
+def _urlset(entries) -> str:
+    rows = [f"<url><loc>{escape(loc)}</loc><lastmod>{lastmod}</lastmod></url>" for loc, lastmod in entries]
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(rows) + "\n</urlset>\n")
+
+
+def _write(path: str, text: str) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def _write_sitemaps(pelican) -> None:
+    settings = pelican.settings
+    articles, pages = settings.pop(_INPUT, ([], []))
+    instance = settings["MUNICMS_INSTANCE"]
+    base = instance.municipality.site_url.rstrip("/") + "/"
+    today = settings["MUNICMS_NOW"].date().isoformat()
+    parts: dict[str, list] = defaultdict(list)
+    for article in articles:
+        changed = getattr(article, "modified", article.date).date().isoformat()
+        part = f"{article.section.slug}-{article.date.year}" if article.section.dated else article.section.slug
+        parts[part].append((base + article.url, changed))
+    fixed = [(base, today)] + [(base + s.slug + "/", today) for s in instance.sections.values()]
+    fixed += [(base + p.url, getattr(p, "modified", None).date().isoformat() if getattr(p, "modified", None)
+               else today) for p in pages]
+    fixed += [(base + f"birimler/{d}/", today) for d in instance.departments]
+    parts["genel"] = fixed
+    index_rows = []
+    for name in sorted(parts):
+        entries = sorted(parts[name])
+        _write(os.path.join(pelican.output_path, "sitemaps", f"{name}.xml"), _urlset(entries))
+        lastmod = max(lastmod for _, lastmod in entries)
+        index_rows.append(f"<sitemap><loc>{escape(base)}sitemaps/{name}.xml</loc><lastmod>{lastmod}</lastmod></sitemap>")
+    _write(os.path.join(pelican.output_path, "sitemap.xml"),
+           '<?xml version="1.0" encoding="UTF-8"?>\n'
+           '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(index_rows)
+           + "\n</sitemapindex>\n")
+    _write(os.path.join(pelican.output_path, "robots.txt"),
+           f"User-agent: *\nAllow: /\nDisallow: /yonetim/\n\nSitemap: {base}sitemap.xml\n")
+
+
+def register() -> None:
+    signals.all_generators_finalized.connect(_collect)
+    signals.finalized.connect(_write_sitemaps)
