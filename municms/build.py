@@ -60,6 +60,7 @@ def pelican_settings(instance: Instance, output: Path, build_id: str, now: dt.da
         "OUTPUT_PATH": str(output),
         "SITEURL": "",
         "SITENAME": instance.municipality.name,
+        "AUTHOR": instance.municipality.name,
         "TIMEZONE": instance.municipality.timezone,
         "MUNICMS_INSTANCE": instance,
         "MUNICMS_BUILD_ID": build_id,
