@@ -37,7 +37,8 @@ def title(text: str) -> str:
 
 def slugify(text: str, max_length: int = 80) -> str:
     """URL slug that treats Turkish letters deliberately: 'İhale', 'ihale', 'IHALE' → 'ihale'."""
-    ascii_ready = lower(text).translate(_TRANSLIT)
+    # An apostrophe only separates a proper noun from its suffix (Çorum'da): keep the word whole.
+    ascii_ready = lower(text).translate(_TRANSLIT).replace("'", "").replace("\u2019", "")
     slug = _slugify(ascii_ready, max_length=max_length, word_boundary=True, lowercase=True)
     return slug or "icerik"
 

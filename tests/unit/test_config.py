@@ -1,0 +1,93 @@
+"""instance.yaml schema: every problem reported at once, each with its path, line and Turkish message."""
+
+from pathlib import Path
+
+import pytest
+
+from municms.config import load_instance, parse_instance
+from municms.errors import ConfigError
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO = (REPO / "instance.yaml").read_text(encoding="utf-8")
+
+
+def problems_of(text: str) -> list:
+    with pytest.raises(ConfigError) as info:
+        parse_instance(text)
+    return info.value.problems
+
+
+def test_demo_instance_is_valid():
+    inst = load_instance(REPO)
+    assert inst.municipality.name == "Çorum Belediyesi"
+    assert inst.unit_for_type("seminer") == "egitim"
+    assert inst.unit_for_type("e-hizmet") == "destek"
+    assert inst.unit_for_type("haber") == "web"
+    # identifiers the shared samples rely on
+    for dep in ("fen-isleri", "mali-hizmetler", "basin-yayin", "insan-kaynaklari", "bilgi-islem",
+                "strateji-gelistirme", "zabita", "destek-hizmetleri"):
+        assert dep in inst.departments
+    assert {"destek-hizmetleri", "basin-yayin", "baskan-yardimcisi-2"} <= set(inst.units_by_id)
+
+
+def test_every_structural_problem_is_reported_with_path_and_line():
+    text = (DEMO.replace("kind: birim,", "kind: bolum,", 1)
+            .replace("  latest: 10", "  latest: -3")
+            .replace('  prefix: "BİM"', '  prefix: ""')
+            .replace("  keep_releases: 5", "  keep_releases: 5\n  colour: red"))
+    found = {(p.field, p.line): p for p in problems_of(text)}
+    lines = text.splitlines()
+
+    def line_of(snippet):
+        return next(i for i, line in enumerate(lines, 1) if snippet in line)
+
+    assert set(found) == {
+        ("org_chart.27.kind", line_of("kind: bolum")),
+        ("listings.latest", line_of("latest: -3")),
+        ("registration.prefix", line_of('prefix: ""')),
+        ("deploy.colour", line_of("colour: red")),
+    }
+    assert found[("listings.latest", line_of("latest: -3"))].message_tr == "Değer 0 sayısından büyük olmalıdır."
+    assert "İzin verilenler: 'baskanlik'" in found[("org_chart.27.kind", line_of("kind: bolum"))].message_tr
+    assert found[("deploy.colour", line_of("colour: red"))].message_tr.startswith("Bu alan tanınmıyor")
+
+
+def test_missing_required_sections_are_all_listed():
+    fields = {p.field for p in problems_of("municipality:\n  name: X\n")}
+    assert {"municipality.short_name", "municipality.site_url", "municipality.contact", "registration",
+            "org_chart", "departments", "editorial_units", "routing", "sections", "attachments"} <= fields
+
+
+def test_cross_references_are_checked_together():
+    text = (DEMO.replace("  - ozel-kalem\n", "  - ozel-kalem\n  - uzay-ajansi\n")
+            .replace("  seminer: egitim", "  seminer: muhasebe")
+            .replace("parent: baskan-yardimcisi-3}", "parent: yok-boyle-birim}", 1)
+            .replace("  e-hizmet: destek", "  e-hizmet: destek\n  bulten: web"))
+    messages = {p.field: p.message_tr for p in problems_of(text)}
+    assert messages["departments.20"] == "'uzay-ajansi' organizasyon şemasında tanımlı değil."
+    assert messages["routing.seminer"].startswith("'muhasebe' bir yayın birimi değil")
+    assert messages["org_chart.20.parent"] == "Üst birim 'yok-boyle-birim' organizasyon şemasında yok."
+    assert messages["routing.bulten"].startswith("'bulten' bilinen bir gönderi türü değil.")
+
+
+def test_duplicate_ids_and_cycles():
+    text = DEMO.replace("{id: web, name: \"Web Birimi\", kind: birim, parent: bilgi-islem}",
+                        "{id: zabita, name: \"Web Birimi\", kind: birim, parent: zabita}")
+    messages = [p.message_tr for p in problems_of(text)]
+    assert "'zabita' kimliği birden fazla kez kullanılmış." in messages
+
+
+def test_yaml_syntax_error_names_the_line():
+    (problem,) = problems_of("municipality:\n  name: \"Çorum\n  short_name: x\n")
+    assert problem.line is not None and problem.message_tr.startswith("YAML sözdizimi hatalı")
+
+
+def test_empty_file_is_reported():
+    (problem,) = problems_of("")
+    assert problem.message_tr == "Dosya boş ya da bir eşleme (anahtar: değer) değil."
+
+
+def test_missing_instance_file(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_instance(tmp_path)
+    assert "bulunamadı" in info.value.problems[0].message_tr
