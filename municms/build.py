@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 import os
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pelican import Pelican
-from pelican.settings import read_settings
+from pelican.settings import DEFAULT_CONFIG, get_settings_from_file, read_settings
 
 from .config import Instance
 from .errors import BuildError, ConfigError, Problem
@@ -51,12 +52,18 @@ def new_build_id(now: dt.datetime | None = None) -> str:
 
 
 def pelican_settings(instance: Instance, output: Path, build_id: str, now: dt.datetime) -> dict:
-    """Read pelicanconf.py of the instance and add what only the build knows."""
+    """Read pelicanconf.py of the instance, check it, and add what only the build knows."""
     paths = InstancePaths(instance.root)
     if not paths.pelicanconf.is_file():
         raise ConfigError([Problem("", f"{paths.pelicanconf} bulunamadı.", "pelicanconf.py not found",
                                    None, str(paths.pelicanconf))])
+    raw = dict(copy.deepcopy(DEFAULT_CONFIG), **get_settings_from_file(str(paths.pelicanconf)))
+    for key in ("PATH", "THEME"):  # relative to the instance directory
+        raw[key] = str(instance.root / raw[key])
+    raw["PLUGIN_PATHS"] = [str(instance.root / p) for p in raw.get("PLUGIN_PATHS") or []]
+    check_pelican_settings(raw, str(paths.pelicanconf))
     override = {
+        "PATH": raw["PATH"], "THEME": raw["THEME"], "PLUGIN_PATHS": raw["PLUGIN_PATHS"],
         "OUTPUT_PATH": str(output),
         "SITEURL": "",
         "SITENAME": instance.municipality.name,
@@ -66,12 +73,7 @@ def pelican_settings(instance: Instance, output: Path, build_id: str, now: dt.da
         "MUNICMS_BUILD_ID": build_id,
         "MUNICMS_NOW": now,
     }
-    base = read_settings(str(paths.pelicanconf))
-    for key in ("PATH", "THEME"):  # relative to the instance, also when pelicanconf sets them
-        if not os.path.isabs(base[key]):
-            base[key] = str(instance.root / base[key])
-    base.update(override)
-    return base
+    return read_settings(str(paths.pelicanconf), override=override)
 
 
 def build_site(instance: Instance, output: Path | None = None, now: dt.datetime | None = None,
@@ -83,11 +85,10 @@ def build_site(instance: Instance, output: Path | None = None, now: dt.datetime 
     output = Path(output) if output else paths.builds / build_id
     staging = output.parent / f".{output.name}.tmp-{secrets.token_hex(4)}"
     settings = pelican_settings(instance, staging, build_id, now)
-    check_pelican_settings(settings, str(paths.pelicanconf))
 
     started = time.perf_counter()
     collector = _Collector()
-    pelican_logger = logging.getLogger("pelican")
+    pelican_logger = logging.getLogger()  # Pelican and our plugins log under different names
     pelican_logger.addHandler(collector)
     try:
         staging.mkdir(parents=True)

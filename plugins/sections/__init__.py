@@ -13,6 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from pelican import signals
+from pelican.contents import Article, Page
 from pelican.urlwrappers import Category
 
 from municms import turkish
@@ -148,7 +149,8 @@ def provisional_url(content) -> None:
     instance = content.settings.get("MUNICMS_INSTANCE")
     if instance is None:
         return
-    from pelican.contents import Article
+    if not isinstance(content, (Article, Page)):
+        return  # attachments (Static) keep their own path
     slug = content.metadata.get("slug") or turkish.slugify(getattr(content, "title", "") or "icerik")
     if isinstance(content, Article):
         section = instance.sections.get(content.metadata.get("tur"))
