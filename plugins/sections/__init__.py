@@ -26,6 +26,8 @@ DATETIME_FIELDS = ("baslangic", "bitis", "yayin")
 LIST_FIELDS = ("ekler", "hedef_kitle")
 INT_FIELDS = ("kontenjan", "sira")
 PAGE_PLACES = {"kurumsal": "kurumsal/{slug}/", "kok": "{slug}/"}
+# Top-level names the site itself uses; a root page may not take them.
+RESERVED_ROOT = {"kurumsal", "birimler", "etiket", "arama", "api", "yonetim", "theme", "sitemaps", "feeds"}
 
 
 def _parse_value(key: str, raw, tz) -> object:
@@ -139,6 +141,10 @@ def pages_finalized(generator) -> None:
                       page.relative_source_path, place)
             place = "kurumsal"
         page.yer = place
+        reserved = RESERVED_ROOT | {s.slug for s in instance.sections.values()}
+        if place == "kok" and page.metadata.get("slug") in reserved:
+            log.error("%s: '%s' adresi sitenin kendi bölümlerinden biri; başka bir 'slug' seçin.",
+                      page.relative_source_path, page.metadata.get("slug"))
         page.sira = page.metadata.get("sira", 100)
     _assign_urls(generator.pages, lambda page: PAGE_PLACES[page.yer].rstrip("/"))
     generator.pages.sort(key=lambda p: (p.sira, turkish.sort_key(p.title)))

@@ -21,7 +21,8 @@ def _collect(generators) -> None:
 
 
 def _urlset(entries) -> str:
-    rows = [f"<url><loc>{escape(loc)}</loc><lastmod>{lastmod}</lastmod></url>" for loc, lastmod in entries]
+    rows = [f"<url><loc>{escape(loc)}</loc>" + (f"<lastmod>{lastmod}</lastmod>" if lastmod else "") + "</url>"
+            for loc, lastmod in entries]
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(rows) + "\n</urlset>\n")
 
@@ -37,23 +38,25 @@ def _write_sitemaps(pelican) -> None:
     articles, pages = settings.pop(_INPUT, ([], []))
     instance = settings["MUNICMS_INSTANCE"]
     base = instance.municipality.site_url.rstrip("/") + "/"
-    today = settings["MUNICMS_NOW"].date().isoformat()
+    # lastmod comes from the content, never from the clock, so identical inputs give identical files
+    newest = max((a.date for a in articles), default=None)
+    newest = newest.date().isoformat() if newest else ""
     parts: dict[str, list] = defaultdict(list)
     for article in articles:
         changed = getattr(article, "modified", article.date).date().isoformat()
         part = f"{article.section.slug}-{article.date.year}" if article.section.dated else article.section.slug
         parts[part].append((base + article.url, changed))
-    fixed = [(base, today)] + [(base + s.slug + "/", today) for s in instance.sections.values()]
-    fixed += [(base + p.url, getattr(p, "modified", None).date().isoformat() if getattr(p, "modified", None)
-               else today) for p in pages]
-    fixed += [(base + f"birimler/{d}/", today) for d in instance.departments]
+    fixed = [(base, newest)] + [(base + s.slug + "/", newest) for s in instance.sections.values()]
+    fixed += [(base + p.url, p.modified.date().isoformat() if hasattr(p, "modified") else "") for p in pages]
+    fixed += [(base + f"birimler/{d}/", "") for d in instance.departments]
     parts["genel"] = fixed
     index_rows = []
     for name in sorted(parts):
         entries = sorted(parts[name])
         _write(os.path.join(pelican.output_path, "sitemaps", f"{name}.xml"), _urlset(entries))
         lastmod = max(lastmod for _, lastmod in entries)
-        index_rows.append(f"<sitemap><loc>{escape(base)}sitemaps/{name}.xml</loc><lastmod>{lastmod}</lastmod></sitemap>")
+        stamp = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+        index_rows.append(f"<sitemap><loc>{escape(base)}sitemaps/{name}.xml</loc>{stamp}</sitemap>")
     _write(os.path.join(pelican.output_path, "sitemap.xml"),
            '<?xml version="1.0" encoding="UTF-8"?>\n'
            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(index_rows)

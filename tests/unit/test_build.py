@@ -129,7 +129,7 @@ def test_adding_one_item_changes_a_bounded_set_of_files(tiny, tmp_path):
         "haberler/index.html", "haberler/2026/index.html", "haberler/atom.xml",  # its section
         "etiket/kultur/index.html", "etiket/kultur/2026/index.html", "etiket/index.html",  # its (new) tag
         "birimler/fen-isleri/index.html", "birimler/fen-isleri/2026/index.html",  # its department
-        "index.html", "atom.xml", "sitemap.xml", "sitemaps/haberler-2026.xml",
+        "index.html", "atom.xml", "sitemap.xml", "sitemaps/haberler-2026.xml", "sitemaps/genel.xml",
     }
 
 
