@@ -10,7 +10,7 @@ from .generator import ListingsGenerator
 
 
 def _generators(pelican):
-    return ListingsGenerator
+    return ListingsGenerator if "MUNICMS_INSTANCE" in pelican.settings else None
 
 
 def register() -> None:

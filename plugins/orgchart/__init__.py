@@ -35,7 +35,9 @@ def chart_tree(units) -> list[Node]:
 
 
 def _add_chart(generator) -> None:
-    instance = generator.settings["MUNICMS_INSTANCE"]
+    instance = generator.settings.get("MUNICMS_INSTANCE")
+    if instance is None:
+        return
     generator.context["ORGCHART"] = chart_tree(instance.org_chart)
     generator.context["DEPARTMENT_IDS"] = set(instance.departments)
 

@@ -98,7 +98,9 @@ def _assign_urls(items, pattern_of) -> None:
 
 
 def articles_pretaxonomy(generator) -> None:
-    instance = generator.settings["MUNICMS_INSTANCE"]
+    instance = generator.settings.get("MUNICMS_INSTANCE")
+    if instance is None:  # another Pelican site built in the same process
+        return
     tz = instance.tz
     kept = []
     for article in generator.articles:
@@ -131,7 +133,9 @@ def articles_pretaxonomy(generator) -> None:
 
 
 def pages_finalized(generator) -> None:
-    instance = generator.settings["MUNICMS_INSTANCE"]
+    instance = generator.settings.get("MUNICMS_INSTANCE")
+    if instance is None:
+        return
     for page in generator.pages:
         _type_metadata(page, instance.tz)
         _sanitise(page)

@@ -35,6 +35,8 @@ def _write(path: str, text: str) -> None:
 
 def _write_sitemaps(pelican) -> None:
     settings = pelican.settings
+    if "MUNICMS_INSTANCE" not in settings:
+        return
     articles, pages = settings.pop(_INPUT, ([], []))
     instance = settings["MUNICMS_INSTANCE"]
     base = instance.municipality.site_url.rstrip("/") + "/"
