@@ -15,6 +15,7 @@ from pathlib import Path
 from pelican import Pelican
 from pelican.settings import DEFAULT_CONFIG, get_settings_from_file, read_settings
 
+from .checks import Embargoed, check_site
 from .config import Instance
 from .errors import BuildError, ConfigError, Problem
 from .paths import InstancePaths
@@ -77,8 +78,8 @@ def pelican_settings(instance: Instance, output: Path, build_id: str, now: dt.da
 
 
 def build_site(instance: Instance, output: Path | None = None, now: dt.datetime | None = None,
-               build_id: str | None = None) -> BuildResult:
-    """Build the whole site into output (default var/build/<id>/); nothing is written if the build fails."""
+               build_id: str | None = None, check: bool = True, embargoed: list[Embargoed] = ()) -> BuildResult:
+    """Build the whole site into output (default var/build/<id>/); nothing is written if the build or a check fails."""
     now = now or dt.datetime.now(instance.tz)
     build_id = build_id or new_build_id()
     paths = InstancePaths(instance.root)
@@ -98,6 +99,8 @@ def build_site(instance: Instance, output: Path | None = None, now: dt.datetime 
         if errors:
             raise BuildError("Site oluşturulamadı:\n" + "\n".join(f"  - {r.getMessage()}" for r in errors),
                              "build failed: " + "; ".join(r.getMessage() for r in errors))
+        if check:
+            check_site(staging, instance.municipality.site_url, instance.required_pages, embargoed)
         _replace_dir(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

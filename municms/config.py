@@ -71,6 +71,13 @@ class Deploy(_Strict):
     keep_releases: int = Field(default=5, ge=1)
 
 
+# Pages a Turkish municipality must publish (5393 s. Belediye Kanunu, 4982 s. Bilgi Edinme, 6698 s. KVKK,
+# accessibility statement); a build without one of them is not deployed.
+DEFAULT_REQUIRED_PAGES = ["/kurumsal/baskan/", "/kurumsal/organizasyon-semasi/", "/birimler/", "/kurumsal/meclis/",
+                          "/kurumsal/stratejik-plan/", "/kurumsal/butce/", "/faaliyet-raporlari/", "/bilgi-edinme/",
+                          "/kvkk/", "/erisilebilirlik/", "/iletisim/", "/sikca-sorulan-sorular/"]
+
+
 class Instance(_Strict):
     municipality: Municipality
     registration: Register
@@ -82,6 +89,7 @@ class Instance(_Strict):
     listings: Listings = Listings()
     attachments: Attachments
     deploy: Deploy = Deploy()
+    required_pages: list[str] = Field(default_factory=lambda: list(DEFAULT_REQUIRED_PAGES))
 
     # Filled in by load_instance; not part of the file.
     root: Path = Field(default=Path("."), exclude=True)

@@ -14,6 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("build", help="siteyi Pelican ile oluştur")
     p.add_argument("--output", metavar="DIR", help="çıktı klasörü (varsayılan var/build/<id>/)")
     p.add_argument("--full", action="store_true", help="tam derleme (şimdilik her derleme tamdır)")
+    p.add_argument("--no-check", action="store_true", help="bağlantı ve zorunlu sayfa denetimlerini atla")
     add_json_flag(p)
     p.set_defaults(handler=cmd_build)
 
@@ -32,7 +33,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from ..build import build_site
 
     instance = load_instance(args.instance)
-    result = build_site(instance, Path(args.output).resolve() if args.output else None)
+    result = build_site(instance, Path(args.output).resolve() if args.output else None, check=not args.no_check)
     emit(args, {"ok": True, "build_id": result.build_id, "output": str(result.output),
                 "seconds": round(result.seconds, 3), "articles": result.articles, "pages": result.pages,
                 "files": result.files, "warnings": result.warnings},

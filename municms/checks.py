@@ -1,0 +1,142 @@
+"""Post-build checks on the output: links and anchors resolve, no empty page, required pages, embargo.
+
+A build that fails any check is never deployed; every problem is reported at once with page and rule.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .errors import BuildError
+
+TEXT_SUFFIXES = (".html", ".xml", ".json", ".txt", ".ics", ".js")
+
+
+@dataclass(frozen=True)
+class CheckProblem:
+    page: str      # output file, relative to the site root
+    rule: str      # links | anchors | empty | required | embargo
+    message_tr: str
+
+    def __str__(self) -> str:
+        return f"{self.page} [{self.rule}]: {self.message_tr}"
+
+
+@dataclass(frozen=True)
+class Embargoed:
+    """An item that must not appear anywhere yet: its reference, title and URL path."""
+
+    ref: str
+    title: str
+    url: str = ""
+
+
+class _Site:
+    """The output tree, with parsed pages and their element ids cached."""
+
+    def __init__(self, root: Path, site_url: str):
+        self.root = root
+        self.site_url = site_url.rstrip("/")
+        self._ids: dict[str, set[str]] = {}
+
+    def html_files(self) -> list[str]:
+        return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.html"))
+
+    def target_file(self, page: str, href: str) -> tuple[str | None, str]:
+        """Map an href on page to (output file or None when external, fragment)."""
+        if self.site_url and href.startswith(self.site_url + "/"):
+            href = href[len(self.site_url):]
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc:
+            return None, ""
+        path = unquote(parts.path)
+        if not path:
+            return page, parts.fragment
+        base = "/" + os.path.dirname(page) + "/" if not path.startswith("/") else ""
+        resolved = os.path.normpath(base + path).lstrip("/") if path != "/" else ""
+        if path.endswith("/") or resolved == "":
+            resolved = (resolved + "/index.html").lstrip("/")
+        elif (self.root / resolved).is_dir():
+            resolved += "/index.html"
+        return resolved, parts.fragment
+
+    def ids(self, page: str) -> set[str]:
+        if page not in self._ids:
+            tree = LexborHTMLParser((self.root / page).read_text(encoding="utf-8"))
+            self._ids[page] = {node.attributes.get("id") for node in tree.css("[id]")}
+        return self._ids[page]
+
+
+def check_links(site: _Site) -> list[CheckProblem]:
+    problems = []
+    for page in site.html_files():
+        tree = LexborHTMLParser((site.root / page).read_text(encoding="utf-8"))
+        main = tree.css_first("main")
+        if main is None or not main.text(strip=True):
+            problems.append(CheckProblem(page, "empty", "Sayfanın ana içeriği boş."))
+        for node in tree.css("a[href], link[href], img[src], script[src]"):
+            href = node.attributes.get("href") or node.attributes.get("src") or ""
+            if href.startswith(("mailto:", "tel:")):
+                continue
+            target, fragment = site.target_file(page, href)
+            if target is None:
+                continue
+            if not (site.root / target).is_file():
+                problems.append(CheckProblem(page, "links", f"Bağlantı '{href}' hiçbir dosyaya gitmiyor."))
+            elif fragment and target.endswith(".html") and fragment not in site.ids(target):
+                problems.append(CheckProblem(page, "anchors", f"Bağlantı '{href}': sayfada '#{fragment}' yok."))
+    return problems
+
+
+def check_required_pages(site: _Site, required: list[str]) -> list[CheckProblem]:
+    """Every URL path in required (from instance.yaml) has its page."""
+    missing = []
+    for url in required:
+        path = url.strip("/") + "/index.html" if url.strip("/") else "index.html"
+        if not (site.root / path).is_file():
+            missing.append(CheckProblem(path, "required", f"Zorunlu sayfa '{url}' eksik."))
+    return missing
+
+
+def check_embargo(root: Path, embargoed: list[Embargoed]) -> list[CheckProblem]:
+    """No not-yet-due item may appear in any public text file (HTML, feeds, sitemap, JSON, search index)."""
+    if not embargoed:
+        return []
+    needles = []
+    for item in embargoed:
+        needles += [(item.ref, item), (item.title, item)] + ([(item.url, item)] if item.url else [])
+    problems = []
+    for path in sorted(root.rglob("*")):
+        if path.is_dir():
+            continue
+        rel = path.relative_to(root).as_posix()
+        if any(item.url and rel.startswith(item.url.strip("/") + "/") for item in embargoed):
+            problems.append(CheckProblem(rel, "embargo", "Yayın zamanı gelmemiş bir içeriğin dosyası çıktıda."))
+            continue
+        if not rel.endswith(TEXT_SUFFIXES):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for needle, item in needles:
+            if needle and needle in text:
+                problems.append(CheckProblem(rel, "embargo",
+                                             f"Yayın zamanı gelmemiş '{item.ref}' ({item.title}) bu dosyada geçiyor."))
+                break
+    return problems
+
+
+def check_site(root: Path, site_url: str, required: list[str] = (), embargoed: list[Embargoed] = ()) -> None:
+    """Run every check; raise BuildError listing all problems."""
+    site = _Site(Path(root), site_url)
+    problems = check_links(site) + check_required_pages(site, list(required)) + check_embargo(Path(root), list(embargoed))
+    if problems:
+        shown = "\n".join(f"  - {p}" for p in problems[:200])
+        more = f"\n  … ve {len(problems) - 200} sorun daha" if len(problems) > 200 else ""
+        error = BuildError(f"Yayın denetimi başarısız ({len(problems)} sorun); hiçbir şey yayımlanmadı:\n{shown}{more}",
+                           f"post-build checks failed with {len(problems)} problems")
+        error.problems = problems
+        raise error
