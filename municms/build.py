@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import datetime as dt
 import logging
 import os
@@ -73,6 +75,7 @@ def pelican_settings(instance: Instance, output: Path, build_id: str, now: dt.da
         "MUNICMS_INSTANCE": instance,
         "MUNICMS_BUILD_ID": build_id,
         "MUNICMS_NOW": now,
+        "MUNICMS_MANIFEST": {},
     }
     return read_settings(str(paths.pelicanconf), override=override)
 
@@ -101,7 +104,9 @@ def build_site(instance: Instance, output: Path | None = None, now: dt.datetime 
                              "build failed: " + "; ".join(r.getMessage() for r in errors))
         if check:
             check_site(staging, instance.municipality.site_url, instance.required_pages, embargoed)
+        manifest = build_manifest(settings, staging, instance, build_id)
         _replace_dir(staging, output)
+        write_manifest(paths, manifest)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -114,6 +119,43 @@ def build_site(instance: Instance, output: Path | None = None, now: dt.datetime 
     result = BuildResult(build_id, output, seconds, stats.get("articles", 0), stats.get("pages", 0), files, warnings)
     _write_build_log(paths, result)
     return result
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build_manifest(settings: dict, output: Path, instance: Instance, build_id: str) -> dict:
+    """For each output file: its hash and the sources it was made from, with their hashes."""
+    content_root = Path(settings["PATH"])
+    recorded = settings["MUNICMS_MANIFEST"]
+    files, sources = {}, {}
+    for path in sorted(p for p in output.rglob("*") if p.is_file()):
+        rel = path.relative_to(output).as_posix()
+        made_from = sorted(recorded.get(rel, ()))
+        if not made_from:
+            made_from = ["theme"] if rel.startswith("theme/") else ["*"]
+        for source in made_from:
+            if source not in sources and (content_root / source).is_file():
+                sources[source] = _sha256(content_root / source)
+        files[rel] = {"sha256": _sha256(path), "sources": made_from}
+    # Every page also depends on the templates, the settings and the instance data.
+    shared = [instance.root / "instance.yaml", instance.root / "pelicanconf.py"]
+    shared += sorted((Path(settings["THEME"])).rglob("*.*")) + sorted((instance.root / "data").glob("*.yaml"))
+    shared_hashes = {p.relative_to(instance.root).as_posix() if p.is_relative_to(instance.root) else str(p): _sha256(p)
+                     for p in shared if p.is_file()}
+    return {"build_id": build_id, "shared": shared_hashes, "sources": sources, "files": files}
+
+
+def write_manifest(paths: InstancePaths, manifest: dict) -> Path:
+    """Store the manifest next to, not inside, the public tree."""
+    folder = paths.var / "manifests"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{manifest['build_id']}.json"
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, target)
+    return target
 
 
 def _replace_dir(staging: Path, output: Path) -> None:

@@ -203,3 +203,24 @@ def test_cli_build_json(tiny, tmp_path):
 def test_cli_usage_error_exits_2(tmp_path):
     result = run_cli("build", "--no-such-flag", cwd=tmp_path)
     assert result.returncode == 2
+
+
+def test_manifest_records_sources_of_each_output_outside_the_public_tree(built, tiny):
+    import json
+    (manifest_file,) = (tiny / "var/manifests").glob("*.json")
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    files = manifest["files"]
+    assert set(files) == {p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file()}
+    article = files["haberler/2026/isikli-carsi-yenilendi/index.html"]
+    assert "haberler/2026/isikli-carsi.md" in article["sources"]
+    assert "haberler/2025/kurban-bayrami-temizligi.md" not in article["sources"]
+    assert files["haberler/atom.xml"]["sources"] == ["haberler/2025/kurban-bayrami-temizligi.md",
+                                                     "haberler/2026/isikli-carsi.md",
+                                                     "haberler/2026/kurban-bayrami-temizligi.md"]
+    assert files["faaliyet-raporlari/2026/2025-faaliyet-raporu/rapor.pdf"]["sources"] == [
+        "faaliyet-raporlari/2026/2025-faaliyet-raporu/rapor.pdf"]
+    assert files["sitemap.xml"]["sources"] == ["*"]
+    assert hashlib.sha256((built / "index.html").read_bytes()).hexdigest() == files["index.html"]["sha256"]
+    assert len(manifest["sources"]["haberler/2026/isikli-carsi.md"]) == 64
+    assert "instance.yaml" in manifest["shared"]
+    assert not list(built.rglob("*.json"))
