@@ -9,7 +9,7 @@ TIMEZONE = "Europe/Istanbul"
 PATH = "content"
 THEME = "themes/belediye"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["turkish", "sections", "orgchart", "listings", "sitemap", "manifest"]
+PLUGINS = ["turkish", "sections", "orgchart", "listings", "sitemap", "seminars", "manifest"]
 
 # Dated sections are articles; corporate pages are pages. Attachments sit next to their item.
 ARTICLE_PATHS = ["haberler", "duyurular", "mukellef-duyurulari", "faaliyet-raporlari", "seminerler", "e-hizmetler"]

@@ -224,3 +224,14 @@ def test_manifest_records_sources_of_each_output_outside_the_public_tree(built, 
     assert len(manifest["sources"]["haberler/2026/isikli-carsi.md"]) == 64
     assert "instance.yaml" in manifest["shared"]
     assert not list(built.rglob("*.json"))
+
+
+def test_seminar_calendar(built):
+    from icalendar import Calendar
+    calendar = Calendar.from_ical((built / "seminerler.ics").read_bytes())
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["summary"]) == "e-Devlet Kullanımı Semineri"
+    assert event.decoded("dtstart").isoformat() == "2026-12-10T10:00:00+03:00"
+    assert str(event["location"]) == "Konferans Salonu"
+    assert str(event["url"]) == "https://www.deneme.bel.tr/seminerler/2026/e-devlet-kullanimi-semineri/"
+    assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Istanbul"]

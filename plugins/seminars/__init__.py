@@ -1,0 +1,60 @@
+"""Pelican plugin: the seminar calendar as iCalendar (/seminerler.ics) for citizens' calendar apps."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit
+
+from icalendar import Calendar, Event
+from pelican import signals
+
+_INPUT = "_MUNICMS_SEMINARS"
+
+
+def _collect(generators) -> None:
+    context = generators[0].context
+    generators[0].settings[_INPUT] = [a for a in context.get("articles", []) if getattr(a, "tur", "") == "seminer"]
+
+
+def seminar_calendar(seminars, site_url: str, name: str) -> bytes:
+    """One VEVENT per seminar; UIDs and stamps come from the content so rebuilds are identical."""
+    host = urlsplit(site_url).hostname or "localhost"
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{name}//municms//TR")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"{name} Seminerleri")
+    calendar.add("x-wr-timezone", "Europe/Istanbul")
+    for seminar in sorted(seminars, key=lambda s: (s.baslangic, s.slug)):
+        if not hasattr(seminar, "baslangic"):
+            continue
+        event = Event()
+        event.add("uid", f"{seminar.slug}-{seminar.baslangic:%Y%m%d}@{host}")
+        event.add("dtstamp", seminar.date)
+        event.add("dtstart", seminar.baslangic)
+        if hasattr(seminar, "bitis"):
+            event.add("dtend", seminar.bitis)
+        event.add("summary", seminar.title)
+        if hasattr(seminar, "yer"):
+            event.add("location", seminar.yer)
+        if hasattr(seminar, "egitmen"):
+            event.add("description", f"Eğitmen: {seminar.egitmen}")
+        event.add("url", site_url.rstrip("/") + "/" + seminar.url)
+        calendar.add_component(event)
+    calendar.add_missing_timezones()  # VTIMEZONE for every TZID used (RFC 5545)
+    return calendar.to_ical()
+
+
+def _write(pelican) -> None:
+    settings = pelican.settings
+    instance = settings.get("MUNICMS_INSTANCE")
+    if instance is None:
+        return
+    seminars = settings.pop(_INPUT, [])
+    data = seminar_calendar(seminars, instance.municipality.site_url, instance.municipality.name)
+    with open(os.path.join(pelican.output_path, "seminerler.ics"), "wb") as handle:
+        handle.write(data)
+
+
+def register() -> None:
+    signals.all_generators_finalized.connect(_collect)
+    signals.finalized.connect(_write)
