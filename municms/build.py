@@ -21,6 +21,7 @@ from .checks import Embargoed, check_site
 from .config import Instance
 from .errors import BuildError, ConfigError, Problem
 from .paths import InstancePaths
+from .search import index_site
 from .settings_check import check_pelican_settings
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ def build_site(instance: Instance, output: Path | None = None, now: dt.datetime 
         if errors:
             raise BuildError("Site oluşturulamadı:\n" + "\n".join(f"  - {r.getMessage()}" for r in errors),
                              "build failed: " + "; ".join(r.getMessage() for r in errors))
+        index_site(staging)
         if check:
             check_site(staging, instance.municipality.site_url, instance.required_pages, embargoed)
         manifest = build_manifest(settings, staging, instance, build_id)

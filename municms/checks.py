@@ -5,6 +5,7 @@ A build that fails any check is never deployed; every problem is reported at onc
 
 from __future__ import annotations
 
+import gzip
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from selectolax.lexbor import LexborHTMLParser
 from .errors import BuildError
 
 TEXT_SUFFIXES = (".html", ".xml", ".json", ".txt", ".ics", ".js")
+SEARCH_SUFFIXES = (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")  # gzip-compressed Pagefind data
 
 
 @dataclass(frozen=True)
@@ -118,9 +120,12 @@ def check_embargo(root: Path, embargoed: list[Embargoed]) -> list[CheckProblem]:
         if any(item.url and rel.startswith(item.url.strip("/") + "/") for item in embargoed):
             problems.append(CheckProblem(rel, "embargo", "Yayın zamanı gelmemiş bir içeriğin dosyası çıktıda."))
             continue
-        if not rel.endswith(TEXT_SUFFIXES):
+        if rel.endswith(SEARCH_SUFFIXES):
+            text = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+        elif rel.endswith(TEXT_SUFFIXES):
+            text = path.read_text(encoding="utf-8", errors="replace")
+        else:
             continue
-        text = path.read_text(encoding="utf-8", errors="replace")
         for needle, item in needles:
             if needle and needle in text:
                 problems.append(CheckProblem(rel, "embargo",

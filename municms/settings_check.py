@@ -10,7 +10,7 @@ from .errors import ConfigError, Problem
 
 REQUIRED_TEMPLATES = ("base.html", "index.html", "article.html", "page.html", "section.html",
                       "archive.html", "tag.html", "tags.html", "department.html", "departments.html",
-                      "eservices.html", "orgchart.html", "404.html")
+                      "eservices.html", "orgchart.html", "search.html", "404.html")
 REQUIRED_PLUGINS = ("turkish", "sections", "listings")
 
 

@@ -91,6 +91,7 @@ class ListingsGenerator(Generator):
         for listing in self.departments:
             self._write_listing(listing, "department.html", kind="department")
         self._write_feed(self.everything, "atom.xml", None)
+        self._write("search.html", "arama/index.html")
         self._write("404.html", "404.html")
 
     def _write(self, template: str, save_as: str, **kwargs) -> None:
