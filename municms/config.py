@@ -67,8 +67,22 @@ class Attachments(_Strict):
     allowed_types: list[str] = Field(min_length=1)
 
 
+class RsyncTarget(_Strict):
+    """Another host reached over ssh; releases live under <path>/releases, the site at <path>/current."""
+
+    host: str = Field(min_length=1, pattern=r"^[A-Za-z0-9._:-]+$")
+    port: int = Field(default=22, ge=1)
+    user: str = Field(default="", pattern=r"^[A-Za-z0-9._-]*$")
+    path: str = Field(min_length=1, pattern=r"^/")
+    identity_file: str = ""
+    known_hosts_file: str = ""
+    keep_releases: int | None = Field(default=None, ge=1)
+
+
 class Deploy(_Strict):
+    target: Literal["local", "rsync"] = "local"
     keep_releases: int = Field(default=5, ge=1)
+    rsync: RsyncTarget | None = None
 
 
 # Pages a Turkish municipality must publish (5393 s. Belediye Kanunu, 4982 s. Bilgi Edinme, 6698 s. KVKK,
@@ -212,6 +226,9 @@ def _cross_checks(inst: Instance, lines: dict) -> list[Problem]:
             add(("sections", tur, "slug"), f"'{section.slug}' adresi '{slugs[section.slug]}' türünde de kullanılıyor.",
                 f"section slug '{section.slug}' used twice")
         slugs[section.slug] = tur
+    if inst.deploy.target == "rsync" and inst.deploy.rsync is None:
+        add(("deploy", "target"), "'rsync' hedefi için deploy.rsync bölümü (host, path) gereklidir.",
+            "deploy.target rsync needs a deploy.rsync section")
     try:
         ZoneInfo(inst.municipality.timezone)
     except (ZoneInfoNotFoundError, ValueError):

@@ -1,0 +1,234 @@
+"""Local target: var/releases/<id>/ side by side, var/current a symlink switched atomically.
+
+Crash safety, step by step (each step leaves `var/current` pointing at one complete release):
+copy into `<id>.tmp/` (unchanged files hard-linked from the previous release) → fsync → rename to `<id>/`
+→ switch `var/current` (temp link + os.replace) → write `<id>.json` (temp + os.replace). A release without
+its `.json` is unfinished; the next deploy of the same id completes it, and every deploy first removes
+`*.tmp` leftovers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import filecmp
+import json
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+
+from ..errors import ConflictError, DeployError
+from ..paths import InstancePaths
+from . import Release, check_release_id, now_iso, prune_plan, rollback_choice
+from .lock import deploy_lock
+
+log = logging.getLogger(__name__)
+
+
+def fsync_path(path: Path) -> None:
+    """fsync a file or directory by path."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_json_atomic(path: Path, data: dict) -> None:
+    """Write JSON to path.tmp, fsync, os.replace, fsync the directory."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=2, sort_keys=True)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    fsync_path(path.parent)
+
+
+def _same_file(new: Path, old: Path, size: int) -> bool:
+    try:
+        st = old.lstat()
+    except FileNotFoundError:
+        return False
+    return (not old.is_symlink()) and st.st_size == size and filecmp.cmp(new, old, shallow=False)
+
+
+def copy_release(build_dir: Path, dest: Path, previous: Path | None) -> dict:
+    """Copy build_dir to dest, hard-linking files identical to those of `previous`; fsync everything."""
+    stats = {"files": 0, "linked": 0, "copied": 0, "bytes_copied": 0, "bytes_linked": 0}
+    dirs = []
+    for root, dirnames, filenames in os.walk(build_dir):
+        rel = Path(root).relative_to(build_dir)
+        target_dir = dest / rel
+        target_dir.mkdir(parents=True, exist_ok=True)
+        dirs.append(target_dir)
+        dirnames.sort()
+        for name in sorted(filenames):
+            src, dst = Path(root) / name, target_dir / name
+            if src.is_symlink():
+                os.symlink(os.readlink(src), dst)
+                continue
+            size = src.stat().st_size
+            stats["files"] += 1
+            if previous is not None and _same_file(src, previous / rel / name, size):
+                os.link(previous / rel / name, dst)
+                stats["linked"] += 1
+                stats["bytes_linked"] += size
+                continue
+            shutil.copyfile(src, dst)
+            shutil.copystat(src, dst)
+            fsync_path(dst)
+            stats["copied"] += 1
+            stats["bytes_copied"] += size
+    for directory in reversed(dirs):
+        fsync_path(directory)
+    return stats
+
+
+def _remove_tree(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+
+
+class LocalTarget:
+    """Releases under var/releases/, served from the var/current symlink."""
+
+    def __init__(self, paths: InstancePaths, keep_releases: int = 5, clock=None):
+        self.paths = paths
+        self.keep = keep_releases
+        self.clock = clock
+        self.root = paths.releases
+
+    # -- reading -------------------------------------------------------------------------------------
+    def current_id(self) -> str | None:
+        try:
+            target = os.readlink(self.paths.current)
+        except (FileNotFoundError, OSError):
+            return None
+        return Path(target).name
+
+    def _finished_ids(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted(p.stem for p in self.root.glob("*.json")
+                      if not p.name.endswith(".tmp") and (self.root / p.stem).is_dir())
+
+    def _release(self, rid: str, current: str | None) -> Release:
+        meta_path = self.root / f"{rid}.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+        created = meta.pop("created_at", "")
+        meta.pop("id", None)
+        return Release(rid, created, str(self.root / rid), meta, rid == current)
+
+    def releases(self) -> list[Release]:
+        """Every finished release, newest first (plus the current one if its metadata is not written yet)."""
+        current = self.current_id()
+        ids = set(self._finished_ids())
+        if current and (self.root / current).is_dir():
+            ids.add(current)
+        return [self._release(rid, current) for rid in sorted(ids, reverse=True)]
+
+    def current(self) -> Release | None:
+        current = self.current_id()
+        return self._release(current, current) if current and (self.root / current).is_dir() else None
+
+    # -- writing -------------------------------------------------------------------------------------
+    def recover(self) -> None:
+        """Remove what an interrupted deploy, rollback or prune left behind."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        for leftover in self.root.glob("*.tmp"):
+            log.info("removing leftover %s", leftover)
+            _remove_tree(leftover)
+        for meta in self.root.glob("*.json"):
+            if not (self.root / meta.stem).is_dir():
+                meta.unlink()
+        link_tmp = self.paths.var / ".current.tmp"
+        if link_tmp.is_symlink() or link_tmp.exists():
+            _remove_tree(link_tmp)
+
+    def switch(self, rid: str) -> None:
+        """Point var/current at releases/<rid> atomically (a temp link renamed over it)."""
+        current, link_tmp = self.paths.current, self.paths.var / ".current.tmp"
+        if current.exists() and not current.is_symlink():
+            raise DeployError(f"{current} bir klasör; yayın bağlantısı (symlink) olmalı. Klasörü taşıyın.",
+                              f"{current} is not a symlink")
+        os.symlink(os.path.join("releases", rid), link_tmp)
+        os.replace(link_tmp, current)
+        fsync_path(self.paths.var)
+
+    def deploy(self, build_dir: Path, release_id: str, meta: dict) -> Release:
+        """Copy a built site in as release `release_id` and make it current."""
+        check_release_id(release_id)
+        build_dir = Path(build_dir)
+        if not build_dir.is_dir():
+            raise DeployError(f"Derleme klasörü bulunamadı: {build_dir}", f"build dir {build_dir} missing")
+        with deploy_lock(self.paths):
+            started = time.perf_counter()
+            self.recover()
+            final, meta_path = self.root / release_id, self.root / f"{release_id}.json"
+            if meta_path.exists():
+                raise ConflictError(f"'{release_id}' kimlikli yayın zaten yapılmış.",
+                                    f"release {release_id!r} was already deployed")
+            current = self.current_id()
+            stats = {}
+            if current != release_id or not final.is_dir():  # else: a crash after the switch; only the metadata is missing
+                if final.exists():  # renamed but never switched to: start again
+                    os.rename(final, self.root / f"{release_id}.tmp")
+                    self.recover()
+                stats = self._stage(build_dir, release_id, current)
+                self.switch(release_id)
+            stats["seconds"] = round(time.perf_counter() - started, 3)
+            record = {"id": release_id, "created_at": now_iso(self.clock, meta.get("created_at")),
+                      "items": list(meta.get("items", [])), "published_by": meta.get("published_by", "sistem"),
+                      "build_id": meta.get("build_id", release_id), "stats": stats,
+                      **{k: v for k, v in meta.items()
+                         if k not in ("items", "published_by", "build_id", "created_at")}}
+            write_json_atomic(meta_path, record)
+            self.prune()
+            log.info("deployed release %s: %s", release_id, stats)
+            return self._release(release_id, release_id)
+
+    def _stage(self, build_dir: Path, release_id: str, current: str | None) -> dict:
+        """Copy into <id>.tmp/, fsync, rename to <id>/."""
+        previous = self.root / current if current and (self.root / current).is_dir() else None
+        if previous is None and self._finished_ids():
+            previous = self.root / self._finished_ids()[-1]
+        staging = self.root / f"{release_id}.tmp"
+        stats = copy_release(build_dir, staging, previous)
+        os.rename(staging, self.root / release_id)
+        fsync_path(self.root)
+        return stats
+
+    def prune(self) -> list[str]:
+        """Delete releases beyond keep_releases (never the current one or the one before it)."""
+        doomed = prune_plan(self._finished_ids(), self.current_id(), self.keep)
+        for rid in doomed:
+            trash = self.root / f"{rid}.tmp"
+            os.rename(self.root / rid, trash)
+            (self.root / f"{rid}.json").unlink(missing_ok=True)
+            shutil.rmtree(trash)
+        return doomed
+
+    def rollback(self, to: str | None = None, by: str = "sistem", at: dt.datetime | None = None) -> Release:
+        """Switch var/current back to `to` (default: the release before the current one)."""
+        with deploy_lock(self.paths):
+            self.recover()
+            current = self.current_id()
+            target = rollback_choice(self._finished_ids(), current, to)
+            when = now_iso(self.clock, at)
+            self.switch(target)
+            if current and (self.root / f"{current}.json").exists():
+                self._update_meta(current, {"rolled_back_at": when, "rolled_back_by": by,
+                                            "rolled_back_to": target})
+            self._update_meta(target, {"restored_at": when, "restored_by": by, "restored_from": current})
+            log.info("rolled back from %s to %s by %s", current, target, by)
+            return self._release(target, target)
+
+    def _update_meta(self, rid: str, changes: dict) -> None:
+        path = self.root / f"{rid}.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data.update(changes)
+        write_json_atomic(path, data)
