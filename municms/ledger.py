@@ -1,0 +1,348 @@
+"""The ledger: SQLite (WAL) holding items, revisions, append-only events, approvals and users.
+
+This is the only module that contains SQL. `with ledger.transaction() as tx:` runs BEGIN IMMEDIATE and
+commits or rolls back; writes happen only on `tx`. Read methods exist on both `tx` and the ledger (the
+latter each in its own read transaction).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Iterator
+
+from .errors import ConflictError, NotFound
+from .model import ITEM_FIELDS, Event, Item, Revision, User
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS counters (
+    prefix TEXT NOT NULL, year INTEGER NOT NULL, last INTEGER NOT NULL,
+    PRIMARY KEY (prefix, year));
+CREATE TABLE IF NOT EXISTS users (
+    login TEXT PRIMARY KEY, role TEXT NOT NULL, unit TEXT, department TEXT,
+    password_hash TEXT NOT NULL DEFAULT '', active INTEGER NOT NULL DEFAULT 1);
+CREATE TABLE IF NOT EXISTS items (
+    id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE, year INTEGER NOT NULL, seq INTEGER NOT NULL,
+    tur TEXT NOT NULL, department TEXT NOT NULL, title TEXT NOT NULL, state TEXT NOT NULL,
+    unit TEXT NOT NULL DEFAULT '', assignee TEXT, author TEXT NOT NULL DEFAULT '', slug TEXT NOT NULL DEFAULT '',
+    publish_at TEXT, expire_at TEXT, current_rev INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, closed_at TEXT, public_reason TEXT,
+    UNIQUE (year, seq));
+CREATE INDEX IF NOT EXISTS items_state ON items (state);
+CREATE TABLE IF NOT EXISTS revisions (
+    item_id INTEGER NOT NULL REFERENCES items (id), rev INTEGER NOT NULL,
+    front_matter TEXT NOT NULL, body TEXT NOT NULL, source_name TEXT NOT NULL DEFAULT '',
+    source_sha256 TEXT NOT NULL DEFAULT '', stored_dir TEXT NOT NULL DEFAULT '',
+    attachments TEXT NOT NULL DEFAULT '[]', warnings TEXT NOT NULL DEFAULT '[]',
+    author TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL,
+    PRIMARY KEY (item_id, rev));
+CREATE INDEX IF NOT EXISTS revisions_sha ON revisions (source_sha256);
+CREATE TABLE IF NOT EXISTS approvals (
+    item_id INTEGER NOT NULL REFERENCES items (id), rev INTEGER NOT NULL, login TEXT NOT NULL,
+    at TEXT NOT NULL, PRIMARY KEY (item_id, rev, login));
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, item_id INTEGER REFERENCES items (id), at TEXT NOT NULL,
+    actor TEXT NOT NULL, action TEXT NOT NULL, from_state TEXT, to_state TEXT, reason TEXT,
+    data TEXT NOT NULL DEFAULT '{}');
+CREATE INDEX IF NOT EXISTS events_item ON events (item_id);
+CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+"""
+
+_NUMBER = re.compile(r"^(?P<prefix>.+)-(?P<year>\d{4})-(?P<seq>\d+)$")
+_DATETIME_FIELDS = ("publish_at", "expire_at", "created_at", "updated_at", "closed_at")
+
+
+def format_number(prefix: str, year: int, seq: int) -> str:
+    """Registration number as printed on receipts: BİM-2026-000123."""
+    return f"{prefix}-{year}-{seq:06d}"
+
+
+def _to_text(value):
+    return value.isoformat() if isinstance(value, (dt.datetime, dt.date)) else value
+
+
+def _to_dt(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def _item(row: sqlite3.Row) -> Item:
+    values = {name: row[name] for name in ITEM_FIELDS}
+    for name in _DATETIME_FIELDS:
+        values[name] = _to_dt(values[name])
+    return Item(**values)
+
+
+def _revision(row: sqlite3.Row) -> Revision:
+    return Revision(item_id=row["item_id"], rev=row["rev"], front_matter=json.loads(row["front_matter"]),
+                    body=row["body"], source_name=row["source_name"], source_sha256=row["source_sha256"],
+                    stored_dir=row["stored_dir"], attachments=json.loads(row["attachments"]),
+                    warnings=json.loads(row["warnings"]), author=row["author"],
+                    created_at=_to_dt(row["created_at"]))
+
+
+def _event(row: sqlite3.Row) -> Event:
+    return Event(id=row["id"], item_id=row["item_id"], at=_to_dt(row["at"]), actor=row["actor"],
+                 action=row["action"], from_state=row["from_state"], to_state=row["to_state"],
+                 reason=row["reason"], data=json.loads(row["data"]))
+
+
+def _user(row: sqlite3.Row) -> User:
+    return User(login=row["login"], role=row["role"], unit=row["unit"], department=row["department"],
+                password_hash=row["password_hash"], active=bool(row["active"]))
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_to_text, sort_keys=True)
+
+
+class _Reader:
+    """Queries shared by the ledger and its transactions."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def item(self, ref: int | str) -> Item:
+        """An item by id or registration number (prefix compared loosely: BIM = BİM)."""
+        row = None
+        if isinstance(ref, int) or str(ref).strip().isdigit():
+            row = self.conn.execute("SELECT * FROM items WHERE id = ?", (int(ref),)).fetchone()
+        else:
+            ref = str(ref).strip()
+            row = self.conn.execute("SELECT * FROM items WHERE number = ?", (ref,)).fetchone()
+            match = _NUMBER.match(ref)
+            if row is None and match:
+                row = self.conn.execute("SELECT * FROM items WHERE year = ? AND seq = ?",
+                                        (int(match["year"]), int(match["seq"]))).fetchone()
+                if row is not None and not _same_prefix(row["number"], match["prefix"]):
+                    row = None
+        if row is None:
+            raise NotFound(f"'{ref}' numaralı kayıt bulunamadı.", f"item '{ref}' not found")
+        return _item(row)
+
+    def items(self, state: str | None = None, unit: str | None = None,
+              department: str | None = None) -> list[Item]:
+        """Items in register order, optionally filtered."""
+        where, args = [], []
+        for column, value in (("state", state), ("unit", unit), ("department", department)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        sql = "SELECT * FROM items" + (" WHERE " + " AND ".join(where) if where else "")
+        return [_item(r) for r in self.conn.execute(sql + " ORDER BY year, seq", args)]
+
+    def revisions(self, item_id: int) -> list[Revision]:
+        rows = self.conn.execute("SELECT * FROM revisions WHERE item_id = ? ORDER BY rev", (item_id,))
+        return [_revision(r) for r in rows]
+
+    def revision(self, item_id: int, rev: int) -> Revision | None:
+        row = self.conn.execute("SELECT * FROM revisions WHERE item_id = ? AND rev = ?",
+                                (item_id, rev)).fetchone()
+        return _revision(row) if row else None
+
+    def find_revision_by_sha(self, source_sha256: str) -> Revision | None:
+        row = self.conn.execute("SELECT * FROM revisions WHERE source_sha256 = ? ORDER BY item_id, rev LIMIT 1",
+                                (source_sha256,)).fetchone()
+        return _revision(row) if row else None
+
+    def events(self, item_id: int | None = None) -> list[Event]:
+        """Events in the order they happened; all of them when item_id is None."""
+        if item_id is None:
+            rows = self.conn.execute("SELECT * FROM events ORDER BY id")
+        else:
+            rows = self.conn.execute("SELECT * FROM events WHERE item_id = ? ORDER BY id", (item_id,))
+        return [_event(r) for r in rows]
+
+    def approvals(self, item_id: int, rev: int) -> list[str]:
+        """Logins that approved this revision, in order."""
+        rows = self.conn.execute("SELECT login FROM approvals WHERE item_id = ? AND rev = ? ORDER BY at, login",
+                                 (item_id, rev))
+        return [r["login"] for r in rows]
+
+    def user(self, login: str) -> User:
+        row = self.conn.execute("SELECT * FROM users WHERE login = ?", (login,)).fetchone()
+        if row is None:
+            raise NotFound(f"'{login}' adlı kullanıcı bulunamadı.", f"user '{login}' not found")
+        return _user(row)
+
+    def users(self) -> list[User]:
+        return [_user(r) for r in self.conn.execute("SELECT * FROM users ORDER BY login")]
+
+    def register_rows(self, date_from: dt.date, date_to: dt.date) -> list[Item]:
+        """Items registered between the two days (inclusive, local dates), in register order."""
+        rows = self.conn.execute(
+            "SELECT * FROM items WHERE substr(created_at, 1, 10) BETWEEN ? AND ? ORDER BY year, seq",
+            (date_from.isoformat(), date_to.isoformat()))
+        return [_item(r) for r in rows]
+
+    def dump(self) -> list[tuple]:
+        """Every row of every table, for comparing the whole ledger before and after an action."""
+        tables = [r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        return [(t, tuple(tuple(row) for row in self.conn.execute(f"SELECT * FROM {t} ORDER BY rowid")))
+                for t in tables]
+
+
+def _same_prefix(number: str, prefix: str) -> bool:
+    from .turkish import slugify
+    return slugify(number.rsplit("-", 2)[0]) == slugify(prefix)
+
+
+class Transaction(_Reader):
+    """Writes, valid only inside `with ledger.transaction() as tx:`."""
+
+    def allocate_number(self, prefix: str, year: int) -> tuple[int, str]:
+        """Next number of the year's register; rolled back with the transaction, so never skipped."""
+        row = self.conn.execute(
+            "INSERT INTO counters (prefix, year, last) VALUES (?, ?, 1) "
+            "ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1 RETURNING last", (prefix, year)).fetchone()
+        seq = row[0]
+        return seq, format_number(prefix, year, seq)
+
+    def insert_item(self, item: Item) -> int:
+        values = {k: _to_text(v) for k, v in asdict(item).items() if k != "id"}
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        try:
+            cur = self.conn.execute(f"INSERT INTO items ({columns}) VALUES ({marks})", list(values.values()))
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError(f"{item.number} numarası zaten kullanılmış.", f"insert item: {exc}") from None
+        return cur.lastrowid
+
+    def update_item(self, item_id: int, **fields) -> None:
+        unknown = set(fields) - set(ITEM_FIELDS) | ({"id"} & set(fields))
+        if unknown:
+            raise ValueError(f"unknown item fields: {sorted(unknown)}")
+        if not fields:
+            return
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        args = [_to_text(v) for v in fields.values()] + [item_id]
+        cur = self.conn.execute(f"UPDATE items SET {assignments} WHERE id = ?", args)
+        if cur.rowcount != 1:
+            raise NotFound(f"{item_id} numaralı kayıt bulunamadı.", f"item id {item_id} not found")
+
+    def insert_revision(self, rev: Revision) -> None:
+        self.conn.execute(
+            "INSERT INTO revisions (item_id, rev, front_matter, body, source_name, source_sha256, stored_dir, "
+            "attachments, warnings, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (rev.item_id, rev.rev, _json(rev.front_matter), rev.body, rev.source_name, rev.source_sha256,
+             rev.stored_dir, _json(list(rev.attachments)), _json(list(rev.warnings)), rev.author,
+             _to_text(rev.created_at)))
+
+    def append_event(self, event: Event) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO events (item_id, at, actor, action, from_state, to_state, reason, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (event.item_id, _to_text(event.at), event.actor, event.action, event.from_state, event.to_state,
+             event.reason, _json(event.data)))
+        return cur.lastrowid
+
+    def add_approval(self, item_id: int, rev: int, login: str, at: dt.datetime) -> None:
+        try:
+            self.conn.execute("INSERT INTO approvals (item_id, rev, login, at) VALUES (?, ?, ?, ?)",
+                              (item_id, rev, login, _to_text(at)))
+        except sqlite3.IntegrityError:
+            raise ConflictError(f"{login} bu sürümü zaten onayladı.", "duplicate approval") from None
+
+    def insert_user(self, user: User) -> None:
+        try:
+            self.conn.execute(
+                "INSERT INTO users (login, role, unit, department, password_hash, active) VALUES (?, ?, ?, ?, ?, ?)",
+                (user.login, user.role, user.unit, user.department, user.password_hash, int(user.active)))
+        except sqlite3.IntegrityError:
+            raise ConflictError(f"'{user.login}' adlı kullanıcı zaten var.", "duplicate user") from None
+
+
+class Ledger:
+    """One SQLite file; one connection per thread."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._local = threading.local()
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL survives process crashes
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK if the block raises."""
+        conn = self._conn()
+        if conn.in_transaction:
+            raise RuntimeError("nested ledger transaction")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield Transaction(conn)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    @contextmanager
+    def _read(self) -> Iterator[_Reader]:
+        conn = self._conn()
+        if conn.in_transaction:  # called from inside a write transaction of this thread
+            yield _Reader(conn)
+            return
+        conn.execute("BEGIN")
+        try:
+            yield _Reader(conn)
+        finally:
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def __getattr__(self, name: str):
+        # Read methods of _Reader, each in its own read transaction.
+        method = getattr(_Reader, name, None)
+        if method is None or name.startswith("_"):
+            raise AttributeError(name)
+
+        def read(*args, **kwargs):
+            with self._read() as reader:
+                return getattr(reader, name)(*args, **kwargs)
+        read.__doc__ = method.__doc__
+        read.__name__ = name
+        return read
+
+
+def open_ledger(path: str | Path) -> Ledger:
+    """Open (and create or upgrade) the ledger database at path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ledger = Ledger(path)
+    conn = ledger._conn()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            for statement in SCHEMA.split(";\n"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return ledger

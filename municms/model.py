@@ -1,0 +1,130 @@
+"""Plain data of the ledger: items, revisions, events, users; state and role constants."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields, replace
+
+# States of DESIGN.md, in workflow order.
+RECEIVED = "received"
+REGISTERED = "registered"
+ASSIGNED = "assigned"
+IN_REVIEW = "in_review"
+CHANGES_REQUESTED = "changes_requested"
+REJECTED = "rejected"
+APPROVED = "approved"
+SCHEDULED = "scheduled"
+PUBLISHED = "published"
+EXPIRED = "expired"
+WITHDRAWN = "withdrawn"
+ARCHIVED = "archived"
+STATES = (RECEIVED, REGISTERED, ASSIGNED, IN_REVIEW, CHANGES_REQUESTED, REJECTED, APPROVED, SCHEDULED,
+          PUBLISHED, EXPIRED, WITHDRAWN, ARCHIVED)
+
+STATE_LABELS_TR = {
+    RECEIVED: "alındı", REGISTERED: "kaydedildi", ASSIGNED: "havale edildi", IN_REVIEW: "incelemede",
+    CHANGES_REQUESTED: "değişiklik istendi", REJECTED: "reddedildi", APPROVED: "onaylandı",
+    SCHEDULED: "zamanlandı", PUBLISHED: "yayında", EXPIRED: "süresi doldu", WITHDRAWN: "geri çekildi",
+    ARCHIVED: "arşivlendi",
+}
+
+# Entering one of these closes the register line (the closing date of the kayıt defteri).
+CLOSING_STATES = frozenset({REJECTED, PUBLISHED, EXPIRED, WITHDRAWN, ARCHIVED})
+
+# Roles.
+BIRIM = "birim"
+EDITOR = "editor"
+MUDUR = "mudur"
+YONETICI = "yonetici"
+ROLES = (BIRIM, EDITOR, MUDUR, YONETICI)
+ROLE_LABELS_TR = {BIRIM: "birim personeli", EDITOR: "editör", MUDUR: "müdür", YONETICI: "yönetici",
+                  "sistem": "sistem"}
+
+# The built-in actor of intake, scheduler and publish pipeline; never stored in the users table.
+SYSTEM = "sistem"
+
+# Emergency banners need this many distinct approvers.
+TWO_APPROVALS_TYPES = frozenset({"acil-duyuru"})
+
+
+@dataclass(frozen=True)
+class Item:
+    """One registered document (a line of the kayıt defteri) and its current workflow state."""
+
+    id: int | None = None
+    number: str = ""
+    year: int = 0
+    seq: int = 0
+    tur: str = ""
+    department: str = ""
+    title: str = ""
+    state: str = RECEIVED
+    unit: str = ""
+    assignee: str | None = None
+    author: str = ""
+    slug: str = ""
+    publish_at: dt.datetime | None = None
+    expire_at: dt.datetime | None = None
+    current_rev: int = 1
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    public_reason: str | None = None
+
+    def with_changes(self, **changes) -> "Item":
+        return replace(self, **changes)
+
+
+ITEM_FIELDS = tuple(f.name for f in fields(Item))
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One version of an item's content, as submitted (or edited); immutable once stored."""
+
+    item_id: int | None = None
+    rev: int = 1
+    front_matter: dict = field(default_factory=dict)
+    body: str = ""
+    source_name: str = ""
+    source_sha256: str = ""
+    stored_dir: str = ""
+    attachments: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    author: str = ""
+    created_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of the append-only audit log: who did what, when, from which state to which."""
+
+    id: int | None = None
+    item_id: int | None = None
+    at: dt.datetime | None = None
+    actor: str = ""
+    action: str = ""
+    from_state: str | None = None
+    to_state: str | None = None
+    reason: str | None = None
+    data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class User:
+    """A person who may act: department staff, editor of a unit, director or administrator."""
+
+    login: str
+    role: str
+    unit: str | None = None
+    department: str | None = None
+    password_hash: str = ""
+    active: bool = True
+
+
+SYSTEM_USER = User(login=SYSTEM, role=SYSTEM)
+
+
+def state_label(state: str) -> str:
+    """The Turkish label of a state (the state id itself if unknown)."""
+    return STATE_LABELS_TR.get(state, state)

@@ -1,0 +1,27 @@
+"""Every signal municms sends, in one place. Sent after the action's transaction has committed.
+
+Receivers get the sender (the action name) and keyword arguments: ``item`` (model.Item) and
+``event`` (model.Event) for item signals; ``release`` for deploy signals.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+municms_signals = Namespace()
+
+item_registered = municms_signals.signal("item_registered")
+item_quarantined = municms_signals.signal("item_quarantined")
+item_assigned = municms_signals.signal("item_assigned")
+item_review_started = municms_signals.signal("item_review_started")
+item_approved = municms_signals.signal("item_approved")
+changes_requested = municms_signals.signal("changes_requested")
+item_resubmitted = municms_signals.signal("item_resubmitted")
+item_rejected = municms_signals.signal("item_rejected")
+item_withdrawn = municms_signals.signal("item_withdrawn")
+item_published = municms_signals.signal("item_published")
+item_expired = municms_signals.signal("item_expired")
+item_archived = municms_signals.signal("item_archived")
+user_added = municms_signals.signal("user_added")
+release_deployed = municms_signals.signal("release_deployed")
+release_rolled_back = municms_signals.signal("release_rolled_back")
