@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..clock import SystemClock
 from ..config import load_instance
 from ..errors import MunicmsError
 from ..paths import InstancePaths
@@ -27,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         instance = load_instance(args.instance)
         paths = InstancePaths(instance.root)
-        target = get_target(instance, paths)
+        target = get_target(instance, paths, SystemClock(instance.tz))
         print(json.dumps({"event": "start", "at": time.time()}), flush=True)
         with deploy_lock(paths):
             locked_at = time.time()

@@ -1,0 +1,82 @@
+"""CLI: list releases, roll back, print the nginx configuration for the deployed site."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..cli import add_json_flag, emit
+from ..config import load_instance
+from ..paths import InstancePaths
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("releases", help="yayınları (sürümleri) listele")
+    add_json_flag(p)
+    p.set_defaults(handler=cmd_releases)
+
+    p = sub.add_parser("rollback", help="siteyi önceki (ya da verilen) yayına geri al")
+    p.add_argument("--to", metavar="ID", help="geri dönülecek yayın kimliği (varsayılan: bir önceki)")
+    p.add_argument("--as", dest="actor", metavar="LOGIN", default="sistem", help="işlemi yapan kullanıcı")
+    add_json_flag(p)
+    p.set_defaults(handler=cmd_rollback)
+
+    p = sub.add_parser("nginx-config", help="yayındaki site için nginx yapılandırması üret")
+    p.add_argument("--output", metavar="FILE", help="yazılacak dosya (varsayılan: ekrana)")
+    p.add_argument("--port", type=int, default=80, help="dinlenecek bağlantı noktası (varsayılan 80)")
+    p.add_argument("--listen", default="", metavar="ADDR", help="dinlenecek adres (ör. 127.0.0.1)")
+    p.add_argument("--server-name", default="_", metavar="NAME", help="sunucu adı (ör. www.corum.bel.tr)")
+    p.add_argument("--standalone", metavar="PREFIX",
+                   help="tek başına çalışan tam nginx.conf üret (nginx -p PREFIX -c PREFIX/nginx.conf)")
+    p.set_defaults(handler=cmd_nginx_config)
+
+
+def _row(release) -> str:
+    mark = "*" if release.current else " "
+    items = release.items
+    shown = ", ".join(str(i.get("number", i.get("id", i)) if isinstance(i, dict) else i) for i in items[:5])
+    more = f" (+{len(items) - 5})" if len(items) > 5 else ""
+    note = f"  [geri alındı: {release.meta['rolled_back_at']}]" if release.meta.get("rolled_back_at") else ""
+    return (f"{mark} {release.id}  {release.created_at or '-':25}  {release.published_by or '-':12}  "
+            f"{len(items)} içerik{': ' + shown + more if items else ''}{note}")
+
+
+def cmd_releases(args: argparse.Namespace) -> int:
+    from ..deploy import get_target
+
+    instance = load_instance(args.instance)
+    releases = get_target(instance, InstancePaths(instance.root)).releases()
+    text = "Henüz yayın yok." if not releases else "\n".join(
+        ["  kimlik                     zaman                      yayınlayan    içerikler"]
+        + [_row(r) for r in releases] + ["(* yayında olan)"])
+    emit(args, {"ok": True, "releases": [r.as_dict() for r in releases]}, text)
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from ..actions.rollback import rollback
+    from ..clock import SystemClock
+
+    instance = load_instance(args.instance)
+    release = rollback(instance, InstancePaths(instance.root), SystemClock(instance.tz), args.actor, to=args.to)
+    emit(args, {"ok": True, "current": release.as_dict()}, f"Site geri alındı; yayındaki sürüm: {release.id}")
+    return 0
+
+
+def cmd_nginx_config(args: argparse.Namespace) -> int:
+    from ..nginx import prepare_prefix, server_block, standalone_conf
+
+    instance = load_instance(args.instance)
+    root = InstancePaths(instance.root).current
+    if args.standalone:
+        prefix = Path(args.standalone).resolve()
+        prepare_prefix(prefix)
+        text = standalone_conf(prefix, root, args.port, args.listen or "127.0.0.1")
+    else:
+        text = server_block(root, args.port, args.listen, args.server_name)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"nginx yapılandırması yazıldı: {args.output}")
+    else:
+        print(text, end="")
+    return 0

@@ -1,0 +1,101 @@
+"""nginx configuration for the deployed site: a server block, or a standalone nginx.conf for tests.
+
+nginx resolves `root` (through the `var/current` symlink) on every request, so switching the symlink is
+atomic for new requests; a request already being answered keeps the file it opened.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+       "frame-ancestors 'none'")
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "geolocation=(), camera=(), microphone=()",
+    "X-Frame-Options": "DENY",
+}
+
+# Only files whose names carry a content hash (Pagefind's fragments and indexes, hashed theme assets)
+# may be cached for a year; everything else is revalidated.
+HASHED_ASSET = r'"^/(theme|pagefind)/.*[._-][0-9a-f]{7,}(\.[A-Za-z0-9_]+)+$"'
+CACHE_HASHED = "public, max-age=31536000, immutable"
+CACHE_ASSET = "public, max-age=300"
+CACHE_PAGE = "no-cache"
+
+GZIP_TYPES = ("text/css application/javascript text/javascript application/json application/atom+xml "
+              "application/rss+xml application/xml text/xml image/svg+xml text/calendar text/plain")
+
+
+def _headers(cache: str, indent: str) -> str:
+    lines = [f'add_header Cache-Control "{cache}" always;']
+    lines += [f'add_header {name} "{value}" always;' for name, value in SECURITY_HEADERS.items()]
+    return "".join(f"{indent}{line}\n" for line in lines)
+
+
+def server_block(root: Path | str, port: int = 80, listen: str = "", server_name: str = "_") -> str:
+    """A `server { … }` block serving root (normally <instance>/var/current)."""
+    address = f"{listen}:{port}" if listen else str(port)
+    i1, i2 = "    ", "        "
+    return (
+        "server {\n"
+        f"{i1}listen {address};\n"
+        f"{i1}server_name {server_name};\n"
+        f"{i1}root {Path(root)};\n"
+        f"{i1}index index.html;\n"
+        f"{i1}disable_symlinks off;  # var/current is a symlink switched atomically per deploy\n"
+        f"{i1}server_tokens off;\n"
+        f"{i1}charset utf-8;\n"
+        f"{i1}charset_types text/css application/javascript application/json application/atom+xml "
+        "text/xml application/xml text/calendar text/plain;\n"
+        f"{i1}etag on;\n"
+        f"{i1}gzip on;\n"
+        f"{i1}gzip_vary on;\n"
+        f"{i1}gzip_min_length 256;\n"
+        f"{i1}gzip_types {GZIP_TYPES};\n"
+        f"{i1}absolute_redirect off;\n"
+        f"{i1}error_page 404 /404.html;\n\n"
+        f"{i1}location / {{\n{i2}try_files $uri $uri/ =404;\n{_headers(CACHE_PAGE, i2)}{i1}}}\n\n"
+        f"{i1}location ~* {HASHED_ASSET} {{\n{i2}try_files $uri =404;\n{_headers(CACHE_HASHED, i2)}{i1}}}\n\n"
+        f"{i1}location ~* \\.ics$ {{\n{i2}types {{ }}\n{i2}default_type text/calendar;\n"
+        f"{i2}try_files $uri =404;\n{_headers(CACHE_PAGE, i2)}{i1}}}\n\n"
+        f"{i1}location /theme/ {{\n{i2}try_files $uri =404;\n{_headers(CACHE_ASSET, i2)}{i1}}}\n\n"
+        f"{i1}location /pagefind/ {{\n{i2}try_files $uri =404;\n{_headers(CACHE_ASSET, i2)}{i1}}}\n\n"
+        f"{i1}location = /404.html {{\n{_headers(CACHE_PAGE, i2)}{i1}}}\n"
+        "}\n"
+    )
+
+
+def standalone_conf(prefix: Path, root: Path | str, port: int, listen: str = "127.0.0.1") -> str:
+    """A complete nginx.conf runnable as `nginx -p PREFIX -c PREFIX/nginx.conf` without privileges."""
+    prefix = Path(prefix)
+    temp = "".join(f"    {kind}_temp_path {prefix / 'tmp' / kind};\n"
+                   for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read files private to the caller
+    block = server_block(root, port, listen).replace("\n", "\n    ").rstrip() + "\n"
+    return (
+        f"{user}worker_processes 1;\n"
+        "daemon off;\n"
+        f"pid {prefix / 'nginx.pid'};\n"
+        f"error_log {prefix / 'error.log'} warn;\n"
+        "events { worker_connections 256; }\n"
+        "http {\n"
+        "    include /etc/nginx/mime.types;\n"
+        "    default_type application/octet-stream;\n"
+        f"    access_log {prefix / 'access.log'};\n"
+        f"{temp}"
+        "    sendfile on;\n"
+        f"    {block}"
+        "}\n"
+    )
+
+
+def prepare_prefix(prefix: Path) -> None:
+    """Create the folders a standalone nginx writes to."""
+    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (Path(prefix) / "tmp" / kind).mkdir(parents=True, exist_ok=True)
