@@ -68,9 +68,10 @@ def item(ledger, instance, clock):
         now = clock.now()
         with ledger.transaction() as tx:
             seq, number = tx.allocate_number(instance.registration.prefix, now.year)
+            values = {"unit": instance.unit_for_type(tur), "slug": "isikli-carsi-ihalesi", "created_at": now,
+                      "updated_at": now, **fields}
             new = Item(number=number, year=now.year, seq=seq, tur=tur, department=department, title=title,
-                       state=state, unit=instance.unit_for_type(tur), author=author, slug="isikli-carsi-ihalesi",
-                       created_at=now, updated_at=now, **fields)
+                       state=state, author=author, **values)
             item_id = tx.insert_item(new)
             tx.insert_revision(Revision(item_id=item_id, rev=1, front_matter={"tur": tur, "baslik": title},
                                         body="Metin.", source_name=f"{seq}.md", source_sha256=f"sha-{seq}",

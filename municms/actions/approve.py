@@ -1,0 +1,29 @@
+"""Approval under the four-eyes rule; acil-duyuru needs two distinct approvers."""
+
+from __future__ import annotations
+
+from .. import signals
+from ..clock import Clock
+from ..config import Instance
+from ..ledger import Ledger
+from ..model import APPROVED, Item
+from ..workflow import APPROVE
+from ._transition import run
+
+
+def approve(ledger: Ledger, instance: Instance, ref: int | str, actor: str, clock: Clock,
+            reason: str | None = None) -> Item:
+    """Record `actor`'s approval of the current revision; in_review → approved once enough approvals."""
+    data: dict = {}
+
+    def execute(tx, item, user, to_state, now):
+        tx.add_approval(item.id, item.current_rev, user.login, now)
+        data.update(rev=item.current_rev, approvals=len(tx.approvals(item.id, item.current_rev)))
+        return {}
+
+    def announce(item: Item, event) -> None:  # the first of two approvals is not yet an approval
+        if item.state == APPROVED:
+            signals.item_approved.send(APPROVE, item=item, event=event)
+
+    return run(ledger, ref, APPROVE, actor, clock, None, reason=reason, data=data, execute=execute,
+               after_commit=announce)

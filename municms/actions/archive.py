@@ -1,0 +1,17 @@
+"""Archiving of finished documents (Madde 21)."""
+
+from __future__ import annotations
+
+from .. import signals
+from ..clock import Clock
+from ..config import Instance
+from ..ledger import Ledger
+from ..model import Item
+from ..workflow import ARCHIVE
+from ._transition import run
+
+
+def archive(ledger: Ledger, instance: Instance, ref: int | str, actor: str, clock: Clock,
+            reason: str | None = None) -> Item:
+    """expired | withdrawn → archived."""
+    return run(ledger, ref, ARCHIVE, actor, clock, signals.item_archived, reason=reason)

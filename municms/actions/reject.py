@@ -1,0 +1,17 @@
+"""Rejection with a reason: final."""
+
+from __future__ import annotations
+
+from .. import signals
+from ..clock import Clock
+from ..config import Instance
+from ..ledger import Ledger
+from ..model import Item
+from ..workflow import REJECT
+from ._transition import run
+
+
+def reject(ledger: Ledger, instance: Instance, ref: int | str, actor: str, clock: Clock,
+           reason: str | None = None) -> Item:
+    """assigned | in_review → rejected; the reason is required."""
+    return run(ledger, ref, REJECT, actor, clock, signals.item_rejected, reason=reason)
