@@ -1,0 +1,108 @@
+"""A .docx dropped in an inbox becomes a Markdown submission (mammoth), with a warning listing what was lost.
+
+Front matter comes from the top of the document, in one of two forms:
+- a first table of two columns, `anahtar | değer` per row (e.g. `tur | duyuru`, `baslik | …`), or
+- the first paragraphs written as `anahtar: değer` lines (`tur: duyuru`), up to the first other paragraph.
+The table or the lines are removed from the body. Values are read as text; a value written as a YAML list
+(`[ihale, altyapı]`) stays a list.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import mammoth
+import mammoth.documents as docs
+
+_KEY_LINE = re.compile(r"^\s*([a-z_]+)\s*:\s*(.*?)\s*$")
+_KEY = re.compile(r"^[a-z_]+$")
+
+
+def _text_of(element) -> str:
+    if isinstance(element, docs.Text):
+        return element.value
+    if isinstance(element, docs.Tab):
+        return "\t"
+    return "".join(_text_of(child) for child in getattr(element, "children", []) or [])
+
+
+def _split_front_matter(document, pairs: list[tuple[str, str]]):
+    """Remove the leading key/value table or lines from the document, collecting them into pairs."""
+    children = list(document.children)
+    first = next((i for i, c in enumerate(children) if not (isinstance(c, docs.Paragraph) and not _text_of(c).strip())),
+                 None)
+    if first is None:
+        return document
+    head = children[first]
+    if isinstance(head, docs.Table):
+        rows = [[_text_of(cell).strip() for cell in row.children] for row in head.children]
+        if rows and all(len(r) >= 2 and _KEY.match(r[0]) for r in rows if any(r)):
+            pairs.extend((r[0], r[1]) for r in rows if any(r))
+            return document.copy(children=children[:first] + children[first + 1:])
+        return document
+    end = first
+    while end < len(children) and isinstance(children[end], docs.Paragraph):
+        match = _KEY_LINE.match(_text_of(children[end]))
+        if not match:
+            break
+        pairs.append(match.groups())
+        end += 1
+    return document.copy(children=children[:first] + children[end:]) if pairs else document
+
+
+def _yaml_value(value: str) -> str:
+    """A value as YAML: a flow list stays a list, anything else is a quoted string."""
+    value = value.strip()
+    if value.startswith("[") and value.endswith("]"):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _losses(path: Path, document_counts: dict[str, int], messages) -> list[str]:
+    """What the Markdown cannot carry: images, comments, tracked changes, headers/footers, tables."""
+    lost = []
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        body = archive.read("word/document.xml").decode("utf-8", "replace") if "word/document.xml" in names else ""
+    if document_counts["images"]:
+        lost.append(f"{document_counts['images']} resim (resimleri ayrı dosya olarak klasörle gönderin)")
+    if "word/comments.xml" in names:
+        lost.append("açıklamalar (yorumlar)")
+    if "<w:ins " in body or "<w:del " in body:
+        lost.append("izlenen değişiklikler (yalnızca kabul edilmiş hâli alındı)")
+    if any(n.startswith(("word/header", "word/footer")) for n in names):
+        lost.append("üst bilgi / alt bilgi")
+    if document_counts["tables"]:
+        lost.append(f"{document_counts['tables']} tablonun biçimi (tablo metni düz paragraf oldu)")
+    unknown = sorted({m.message for m in messages if m.type == "warning"})
+    if unknown:
+        lost.append(f"{len(unknown)} tanınmayan biçim/stil")
+    return lost
+
+
+def docx_to_text(path: Path) -> tuple[str, list[str], int]:
+    """Return (Markdown text with a `---` front-matter block, warnings, number of front-matter rows)."""
+    pairs: list[tuple[str, str]] = []
+    counts = {"images": 0, "tables": 0}
+
+    def transform(document):
+        document = _split_front_matter(document, pairs)
+        counts["tables"] = sum(isinstance(c, docs.Table) for c in document.children)
+        return document
+
+    def drop_image(image):  # images are not carried inside the body; they are counted as lost
+        counts["images"] += 1
+        return []
+
+    with open(path, "rb") as handle:
+        result = mammoth.convert_to_markdown(handle, transform_document=transform, convert_image=drop_image)
+    body = result.value.replace("\r\n", "\n").strip() + "\n"
+    front = "\n".join(f"{key}: {_yaml_value(value)}" for key, value in pairs)
+    lost = _losses(path, counts, result.messages)
+    warnings = ["Word (.docx) dosyası Markdown'a çevrildi" + (": aktarılamayanlar — " + "; ".join(lost) + "."
+                                                              if lost else "; kayıp yok.")]
+    return f"---\n{front}\n---\n{body}", warnings, len(pairs)
+
