@@ -1,0 +1,53 @@
+# municms — two commands.
+#   make run    create .venv, install, build the demo site, serve it at http://127.0.0.1:8000/
+#   make test   install what the tests need (Debian packages, pinned npm dev tools, .venv), run the whole suite
+# Both are idempotent: when everything is installed they go straight to the work.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PY_STAMP := $(VENV)/.municms-installed
+NODE_STAMP := node_modules/.municms-installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEBIAN_PACKAGES := chromium nginx rsync openssh-server openssh-client default-jre-headless
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: run test install system-packages
+
+run: install
+	$(PY) publish.py build
+	$(PY) publish.py serve --host $(HOST) --port $(PORT)
+
+test: system-packages $(NODE_STAMP) install
+	$(PY) -m pytest -n 2 -q
+
+install: $(PY_STAMP)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalled only when pyproject.toml changes.
+$(PY_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+# Exactly the versions of package-lock.json (axe-core, Nu Html Checker); reinstalled when the lock changes.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y --no-install-recommends nodejs npm; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+# apt-get runs only when a package is missing (through sudo when not root).
+system-packages:
+	@missing=""; \
+	for pkg in $(DEBIAN_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Eksik Debian paketleri kuruluyor:$$missing"; \
+		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y --no-install-recommends $$missing; \
+	fi

@@ -1,0 +1,122 @@
+"""Shared fixtures: the system browser, the pinned dev tools, a copy of the demo instance, a built and served site.
+
+Folders add their own conftest.py for their own fixtures; the names here stay generic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
+VNU_JAR = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+TINY = REPO / "tests" / "fixtures" / "tiny"
+# Until the demo content is in the repository, the demo tests run on the tiny fixed instance.
+DEMO = REPO if subprocess.run(["git", "-C", str(REPO), "ls-files", "content"], capture_output=True,
+                              text=True).stdout.strip() else TINY
+FIXED_NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("Europe/Istanbul"))
+INSTANCE_PARTS = ("instance.yaml", "pelicanconf.py", "content", "data", "plugins", "themes")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def require(available: bool, what: str) -> None:
+    """A missing test tool fails the test in CI (CI set) and skips it elsewhere, saying what to install."""
+    if available:
+        return
+    reason = f"{what} is missing; `make test` installs it"
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Playwright launches the Debian Chromium; nothing is downloaded, no background traffic."""
+    require(CHROMIUM.is_file(), f"Chromium ({CHROMIUM})")
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """The pinned axe-core, to inject with page.evaluate (a strict CSP would block a script tag)."""
+    require(AXE_JS.is_file(), f"axe-core ({AXE_JS.relative_to(REPO)}, from `npm ci`)")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def vnu_command() -> list[str]:
+    """The Nu Html Checker command line, without the files to check."""
+    require(shutil.which("java") is not None, "Java (default-jre-headless)")
+    require(VNU_JAR.is_file(), f"the Nu Html Checker ({VNU_JAR.relative_to(REPO)}, from `npm ci`)")
+    return ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json"]
+
+
+def copy_instance(source: Path, target: Path) -> Path:
+    """Copy the parts of an instance that a build reads (skipping caches) into target; parts the source
+    lacks (a test fixture has no theme of its own) come from the repository."""
+    target.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in INSTANCE_PARTS:
+        part = source / name if (source / name).exists() else REPO / name
+        if part.is_dir():
+            shutil.copytree(part, target / name, ignore=ignore)
+        elif part.is_file():
+            shutil.copy2(part, target / name)
+    return target
+
+
+@pytest.fixture
+def demo_instance(tmp_path):
+    """Factory: demo_instance(name="instance") copies the repository's instance into tmp_path/name."""
+
+    def make(name: str = "instance") -> Path:
+        return copy_instance(DEMO, tmp_path / name)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory) -> Path:
+    """The demo site built once per worker, with the clock fixed at 2026-11-25 12:00 Europe/Istanbul."""
+    from municms.build import build_site
+    from municms.config import load_instance
+
+    root = copy_instance(DEMO, tmp_path_factory.mktemp("demo") / "instance")
+    output = root.parent / "site"
+    build_site(load_instance(root), output, now=FIXED_NOW, build_id="test-demo")
+    return output
+
+
+@pytest.fixture(scope="session")
+def site_server():
+    """Factory: site_server(directory) serves a built site on a free loopback port and returns its base URL."""
+    from municms.serve import make_server
+
+    servers = []
+
+    def serve(directory: Path) -> str:
+        server = make_server(Path(directory), "127.0.0.1", 0)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def demo_url(built_demo, site_server) -> str:
+    """Base URL (no trailing slash) of the built demo site served on loopback."""
+    return site_server(built_demo)
