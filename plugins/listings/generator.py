@@ -10,6 +10,7 @@ from pelican.generators import Generator
 
 from municms import turkish
 
+from .banners import is_ended, load_banners
 from .model import Listing, build_tags, by_month, newest_first, upcoming
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,8 @@ class ListingsGenerator(Generator):
 
     def generate_context(self) -> None:
         instance = self.settings["MUNICMS_INSTANCE"]
-        articles = self.context.get("articles", [])
+        # Expired or withdrawn items keep their own page but leave every listing, feed and the home page.
+        articles = [a for a in self.context.get("articles", []) if not is_ended(a)]
         pages = self.context.get("pages", [])
         self.instance = instance
         self.today = self.settings["MUNICMS_NOW"].date()
@@ -54,6 +56,7 @@ class ListingsGenerator(Generator):
             "SECTIONS": self.section_by_tur,
             "CORPORATE_PAGES": [p for p in pages if p.yer == "kurumsal"],
             "FOOTER_PAGES": {p.slug: p for p in pages},
+            "BANNERS": load_banners(Path(self.settings["PATH"]).parent / "data" / "acil.yaml"),
         })
         self.settings["MUNICMS_STATS"] = {"articles": len(articles), "pages": len(pages)}
 

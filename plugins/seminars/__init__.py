@@ -13,7 +13,8 @@ _INPUT = "_MUNICMS_SEMINARS"
 
 def _collect(generators) -> None:
     context = generators[0].context
-    generators[0].settings[_INPUT] = [a for a in context.get("articles", []) if getattr(a, "tur", "") == "seminer"]
+    generators[0].settings[_INPUT] = [a for a in context.get("articles", []) if getattr(a, "tur", "") == "seminer"
+                                      and a.metadata.get("durum") not in ("suresi-doldu", "geri-cekildi")]
 
 
 def seminar_calendar(seminars, site_url: str, name: str) -> bytes:

@@ -1,0 +1,426 @@
+"""Ledger items → content/ files: the only writer of content/ (apart from the demo seed).
+
+An item that is approved, scheduled or published and due (no `yayin`, or `yayin` ≤ now) becomes
+`content/<section>/<year>/<slug>.md` (pages: `content/sayfalar/<slug>.md`, e-services:
+`content/e-hizmetler/<slug>.md`) with its attachments in the folder named like the file. Year and slug are
+fixed the first time an item is written: later runs find the item's file by its `Kayit_no` line.
+Expired items keep their page with `Durum: suresi-doldu`; withdrawn items keep their address, but the page
+shows only the public reason (`Durum: geri-cekildi`). Emergency banners (acil-duyuru) go to `data/acil.yaml`,
+organisation changes to `data/organizasyon.yaml`. Every write is atomic (temp file + rename); a run that
+changes nothing writes nothing; `Change.undo()` puts content/ and data/ back as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import filecmp
+import json
+import logging
+import os
+import secrets
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import turkish
+from .config import Instance
+from .model import APPROVED, ARCHIVED, EXPIRED, PUBLISHED, SCHEDULED, WITHDRAWN, Item, Revision
+from .paths import InstancePaths
+
+log = logging.getLogger(__name__)
+
+LIVE_STATES = frozenset({APPROVED, SCHEDULED, PUBLISHED})
+ENDED_STATES = frozenset({EXPIRED, WITHDRAWN, ARCHIVED})
+PAGES_DIR = "sayfalar"
+BANNER_FILE = "data/acil.yaml"
+ORGCHART_FILE = "data/organizasyon.yaml"
+EXPIRED_MARK = "suresi-doldu"
+WITHDRAWN_MARK = "geri-cekildi"
+# Submission key → Pelican metadata key, per type (after the keys every item has).
+TYPE_KEYS = {
+    "mukellef-duyurusu": (("son_basvuru", "Son_basvuru"),),
+    "seminer": (("egitmen", "Egitmen"), ("yer", "Yer"), ("baslangic", "Baslangic"), ("bitis", "Bitis"),
+                ("kontenjan", "Kontenjan"), ("hedef_kitle", "Hedef_kitle"), ("kayit_son", "Kayit_son")),
+    "e-hizmet": (("adres", "Adres"), ("grup", "Grup")),
+}
+RESERVED_ROOT = {"kurumsal", "birimler", "etiket", "arama", "api", "yonetim", "theme", "sitemaps", "feeds"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What materialise needs of one item: the item, its current revision and its approval times."""
+
+    item: Item
+    revision: Revision
+    approved_at: dt.datetime | None = None   # first time it reached 'approved'
+    changed_at: dt.datetime | None = None    # last approval (a later revision)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where an item lives: its .md path under content/, slug, publication date and public URL path."""
+
+    source: str
+    slug: str
+    date: dt.datetime
+    url: str
+
+
+def is_due(item: Item, now: dt.datetime) -> bool:
+    return item.publish_at is None or item.publish_at <= now
+
+
+def is_public(item: Item, now: dt.datetime) -> bool:
+    """Items that have (or keep) a public page or banner."""
+    return (item.state in LIVE_STATES and is_due(item, now)) or item.state in ENDED_STATES
+
+
+# -- rendering (pure) ------------------------------------------------------------------------------
+
+def _one_line(value) -> str:
+    return " ".join(str(value).split())
+
+
+def _moment(value, tz) -> str:
+    if isinstance(value, dt.datetime):
+        value = value if value.tzinfo else value.replace(tzinfo=tz)
+        return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return _one_line(value)
+
+
+def _value(value, tz) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_one_line(v).replace(",", " ") for v in value)
+    return _moment(value, tz)
+
+
+def publication_date(entry: Entry) -> dt.datetime:
+    """The date an item is shown with: its `yayin`, else when it was first approved."""
+    item = entry.item
+    return item.publish_at or entry.approved_at or item.created_at
+
+
+def metadata(entry: Entry, placed: Placed, instance: Instance, mark: str | None = None) -> list[tuple[str, str]]:
+    """Pelican metadata lines of an item, in a fixed order."""
+    item, rev, tz = entry.item, entry.revision, instance.tz
+    fm = rev.front_matter
+    title = _one_line(fm.get("baslik") or item.title)
+    if item.tur == "sayfa":
+        lines = [("Title", title), ("Slug", placed.slug), ("Yer", _one_line(fm.get("yer") or "kurumsal")),
+                 ("Sira", _one_line(fm.get("sira", 100)))]
+    else:
+        lines = [("Title", title), ("Date", _moment(placed.date, tz))]
+        if entry.changed_at and entry.approved_at and entry.changed_at > entry.approved_at:
+            lines.append(("Modified", _moment(entry.changed_at, tz)))
+        lines += [("Tur", item.tur), ("Slug", placed.slug)]
+        birim = fm.get("birim") or item.department
+        if birim in instance.departments:
+            lines.append(("Birim", birim))
+        if fm.get("etiketler") and mark != WITHDRAWN_MARK:
+            lines.append(("Tags", _value(fm["etiketler"], tz)))
+    if fm.get("ozet") and mark != WITHDRAWN_MARK:
+        lines.append(("Summary", _one_line(fm["ozet"])))
+    if mark != WITHDRAWN_MARK:
+        for key, name in TYPE_KEYS.get(item.tur, ()):
+            if fm.get(key) not in (None, "", []):
+                lines.append((name, _value(fm[key], tz)))
+        if rev.attachments:
+            lines.append(("Ekler", _value(rev.attachments, tz)))
+    lines.append(("Kayit_no", item.number))
+    if mark:
+        lines.append(("Durum", mark))
+    return lines
+
+
+def render_markdown(lines: list[tuple[str, str]], body: str) -> str:
+    """Metadata lines, a blank line, then the Markdown body; always ends with one newline."""
+    head = "".join(f"{key}: {value}\n" for key, value in lines)
+    return head + "\n" + body.strip("\n") + "\n"
+
+
+def withdrawn_body(item: Item) -> str:
+    reason = (item.public_reason or "").strip() or "Gerekçe belirtilmedi."
+    return f"Bu içerik yayından kaldırılmıştır.\n\n**Gerekçe:** {reason}\n"
+
+
+def item_mark(item: Item) -> str | None:
+    """Durum metadata: withdrawn (also once archived) shows the reason, expired keeps its text."""
+    if item.state == WITHDRAWN or (item.state == ARCHIVED and item.public_reason):
+        return WITHDRAWN_MARK
+    if item.state in (EXPIRED, ARCHIVED):
+        return EXPIRED_MARK
+    return None
+
+
+def item_files(entry: Entry, placed: Placed, instance: Instance, paths: InstancePaths) -> dict[str, bytes | Path]:
+    """The files of one item: relative path under the instance root → bytes, or the file to copy."""
+    mark = item_mark(entry.item)
+    body = withdrawn_body(entry.item) if mark == WITHDRAWN_MARK else entry.revision.body
+    text = render_markdown(metadata(entry, placed, instance, mark), body)
+    files: dict[str, bytes | Path] = {f"content/{placed.source}": text.encode("utf-8")}
+    if mark != WITHDRAWN_MARK:
+        folder = placed.source[:-len(".md")]
+        stored = paths.registered / entry.revision.stored_dir
+        for name in entry.revision.attachments:
+            files[f"content/{folder}/{name}"] = stored / name
+    return files
+
+
+def banner_data(entries: list[Entry], instance: Instance) -> bytes | None:
+    """data/acil.yaml: live emergency banners, newest first; None when there is none."""
+    live = [e for e in entries if e.item.tur == "acil-duyuru" and e.item.state in LIVE_STATES]
+    if not live:
+        return None
+    live.sort(key=lambda e: (publication_date(e), e.item.number), reverse=True)
+    rows = [{"kayit_no": e.item.number, "baslik": _one_line(e.revision.front_matter.get("baslik") or e.item.title),
+             "metin": e.revision.body.strip(), "tarih": _moment(publication_date(e), instance.tz),
+             "birim": e.item.department} for e in live]
+    return yaml.safe_dump(rows, allow_unicode=True, sort_keys=False).encode("utf-8")
+
+
+def orgchart_data(entries: list[Entry], instance: Instance) -> bytes | None:
+    """data/organizasyon.yaml: published organisation changes in order of their effective date."""
+    live = [e for e in entries if e.item.tur == "organizasyon" and e.item.state in LIVE_STATES]
+    if not live:
+        return None
+    rows = [{"kayit_no": e.item.number, "baslik": _one_line(e.revision.front_matter.get("baslik") or e.item.title),
+             "yururluk": _value(e.revision.front_matter.get("yururluk", ""), instance.tz),
+             "degisiklikler": json.loads(json.dumps(e.revision.front_matter.get("degisiklikler") or [],
+                                                    default=str, ensure_ascii=False)),
+             "aciklama": e.revision.body.strip()} for e in live]
+    rows.sort(key=lambda r: (str(r["yururluk"]), r["kayit_no"]))
+    return yaml.safe_dump(rows, allow_unicode=True, sort_keys=False).encode("utf-8")
+
+
+# -- where items live -------------------------------------------------------------------------------
+
+def _read_head(path: Path) -> dict[str, str]:
+    """The metadata lines of a content file (lower-case keys), up to the first blank line."""
+    head = {}
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            if not line.strip():
+                break
+            key, sep, value = line.partition(":")
+            if sep:
+                head[key.strip().lower()] = value.strip()
+    return head
+
+
+@dataclass
+class ContentIndex:
+    """The content files on disk: which item lives where, and which slugs each folder already uses."""
+
+    by_number: dict[str, str] = field(default_factory=dict)      # Kayit_no → source path under content/
+    slugs: dict[str, set[str]] = field(default_factory=dict)     # folder → slugs taken (items of others)
+    owners: dict[str, str] = field(default_factory=dict)         # source → Kayit_no
+
+    @classmethod
+    def scan(cls, content: Path) -> "ContentIndex":
+        index = cls()
+        if not content.is_dir():
+            return index
+        for path in sorted(content.rglob("*.md")):
+            if path.name.startswith("."):
+                continue
+            source = path.relative_to(content).as_posix()
+            head = _read_head(path)
+            folder = source.rsplit("/", 1)[0]
+            slug = head.get("slug") or turkish.slugify(head.get("title", "") or path.stem)
+            index.slugs.setdefault(folder, set()).update({slug, path.stem})
+            if head.get("kayit_no"):
+                index.by_number[head["kayit_no"]] = source
+                index.owners[source] = head["kayit_no"]
+        return index
+
+    def taken(self, folder: str, number: str) -> set[str]:
+        """Slugs in folder used by anything but item number."""
+        own = self.by_number.get(number)
+        own_stem = own.rsplit("/", 1)[-1][:-3] if own and own.rsplit("/", 1)[0] == folder else None
+        return {s for s in self.slugs.get(folder, set()) if s != own_stem}
+
+
+def _url(instance: Instance, item: Item, folder: str, slug: str, fm: dict) -> str:
+    if item.tur == "sayfa":
+        return f"{slug}/" if (fm.get("yer") == "kok") else f"kurumsal/{slug}/"
+    section = instance.sections[item.tur]
+    return f"{section.slug}/{folder.rsplit('/', 1)[-1]}/{slug}/" if section.dated else f"{section.slug}/{slug}/"
+
+
+def place(entry: Entry, instance: Instance, index: ContentIndex) -> Placed | None:
+    """Where the item's file is (kept if it exists) or goes; None for types without a content file."""
+    item = entry.item
+    fm = entry.revision.front_matter
+    if item.tur != "sayfa" and item.tur not in instance.sections:
+        return None
+    existing = index.by_number.get(item.number)
+    date = publication_date(entry)
+    if existing:
+        folder, name = existing.rsplit("/", 1)
+        slug = name[:-len(".md")]
+    else:
+        if item.tur == "sayfa":
+            folder = PAGES_DIR
+        else:
+            section = instance.sections[item.tur]
+            folder = f"{section.slug}/{date.astimezone(instance.tz):%Y}" if section.dated else section.slug
+        taken = index.taken(folder, item.number)
+        if item.tur == "sayfa" and fm.get("yer") == "kok":
+            taken |= RESERVED_ROOT | {s.slug for s in instance.sections.values()}
+        base = item.slug or turkish.slugify(fm.get("baslik") or item.title)
+        slug = turkish.distinct_slug(base, taken)
+        index.slugs.setdefault(folder, set()).add(slug)
+        index.by_number[item.number] = f"{folder}/{slug}.md"
+    return Placed(f"{folder}/{slug}.md", slug, date, _url(instance, item, folder, slug, fm))
+
+
+# -- applying a plan atomically ---------------------------------------------------------------------
+
+@dataclass
+class Change:
+    """What one materialise run did, with what is needed to undo it."""
+
+    root: Path
+    backup: Path
+    written: list[str] = field(default_factory=list)    # created or replaced
+    removed: list[str] = field(default_factory=list)
+    placed: dict[str, Placed] = field(default_factory=dict)  # item number → place
+    _saved: dict[str, Path | None] = field(default_factory=dict)  # path → backup copy (None: did not exist)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.removed)
+
+    def _save(self, rel: str, move: bool) -> None:
+        target = self.root / rel
+        if rel in self._saved:
+            return
+        if not target.exists():
+            self._saved[rel] = None
+            return
+        copy = self.backup / f"{len(self._saved):06d}"
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        if move:
+            os.replace(target, copy)
+        else:
+            try:
+                os.link(target, copy)
+            except OSError:
+                shutil.copy2(target, copy)
+        self._saved[rel] = copy
+
+    def write(self, rel: str, data: bytes | Path) -> None:
+        target = self.root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # '.#' prefix: Pelican ignores such files, so a leftover from a crash never reaches the site
+        tmp = target.parent / f".#{target.name}.{secrets.token_hex(4)}"
+        if isinstance(data, Path):
+            shutil.copyfile(data, tmp)
+        else:
+            tmp.write_bytes(data)
+        self._save(rel, move=False)
+        os.replace(tmp, target)
+        self.written.append(rel)
+
+    def remove(self, rel: str) -> None:
+        self._save(rel, move=True)
+        self.removed.append(rel)
+        _prune_empty(self.root / rel, self.root / "content")
+
+    def undo(self) -> None:
+        """Put every touched file back as it was before this run."""
+        for rel, copy in reversed(list(self._saved.items())):
+            target = self.root / rel
+            if copy is None:
+                if target.exists():
+                    target.unlink()
+                    _prune_empty(target, self.root / "content")
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(copy, target)
+        self.commit()
+
+    def commit(self) -> None:
+        """Forget the backups: the run stands."""
+        shutil.rmtree(self.backup, ignore_errors=True)
+        self._saved.clear()
+
+
+def _prune_empty(path: Path, stop: Path) -> None:
+    folder = path.parent
+    while folder != stop and folder.is_relative_to(stop) and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def _same(target: Path, data: bytes | Path) -> bool:
+    if not target.is_file():
+        return False
+    if isinstance(data, Path):
+        return filecmp.cmp(target, data, shallow=False)
+    return target.stat().st_size == len(data) and target.read_bytes() == data
+
+
+def _owned_files(index: ContentIndex, content: Path) -> set[str]:
+    """Files under content/ that belong to items: their .md and everything in their attachment folder."""
+    owned = set()
+    for source in index.owners:
+        owned.add(f"content/{source}")
+        folder = content / source[:-len(".md")]
+        if folder.is_dir():
+            owned.update(f"content/{p.relative_to(content).as_posix()}" for p in folder.rglob("*")
+                         if p.is_file() and not p.name.startswith(".#"))
+    return owned
+
+
+def plan(entries: list[Entry], instance: Instance, paths: InstancePaths, now: dt.datetime,
+         index: ContentIndex) -> tuple[dict[str, bytes | Path], dict[str, Placed]]:
+    """Every file materialise manages, as it should be now; and where each public item lives."""
+    wanted: dict[str, bytes | Path] = {}
+    placed: dict[str, Placed] = {}
+    public = [e for e in entries if is_public(e.item, now)]
+    # Older items first, so of two with the same title the earlier keeps the plain slug.
+    for entry in sorted(public, key=lambda e: (publication_date(e), e.item.number)):
+        where = place(entry, instance, index)
+        if where is None:
+            continue
+        placed[entry.item.number] = where
+        wanted.update(item_files(entry, where, instance, paths))
+    for rel, data in ((BANNER_FILE, banner_data(public, instance)), (ORGCHART_FILE, orgchart_data(public, instance))):
+        if data is not None:
+            wanted[rel] = data
+    return wanted, placed
+
+
+def materialise(entries: list[Entry], instance: Instance, paths: InstancePaths, now: dt.datetime) -> Change:
+    """Make content/ and data/ match the ledger at `now`; returns the change (undo-able until commit)."""
+    index = ContentIndex.scan(paths.content)
+    owned = _owned_files(index, paths.content) | {BANNER_FILE, ORGCHART_FILE}
+    wanted, placed = plan(entries, instance, paths, now, index)
+    change = Change(instance.root, paths.var / "materialise" / secrets.token_hex(6), placed=placed)
+    for rel in sorted(wanted):
+        if not _same(instance.root / rel, wanted[rel]):
+            change.write(rel, wanted[rel])
+    for rel in sorted(owned - set(wanted)):
+        if (instance.root / rel).exists():
+            change.remove(rel)
+    if change.changed:
+        log.info("materialise: %d written, %d removed", len(change.written), len(change.removed))
+    return change
+
+
+def load_entries(ledger) -> list[Entry]:
+    """Entries of every item that has or may get a public file (read from the ledger)."""
+    entries = []
+    for item in ledger.items():
+        if item.state not in LIVE_STATES | ENDED_STATES:
+            continue
+        revisions = {r.rev: r for r in ledger.revisions(item.id)}
+        revision = revisions.get(item.current_rev) or revisions[max(revisions)]
+        approvals = [e.at for e in ledger.events(item.id) if e.to_state == APPROVED]
+        entries.append(Entry(item, revision, min(approvals, default=None), max(approvals, default=None)))
+    return entries

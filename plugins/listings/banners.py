@@ -1,0 +1,25 @@
+"""Emergency banners (data/acil.yaml, written by the publish pipeline) and ended items (Durum metadata)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+import yaml
+
+from municms.sanitize import sanitise_html
+
+ENDED = ("suresi-doldu", "geri-cekildi")
+
+
+def is_ended(article) -> bool:
+    """Expired (suresi-doldu) or withdrawn (geri-cekildi): the page stays, listings and feeds drop it."""
+    return article.metadata.get("durum") in ENDED
+
+
+def load_banners(path: Path) -> list[dict]:
+    """The live banners, newest first, each with its text rendered to sanitised HTML."""
+    if not path.is_file():
+        return []
+    rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return [dict(row, html=sanitise_html(markdown.markdown(str(row.get("metin", ""))))) for row in rows]
