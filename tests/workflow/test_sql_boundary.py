@@ -1,0 +1,31 @@
+"""Only ledger.py speaks SQL, and nothing in it updates or deletes events."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import municms
+
+PACKAGE = Path(municms.__file__).parent
+SQL = re.compile(r"\b(SELECT\s+\S+.*\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|INDEX|TRIGGER)"
+                 r"|BEGIN\s+IMMEDIATE|PRAGMA\s+\w+)\b")
+
+
+def test_no_module_other_than_ledger_contains_sql():
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path == PACKAGE / "ledger.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        offenders += [f"{path.relative_to(PACKAGE)}: {m.group(0)}" for m in SQL.finditer(text)]
+        if re.search(r"^\s*(import sqlite3|from sqlite3 )", text, re.M):
+            offenders.append(f"{path.relative_to(PACKAGE)}: imports sqlite3")
+    assert offenders == []
+
+
+def test_ledger_has_sql_but_never_updates_or_deletes_events():
+    text = (PACKAGE / "ledger.py").read_text(encoding="utf-8")
+    assert SQL.search(text)  # the pattern does find SQL where there is some
+    assert re.findall(r"UPDATE\s+events\b|DELETE\s+FROM\s+events\b|REPLACE\s+INTO\s+events\b", text, re.I) == []
+    assert "BEFORE UPDATE ON events" in text and "BEFORE DELETE ON events" in text
