@@ -1,0 +1,176 @@
+"""Deploy fixtures: one real build of the tiny instance, release variants of it, instances, nginx and sshd."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from municms.config import load_instance
+from municms.nginx import prepare_prefix, standalone_conf
+from municms.paths import InstancePaths
+from tests.tinysite import TINY, build, copy_tiny
+
+BASE_ID = "20261125T090000Z-000000"
+PYTHON = sys.executable
+REPO = Path(__file__).resolve().parents[2]
+CHANGED_PAGE = "haberler/2026/isikli-carsi-yenilendi/index.html"
+
+
+def release_id(n: int) -> str:
+    """Sortable release ids in the shape of municms.build.new_build_id."""
+    return f"20261125T1{n:05d}Z-{n:06x}"
+
+
+def tree(root: Path) -> dict[str, str]:
+    """relative path → sha256 of every file under root (following the root symlink)."""
+    root = Path(os.path.realpath(root))
+    out = {}
+    for dirpath, _, files in os.walk(root):
+        for name in files:
+            path = Path(dirpath) / name
+            out[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, what: str, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{what} did not listen on {port}")
+
+
+@pytest.fixture(scope="session")
+def base_build(tmp_path_factory) -> Path:
+    """The tiny instance built once (Pelican, real theme, Pagefind) with release id BASE_ID."""
+    work = tmp_path_factory.mktemp("base")
+    root = copy_tiny(work / "inst")
+    return build(root, work / "out", build_id=BASE_ID).output
+
+
+def make_variant(base: Path, dest: Path, rid: str, changed: bool = False, extra_files: int = 0) -> Path:
+    """A copy of the base build carrying release id `rid`; `changed` alters one article's text."""
+    shutil.copytree(base, dest)
+    old = f'<meta name="municms-release" content="{BASE_ID}">'.encode()
+    new = f'<meta name="municms-release" content="{rid}">'.encode()
+    for path in dest.rglob("*.html"):
+        data = path.read_bytes()
+        path.write_bytes(data.replace(old, new))
+    if changed:
+        page = dest / CHANGED_PAGE
+        page.write_bytes(page.read_bytes().replace(b"</main>", "<p>Güncellendi.</p></main>".encode(), 1))
+    for i in range(extra_files):  # bulk for crash and lock tests: many small files in a few folders
+        folder = dest / "ek" / f"{i // 500:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"sayfa-{i:05d}.html").write_text(f"<p>Sayfa {i}</p>" * 20, encoding="utf-8")
+    return dest
+
+
+@pytest.fixture
+def variants(base_build, tmp_path):
+    """variants(n, changed=False, extra_files=0) → a build dir for release_id(n), made once per test."""
+    made: dict[str, Path] = {}
+
+    def factory(n: int, changed: bool = False, extra_files: int = 0) -> Path:
+        rid = release_id(n)
+        if rid not in made:
+            made[rid] = make_variant(base_build, tmp_path / "builds" / rid, rid, changed, extra_files)
+        return made[rid]
+
+    factory.made = made
+    return factory
+
+
+@pytest.fixture
+def make_instance(tmp_path):
+    """make_instance(deploy_yaml="") → (Instance, InstancePaths) of a fresh instance dir in tmp_path."""
+    counter = iter(range(100))
+
+    def factory(deploy_yaml: str = "") -> tuple:
+        root = tmp_path / f"inst{next(counter)}"
+        root.mkdir()
+        text = (TINY / "instance.yaml").read_text(encoding="utf-8")
+        (root / "instance.yaml").write_text(text + ("\n" + deploy_yaml if deploy_yaml else ""), encoding="utf-8")
+        instance = load_instance(root)
+        return instance, InstancePaths(instance.root)
+
+    return factory
+
+
+@pytest.fixture
+def nginx(tmp_path):
+    """nginx(root) → base URL of a real nginx serving root with the generated standalone config."""
+    procs = []
+
+    def start(root: Path) -> str:
+        prefix = tmp_path / f"nginx{len(procs)}"
+        prepare_prefix(prefix)
+        port = free_port()
+        (prefix / "nginx.conf").write_text(standalone_conf(prefix, root, port), encoding="utf-8")
+        proc = subprocess.Popen(["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        procs.append(proc)
+        wait_for_port(port, proc, "nginx")
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for proc in procs:
+        proc.send_signal(3)  # SIGQUIT: graceful stop
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def sshd(tmp_path):
+    """A real sshd on a free loopback port accepting a throwaway key for the current user."""
+    work = tmp_path / "sshd"
+    work.mkdir()
+    for name in ("host_key", "user_key"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(work / name)], check=True)
+    shutil.copy(work / "user_key.pub", work / "authorized_keys")
+    port = free_port()
+    user = os.environ.get("USER") or subprocess.run(["id", "-un"], capture_output=True, text=True).stdout.strip()
+    config = [f"Port {port}", "ListenAddress 127.0.0.1", f"HostKey {work / 'host_key'}",
+              f"PidFile {work / 'sshd.pid'}", f"AuthorizedKeysFile {work / 'authorized_keys'}",
+              "StrictModes no", "UsePAM no", "PasswordAuthentication no", "KbdInteractiveAuthentication no",
+              f"AllowUsers {user}"]
+    if os.geteuid() == 0:
+        config.append("PermitRootLogin yes")
+        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's compiled-in privilege separation dir
+    (work / "sshd_config").write_text("\n".join(config) + "\n", encoding="utf-8")
+    host_key = (work / "host_key.pub").read_text().strip()
+    (work / "known_hosts").write_text(f"[127.0.0.1]:{port} {host_key}\n", encoding="utf-8")
+    proc = subprocess.Popen(["/usr/sbin/sshd", "-f", str(work / "sshd_config"), "-D", "-e"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wait_for_port(port, proc, "sshd")
+    yield {"port": port, "user": user, "identity": work / "user_key", "known_hosts": work / "known_hosts"}
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def run_deploy(paths: InstancePaths, build_dir: Path, rid: str) -> subprocess.Popen:
+    """Start `python -m municms.deploy` in a subprocess (stdout: JSON lines)."""
+    return subprocess.Popen([PYTHON, "-m", "municms.deploy", "--instance", str(paths.root), str(build_dir), rid],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
