@@ -1,0 +1,402 @@
+"""Intake: claim a dropped submission, then register it (number, item, revision, event) or quarantine it.
+
+Crash consistency, step by step (any step may be killed):
+1. claim: atomic rename inbox/<dep>/<name> → processing/<dep>/<session>--<name>; two processes never get
+   the same file. The session holds an flock on processing/.sessions/<session>.lock while it lives.
+2. the registered copy is written to registered/<year>/.staging-…/ and renamed to registered/<year>/<number>/
+   inside the ledger transaction (number + item + revision + event), then the transaction commits.
+3. receipt written, claimed file removed, folder made read-only, signal sent.
+recover() (run at the start of every pass) finishes what dead sessions left: claims whose bytes are registered
+lose their claim and get their receipt; other claims go back to the inbox; registered folders without a
+ledger row are deleted. Numbers are allocated inside the transaction, so they stay gapless.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .. import signals, workflow
+from ..clock import Clock
+from ..errors import InvalidTransition, NotFound, PermissionDenied, Problem, ValidationError
+from ..ledger import Ledger, Transaction
+from ..model import RECEIVED, SYSTEM, SYSTEM_USER, Event, Item, Revision
+from ..paths import InstancePaths
+from ..submission import Submission, parse_submission, source_sha256
+from ..turkish import slugify
+from .intake_files import (IGNORED, is_ignored, make_read_only, quarantine_report, receipt_text,
+                           remove_tree, unique_target, write_atomic)
+from .resubmit import add_revision
+
+log = logging.getLogger("municms.intake")
+CLAIM_SEPARATOR = "--"
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    """What happened to one dropped file or folder."""
+
+    status: str                      # registered | resubmitted | duplicate | quarantined | skipped
+    department: str
+    name: str
+    number: str | None = None
+    item: Item | None = None
+    rev: int | None = None
+    receipt: Path | None = None
+    report: Path | None = None
+    quarantined: Path | None = None
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"status": self.status, "department": self.department, "name": self.name, "number": self.number,
+                "rev": self.rev, "receipt": str(self.receipt) if self.receipt else None,
+                "report": str(self.report) if self.report else None,
+                "quarantined": str(self.quarantined) if self.quarantined else None,
+                "problems": [p.__dict__ for p in self.problems], "warnings": self.warnings}
+
+
+class Session:
+    """One intake process's claim on files: an id and an flock held while the process lives."""
+
+    def __init__(self, paths: InstancePaths):
+        self.paths = paths
+        self.id = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.sessions = processing_dir(paths) / ".sessions"
+        self.sessions.mkdir(parents=True, exist_ok=True)
+        self.lock_path = self.sessions / f"{self.id}.lock"
+        # Lock first, then publish the name: a recoverer never sees an unlocked lock of a live session.
+        temp = self.sessions / f".{self.id}.new"
+        self._fd = os.open(temp, os.O_CREAT | os.O_RDWR, 0o644)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        os.rename(temp, self.lock_path)
+        self._staged = 0
+
+    def close(self) -> None:
+        if self._fd is not None:
+            self.lock_path.unlink(missing_ok=True)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def staging_name(self) -> str:
+        self._staged += 1
+        return f".staging-{self.id}-{self._staged}"
+
+    def claim(self, path: Path) -> Path | None:
+        """Atomically move a dropped entry into processing/<dep>/; None if another process took it first."""
+        target_dir = processing_dir(self.paths) / path.parent.name
+        target_dir.mkdir(parents=True, exist_ok=True)
+        target = target_dir / f"{self.id}{CLAIM_SEPARATOR}{path.name}"
+        try:
+            os.rename(path, target)
+        except FileNotFoundError:
+            return None
+        return target
+
+
+def processing_dir(paths: InstancePaths) -> Path:
+    return paths.submissions / "processing"
+
+
+def session_alive(paths: InstancePaths, session_id: str) -> bool:
+    """True while the process that owns the session holds its lock."""
+    lock = processing_dir(paths) / ".sessions" / f"{session_id}.lock"
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return True
+    lock.unlink(missing_ok=True)  # dead: its claims are about to be recovered by the caller
+    os.close(fd)
+    return False
+
+
+# --- the pass ------------------------------------------------------------------------------------------------
+def inbox_entries(paths: InstancePaths) -> list[Path]:
+    """Dropped files and bundle folders, in register order: department folder, then name."""
+    if not paths.inbox.is_dir():
+        return []
+    entries = []
+    for department in sorted(p for p in paths.inbox.iterdir() if p.is_dir() and not is_ignored(p.name)):
+        entries.extend(sorted(p for p in department.iterdir() if not is_ignored(p.name)))
+    return entries
+
+
+def intake_all(ledger: Ledger, instance, paths: InstancePaths, clock: Clock) -> list[IntakeResult]:
+    """Recover what crashed passes left, then take every entry of every inbox once."""
+    with Session(paths) as session:
+        recover(ledger, instance, paths, clock, session)
+        return [intake_file(ledger, instance, paths, entry, clock, session=session)
+                for entry in inbox_entries(paths)]
+
+
+def intake_file(ledger: Ledger, instance, paths: InstancePaths, path: Path, clock: Clock, *,
+                session: Session | None = None, author: str | None = None) -> IntakeResult:
+    """Claim one dropped entry (inbox/<department>/<name>) and register or quarantine it."""
+    path = Path(path)
+    if session is None:
+        with Session(paths) as own:
+            return intake_file(ledger, instance, paths, path, clock, session=own, author=author)
+    department, name = path.parent.name, path.name
+    claimed = session.claim(path)
+    if claimed is None:
+        return IntakeResult("skipped", department, name)
+    try:
+        return _take(ledger, instance, paths, claimed, department, name, clock, session, author)
+    except BaseException:
+        if os.path.lexists(claimed):  # an unexpected failure: the entry goes back to wait for the next pass
+            os.rename(claimed, unique_target(path.parent, name))
+        raise
+
+
+def _take(ledger, instance, paths, claimed: Path, department: str, name: str, clock: Clock, session: Session,
+          author: str | None) -> IntakeResult:
+    try:
+        submission = parse_submission(claimed, department, instance, name=name)
+    except ValidationError as exc:
+        return quarantine(instance, paths, claimed, department, name, exc.problems, clock)
+    existing = ledger.find_revision_by_sha(submission.source_sha256)
+    if existing is not None:
+        return _already_registered(ledger, instance, paths, claimed, department, name, existing, clock)
+    try:
+        return register(ledger, instance, paths, submission, claimed, clock, session,
+                        author or f"birim:{department}")
+    except (NotFound, InvalidTransition, PermissionDenied, ValidationError) as exc:
+        problems = exc.problems if isinstance(exc, ValidationError) else [
+            Problem("kayit_no", exc.message_tr, exc.message_en)]
+        return quarantine(instance, paths, claimed, department, name, problems, clock)
+
+
+# --- register ------------------------------------------------------------------------------------------------
+def register(ledger: Ledger, instance, paths: InstancePaths, sub: Submission, claimed: Path, clock: Clock,
+             session: Session, author: str) -> IntakeResult:
+    """Registered copy + ledger rows in one transaction; then receipt, claim removed, folder read-only."""
+    now = clock.now()
+    staging = _stage(paths, sub, now.year, session)
+    try:
+        with ledger.transaction() as tx:
+            if sub.kayit_no:
+                item, rev, stored, event = _resubmit(tx, paths, sub, staging, clock, author)
+            else:
+                item, rev, stored, event = _register_new(tx, instance, paths, sub, staging, now, author)
+    except BaseException:
+        remove_tree(staging)
+        raise
+    make_read_only(paths.registered / stored)
+    receipt = write_receipt(instance, paths, sub.department, sub.source_name, item, rev, sub.warnings, now)
+    remove_tree(claimed)
+    log.info("registered %s/%s as %s rev %s", sub.department, sub.source_name, item.number, rev.rev)
+    signal = signals.item_registered if rev.rev == 1 else signals.item_resubmitted
+    signal.send("intake", item=item, event=event, revision=rev)
+    return IntakeResult("registered" if rev.rev == 1 else "resubmitted", sub.department, sub.source_name,
+                        item.number, item, rev.rev, receipt=receipt, warnings=list(sub.warnings))
+
+
+def _register_new(tx: Transaction, instance, paths: InstancePaths, sub: Submission, staging: Path, now,
+                  author: str) -> tuple[Item, Revision, str, Event]:
+    seq, number = tx.allocate_number(instance.registration.prefix, now.year)
+    draft = Item(number=number, year=now.year, seq=seq, tur=sub.tur, department=sub.department, title=sub.title,
+                 state=RECEIVED, unit=instance.unit_for_type(sub.tur), author=author, slug=slugify(sub.title),
+                 publish_at=sub.publish_at, expire_at=sub.expire_at, current_rev=1, created_at=now, updated_at=now)
+    to_state = workflow.check(draft, workflow.REGISTER, SYSTEM_USER)
+    item_id = tx.insert_item(replace(draft, state=to_state))
+    stored = f"{now.year}/{number}"
+    revision = _revision(sub, item_id, 1, stored, author, now)
+    tx.insert_revision(revision)
+    event = Event(item_id=item_id, at=now, actor=SYSTEM, action=workflow.REGISTER, from_state=RECEIVED,
+                  to_state=to_state, data={"number": number, "source_name": sub.source_name,
+                                           "source_sha256": sub.source_sha256, "tur": sub.tur,
+                                           "department": sub.department})
+    event = replace(event, id=tx.append_event(event))
+    _move_into_place(staging, paths.registered / stored)
+    return tx.item(item_id), revision, stored, event
+
+
+def _resubmit(tx: Transaction, paths: InstancePaths, sub: Submission, staging: Path, clock: Clock,
+              author: str) -> tuple[Item, Revision, str, Event]:
+    item = tx.item(sub.kayit_no)
+    if item.department != sub.department:
+        raise PermissionDenied(f"{item.number} başka bir müdürlüğe ait; yeni sürümü yalnız '{item.department}' "
+                               "gönderebilir.", f"{item.number} belongs to {item.department}")
+    rev_no = item.current_rev + 1
+    stored = f"{item.year}/{item.number}.r{rev_no}"
+    revision = _revision(sub, item.id, rev_no, stored, author, clock.now())
+    item, event = add_revision(tx, item, revision, SYSTEM, clock, title=sub.title, slug=slugify(sub.title),
+                                publish_at=sub.publish_at, expire_at=sub.expire_at)
+    _move_into_place(staging, paths.registered / stored)
+    return item, revision, stored, event
+
+
+def _revision(sub: Submission, item_id: int, rev: int, stored: str, author: str, now) -> Revision:
+    return Revision(item_id=item_id, rev=rev, front_matter=sub.front_matter, body=sub.body,
+                    source_name=sub.source_name, source_sha256=sub.source_sha256, stored_dir=stored,
+                    attachments=[f"ekler/{a.name}" for a in sub.attachments], warnings=list(sub.warnings),
+                    author=author, created_at=now)
+
+
+def _stage(paths: InstancePaths, sub: Submission, year: int, session: Session) -> Path:
+    """Write original bytes, index.md and cleaned attachments into a staging folder beside the target."""
+    from ..attachments import store_attachment
+
+    staging = paths.registered / str(year) / session.staging_name()
+    staging.mkdir(parents=True)
+    if sub.kind == "bundle":
+        shutil.copytree(sub.source, staging / "original", ignore=shutil.ignore_patterns(*IGNORED))
+    else:
+        shutil.copyfile(sub.source, staging / f"original{Path(sub.source_name).suffix.lower() or '.md'}")
+    (staging / "index.md").write_text(sub.index_md(), encoding="utf-8")
+    if sub.attachments:
+        (staging / "ekler").mkdir()
+        for attachment in sub.attachments:
+            store_attachment(attachment, staging / "ekler" / attachment.name)
+    return staging
+
+
+def _move_into_place(staging: Path, target: Path) -> None:
+    """Rename inside the write transaction: nobody else can hold this number, so a leftover is an orphan."""
+    if target.exists():
+        remove_tree(target)
+    os.rename(staging, target)
+
+
+# --- duplicates, quarantine, receipts ------------------------------------------------------------------------
+def _already_registered(ledger: Ledger, instance, paths: InstancePaths, claimed: Path, department: str,
+                        name: str, revision: Revision, clock: Clock) -> IntakeResult:
+    """The same bytes were registered before (a re-drop, or a pass killed before removing its claim)."""
+    item = ledger.item(revision.item_id)
+    receipt = write_receipt(instance, paths, department, name, item, revision, revision.warnings, clock.now(),
+                            only_if_missing=True)
+    remove_tree(claimed)
+    log.info("%s/%s is already registered as %s", department, name, item.number)
+    return IntakeResult("duplicate", department, name, item.number, item, revision.rev, receipt=receipt)
+
+
+def write_receipt(instance, paths: InstancePaths, department: str, name: str, item: Item, revision: Revision,
+                  warnings: list[str], now, only_if_missing: bool = False) -> Path:
+    """submissions/receipts/<department>/<name>.alindi.txt (another number's receipt is never overwritten)."""
+    folder = paths.receipts / department
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}.alindi.txt"
+    if target.exists() and item.number not in target.read_text(encoding="utf-8", errors="replace"):
+        target = folder / f"{name}.{item.number}.alindi.txt"
+    if only_if_missing and target.exists():
+        return target
+    write_atomic(target, receipt_text(instance, department, name, item, revision, warnings, now))
+    return target
+
+
+def quarantine(instance, paths: InstancePaths, claimed: Path, department: str, name: str,
+               problems: list[Problem], clock: Clock) -> IntakeResult:
+    """Report first, then move the original bytes: a crash in between leaves the claim to be retried."""
+    folder = paths.quarantine / department
+    folder.mkdir(parents=True, exist_ok=True)
+    target = unique_target(folder, name)
+    report = folder / f"{target.name}.hata.txt"
+    write_atomic(report, quarantine_report(instance, department, name, target, problems, clock.now()))
+    os.rename(claimed, target)
+    for problem in problems:
+        log.warning("quarantined %s/%s: %s", department, name, problem.format_en())
+    signals.item_quarantined.send("intake", department=department, name=name, problems=problems, report=report)
+    return IntakeResult("quarantined", department, name, report=report, quarantined=target,
+                        problems=list(problems))
+
+
+# --- recovery ------------------------------------------------------------------------------------------------
+def recover(ledger: Ledger, instance, paths: InstancePaths, clock: Clock, session: Session) -> dict:
+    """Finish what dead intake processes left behind; safe to run while other passes are running."""
+    counts = {"receipts": 0, "returned": 0, "orphans": 0}
+    processing = processing_dir(paths)
+    if processing.is_dir():
+        alive: dict[str, bool] = {session.id: True}
+        for department in sorted(p for p in processing.iterdir() if p.is_dir() and p.name != ".sessions"):
+            for claimed in sorted(department.iterdir()):
+                owner, _, name = claimed.name.partition(CLAIM_SEPARATOR)
+                if owner not in alive:
+                    alive[owner] = session_alive(paths, owner)
+                if alive[owner] or not name:
+                    continue
+                counts[_recover_claim(ledger, instance, paths, claimed, department.name, name, clock)] += 1
+    counts["orphans"] = _remove_orphans(ledger, paths)
+    if any(counts.values()):
+        log.info("recovered: %s", counts)
+    return counts
+
+
+def _recover_claim(ledger, instance, paths, claimed: Path, department: str, name: str, clock) -> str:
+    try:
+        digest = source_sha256(claimed)
+    except FileNotFoundError:  # another recoverer was quicker
+        return "returned"
+    revision = ledger.find_revision_by_sha(digest)
+    if revision is not None:
+        _already_registered(ledger, instance, paths, claimed, department, name, revision, clock)
+        return "receipts"
+    inbox = paths.inbox / department
+    inbox.mkdir(parents=True, exist_ok=True)
+    try:
+        os.rename(claimed, unique_target(inbox, name))
+    except FileNotFoundError:
+        pass
+    return "returned"
+
+
+def _remove_orphans(ledger: Ledger, paths: InstancePaths) -> int:
+    """Registered folders without a ledger row, and staging folders of dead sessions; under the write lock."""
+    if not paths.registered.is_dir():
+        return 0
+    removed = 0
+    with ledger.transaction() as tx:  # no registration can be between its rename and its commit now
+        for year in sorted(p for p in paths.registered.iterdir() if p.is_dir()):
+            for folder in sorted(year.iterdir()):
+                if folder.name.startswith(".staging-"):
+                    owner = folder.name[len(".staging-"):].rsplit("-", 1)[0]
+                    if session_alive_quiet(paths, owner):
+                        continue
+                elif _has_row(tx, folder.name):
+                    continue
+                remove_tree(folder)
+                removed += 1
+    return removed
+
+
+def session_alive_quiet(paths: InstancePaths, session_id: str) -> bool:
+    """Like session_alive, but leaves the lock file of a dead session for the claim recovery."""
+    lock = processing_dir(paths) / ".sessions" / f"{session_id}.lock"
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def _has_row(tx: Transaction, folder_name: str) -> bool:
+    number, _, rev = folder_name.partition(".r")
+    try:
+        item = tx.item(number)
+    except NotFound:
+        return False
+    if item.number != number:
+        return False
+    return not rev or (rev.isdigit() and tx.revision(item.id, int(rev)) is not None)
+
