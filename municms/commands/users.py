@@ -1,0 +1,65 @@
+"""CLI: user administration (users add, users list)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..cli import add_json_flag, emit
+from ..clock import SystemClock
+from ..config import load_instance
+from ..errors import Problem, ValidationError
+from ..ledger import open_ledger
+from ..model import ROLES, SYSTEM, User
+from ..paths import InstancePaths
+from .workflow import table
+
+
+def _user_json(user: User) -> dict:
+    return {"login": user.login, "role": user.role, "unit": user.unit, "department": user.department,
+            "active": user.active}
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from ..actions.users import add_user
+
+    instance = load_instance(args.instance)
+    ledger = open_ledger(InstancePaths(instance.root).database)
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise ValidationError([Problem("password", "Parola standart girdiden okunamadı (boş).",
+                                       "empty password on stdin")], "Kullanıcı eklenemedi.", "user not added")
+    user = add_user(ledger, instance, args.login, args.role, password, args.as_login or SYSTEM,
+                    SystemClock(instance.tz), unit=args.unit, department=args.department)
+    emit(args, {"ok": True, "user": _user_json(user)}, f"Kullanıcı eklendi: {user.login} ({user.role}).")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    instance = load_instance(args.instance)
+    users = open_ledger(InstancePaths(instance.root).database).users()
+    rows = [[u.login, u.role, u.unit or "", u.department or "", "etkin" if u.active else "devre dışı"]
+            for u in users]
+    emit(args, {"ok": True, "users": [_user_json(u) for u in users]},
+         table(["Kullanıcı", "Rol", "Birim", "Müdürlük", "Durum"], rows) if rows else "Kullanıcı yok.")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("users", help="kullanıcı yönetimi")
+    users = p.add_subparsers(dest="users_command", metavar="ALT_KOMUT", parser_class=type(p))
+    users.required = True
+
+    a = users.add_parser("add", help="kullanıcı ekle (parola standart girdiden)")
+    a.add_argument("login", metavar="LOGIN")
+    a.add_argument("--role", required=True, choices=ROLES)
+    a.add_argument("--unit", metavar="U", help="editörün yayın birimi (web, egitim, destek …)")
+    a.add_argument("--department", metavar="D", help="birim personelinin müdürlüğü")
+    a.add_argument("--password-stdin", action="store_true", required=True, help="parolayı standart girdiden oku")
+    a.add_argument("--as", dest="as_login", metavar="LOGIN", help="işlemi yapan yönetici (varsayılan: sistem)")
+    add_json_flag(a)
+    a.set_defaults(handler=cmd_add)
+
+    a = users.add_parser("list", help="kullanıcıları listele")
+    add_json_flag(a)
+    a.set_defaults(handler=cmd_list)
