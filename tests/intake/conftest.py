@@ -1,0 +1,79 @@
+"""Fixtures of the intake tests: a fresh instance (instance.yaml only), its ledger, a fixed clock, drop helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from municms.clock import FixedClock
+from municms.config import load_instance
+from municms.ledger import open_ledger
+from municms.paths import InstancePaths
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = REPO / "tests" / "fixtures" / "samples"
+NOW = dt.datetime(2026, 11, 25, 14, 30, tzinfo=ZoneInfo("Europe/Istanbul"))
+
+
+@pytest.fixture
+def root(tmp_path) -> Path:
+    """An instance folder holding the repository's instance.yaml and nothing else."""
+    folder = tmp_path / "instance"
+    folder.mkdir()
+    shutil.copy2(REPO / "instance.yaml", folder / "instance.yaml")
+    return folder
+
+
+@pytest.fixture
+def instance(root):
+    return load_instance(root)
+
+
+@pytest.fixture
+def paths(root) -> InstancePaths:
+    return InstancePaths(root)
+
+
+@pytest.fixture
+def ledger(paths):
+    ledger = open_ledger(paths.database)
+    yield ledger
+    ledger.close()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+def drop(paths: InstancePaths, department: str, name: str, content: str | bytes) -> Path:
+    """Put a file into submissions/inbox/<department>/ as a department would."""
+    folder = paths.inbox / department
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    if isinstance(content, str):
+        target.write_text(content, encoding="utf-8")
+    else:
+        target.write_bytes(content)
+    return target
+
+
+def submission_text(tur: str = "duyuru", baslik: str = "Deneme Duyurusu", body: str = "Gövde metni.\n",
+                    **front) -> str:
+    """A Markdown submission with the given front matter (values written as given)."""
+    lines = ["---", f"tur: {tur}", f'baslik: "{baslik}"'] + [f"{k}: {v}" for k, v in front.items()] + ["---"]
+    return "\n".join(lines) + "\n" + body
+
+
+def run_cli(root: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """python publish.py --instance ROOT ARGS… in a real subprocess."""
+    return subprocess.run([sys.executable, str(REPO / "publish.py"), "--instance", str(root), *args],
+                          capture_output=True, text=True, timeout=timeout, cwd=str(root),
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
