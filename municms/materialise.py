@@ -56,6 +56,7 @@ class Entry:
     revision: Revision
     approved_at: dt.datetime | None = None   # first time it reached 'approved'
     changed_at: dt.datetime | None = None    # last approval (a later revision)
+    was_published: bool = False              # it had a public page once (withdrawn before publication: no page)
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,12 @@ def is_due(item: Item, now: dt.datetime) -> bool:
     return item.publish_at is None or item.publish_at <= now
 
 
-def is_public(item: Item, now: dt.datetime) -> bool:
+def is_public(entry: Entry, now: dt.datetime) -> bool:
     """Items that have (or keep) a public page or banner."""
-    return (item.state in LIVE_STATES and is_due(item, now)) or item.state in ENDED_STATES
+    item = entry.item
+    if item.state in LIVE_STATES:
+        return is_due(item, now)
+    return item.state in ENDED_STATES and (entry.was_published or item.state == EXPIRED)
 
 
 # -- rendering (pure) ------------------------------------------------------------------------------
@@ -382,7 +386,7 @@ def plan(entries: list[Entry], instance: Instance, paths: InstancePaths, now: dt
     """Every file materialise manages, as it should be now; and where each public item lives."""
     wanted: dict[str, bytes | Path] = {}
     placed: dict[str, Placed] = {}
-    public = [e for e in entries if is_public(e.item, now)]
+    public = [e for e in entries if is_public(e, now)]
     # Older items first, so of two with the same title the earlier keeps the plain slug.
     for entry in sorted(public, key=lambda e: (publication_date(e), e.item.number)):
         where = place(entry, instance, index)
@@ -396,18 +400,30 @@ def plan(entries: list[Entry], instance: Instance, paths: InstancePaths, now: dt
     return wanted, placed
 
 
-def materialise(entries: list[Entry], instance: Instance, paths: InstancePaths, now: dt.datetime) -> Change:
-    """Make content/ and data/ match the ledger at `now`; returns the change (undo-able until commit)."""
+def _diff(entries: list[Entry], instance: Instance, paths: InstancePaths, now: dt.datetime):
+    """(files to write → data, files to remove, places) that would make content/ match the ledger."""
     index = ContentIndex.scan(paths.content)
     owned = _owned_files(index, paths.content) | {BANNER_FILE, ORGCHART_FILE}
     wanted, placed = plan(entries, instance, paths, now, index)
+    writes = {rel: wanted[rel] for rel in sorted(wanted) if not _same(instance.root / rel, wanted[rel])}
+    removes = [rel for rel in sorted(owned - set(wanted)) if (instance.root / rel).exists()]
+    return writes, removes, placed
+
+
+def pending(entries: list[Entry], instance: Instance, paths: InstancePaths, now: dt.datetime) -> bool:
+    """Whether materialise would change anything now (writes nothing)."""
+    writes, removes, _ = _diff(entries, instance, paths, now)
+    return bool(writes or removes)
+
+
+def materialise(entries: list[Entry], instance: Instance, paths: InstancePaths, now: dt.datetime) -> Change:
+    """Make content/ and data/ match the ledger at `now`; returns the change (undo-able until commit)."""
+    writes, removes, placed = _diff(entries, instance, paths, now)
     change = Change(instance.root, paths.var / "materialise" / secrets.token_hex(6), placed=placed)
-    for rel in sorted(wanted):
-        if not _same(instance.root / rel, wanted[rel]):
-            change.write(rel, wanted[rel])
-    for rel in sorted(owned - set(wanted)):
-        if (instance.root / rel).exists():
-            change.remove(rel)
+    for rel, data in writes.items():
+        change.write(rel, data)
+    for rel in removes:
+        change.remove(rel)
     if change.changed:
         log.info("materialise: %d written, %d removed", len(change.written), len(change.removed))
     return change
@@ -421,6 +437,8 @@ def load_entries(ledger) -> list[Entry]:
             continue
         revisions = {r.rev: r for r in ledger.revisions(item.id)}
         revision = revisions.get(item.current_rev) or revisions[max(revisions)]
-        approvals = [e.at for e in ledger.events(item.id) if e.to_state == APPROVED]
-        entries.append(Entry(item, revision, min(approvals, default=None), max(approvals, default=None)))
+        events = ledger.events(item.id)
+        approvals = [e.at for e in events if e.to_state == APPROVED]
+        published = any(e.to_state == PUBLISHED for e in events)
+        entries.append(Entry(item, revision, min(approvals, default=None), max(approvals, default=None), published))
     return entries

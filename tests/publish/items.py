@@ -18,6 +18,7 @@ def make_entry(number: str, tur: str, front_matter: dict, body: str = "Metin.", 
                department: str = "fen-isleri", publish_at: dt.datetime | None = None,
                expire_at: dt.datetime | None = None, approved_at: dt.datetime = dt.datetime(2026, 11, 24, 9, 30, tzinfo=TZ),
                changed_at: dt.datetime | None = None, attachments: tuple = (), public_reason: str | None = None,
+               was_published: bool = True,
                item_id: int = 1) -> Entry:
     """An Entry as load_entries() gives it: item, its revision (files under submissions/registered/)."""
     year = int(number.split("-")[1])
@@ -28,7 +29,7 @@ def make_entry(number: str, tur: str, front_matter: dict, body: str = "Metin.", 
     revision = Revision(item_id=item_id, rev=1, front_matter=dict(front_matter, tur=tur), body=body,
                         source_name=f"{number}.md", stored_dir=f"{year}/{number}", attachments=list(attachments),
                         author="birim1", created_at=item.created_at)
-    return Entry(item, revision, approved_at, changed_at or approved_at)
+    return Entry(item, revision, approved_at, changed_at or approved_at, was_published)
 
 
 def store_attachment(paths: InstancePaths, number: str, name: str, data: bytes) -> Path:

@@ -1,0 +1,155 @@
+"""Publish: materialise the due items → build (with the post-build checks) → deploy → mark them published.
+
+A failing build or check deploys nothing, leaves every item's state as it was, puts content/ back as it
+was and names the item, the page and the rule that failed. The whole pipeline holds the deploy lock, so
+two publishes (scheduler, CLI, another process) queue instead of interleaving.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from dataclasses import dataclass, field
+
+from .. import signals
+from ..build import BuildResult, build_site, new_build_id
+from ..checks import Embargoed
+from ..clock import Clock
+from ..config import Instance
+from ..deploy import Release, deploy_lock, get_target
+from ..errors import BuildError, MunicmsError
+from ..ledger import Ledger
+from ..materialise import Change, LIVE_STATES, Placed, is_due, load_entries, materialise
+from ..model import APPROVED, SCHEDULED, SYSTEM, Item
+from ..paths import InstancePaths
+from ..workflow import PUBLISH
+from ._transition import apply, load_actor
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PublishResult:
+    """What one publish did: the release it deployed, the items it published, how long it took."""
+
+    release_id: str
+    items: list[str] = field(default_factory=list)       # registration numbers now published
+    seconds: float = 0.0
+    files_written: int = 0
+    files_removed: int = 0
+    build: BuildResult | None = None
+
+    def as_dict(self) -> dict:
+        return {"ok": True, "release_id": self.release_id, "items": self.items, "seconds": round(self.seconds, 3),
+                "files_written": self.files_written, "files_removed": self.files_removed}
+
+
+class PublishError(BuildError):
+    """A build or check failed: nothing was deployed; `problems` lists (item, page, rule, message)."""
+
+    def __init__(self, message_tr: str, message_en: str, problems: list[dict]):
+        super().__init__(message_tr, message_en)
+        self.problems = problems
+
+
+def select_due(ledger: Ledger, now) -> list[Item]:
+    """Approved or scheduled items whose publication time has come (or that have none)."""
+    return [item for item in ledger.items() if item.state in (APPROVED, SCHEDULED) and is_due(item, now)]
+
+
+def embargoed_items(ledger: Ledger, now) -> list[Embargoed]:
+    """Approved or scheduled items not yet due: the post-build check proves they appear nowhere."""
+    return [Embargoed(item.number, item.title) for item in ledger.items()
+            if item.state in (APPROVED, SCHEDULED) and not is_due(item, now)]
+
+
+def publish(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock, actor: str = SYSTEM,
+            reason: str | None = None) -> PublishResult:
+    """Run the whole pipeline once for what is due now."""
+    started = time.perf_counter()
+    with deploy_lock(paths):
+        load_actor(ledger, actor)  # an unknown or inactive user stops here, before anything is written
+        now = clock.now()
+        due = select_due(ledger, now)
+        change = materialise(load_entries(ledger), instance, paths, now)
+        try:
+            result = build_site(instance, now=now, build_id=new_build_id(), embargoed=embargoed_items(ledger, now))
+            release = deploy(instance, paths, clock, result, due, actor)
+        except MunicmsError as exc:
+            change.undo()
+            raise explain_failure(exc, change, due) from exc
+        except BaseException:
+            change.undo()
+            raise
+        change.commit()
+        published = mark_published(ledger, due, actor, clock, change.placed, release, reason)
+    return PublishResult(release.id, [item.number for item in published], time.perf_counter() - started,
+                         len(change.written), len(change.removed), result)
+
+
+def deploy(instance: Instance, paths: InstancePaths, clock: Clock, result: BuildResult, due: list[Item],
+           actor: str) -> Release:
+    """Hand the build to the configured target; the build directory is dropped once it is a release."""
+    target = get_target(instance, paths, clock)
+    meta = {"items": [item.number for item in due], "published_by": actor, "build_id": result.build_id}
+    release = target.deploy(result.output, result.build_id, meta)
+    shutil.rmtree(result.output, ignore_errors=True)
+    signals.release_deployed.send(PUBLISH, release=release, actor=actor)
+    return release
+
+
+def mark_published(ledger: Ledger, due: list[Item], actor: str, clock: Clock, placed: dict[str, Placed],
+                   release: Release, reason: str | None = None) -> list[Item]:
+    """One transaction: each due item → published with its event; signals after the commit."""
+    done = []
+    with ledger.transaction() as tx:
+        user = load_actor(tx, actor)
+        now = clock.now()
+        for item in due:
+            current = tx.item(item.id)
+            if current.state not in LIVE_STATES - {"published"}:
+                continue  # withdrawn meanwhile: the next publish takes it down
+            where = placed.get(item.number)
+
+            def execute(tx, item, user, to_state, now, where=where):
+                return {"slug": where.slug} if where else {}
+            data = {"release": release.id, "url": "/" + where.url if where else ""}
+            done.append(apply(tx, current, PUBLISH, user, now, reason=reason, data=data, execute=execute))
+    for item, event in done:
+        signals.item_published.send(PUBLISH, item=item, event=event)
+    return [item for item, _ in done]
+
+
+def _owner(page: str, change: Change) -> str | None:
+    """The item whose page or source file this is."""
+    for number, where in change.placed.items():
+        if page.startswith(where.url) or where.source in page or where.url.rstrip("/") in page:
+            return number
+    return None
+
+
+def explain_failure(exc: MunicmsError, change: Change, due: list[Item]) -> PublishError:
+    """A Turkish message naming the item, the page and the rule of every problem."""
+    titles = {item.number: item.title for item in due}
+    rows = []
+    for problem in getattr(exc, "problems", None) or []:
+        page, rule, message = (getattr(problem, "page", ""), getattr(problem, "rule", ""),
+                               getattr(problem, "message_tr", str(problem)))
+        number = _owner(page, change) or next((n for n in change.placed if n in message), None)
+        rows.append({"item": number, "title": titles.get(number, ""), "page": page, "rule": rule, "message": message})
+    if not rows:  # Pelican itself failed: its messages name the source file
+        number = next((n for n, w in change.placed.items() if w.source in exc.message_tr), None)
+        rows.append({"item": number, "title": titles.get(number, ""), "page": "", "rule": "build",
+                     "message": exc.message_tr})
+    lines = []
+    for row in rows:
+        who = f"{row['item']} «{row['title']}»" if row["item"] and row["title"] else (row["item"] or "içerik belirsiz")
+        where = f"sayfa {row['page']}, " if row["page"] else ""
+        lines.append(f"  - {who}: {where}kural '{row['rule']}': {row['message']}")
+    message_tr = ("Yayın yapılmadı: derleme ya da yayın denetimi başarısız. Hiçbir şey yayına alınmadı, kayıtların "
+                  "durumu değişmedi, content/ eski hâline döndürüldü.\n" + "\n".join(lines))
+    message_en = "publish failed; nothing deployed: " + "; ".join(
+        f"{r['item'] or '?'} {r['page']} [{r['rule']}] {r['message']}" for r in rows)
+    log.error(message_en)
+    return PublishError(message_tr, message_en, rows)

@@ -1,0 +1,130 @@
+"""The scheduler: publishes what is due, expires what has passed; one pass (`run_due`) or a thread (`Scheduler`).
+
+The thread wakes every `interval` seconds, and at once when an item is approved or withdrawn in this
+process (so an emergency banner approved by its second approver is live within seconds). Approvals made by
+another process are seen at the next interval through a cheap fingerprint of the ledger.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from . import signals
+from .actions.expire import expire_due, schedule_waiting
+from .actions.publish import PublishResult, publish, select_due
+from .clock import Clock
+from .config import Instance
+from .deploy import get_target
+from .errors import MunicmsError
+from .ledger import Ledger
+from .materialise import load_entries, pending
+from .model import SYSTEM
+from .paths import InstancePaths
+
+log = logging.getLogger(__name__)
+
+WAKE_SIGNALS = (signals.item_approved, signals.item_withdrawn, signals.item_archived)
+
+
+@dataclass
+class Pass:
+    """What one scheduler pass did."""
+
+    scheduled: list[str] = field(default_factory=list)
+    expired: list[str] = field(default_factory=list)
+    published: PublishResult | None = None
+
+    @property
+    def idle(self) -> bool:
+        return not (self.scheduled or self.expired or self.published)
+
+
+def run_due(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock, actor: str = SYSTEM,
+            force_check: bool = True) -> Pass:
+    """One pass: schedule future items, expire passed ones, publish if anything public changes."""
+    result = Pass()
+    result.scheduled = [item.number for item in schedule_waiting(ledger, instance, clock)]
+    result.expired = [item.number for item in expire_due(ledger, instance, clock)]
+    now = clock.now()
+    if result.expired or select_due(ledger, now) or (force_check and _stale(ledger, instance, paths, clock)):
+        result.published = publish(ledger, instance, paths, clock, actor)
+        log.info("scheduler: release %s, published %s, expired %s", result.published.release_id,
+                 result.published.items, result.expired)
+    return result
+
+
+def _stale(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock) -> bool:
+    """Nothing deployed yet, or content/ differs from what the ledger says (a withdrawal, an interrupted run)."""
+    if get_target(instance, paths, clock).current() is None:
+        return True
+    return pending(load_entries(ledger), instance, paths, clock.now())
+
+
+def fingerprint(ledger: Ledger, now) -> tuple:
+    """Changes whenever an item changes (in any process) or the clock makes one due or expired."""
+    items = ledger.items()
+    due = tuple(i.number for i in items if i.state in ("approved", "scheduled") and (i.publish_at is None
+                                                                                    or i.publish_at <= now))
+    ending = tuple(i.number for i in items if i.state == "published" and i.expire_at and i.expire_at <= now)
+    return len(items), max((str(i.updated_at) for i in items), default=""), due, ending
+
+
+class Scheduler:
+    """A daemon thread calling run_due every `interval` seconds and whenever an approval arrives."""
+
+    def __init__(self, ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock,
+                 interval: float = 5.0):
+        self.ledger, self.instance, self.paths, self.clock = ledger, instance, paths, clock
+        self.interval = interval
+        self.passes = 0
+        self.last_error: MunicmsError | None = None
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._seen: tuple | None = None        # ledger fingerprint at the last full check
+        self._failed: tuple | None = None      # fingerprint at the last failed publish: do not retry unchanged
+
+    def wake(self, *_args, **_kwargs) -> None:
+        self._wake.set()
+
+    def start(self) -> "Scheduler":
+        for signal in WAKE_SIGNALS:
+            signal.connect(self.wake, weak=False)
+        self._thread = threading.Thread(target=self._loop, name="municms-scheduler", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 60.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        for signal in WAKE_SIGNALS:
+            signal.disconnect(self.wake)
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            self.run_once()
+            self._wake.wait(self.interval)
+
+    def run_once(self) -> Pass | None:
+        """One pass; errors are logged (and kept) so the thread keeps running."""
+        try:
+            seen = fingerprint(self.ledger, self.clock.now())
+            if seen == self._failed:
+                return None  # the last try failed and nothing changed since: do not rebuild in a loop
+            result = run_due(self.ledger, self.instance, self.paths, self.clock, force_check=seen[:2] != self._seen)
+            self._seen, self._failed, self.last_error = fingerprint(self.ledger, self.clock.now())[:2], None, None
+            return result
+        except MunicmsError as exc:
+            self.last_error = exc
+            self._failed = fingerprint(self.ledger, self.clock.now())
+            log.error("scheduler: %s", exc.message_en)
+        except Exception:  # keep the thread alive; the next pass tries again
+            log.exception("scheduler pass failed")
+        finally:
+            self.passes += 1
+        return None

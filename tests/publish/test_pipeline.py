@@ -1,0 +1,169 @@
+"""publish(): materialise → build → checks → deploy → mark published, with a real ledger and a real Pelican build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import re
+
+import pytest
+
+from municms.actions.publish import PublishError, publish
+from municms.actions.withdraw import withdraw
+from municms.build import build_site
+from municms.deploy import get_target
+from municms.model import APPROVED, EXPIRED, PUBLISHED, SCHEDULED
+from municms.scheduler import run_due
+
+BODY = "Işıklı Çarşı'nın yenileme ihalesi **sonuçlandı**."
+
+
+def text_of(site, rel: str) -> str:
+    return (site.paths.current / rel).read_text(encoding="utf-8")
+
+
+def files_mentioning(root, needle: str) -> list[str]:
+    """Every output file (search index decompressed) whose text contains needle."""
+    hits = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        if path.name.endswith((".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")):
+            data = gzip.decompress(data)
+        if needle.encode("utf-8") in data:
+            hits.append(path.relative_to(root).as_posix())
+    return hits
+
+
+@pytest.mark.slow
+def test_due_item_is_published_deployed_and_recorded(site):
+    item = site.submit("duyuru", "Işıklı Çarşı İhalesi Sonuçlandı", BODY, etiketler=["ihale"])
+    site.approve(item.number)
+    result = publish(site.ledger, site.instance, site.paths, site.clock)
+    assert result.items == [item.number]
+    assert get_target(site.instance, site.paths).current().id == result.release_id
+    page = text_of(site, "duyurular/2026/isikli-carsi-ihalesi-sonuclandi/index.html")
+    assert "<h1>Işıklı Çarşı İhalesi Sonuçlandı</h1>" in page
+    assert f'<meta name="municms-release" content="{result.release_id}">' in page
+    assert f"Kayıt no: {item.number}" in page
+    assert "Işıklı Çarşı İhalesi Sonuçlandı" in text_of(site, "duyurular/index.html")
+    assert "Işıklı Çarşı İhalesi Sonuçlandı" in text_of(site, "atom.xml")
+    published = site.ledger.item(item.number)
+    assert (published.state, published.slug) == (PUBLISHED, "isikli-carsi-ihalesi-sonuclandi")
+    event = site.ledger.events(item.id)[-1]
+    assert (event.action, event.actor, event.from_state, event.to_state) == ("publish", "sistem", APPROVED, PUBLISHED)
+    assert event.data == {"release": result.release_id, "url": "/duyurular/2026/isikli-carsi-ihalesi-sonuclandi/"}
+    assert (site.paths.logs / "builds" / f"{result.release_id}.log").is_file()
+    assert not (site.paths.builds / result.release_id).exists()  # the build became the release
+    release = get_target(site.instance, site.paths).current()
+    assert (release.items, release.published_by) == ([item.number], "sistem")
+    # publishing again with nothing new changes no content and publishes nothing
+    again = publish(site.ledger, site.instance, site.paths, site.clock)
+    assert (again.items, again.files_written, again.files_removed) == ([], 0, 0)
+
+
+@pytest.mark.slow
+def test_embargoed_item_appears_nowhere_until_its_time(site):
+    tomorrow = site.clock.now() + dt.timedelta(days=1)
+    title = "Gülabibey Mahallesine Yeni Çocuk Parkı"
+    item = site.submit("haber", title, "Park törenle açıldı.", publish_at=tomorrow, etiketler=["park"])
+    site.approve(item.number)
+    first = run_due(site.ledger, site.instance, site.paths, site.clock)
+    assert first.scheduled == [item.number]
+    assert site.ledger.item(item.number).state == SCHEDULED
+    assert first.published is not None and first.published.items == []  # first release of the site
+    for needle in (title, item.number, "cocuk-parki", "gulabibey"):
+        assert files_mentioning(site.paths.current, needle) == []
+    assert not list(site.paths.content.rglob("*gulabibey*"))
+
+    site.clock.set(tomorrow + dt.timedelta(minutes=1))
+    second = run_due(site.ledger, site.instance, site.paths, site.clock)
+    assert second.published.items == [item.number]
+    slug = "gulabibey-mahallesine-yeni-cocuk-parki"
+    url = f"haberler/2026/{slug}/"
+    assert f"<h1>{title}</h1>" in text_of(site, url + "index.html")
+    assert "26 Kasım 2026" in text_of(site, url + "index.html")
+    for listing in ("haberler/index.html", "haberler/2026/index.html", "index.html", "etiket/park/index.html",
+                    "birimler/fen-isleri/index.html"):
+        assert f"/{url}" in text_of(site, listing), listing
+    for feed in ("atom.xml", "haberler/atom.xml"):
+        assert title in text_of(site, feed)
+    assert f"/{url}" in text_of(site, "sitemaps/haberler-2026.xml")
+    assert any(name.startswith("pagefind/fragment/") for name in files_mentioning(site.paths.current, title))
+    assert site.ledger.item(item.number).state == PUBLISHED
+
+
+@pytest.mark.slow
+def test_failing_check_deploys_nothing_and_restores_content(site):
+    good = site.submit("haber", "Önceki Haber", "Sorunsuz.")
+    site.approve(good.number)
+    before_release = publish(site.ledger, site.instance, site.paths, site.clock).release_id
+    content_before = site.files(site.paths.content)
+    bad = site.submit("duyuru", "Kırık Bağlantılı Duyuru", "Ayrıntılar [burada](/olmayan-sayfa/).")
+    site.approve(bad.number)
+    events_before = site.ledger.events(bad.id)
+    with pytest.raises(PublishError) as caught:
+        publish(site.ledger, site.instance, site.paths, site.clock)
+    message = caught.value.message_tr
+    assert f"{bad.number} «Kırık Bağlantılı Duyuru»" in message
+    assert "sayfa duyurular/2026/kirik-baglantili-duyuru/index.html" in message
+    assert "kural 'links'" in message and "/olmayan-sayfa/" in message
+    assert caught.value.problems[0]["item"] == bad.number
+    assert get_target(site.instance, site.paths).current().id == before_release
+    assert [r.id for r in get_target(site.instance, site.paths).releases()] == [before_release]
+    assert site.ledger.item(bad.number).state == APPROVED
+    assert site.ledger.events(bad.id) == events_before
+    assert site.files(site.paths.content) == content_before
+    assert not list(site.paths.builds.glob("*")) or not [p for p in site.paths.builds.iterdir()
+                                                         if not p.name.startswith(".")]
+
+
+def test_two_builds_of_the_same_inputs_are_identical_but_for_the_release_id(site, tmp_path):
+    for title in ("Birinci Haber", "İkinci Haber"):
+        site.approve(site.submit("haber", title, f"{title} metni.", etiketler=["ihale"]).number)
+    publish(site.ledger, site.instance, site.paths, site.clock)
+    now = site.clock.now()
+    build_site(site.instance, tmp_path / "a", now=now, build_id="surum-a")
+    build_site(site.instance, tmp_path / "b", now=now, build_id="surum-b")
+    a, b = site.files(tmp_path / "a"), site.files(tmp_path / "b")
+    assert sorted(a) == sorted(b)
+    differing = [name for name in a if a[name] != b[name]]
+    assert differing and all(name.endswith(".html") for name in differing)
+    for name in differing:
+        assert a[name].replace(b"surum-a", b"surum-b") == b[name], name
+    assert len(re.findall(rb'<meta name="municms-release" content="surum-a">', a["index.html"])) == 1
+
+
+def test_expired_item_leaves_listings_and_feeds_but_keeps_a_notice(site):
+    ends = site.clock.now() + dt.timedelta(days=2)
+    item = site.submit("duyuru", "Geçici Trafik Düzenlemesi", "Yol kapalı.", expire_at=ends)
+    site.approve(item.number)
+    run_due(site.ledger, site.instance, site.paths, site.clock)
+    url = "duyurular/2026/gecici-trafik-duzenlemesi/"
+    assert f"/{url}" in text_of(site, "duyurular/index.html")
+    site.clock.set(ends + dt.timedelta(seconds=1))
+    result = run_due(site.ledger, site.instance, site.paths, site.clock)
+    assert result.expired == [item.number]
+    expired = site.ledger.item(item.number)
+    assert expired.state == EXPIRED
+    assert site.ledger.events(item.id)[-1].action == "expire"
+    page = text_of(site, url + "index.html")
+    assert "Yayın süresi doldu." in page and "Yol kapalı." in page
+    for listing in ("duyurular/index.html", "duyurular/2026/index.html", "index.html", "atom.xml",
+                    "duyurular/atom.xml", "birimler/fen-isleri/index.html"):
+        assert "Geçici Trafik Düzenlemesi" not in text_of(site, listing), listing
+
+
+@pytest.mark.slow
+def test_withdrawn_item_shows_its_public_reason_only(site):
+    item = site.submit("duyuru", "Kura Listesi", "Ad soyad listesi.", etiketler=["kura"])
+    site.approve(item.number)
+    publish(site.ledger, site.instance, site.paths, site.clock)
+    withdraw(site.ledger, site.instance, item.number, "web1", site.clock, reason="Kişisel veri içerdiği için.")
+    result = run_due(site.ledger, site.instance, site.paths, site.clock)
+    assert result.published is not None
+    page = text_of(site, "duyurular/2026/kura-listesi/index.html")
+    assert "Bu içerik yayından kaldırıldı." in page and "Kişisel veri içerdiği için." in page
+    assert "Ad soyad listesi." not in page
+    assert files_mentioning(site.paths.current, "Ad soyad listesi.") == []
+    assert "Kura Listesi" not in text_of(site, "duyurular/index.html")
+    assert not (site.paths.current / "etiket/kura").exists()
