@@ -1,0 +1,170 @@
+"""Real nginx serving var/current: generated config, headers, 404 page, and atomic switches under load."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from municms.deploy import get_target
+from municms.nginx import CSP
+
+from .conftest import CHANGED_PAGE, REPO, free_port, release_id
+
+PAGES = ["/", "/haberler/", "/haberler/2026/", f"/{CHANGED_PAGE}", "/kvkk/", "/duyurular/", "/theme/css/site.css"]
+RELEASE_META = re.compile(rb'<meta name="municms-release" content="([^"]+)">')
+
+
+def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+def test_cli_config_is_accepted_by_nginx(make_instance, tmp_path):
+    instance, paths = make_instance()
+    prefix, out = tmp_path / "ng", tmp_path / "ng" / "nginx.conf"
+    cli = [sys.executable, "publish.py", "--instance", str(paths.root), "nginx-config"]
+    done = subprocess.run(cli + ["--standalone", str(prefix), "--port", str(free_port()), "--output", str(out)],
+                          cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    check = subprocess.run(["nginx", "-t", "-p", str(prefix), "-c", str(out)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    assert "test is successful" in check.stderr
+
+    block = subprocess.run(cli + ["--port", "8080", "--server-name", "www.deneme.bel.tr"], cwd=REPO,
+                           capture_output=True, text=True, check=True).stdout
+    assert block.startswith("server {\n    listen 8080;\n    server_name www.deneme.bel.tr;\n")
+    assert f"    root {paths.current};\n" in block
+    for line in ("try_files $uri $uri/ =404;", "error_page 404 /404.html;", "charset utf-8;", "gzip on;",
+                 "disable_symlinks off;", f'add_header Content-Security-Policy "{CSP}" always;'):
+        assert line in block, line
+    assert "'unsafe-inline'" not in block
+    # The bare server block is valid inside any http {} block.
+    wrapper = tmp_path / "wrap"
+    wrapper.mkdir()
+    (wrapper / "nginx.conf").write_text(
+        f"pid {wrapper}/nginx.pid; error_log {wrapper}/error.log; events {{}}\n"
+        f"http {{ include /etc/nginx/mime.types; {block} }}\n", encoding="utf-8")
+    check = subprocess.run(["nginx", "-t", "-p", str(wrapper), "-c", str(wrapper / "nginx.conf")],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+
+
+def test_headers_caching_gzip_and_404(make_instance, variants, nginx):
+    instance, paths = make_instance()
+    build_dir = variants(1)
+    get_target(instance, paths).deploy(build_dir, release_id(1), {})
+    base = nginx(paths.current)
+
+    status, headers, body = fetch(base + "/")
+    assert status == 200 and body == (build_dir / "index.html").read_bytes()
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert headers["Content-Security-Policy"] == (
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "frame-ancestors 'none'")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert headers["Permissions-Policy"] == "geolocation=(), camera=(), microphone=()"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Cache-Control"] == "no-cache"
+    status, _, _ = fetch(base + "/", {"If-None-Match": headers["ETag"]})
+    assert status == 304
+
+    assert fetch(base + "/atom.xml")[1]["Cache-Control"] == "no-cache"
+    assert fetch(base + "/seminerler.ics")[1]["Content-Type"] == "text/calendar; charset=utf-8"
+    status, headers, _ = fetch(base + "/theme/css/site.css", {"Accept-Encoding": "gzip"})
+    assert (status, headers["Cache-Control"], headers["Content-Encoding"]) == (200, "public, max-age=300", "gzip")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert fetch(base + "/pagefind/pagefind.js")[1]["Cache-Control"] == "public, max-age=300"
+    fragment = sorted((build_dir / "pagefind" / "fragment").iterdir())[0].name
+    status, headers, _ = fetch(f"{base}/pagefind/fragment/{fragment}")
+    assert (status, headers["Cache-Control"]) == (200, "public, max-age=31536000, immutable")
+
+    status, headers, body = fetch(base + "/olmayan-sayfa/")
+    assert status == 404 and body == (build_dir / "404.html").read_bytes()
+    assert headers["Content-Security-Policy"].startswith("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'")
+    assert fetch(base + "/theme/olmayan.css")[0] == 404
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=10)
+    connection.request("GET", "/haberler")
+    response = connection.getresponse()
+    assert (response.status, response.getheader("Location")) == (301, "/haberler/")  # relative: proxy-safe
+    connection.close()
+
+
+class Client(threading.Thread):
+    """Fetches PAGES in a loop; records every response that is not one complete release's bytes."""
+
+    def __init__(self, base: str, builds: dict[str, Path], stop: threading.Event):
+        super().__init__(daemon=True)
+        self.base, self.builds, self.stop = base, builds, stop
+        self.requests, self.failures, self.seen = 0, [], set()
+
+    def check(self, page: str) -> None:
+        status, _, body = fetch(self.base + page)
+        self.requests += 1
+        if status != 200:
+            self.failures.append((page, status))
+            return
+        rel = page.lstrip("/") + ("index.html" if page.endswith("/") else "")
+        if not rel.endswith(".html"):
+            if body != (next(iter(self.builds.values())) / rel).read_bytes():
+                self.failures.append((page, "asset differs"))
+            return
+        found = RELEASE_META.findall(body)
+        rid = found[0].decode() if len(found) == 1 else None
+        if rid not in self.builds or body != (self.builds[rid] / rel).read_bytes():
+            self.failures.append((page, f"not one complete release: {rid}"))
+            return
+        self.seen.add(rid)
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            for page in PAGES:
+                try:
+                    self.check(page)
+                except Exception as exc:  # a reset connection is a failure too
+                    self.failures.append((page, repr(exc)))
+
+
+@pytest.mark.slow
+def test_switches_are_atomic_under_load(make_instance, variants, nginx):
+    instance, paths = make_instance("deploy: {keep_releases: 3}")
+    target = get_target(instance, paths)
+    builds = {}
+    builds[release_id(0)] = variants(0)
+    target.deploy(builds[release_id(0)], release_id(0), {})
+    stop = threading.Event()
+    base = nginx(paths.current)
+    clients = [Client(base, builds, stop) for _ in range(2)]
+    for n in range(1, 21):  # builds exist before anyone may see them
+        builds[release_id(n)] = variants(n, changed=n % 2 == 1)
+    for client in clients:
+        client.start()
+    try:
+        for n in range(1, 21):
+            target.deploy(builds[release_id(n)], release_id(n), {})
+            if n % 4 == 0:
+                target.rollback()
+            if n % 5 == 0:
+                target.rollback(to=release_id(n - 1) if n % 4 else release_id(n))
+    finally:
+        stop.set()
+        for client in clients:
+            client.join(timeout=30)
+    failures = [f for client in clients for f in client.failures]
+    assert failures == []
+    assert sum(client.requests for client in clients) > 200
+    assert len(set().union(*(client.seen for client in clients))) >= 5
+    assert target.current().id == release_id(20)
