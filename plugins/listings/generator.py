@@ -44,7 +44,8 @@ class ListingsGenerator(Generator):
             self.sections.append(Listing(tur, section.title, f"{section.slug}/", newest_first(items)))
         self.section_by_tur = {listing.key: listing for listing in self.sections}
         dated = [a for a in articles if a.section.dated]
-        self.tags = build_tags(dated)
+        # Every item page links its tags, e-services included, so every used tag needs its page.
+        self.tags = build_tags(articles)
         self.departments = self._departments(dated)
         self.everything = newest_first(dated)
 
