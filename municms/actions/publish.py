@@ -7,12 +7,14 @@ two publishes (scheduler, CLI, another process) queue instead of interleaving.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
+import sys
 import time
 from dataclasses import dataclass, field
 
-from .. import signals
+from .. import signals, workflow
 from ..build import BuildResult, build_site, new_build_id
 from ..checks import Embargoed
 from ..clock import Clock
@@ -69,12 +71,13 @@ def publish(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clo
     """Run the whole pipeline once for what is due now."""
     started = time.perf_counter()
     with deploy_lock(paths):
-        load_actor(ledger, actor)  # an unknown or inactive user stops here, before anything is written
         now = clock.now()
         due = select_due(ledger, now)
+        may_publish(ledger, due, actor, reason)  # a refused actor stops here, before anything is written
         change = materialise(load_entries(ledger), instance, paths, now)
         try:
-            result = build_site(instance, now=now, build_id=new_build_id(), embargoed=embargoed_items(ledger, now))
+            with contextlib.redirect_stdout(sys.stderr):  # Pelican's summary line must not mix with --json output
+                result = build_site(instance, now=now, build_id=new_build_id(), embargoed=embargoed_items(ledger, now))
             release = deploy(instance, paths, clock, result, due, actor)
         except MunicmsError as exc:
             change.undo()
@@ -86,6 +89,13 @@ def publish(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clo
         published = mark_published(ledger, due, actor, clock, change.placed, release, reason)
     return PublishResult(release.id, [item.number for item in published], time.perf_counter() - started,
                          len(change.written), len(change.removed), result)
+
+
+def may_publish(ledger: Ledger, due: list[Item], actor: str, reason: str | None) -> None:
+    """Raise PermissionDenied/ValidationError now if `actor` may not publish every due item."""
+    user = load_actor(ledger, actor)
+    for item in due:
+        workflow.check(item, PUBLISH, user, reason=reason)
 
 
 def deploy(instance: Instance, paths: InstancePaths, clock: Clock, result: BuildResult, due: list[Item],

@@ -1,0 +1,45 @@
+"""CLI: publish what is due now (materialise, build, check, deploy, mark published)."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..cli import add_json_flag, emit
+from ..clock import SystemClock
+from ..config import load_instance
+from ..ledger import open_ledger
+from ..model import SYSTEM
+from ..paths import InstancePaths
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("publish", help="zamanı gelen içerikleri yayımla (derle, denetle, yayına al)")
+    p.add_argument("--as", dest="actor", metavar="LOGIN", default=SYSTEM,
+                   help="yayımlayan kişi (varsayılan: sistem; müdür için --reason zorunlu)")
+    p.add_argument("--reason", metavar="METİN", help="gerekçe (müdürün elle yayımlaması için)")
+    add_json_flag(p)
+    p.set_defaults(handler=cmd_publish)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from ..actions.expire import expire_due, schedule_waiting
+    from ..actions.publish import publish
+
+    instance = load_instance(args.instance)
+    paths = InstancePaths(instance.root)
+    ledger = open_ledger(paths.database)
+    clock = SystemClock(instance.tz)
+    try:
+        scheduled = [item.number for item in schedule_waiting(ledger, instance, clock)]
+        expired = [item.number for item in expire_due(ledger, instance, clock)]
+        result = publish(ledger, instance, paths, clock, actor=args.actor, reason=args.reason)
+    finally:
+        ledger.close()
+    lines = [f"Yayın {result.release_id} yayında ({result.seconds:.1f} sn)."]
+    lines.append(f"  Yayımlanan: {', '.join(result.items)}" if result.items else "  Yeni yayımlanan içerik yok.")
+    if expired:
+        lines.append(f"  Süresi dolan: {', '.join(expired)}")
+    if scheduled:
+        lines.append(f"  Zamanlanan: {', '.join(scheduled)}")
+    emit(args, {**result.as_dict(), "expired": expired, "scheduled": scheduled}, "\n".join(lines))
+    return 0
