@@ -314,18 +314,51 @@ class Ledger:
             conn.close()
             self._local.conn = None
 
-    def __getattr__(self, name: str):
-        # Read methods of _Reader, each in its own read transaction.
-        method = getattr(_Reader, name, None)
-        if method is None or name.startswith("_"):
-            raise AttributeError(name)
+    # Reads, each in its own read transaction (or inside this thread's open write transaction).
+    def item(self, ref: int | str) -> Item:
+        with self._read() as r:
+            return r.item(ref)
 
-        def read(*args, **kwargs):
-            with self._read() as reader:
-                return getattr(reader, name)(*args, **kwargs)
-        read.__doc__ = method.__doc__
-        read.__name__ = name
-        return read
+    def items(self, state: str | None = None, unit: str | None = None,
+              department: str | None = None) -> list[Item]:
+        with self._read() as r:
+            return r.items(state, unit, department)
+
+    def revisions(self, item_id: int) -> list[Revision]:
+        with self._read() as r:
+            return r.revisions(item_id)
+
+    def revision(self, item_id: int, rev: int) -> Revision | None:
+        with self._read() as r:
+            return r.revision(item_id, rev)
+
+    def find_revision_by_sha(self, source_sha256: str) -> Revision | None:
+        with self._read() as r:
+            return r.find_revision_by_sha(source_sha256)
+
+    def events(self, item_id: int | None = None) -> list[Event]:
+        with self._read() as r:
+            return r.events(item_id)
+
+    def approvals(self, item_id: int, rev: int) -> list[str]:
+        with self._read() as r:
+            return r.approvals(item_id, rev)
+
+    def user(self, login: str) -> User:
+        with self._read() as r:
+            return r.user(login)
+
+    def users(self) -> list[User]:
+        with self._read() as r:
+            return r.users()
+
+    def register_rows(self, date_from: dt.date, date_to: dt.date) -> list[Item]:
+        with self._read() as r:
+            return r.register_rows(date_from, date_to)
+
+    def dump(self) -> list[tuple]:
+        with self._read() as r:
+            return r.dump()
 
 
 def open_ledger(path: str | Path) -> Ledger:
