@@ -44,19 +44,22 @@ def test_emergency_banner_needs_two_distinct_approvers(ledger, instance, clock, 
     first, second = user(EDITOR), user(EDITOR)
     made = item(state=IN_REVIEW, tur="acil-duyuru")
     received = []
-    signals.item_approved.connect(lambda sender, **kw: received.append(kw["item"].state), weak=False)
-    after_first = approve(ledger, instance, made.number, first.login, clock)
-    assert after_first.state == IN_REVIEW and received == []
-    with pytest.raises(PermissionDenied) as err:
-        approve(ledger, instance, made.number, first.login, clock)
-    assert "zaten onayladınız" in err.value.message_tr
-    after_second = approve(ledger, instance, made.number, second.login, clock)
-    assert after_second.state == APPROVED and received == [APPROVED]
+
+    def receiver(sender, item, event):
+        received.append(item.state)
+
+    with signals.item_approved.connected_to(receiver):
+        after_first = approve(ledger, instance, made.number, first.login, clock)
+        assert after_first.state == IN_REVIEW and received == []
+        with pytest.raises(PermissionDenied) as err:
+            approve(ledger, instance, made.number, first.login, clock)
+        assert err.value.message_tr == "Bu sürümü zaten onayladınız; ikinci onay başka bir kişiden gelmelidir."
+        after_second = approve(ledger, instance, made.number, second.login, clock)
+        assert after_second.state == APPROVED and received == [APPROVED]
     assert ledger.approvals(made.id, 1) == [first.login, second.login]
     events = [(e.action, e.from_state, e.to_state, e.actor, e.data) for e in ledger.events(made.id)[1:]]
     assert events == [("approve", IN_REVIEW, IN_REVIEW, first.login, {"rev": 1, "approvals": 1}),
                       ("approve", IN_REVIEW, APPROVED, second.login, {"rev": 1, "approvals": 2})]
-    signals.item_approved.receivers.clear()
 
 
 def test_resubmission_creates_revision_two_and_clears_approvals(ledger, instance, clock, item, user):
