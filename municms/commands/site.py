@@ -26,6 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--dir", metavar="DIR", help="yayınlanacak klasör (varsayılan: son yayın ya da son derleme)")
+    p.add_argument("--no-scheduler", action="store_true",
+                   help="zamanlayıcıyı ve gelen kutusu izleyicisini başlatma (yalnız siteyi sun)")
     p.set_defaults(handler=cmd_serve)
 
 
@@ -67,9 +69,48 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     instance = load_instance(args.instance)
     paths = InstancePaths(instance.root)
-    site_dir = Path(args.dir) if args.dir else latest_site_dir(paths)
-    if site_dir is None:
-        from ..build import build_site
-        site_dir = build_site(instance).output
-    serve_directory(site_dir, args.host, args.port)
+    # Serving a given folder is just a file server; otherwise the scheduler and the inbox watcher run too.
+    background = None if (args.no_scheduler or args.dir) else start_background(instance, paths)
+    try:
+        site_dir = Path(args.dir) if args.dir else latest_site_dir(paths)
+        if site_dir is None:
+            from ..build import build_site
+            site_dir = build_site(instance).output
+        serve_directory(site_dir, args.host, args.port)
+    finally:
+        if background is not None:
+            background.stop()
     return 0
+
+
+class _Background:
+    """The scheduler thread and the inbox watcher thread that run next to the web server."""
+
+    def __init__(self, scheduler, stop_watch, watch_thread):
+        self.scheduler, self.stop_watch, self.watch_thread = scheduler, stop_watch, watch_thread
+
+    def stop(self) -> None:
+        self.stop_watch.set()
+        self.scheduler.stop()
+        self.watch_thread.join(timeout=10)
+
+
+def start_background(instance, paths: InstancePaths) -> _Background:
+    """Publish what is due (first pass before serving, so a fresh instance is deployed), then keep going."""
+    import threading
+
+    from ..clock import SystemClock
+    from ..ledger import open_ledger
+    from ..scheduler import Scheduler
+    from ..watcher import InboxWatcher
+
+    ledger = open_ledger(paths.database)
+    clock = SystemClock(instance.tz)
+    scheduler = Scheduler(ledger, instance, paths, clock)
+    scheduler.run_once()
+    scheduler.start()
+    stop_watch = threading.Event()
+    watcher = InboxWatcher(ledger, instance, paths, clock)
+    watch_thread = threading.Thread(target=watcher.run, args=(stop_watch,), name="municms-watcher", daemon=True)
+    watch_thread.start()
+    return _Background(scheduler, stop_watch, watch_thread)
