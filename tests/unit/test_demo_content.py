@@ -1,0 +1,167 @@
+"""The Çorum Belediyesi demo instance builds with every post-build check passing, and shows what it should."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from municms.config import load_instance
+from tests.tinysite import REPO, build
+
+SECTIONS = {  # section folder → the fewest items the demo must have there
+    "haberler": 12, "duyurular": 10, "mukellef-duyurulari": 6,
+    "faaliyet-raporlari": 3, "seminerler": 5, "e-hizmetler": 8,
+}
+
+
+def copy_demo(target: Path) -> Path:
+    """The repository's demo instance (settings, content, data, plugins, theme) in target."""
+    target.mkdir(parents=True)
+    for name in ("instance.yaml", "pelicanconf.py"):
+        shutil.copy2(REPO / name, target / name)
+    for name in ("content", "data", "plugins", "themes"):
+        shutil.copytree(REPO / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """(instance root, built site): built once, with the post-build checks on (a failed check raises)."""
+    root = copy_demo(tmp_path_factory.mktemp("demo") / "corum")
+    out = root.parent / "out"
+    build(root, out)
+    return root, out
+
+
+def read(out: Path, path: str) -> str:
+    return (out / path).read_text(encoding="utf-8")
+
+
+def item_pages(out: Path, section: str) -> list[str]:
+    """Built item pages of a section: /<section>/<year>/<slug>/ or, for e-hizmetler, /<section>/<slug>/."""
+    depth = 2 if section == "e-hizmetler" else 3
+    pages = [p.relative_to(out).as_posix() for p in (out / section).rglob("index.html")]
+    items = [p for p in pages if p.count("/") == depth]
+    if depth == 3:  # year archives are /<section>/<year>/index.html; months /<section>/<year>/<mm>/index.html
+        items = [p for p in items if not re.fullmatch(rf"{section}/\d{{4}}/\d{{2}}/index\.html", p)]
+    return sorted(items)
+
+
+def test_every_section_has_its_items_built(demo):
+    root, out = demo
+    total = 0
+    for section, fewest in SECTIONS.items():
+        sources = list((root / "content" / section).rglob("*.md"))
+        built = item_pages(out, section)
+        assert len(built) == len(sources) >= fewest, section
+        total += len(built)
+    assert total >= 40
+    assert total == 52
+
+
+def test_every_required_page_is_present_with_its_title(demo):
+    root, out = demo
+    required = load_instance(root).required_pages
+    assert "/kurumsal/butce/" in required and "/sikca-sorulan-sorular/" in required
+    titles = {"/kurumsal/baskan/": "Başkan", "/kurumsal/organizasyon-semasi/": "Organizasyon Şeması",
+              "/kurumsal/meclis/": "Belediye Meclisi", "/kurumsal/stratejik-plan/": "Stratejik Plan 2025–2029",
+              "/kurumsal/butce/": "2026 Yılı Bütçesi", "/bilgi-edinme/": "Bilgi Edinme",
+              "/kvkk/": "KVKK Aydınlatma Metni", "/erisilebilirlik/": "Erişilebilirlik Beyanı",
+              "/iletisim/": "İletişim", "/sikca-sorulan-sorular/": "Sıkça Sorulan Sorular",
+              "/birimler/": "Birimler", "/faaliyet-raporlari/": "Faaliyet Raporları"}
+    for url in required:
+        page = read(out, url.strip("/") + "/index.html")
+        assert f"<h1>{titles[url]}</h1>" in page, url
+    for extra in ("kurumsal/tarihce", "kurumsal/etik-kurul", "kurumsal/kalite-politikasi"):
+        assert (out / extra / "index.html").is_file()
+
+
+def test_two_items_with_the_same_title_get_distinct_addresses(demo):
+    _, out = demo
+    july = read(out, "duyurular/2026/planli-su-kesintisi/index.html")
+    september = read(out, "duyurular/2026/planli-su-kesintisi-2/index.html")
+    for page in (july, september):
+        assert "<h1>Planlı Su Kesintisi</h1>" in page
+    assert "12 Temmuz 2026 Pazar" in july and "17 Eylül 2026 Perşembe" not in july
+    assert "17 Eylül 2026 Perşembe" in september
+    archive = read(out, "duyurular/2026/index.html")
+    assert 'href="/duyurular/2026/planli-su-kesintisi/"' in archive
+    assert 'href="/duyurular/2026/planli-su-kesintisi-2/"' in archive
+
+
+def _check_pdf(data: bytes) -> None:
+    """A PDF with a header, an xref table whose every offset points at its object, and a trailer."""
+    assert data.startswith(b"%PDF-1.4\n") and data.rstrip().endswith(b"%%EOF")
+    startxref = int(re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", data).group(1))
+    assert data[startxref:startxref + 4] == b"xref"
+    count = int(re.match(rb"xref\s+0 (\d+)\s", data[startxref:]).group(1))
+    rows = re.findall(rb"(\d{10}) (\d{5}) ([nf]) ?\r?\n", data[startxref:])[:count]
+    assert len(rows) == count and rows[0][2] == b"f"
+    for number, (offset, _, kind) in enumerate(rows[1:], start=1):
+        assert kind == b"n"
+        assert data[int(offset):].startswith(b"%d 0 obj" % number)
+    assert b"/Type /Page " in data and b"Faaliyet Raporu) Tj" in data
+
+
+@pytest.mark.parametrize("report_year, published", [(2023, 2024), (2024, 2025), (2025, 2026)])
+def test_activity_report_pdf_is_copied_and_linked(demo, report_year, published):
+    root, out = demo
+    name = f"{report_year}-faaliyet-raporu"
+    source = root / "content/faaliyet-raporlari" / str(published) / name / f"{name}.pdf"
+    copied = out / "faaliyet-raporlari" / str(published) / name / f"{name}.pdf"
+    assert copied.read_bytes() == source.read_bytes()
+    _check_pdf(copied.read_bytes())
+    page = read(out, f"faaliyet-raporlari/{published}/{report_year}-yili-faaliyet-raporu/index.html")
+    assert f'<a href="/faaliyet-raporlari/{published}/{name}/{name}.pdf">{name}.pdf</a>' in page
+
+
+def test_turkish_dates_on_named_items(demo):
+    _, out = demo
+    news = read(out, "haberler/2026/gazi-caddesinde-sicak-asfalt-calismasi-tamamlandi/index.html")
+    assert '<time datetime="2026-08-14T11:00:00+03:00">14 Ağustos 2026 Cuma</time>' in news
+    tax = read(out, "mukellef-duyurulari/2026/emlak-vergisi-2-taksit-odemesi-icin-son-gun-30-kasim/index.html")
+    assert '<strong>Son gün:</strong> <time datetime="2026-11-30">30 Kasım 2026 Pazartesi</time>' in tax
+
+
+def test_home_page_shows_only_deadlines_and_seminars_still_ahead(demo):
+    _, out = demo
+    home = read(out, "index.html")  # built on 25 November 2026
+    assert "emlak-vergisi-2-taksit-odemesi-icin-son-gun-30-kasim/" in home
+    assert "2025te-edinilen-tasinmazlar-icin-emlak-vergisi-beyan-donemi/" in home
+    assert "ilan-ve-reklam-vergisi-beyan-ve-odeme-suresi/" not in home
+    assert "e-devlet-ve-e-belediye-hizmetleri-kullanim-semineri/" in home
+    assert "erisilebilir-web-icerigi-hazirlama-semineri/" not in home
+
+
+def test_every_department_page_shows_its_director_and_contact(demo):
+    root, out = demo
+    details = yaml.safe_load((root / "data/birimler.yaml").read_text(encoding="utf-8"))
+    departments = load_instance(root).departments
+    assert sorted(details) == sorted(departments)
+    for dep in departments:
+        page = read(out, f"birimler/{dep}/index.html")
+        assert f"<dd>{details[dep]['mudur']}</dd>" in page, dep
+        assert f'href="mailto:{details[dep]["eposta"]}"' in page, dep
+        assert "Dahili" in details[dep]["telefon"]
+
+
+def test_eservices_are_grouped(demo):
+    _, out = demo
+    listing = read(out, "e-hizmetler/index.html")
+    for group in ("Vergi ve Ödemeler", "Randevu ve Başvuru", "Cenaze ve Mezarlık", "Su ve Abonelik"):
+        assert group in listing
+    assert 'href="/e-hizmetler/borc-sorgulama/"' in listing
+    assert 'href="/e-hizmetler/mezarlik-bilgi-sistemi/"' in listing
+
+
+def test_bodies_are_written_turkish_of_reasonable_length(demo):
+    root, _ = demo
+    for path in sorted((root / "content").rglob("*.md")):
+        body = path.read_text(encoding="utf-8").split("\n\n", 1)[1]
+        words = len(re.findall(r"\w+", body))
+        assert 80 <= words <= 300, f"{path.name}: {words} words"
+        assert "lorem" not in body.lower()
