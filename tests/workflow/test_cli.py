@@ -146,3 +146,17 @@ def test_defter_text_csv_and_json(instance_dir, ledger, item, user):
     assert as_json == {"ok": True, "from": "2026-11-26", "to": "2026-12-31", "rows": []}
     backwards = cli(instance_dir, "defter", "--from", "2026-12-01", "--to", "2026-11-01")
     assert (backwards.returncode, backwards.stderr.splitlines()[0]) == (1, "HATA: Tarih aralığı geçersiz.")
+
+
+def test_reject_on_the_command_line(instance_dir, item, user):
+    made = item(state=IN_REVIEW)
+    editor = user(EDITOR)
+    done = cli(instance_dir, "reject", made.number, "--as", editor.login, "--reason", "Mevzuata aykırı.", "--json")
+    payload = json.loads(done.stdout)["item"]
+    assert (done.returncode, payload["state"], payload["state_label"]) == (0, "rejected", "reddedildi")
+    assert payload["closed_at"].endswith("+03:00")  # the CLI's clock runs in the instance's time zone
+    shown = cli(instance_dir, "show", made.number)
+    assert "Durum: reddedildi" in shown.stdout and "(Mevzuata aykırı.)" in shown.stdout
+    again = cli(instance_dir, "reject", made.number, "--as", editor.login, "--reason", "Yine.")
+    assert (again.returncode, again.stderr.strip()) == \
+        (1, f"HATA: {made.number} 'reddedildi' durumunda; reddetme yapılamaz.")

@@ -27,3 +27,21 @@ def test_ledger_has_sql_but_never_updates_or_deletes_events():
     assert SQL.search(text)  # the pattern does find SQL where there is some
     assert re.findall(r"UPDATE\s+events\b|DELETE\s+FROM\s+events\b|REPLACE\s+INTO\s+events\b", text, re.I) == []
     assert "BEFORE UPDATE ON events" in text and "BEFORE DELETE ON events" in text
+
+
+def test_a_whole_review_cycle_only_ever_inserts_events(ledger, instance, clock, item, user):
+    from municms.actions.approve import approve
+    from municms.actions.assign import assign
+    from municms.actions.start_review import start_review
+    from municms.model import APPROVED, EDITOR, MUDUR
+
+    made = item()
+    director, first, second = user(MUDUR), user(EDITOR), user(EDITOR)
+    statements: list[str] = []
+    ledger._conn().set_trace_callback(statements.append)
+    assign(ledger, instance, made.number, director.login, clock, to=first.login)
+    start_review(ledger, instance, made.number, first.login, clock)
+    assert approve(ledger, instance, made.number, second.login, clock).state == APPROVED
+    ledger._conn().set_trace_callback(None)
+    touching = [s.split()[0].upper() for s in statements if re.search(r"\bevents\b", s)]
+    assert touching.count("INSERT") == 3 and set(touching) <= {"INSERT", "SELECT"}
