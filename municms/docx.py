@@ -53,6 +53,17 @@ def _split_front_matter(document, pairs: list[tuple[str, str]]):
     return document.copy(children=children[:first] + children[end:]) if pairs else document
 
 
+_SAFE_ANYWHERE = re.compile(r"\\([.(){}!])")
+_SAFE_INSIDE = re.compile(r"(?<=\S)\\([-+#])")
+_ORDERED = re.compile(r"^(\s*\d+)\.(?=\s)", re.M)
+
+
+def tidy_escapes(markdown: str) -> str:
+    """mammoth escapes every Markdown character of the text; keep only the escapes that change meaning."""
+    markdown = _SAFE_INSIDE.sub(r"\1", _SAFE_ANYWHERE.sub(r"\1", markdown))
+    return _ORDERED.sub(r"\1\\.", markdown)  # "1. " at a line start would become a list
+
+
 def _yaml_value(value: str) -> str:
     """A value as YAML: a flow list stays a list, anything else is a quoted string."""
     value = value.strip()
@@ -77,7 +88,7 @@ def _losses(path: Path, document_counts: dict[str, int], messages) -> list[str]:
         lost.append("üst bilgi / alt bilgi")
     if document_counts["tables"]:
         lost.append(f"{document_counts['tables']} tablonun biçimi (tablo metni düz paragraf oldu)")
-    unknown = sorted({m.message for m in messages if m.type == "warning"})
+    unknown = sorted({m.message for m in messages if m.type == "warning" and m.message.startswith("Unrecognised")})
     if unknown:
         lost.append(f"{len(unknown)} tanınmayan biçim/stil")
     return lost
@@ -99,7 +110,7 @@ def docx_to_text(path: Path) -> tuple[str, list[str], int]:
 
     with open(path, "rb") as handle:
         result = mammoth.convert_to_markdown(handle, transform_document=transform, convert_image=drop_image)
-    body = result.value.replace("\r\n", "\n").strip() + "\n"
+    body = tidy_escapes(result.value.replace("\r\n", "\n").strip()) + "\n"
     front = "\n".join(f"{key}: {_yaml_value(value)}" for key, value in pairs)
     lost = _losses(path, counts, result.messages)
     warnings = ["Word (.docx) dosyası Markdown'a çevrildi" + (": aktarılamayanlar — " + "; ".join(lost) + "."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html as html_module
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,14 +98,14 @@ def parse_submission(path: Path, department: str, instance, name: str | None = N
     tur = reader.read()
     problems.extend(reader.problems)
     attachments = _attachments(path, kind, reader, instance, problems, warnings)
-    if problems:
-        raise ValidationError(problems, *_HEADLINE)
+    if problems:  # in the order of the file, so the report reads top to bottom
+        raise ValidationError(sorted(problems, key=lambda p: p.line or 0), *_HEADLINE)
     body, changed = sanitise_markdown(body)
     if changed:
         warnings.append("Metindeki HTML'den güvenli olmayan kısımlar (betik, stil, olay öznitelikleri vb.) çıkarıldı.")
     for attachment in attachments:  # links in the body follow the safe names
         body = body.replace(f"({attachment.original_name})", f"({attachment.name})")
-    values = dict(reader.values)
+    values = {key: reader.values[key] for key in data if key in reader.values}  # the file's key order
     if attachments:
         values["ekler"] = [a.name for a in attachments]
     tz = reader.tz
@@ -281,7 +282,7 @@ def sanitise_markdown(body: str) -> tuple[str, bool]:
 
 def _squash(html: str) -> str:
     """Compare fragments ignoring differences nh3 makes that change nothing (quotes, self-closing tags)."""
-    return re.sub(r"\s+|/>|>|'|\"", "", html)
+    return re.sub(r"\s+|/>|>|'|\"", "", html_module.unescape(html))
 
 
 def _json_safe(values: dict) -> dict:

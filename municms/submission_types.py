@@ -246,12 +246,6 @@ def _seminer(r: Reader) -> None:
                   "kayit_son is after baslangic")
 
 
-def _faaliyet_raporu(r: Reader) -> None:
-    files = r.values.get("ekler") or []
-    if files and not any(name.lower().endswith(".pdf") for name in files):
-        r.problem(("ekler",), "Faaliyet raporunun en az bir PDF eki olmalıdır.", "needs at least one PDF")
-
-
 def _organizasyon(r: Reader) -> None:
     changes = r.values.get("degisiklikler")
     if not changes:
@@ -318,5 +312,5 @@ def _apply_org_change(r: Reader, chart: dict, kind: str, op: dict, path: tuple) 
 
 
 _RULES: dict[str, Callable[[Reader], None]] = {
-    "seminer": _seminer, "faaliyet-raporu": _faaliyet_raporu, "organizasyon": _organizasyon,
+    "seminer": _seminer, "organizasyon": _organizasyon,  # faaliyet-raporu's PDF: checked by content in submission.py
 }
