@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Iterator
 
-from .errors import ConflictError, NotFound
+from .errors import ConflictError, MunicmsError, NotFound
 from .model import ITEM_FIELDS, Event, Item, Revision, User
 
 SCHEMA_VERSION = 1
@@ -266,18 +266,20 @@ class Transaction(_Reader):
 class Ledger:
     """One SQLite file; one connection per thread."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, busy_timeout: float = 30.0):
         self.path = Path(path)
+        self.busy_timeout = busy_timeout
         self._local = threading.local()
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
+                                   check_same_thread=False)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
             conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL survives process crashes
             self._local.conn = conn
         return conn
@@ -288,7 +290,11 @@ class Ledger:
         conn = self._conn()
         if conn.in_transaction:
             raise RuntimeError("nested ledger transaction")
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:  # still locked after busy_timeout
+            raise ConflictError("Kayıt veritabanı şu anda meşgul; birkaç saniye sonra yeniden deneyin.",
+                                f"cannot begin write transaction: {exc}") from None
         try:
             yield Transaction(conn)
         except BaseException:
@@ -361,12 +367,22 @@ class Ledger:
             return r.dump()
 
 
-def open_ledger(path: str | Path) -> Ledger:
-    """Open (and create or upgrade) the ledger database at path."""
+def open_ledger(path: str | Path, busy_timeout: float = 30.0) -> Ledger:
+    """Open (and create or upgrade) the ledger database at path; writers wait busy_timeout seconds."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ledger = Ledger(path)
-    conn = ledger._conn()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ledger = Ledger(path, busy_timeout)
+        _create_schema(ledger._conn())
+    except (OSError, sqlite3.Error) as exc:
+        raise MunicmsError(f"Kayıt veritabanı açılamadı: {path}. Dosyanın ve klasörün izinlerini denetleyin.",
+                           f"cannot open ledger {path}: {exc}") from None
+    return ledger
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+        return  # up to date: no write lock needed
     conn.execute("BEGIN IMMEDIATE")
     try:
         if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
@@ -378,4 +394,3 @@ def open_ledger(path: str | Path) -> Ledger:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
-    return ledger

@@ -58,3 +58,21 @@ def test_user_table_events_have_no_item(ledger, clock):
                               data={"login": "ayse"}))
     [event] = ledger.events()
     assert event.item_id is None and event.data == {"login": "ayse"} and event.at == clock.now()
+
+
+def test_busy_ledger_and_unusable_file_give_turkish_errors(paths, ledger, tmp_path):
+    from municms.errors import ConflictError, MunicmsError
+
+    blocker = sqlite3.connect(paths.database, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    impatient = open_ledger(paths.database, busy_timeout=0.2)
+    with pytest.raises(ConflictError) as err:
+        with impatient.transaction() as tx:
+            tx.allocate_number("BİM", 2026)
+    assert err.value.message_tr == "Kayıt veritabanı şu anda meşgul; birkaç saniye sonra yeniden deneyin."
+    blocker.execute("ROLLBACK")
+    garbage = tmp_path / "bozuk.sqlite3"
+    garbage.write_bytes(b"bu bir veritabani degil" * 100)
+    with pytest.raises(MunicmsError) as err:
+        open_ledger(garbage)
+    assert err.value.message_tr.startswith("Kayıt veritabanı açılamadı: ")
