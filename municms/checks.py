@@ -22,7 +22,7 @@ SEARCH_SUFFIXES = (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")  # gzi
 @dataclass(frozen=True)
 class CheckProblem:
     page: str      # output file, relative to the site root
-    rule: str      # links | anchors | empty | required | embargo
+    rule: str      # links | anchors | attachments | empty | required | embargo
     message_tr: str
 
     def __str__(self) -> str:
@@ -81,6 +81,7 @@ def check_links(site: _Site) -> list[CheckProblem]:
         main = tree.css_first("main")
         if main is None or not main.text(strip=True):
             problems.append(CheckProblem(page, "empty", "Sayfanın ana içeriği boş."))
+        attachments = {node.attributes.get("href") for node in tree.css(".attachments a[href]")}
         for node in tree.css("a[href], link[href], img[src], script[src]"):
             href = node.attributes.get("href") or node.attributes.get("src") or ""
             if href.startswith(("mailto:", "tel:")):
@@ -88,7 +89,11 @@ def check_links(site: _Site) -> list[CheckProblem]:
             target, fragment = site.target_file(page, href)
             if target is None:
                 continue
-            if not (site.root / target).is_file():
+            if href in attachments:
+                if not (site.root / target).is_file() or not (site.root / target).stat().st_size:
+                    problems.append(CheckProblem(page, "attachments",
+                                                 f"Ek dosya '{href}' çıktıda yok ya da boş."))
+            elif not (site.root / target).is_file():
                 problems.append(CheckProblem(page, "links", f"Bağlantı '{href}' hiçbir dosyaya gitmiyor."))
             elif fragment and target.endswith(".html") and fragment not in site.ids(target):
                 problems.append(CheckProblem(page, "anchors", f"Bağlantı '{href}': sayfada '#{fragment}' yok."))

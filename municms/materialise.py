@@ -222,6 +222,7 @@ class ContentIndex:
     by_number: dict[str, str] = field(default_factory=dict)      # Kayit_no → source path under content/
     slugs: dict[str, set[str]] = field(default_factory=dict)     # folder → slugs taken (items of others)
     owners: dict[str, str] = field(default_factory=dict)         # source → Kayit_no
+    titles: set[str] = field(default_factory=set)                # titles of every content file
 
     @classmethod
     def scan(cls, content: Path) -> "ContentIndex":
@@ -236,6 +237,7 @@ class ContentIndex:
             folder = source.rsplit("/", 1)[0]
             slug = head.get("slug") or turkish.slugify(head.get("title", "") or path.stem)
             index.slugs.setdefault(folder, set()).update({slug, path.stem})
+            index.titles.add(head.get("title", ""))
             if head.get("kayit_no"):
                 index.by_number[head["kayit_no"]] = source
                 index.owners[source] = head["kayit_no"]

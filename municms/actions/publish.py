@@ -22,7 +22,8 @@ from ..config import Instance
 from ..deploy import Release, deploy_lock, get_target
 from ..errors import BuildError, MunicmsError
 from ..ledger import Ledger
-from ..materialise import Change, LIVE_STATES, Placed, is_due, load_entries, materialise
+from ..materialise import (LIVE_STATES, Change, ContentIndex, Entry, Placed, is_due, load_entries, materialise,
+                           place, publication_date)
 from ..model import APPROVED, SCHEDULED, SYSTEM, Item
 from ..paths import InstancePaths
 from ..workflow import PUBLISH
@@ -60,10 +61,20 @@ def select_due(ledger: Ledger, now) -> list[Item]:
     return [item for item in ledger.items() if item.state in (APPROVED, SCHEDULED) and is_due(item, now)]
 
 
-def embargoed_items(ledger: Ledger, now) -> list[Embargoed]:
-    """Approved or scheduled items not yet due: the post-build check proves they appear nowhere."""
-    return [Embargoed(item.number, item.title) for item in ledger.items()
-            if item.state in (APPROVED, SCHEDULED) and not is_due(item, now)]
+def embargoed_items(entries: list[Entry], instance: Instance, paths: InstancePaths, now) -> list[Embargoed]:
+    """Approved or scheduled items not yet due, with the address each would get: the post-build check proves
+    they appear nowhere. A title that a public page also carries (a monthly "Meclis Gündemi") is not
+    searched for; the registration number and the address still are."""
+    index = ContentIndex.scan(paths.content)
+    embargoed = []
+    for entry in sorted(entries, key=lambda e: (publication_date(e), e.item.number)):
+        item = entry.item
+        if item.state not in (APPROVED, SCHEDULED) or is_due(item, now):
+            continue
+        where = place(entry, instance, index)
+        title = "" if item.title in index.titles else item.title
+        embargoed.append(Embargoed(item.number, title, where.url if where else ""))
+    return embargoed
 
 
 def publish(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock, actor: str = SYSTEM,
@@ -74,10 +85,12 @@ def publish(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clo
         now = clock.now()
         due = select_due(ledger, now)
         may_publish(ledger, due, actor, reason)  # a refused actor stops here, before anything is written
-        change = materialise(load_entries(ledger), instance, paths, now)
+        entries = load_entries(ledger)
+        change = materialise(entries, instance, paths, now)
         try:
+            embargoed = embargoed_items(entries, instance, paths, now)
             with contextlib.redirect_stdout(sys.stderr):  # Pelican's summary line must not mix with --json output
-                result = build_site(instance, now=now, build_id=new_build_id(), embargoed=embargoed_items(ledger, now))
+                result = build_site(instance, now=now, build_id=new_build_id(), embargoed=embargoed)
             release = deploy(instance, paths, clock, result, due, actor)
         except MunicmsError as exc:
             change.undo()
@@ -103,8 +116,10 @@ def deploy(instance: Instance, paths: InstancePaths, clock: Clock, result: Build
     """Hand the build to the configured target; the build directory is dropped once it is a release."""
     target = get_target(instance, paths, clock)
     meta = {"items": [item.number for item in due], "published_by": actor, "build_id": result.build_id}
-    release = target.deploy(result.output, result.build_id, meta)
-    shutil.rmtree(result.output, ignore_errors=True)
+    try:
+        release = target.deploy(result.output, result.build_id, meta)
+    finally:
+        shutil.rmtree(result.output, ignore_errors=True)
     signals.release_deployed.send(PUBLISH, release=release, actor=actor)
     return release
 

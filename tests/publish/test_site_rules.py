@@ -1,0 +1,86 @@
+"""What the build does with materialised data: ended items (Durum), emergency banners, the attachments check."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from municms.checks import check_site
+from municms.errors import BuildError
+from tests.tinysite import build, copy_tiny
+
+SITE_URL = "https://www.deneme.bel.tr"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The tiny site with an expired, a withdrawn and an expired seminar item and one banner, built once."""
+    tmp_path = tmp_path_factory.mktemp("rules")
+    root = copy_tiny(tmp_path / "tiny")
+    folder = root / "content" / "duyurular" / "2026"
+    (folder / "eski-duyuru.md").write_text(
+        "Title: Eski Trafik Duyurusu\nDate: 2026-11-20 09:00\nTur: duyuru\nBirim: fen-isleri\nTags: trafik\n"
+        "Kayit_no: BİM-2026-000090\nDurum: suresi-doldu\n\nYol kapalıydı.\n", encoding="utf-8")
+    (folder / "kaldirilan.md").write_text(
+        "Title: Kaldırılan Liste\nDate: 2026-11-21 09:00\nTur: duyuru\nBirim: fen-isleri\n"
+        "Kayit_no: BİM-2026-000091\nDurum: geri-cekildi\n\nBu içerik yayından kaldırılmıştır.\n\n"
+        "**Gerekçe:** Hatalı bilgi.\n", encoding="utf-8")
+    seminars = root / "content" / "seminerler" / "2026"
+    (seminars / "eski-seminer.md").write_text(
+        "Title: Eski Seminer\nDate: 2026-11-01 09:00\nTur: seminer\nBirim: bilgi-islem\n"
+        "Baslangic: 2026-12-20 10:00\nKayit_no: BİM-2026-000092\nDurum: suresi-doldu\n\nBitti.\n", encoding="utf-8")
+    (root / "data" / "acil.yaml").write_text(
+        "- kayit_no: BİM-2026-000093\n  baslik: 'Acil: Su Kesintisi'\n  metin: Bilgi için **ALO 153**.\n"
+        "  tarih: '2026-11-25 10:00'\n  birim: fen-isleri\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build(root, out)
+    return out
+
+
+def read(out, rel: str) -> str:
+    return (out / rel).read_text(encoding="utf-8")
+
+
+def test_expired_and_withdrawn_pages_stay_with_a_notice(built):
+    expired = read(built, "duyurular/2026/eski-trafik-duyurusu/index.html")
+    assert '<p class="notice notice-ended" role="note"><strong>Yayın süresi doldu.</strong>' in expired
+    assert "Yol kapalıydı." in expired
+    withdrawn = read(built, "duyurular/2026/kaldirilan-liste/index.html")
+    assert "<strong>Bu içerik yayından kaldırıldı.</strong>" in withdrawn and "Hatalı bilgi." in withdrawn
+    assert "Yayın süresi doldu" not in read(built, "duyurular/2026/meclis-toplantisi-gundemi/index.html")
+
+
+def test_ended_items_leave_every_listing_feed_and_calendar(built):
+    for rel in ("index.html", "duyurular/index.html", "duyurular/2026/index.html", "duyurular/atom.xml", "atom.xml",
+                "birimler/fen-isleri/index.html", "seminerler/index.html", "seminerler.ics"):
+        text = read(built, rel)
+        for title in ("Eski Trafik Duyurusu", "Kaldırılan Liste", "Eski Seminer"):
+            assert title not in text, (rel, title)
+    assert not (built / "etiket" / "trafik").exists()
+    assert "e-Devlet Kullanımı Semineri" in read(built, "seminerler.ics")
+
+
+def test_emergency_banner_is_on_the_home_page_only(built):
+    home = read(built, "index.html")
+    assert ('<section class="emergency-banner" role="alert" aria-labelledby="acil-1">\n  <div class="wrap">\n'
+            '    <h2 id="acil-1">Acil: Su Kesintisi</h2>\n    <p>Bilgi için <strong>ALO 153</strong>.</p>') in home
+    assert home.index("emergency-banner") < home.index('<main id="icerik"')
+    assert "emergency-banner" not in read(built, "haberler/index.html")
+
+
+def test_attachment_missing_or_empty_in_the_output_fails_the_check(built, tmp_path):
+    built = Path(shutil.copytree(built, tmp_path / "site"))
+    check_site(built, SITE_URL, [])
+    attachment = built / "faaliyet-raporlari/2026/2025-faaliyet-raporu/rapor.pdf"
+    attachment.write_bytes(b"")
+    with pytest.raises(BuildError) as caught:
+        check_site(built, SITE_URL, [])
+    assert [str(p) for p in caught.value.problems] == [
+        "faaliyet-raporlari/2026/2025-faaliyet-raporu/index.html [attachments]: Ek dosya "
+        "'/faaliyet-raporlari/2026/2025-faaliyet-raporu/rapor.pdf' çıktıda yok ya da boş."]
+    attachment.unlink()
+    with pytest.raises(BuildError) as caught:
+        check_site(built, SITE_URL, [])
+    assert [p.rule for p in caught.value.problems] == ["attachments"]
