@@ -229,18 +229,26 @@ class ContentIndex:
         index = cls()
         if not content.is_dir():
             return index
+        folders: dict[str, list[tuple[str, str, str]]] = {}
         for path in sorted(content.rglob("*.md")):
             if path.name.startswith("."):
                 continue
             source = path.relative_to(content).as_posix()
             head = _read_head(path)
             folder = source.rsplit("/", 1)[0]
-            slug = head.get("slug") or turkish.slugify(head.get("title", "") or path.stem)
-            index.slugs.setdefault(folder, set()).update({slug, path.stem})
+            base = head.get("slug") or turkish.slugify(head.get("title", "") or path.stem)
+            folders.setdefault(folder, []).append((head.get("date", ""), source, base))
+            index.slugs.setdefault(folder, set()).add(path.stem)
             index.titles.add(head.get("title", ""))
             if head.get("kayit_no"):
                 index.by_number[head["kayit_no"]] = source
                 index.owners[source] = head["kayit_no"]
+        # The sections plugin gives the later of two equal slugs '-2' (by date, then path): take those too.
+        for folder, rows in folders.items():
+            assigned: set[str] = set()
+            for _, _, base in sorted(rows):
+                assigned.add(turkish.distinct_slug(base, assigned))
+            index.slugs[folder] |= assigned
         return index
 
     def taken(self, folder: str, number: str) -> set[str]:
