@@ -13,7 +13,6 @@ import re
 import sqlite3
 import threading
 from contextlib import contextmanager
-from dataclasses import asdict
 from pathlib import Path
 from typing import Iterator
 
@@ -210,7 +209,7 @@ class Transaction(_Reader):
         return seq, format_number(prefix, year, seq)
 
     def insert_item(self, item: Item) -> int:
-        values = {k: _to_text(v) for k, v in asdict(item).items() if k != "id"}
+        values = {name: _to_text(getattr(item, name)) for name in ITEM_FIELDS if name != "id"}  # no deep copy
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         try:
