@@ -19,7 +19,7 @@ from ..ledger import Ledger, open_ledger
 from ..model import STATES, Item, User, state_label
 from ..paths import InstancePaths
 from ..turkish import format_moment
-from ..workflow import may_see
+from ..workflow import ACTION_LABELS_TR, may_see
 
 
 def _context(args: argparse.Namespace) -> tuple[Instance, InstancePaths, Ledger]:
@@ -92,7 +92,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if item.public_reason:
         lines.append(f"  Kamuya açık gerekçe: {item.public_reason}")
     lines += ["", "Olaylar:"] + [
-        f"  {format_moment(e.at, 'dd.MM.y HH:mm')}  {e.actor:<14} {e.action:<16} "
+        f"  {format_moment(e.at, 'dd.MM.y HH:mm')}  {e.actor:<14} {ACTION_LABELS_TR.get(e.action, e.action):<18} "
         f"{state_label(e.from_state or '') or '-'} → {state_label(e.to_state or '')}"
         + (f"  ({e.reason})" if e.reason else "") for e in events]
     if note:
