@@ -9,6 +9,7 @@ its `.json` is unfinished; the next deploy of the same id completes it, and ever
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import filecmp
 import json
@@ -35,6 +36,17 @@ def fsync_path(path: Path) -> None:
         os.close(fd)
 
 
+def sync_filesystem(path: Path) -> None:
+    """Flush the file system holding path to disk: one syncfs(2) instead of an fsync per copied file."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if getattr(libc, "syncfs", None) is None or libc.syncfs(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)
+
+
 def write_json_atomic(path: Path, data: dict) -> None:
     """Write JSON to path.tmp, fsync, os.replace, fsync the directory."""
     tmp = path.with_name(path.name + ".tmp")
@@ -55,14 +67,12 @@ def _same_file(new: Path, old: Path, size: int) -> bool:
 
 
 def copy_release(build_dir: Path, dest: Path, previous: Path | None) -> dict:
-    """Copy build_dir to dest, hard-linking files identical to those of `previous`; fsync everything."""
+    """Copy build_dir to dest, hard-linking files identical to those of `previous`; sync it to disk."""
     stats = {"files": 0, "linked": 0, "copied": 0, "bytes_copied": 0, "bytes_linked": 0}
-    dirs = []
     for root, dirnames, filenames in os.walk(build_dir):
         rel = Path(root).relative_to(build_dir)
         target_dir = dest / rel
         target_dir.mkdir(parents=True, exist_ok=True)
-        dirs.append(target_dir)
         dirnames.sort()
         for name in sorted(filenames):
             src, dst = Path(root) / name, target_dir / name
@@ -78,11 +88,9 @@ def copy_release(build_dir: Path, dest: Path, previous: Path | None) -> dict:
                 continue
             shutil.copyfile(src, dst)
             shutil.copystat(src, dst)
-            fsync_path(dst)
             stats["copied"] += 1
             stats["bytes_copied"] += size
-    for directory in reversed(dirs):
-        fsync_path(directory)
+    sync_filesystem(dest)  # file data and directory entries, before the rename makes the release visible
     return stats
 
 

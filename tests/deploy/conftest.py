@@ -67,8 +67,9 @@ def base_build(tmp_path_factory) -> Path:
     return build(root, work / "out", build_id=BASE_ID).output
 
 
-def make_variant(base: Path, dest: Path, rid: str, changed: bool = False, extra_files: int = 0) -> Path:
-    """A copy of the base build carrying release id `rid`; `changed` alters one article's text."""
+def make_variant(base: Path, dest: Path, rid: str, changed: bool = False, bulk: Path | None = None) -> Path:
+    """A copy of the base build carrying release id `rid`; `changed` alters one article's text;
+    `bulk` (a folder of extra files, hard-linked in as ek/) makes the build bigger."""
     shutil.copytree(base, dest)
     old = f'<meta name="municms-release" content="{BASE_ID}">'.encode()
     new = f'<meta name="municms-release" content="{rid}">'.encode()
@@ -78,25 +79,33 @@ def make_variant(base: Path, dest: Path, rid: str, changed: bool = False, extra_
     if changed:
         page = dest / CHANGED_PAGE
         page.write_bytes(page.read_bytes().replace(b"</main>", "<p>Güncellendi.</p></main>".encode(), 1))
-    for i in range(extra_files):  # bulk for crash and lock tests: many small files in a few folders
-        folder = dest / "ek" / f"{i // 500:03d}"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"sayfa-{i:05d}.html").write_text(f"<p>Sayfa {i}</p>" * 20, encoding="utf-8")
+    if bulk is not None:
+        shutil.copytree(bulk, dest / "ek", copy_function=os.link)
     return dest
+
+
+@pytest.fixture(scope="session")
+def bulk_files(tmp_path_factory) -> Path:
+    """1,500 small extra pages in a few folders, so that a deploy takes long enough to be interrupted."""
+    root = tmp_path_factory.mktemp("bulk")
+    for i in range(1500):
+        folder = root / f"{i // 500:03d}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"sayfa-{i:05d}.html").write_text(f"<p>Sayfa {i}</p>" * 20, encoding="utf-8")
+    return root
 
 
 @pytest.fixture
 def variants(base_build, tmp_path):
-    """variants(n, changed=False, extra_files=0) → a build dir for release_id(n), made once per test."""
+    """variants(n, changed=False, bulk=None) → a build dir for release_id(n), made once per test."""
     made: dict[str, Path] = {}
 
-    def factory(n: int, changed: bool = False, extra_files: int = 0) -> Path:
+    def factory(n: int, changed: bool = False, bulk: Path | None = None) -> Path:
         rid = release_id(n)
         if rid not in made:
-            made[rid] = make_variant(base_build, tmp_path / "builds" / rid, rid, changed, extra_files)
+            made[rid] = make_variant(base_build, tmp_path / "builds" / rid, rid, changed, bulk)
         return made[rid]
 
-    factory.made = made
     return factory
 
 
