@@ -22,5 +22,20 @@ def _add_filters(pelican) -> None:
     })
 
 
+def heading_id(value: str, separator: str = "-") -> str:
+    """Heading anchor for the Markdown table of contents: 'Katılım şartları' → 'katilim-sartlari'."""
+    return turkish.slugify(value)
+
+
+def _turkish_heading_ids(pelican) -> None:
+    # Markdown's own slugify drops letters without an ASCII base (ı → ''), giving ids like 'katlm-sartlar'.
+    if "MUNICMS_INSTANCE" not in pelican.settings:
+        return  # another Pelican site built in the same process keeps its own settings
+    configs = pelican.settings.get("MARKDOWN", {}).get("extension_configs", {})
+    if "markdown.extensions.toc" in configs:
+        configs["markdown.extensions.toc"] = {**configs["markdown.extensions.toc"], "slugify": heading_id}
+
+
 def register() -> None:
     signals.initialized.connect(_add_filters)
+    signals.initialized.connect(_turkish_heading_ids)
