@@ -1,0 +1,84 @@
+"""rsync target against a real sshd on loopback: deploy, hard links on the remote side, pruning, rollback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from municms.deploy import get_target
+from municms.deploy.rsync import RsyncTarget
+from municms.errors import ConflictError, DeployError
+
+from .conftest import REPO, release_id, tree
+
+
+def rsync_instance(make_instance, sshd, remote, keep: int = 2, identity=None):
+    return make_instance(
+        "deploy:\n  target: rsync\n  keep_releases: 5\n"
+        f"  rsync: {{host: 127.0.0.1, port: {sshd['port']}, user: {sshd['user']}, path: '{remote}',"
+        f" identity_file: '{identity or sshd['identity']}', known_hosts_file: '{sshd['known_hosts']}',"
+        f" keep_releases: {keep}}}\n")
+
+
+@pytest.mark.slow
+def test_rsync_deploy_link_dest_and_rollback(make_instance, variants, sshd, tmp_path):
+    remote = tmp_path / "uzak" / "site"
+    instance, paths = rsync_instance(make_instance, sshd, remote)
+    target = get_target(instance, paths)
+    assert isinstance(target, RsyncTarget)
+    one, two = variants(1), variants(2, changed=True)
+
+    first = target.deploy(one, release_id(1), {"items": ["BİM-2026-000007"], "published_by": "ayse.editor"})
+    assert first.current and first.items == ["BİM-2026-000007"] and first.published_by == "ayse.editor"
+    assert os.readlink(remote / "current") == f"releases/{release_id(1)}"
+    assert tree(remote / "current") == tree(one)
+
+    target.deploy(two, release_id(2), {"published_by": "sistem"})
+    assert tree(remote / "current") == tree(two)
+    old, new = remote / "releases" / release_id(1), remote / "releases" / release_id(2)
+    for rel in ("theme/css/site.css", "atom.xml", "pagefind/pagefind.js"):
+        assert (old / rel).stat().st_ino == (new / rel).stat().st_ino, rel  # --link-dest on the far side
+    for rel in ("index.html", "haberler/2026/isikli-carsi-yenilendi/index.html"):
+        assert (old / rel).stat().st_ino != (new / rel).stat().st_ino, rel
+    assert [(r.id, r.current) for r in target.releases()] == [(release_id(2), True), (release_id(1), False)]
+    with pytest.raises(ConflictError):
+        target.deploy(two, release_id(2), {})
+
+    back = target.rollback(by="mehmet.mudur")
+    assert back.id == release_id(1) and tree(remote / "current") == tree(one)
+    abandoned = {r.id: r for r in target.releases()}[release_id(2)]
+    assert abandoned.meta["rolled_back_by"] == "mehmet.mudur" and abandoned.meta["rolled_back_to"] == release_id(1)
+
+    # keep_releases 2 on the far side: 1 (current until now) is neither among the newest two nor just before 3
+    target.deploy(variants(3), release_id(3), {})
+    assert sorted(p.name for p in (remote / "releases").iterdir()) == sorted(
+        f"{release_id(n)}{ext}" for n in (2, 3) for ext in ("", ".json"))
+    assert tree(remote / "current") == tree(variants(3))
+    assert target.current().id == release_id(3)
+
+
+@pytest.mark.slow
+def test_rsync_cli_releases_and_leftover_cleanup(make_instance, variants, sshd, tmp_path):
+    remote = tmp_path / "uzak"
+    instance, paths = rsync_instance(make_instance, sshd, remote)
+    target = get_target(instance, paths)
+    target.deploy(variants(1), release_id(1), {"published_by": "ayse.editor"})
+    (remote / "releases" / f"{release_id(2)}.tmp" / "yarim").mkdir(parents=True)  # an interrupted upload
+    target.deploy(variants(2), release_id(2), {})
+    assert not [p for p in (remote / "releases").iterdir() if p.name.endswith(".tmp")]
+    out = subprocess.run([sys.executable, "publish.py", "--instance", str(paths.root), "releases"], cwd=REPO,
+                         capture_output=True, text=True, check=True).stdout
+    assert f"* {release_id(2)}" in out and f"  {release_id(1)}" in out and "ayse.editor" in out
+
+
+def test_rsync_unreachable_host_is_a_deploy_error(make_instance, variants, sshd, tmp_path):
+    stranger = tmp_path / "stranger"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(stranger)], check=True)
+    instance, paths = rsync_instance(make_instance, sshd, tmp_path / "uzak", identity=stranger)
+    with pytest.raises(DeployError) as err:
+        get_target(instance, paths).deploy(variants(1), release_id(1), {})
+    assert err.value.message_tr.startswith("Uzak sunucuda işlem başarısız")
+    assert not (tmp_path / "uzak").exists()
