@@ -110,5 +110,6 @@ def rollback_choice(ids: list[str], current: str | None, to: str | None) -> str:
         raise NotFound("Henüz yayında bir sürüm yok; geri alınacak bir şey yok.", "no current release")
     older = [rid for rid in sorted(ids) if rid < current]
     if not older:
-        raise NotFound("Yayındaki sürümden önce bir sürüm yok; geri alınamaz.", "no release before the current one")
+        raise NotFound("Yayındaki sürümden önce bir sürüm yok; geri alınamaz.",
+                       "no release before the current one")
     return older[-1]

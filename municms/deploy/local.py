@@ -182,7 +182,8 @@ class LocalTarget:
                                     f"release {release_id!r} was already deployed")
             current = self.current_id()
             stats = {}
-            if current != release_id or not final.is_dir():  # else: a crash after the switch; only the metadata is missing
+            # current == release_id: killed after the switch; only the metadata is missing
+            if current != release_id or not final.is_dir():
                 if final.exists():  # renamed but never switched to: start again
                     os.rename(final, self.root / f"{release_id}.tmp")
                     self.recover()
