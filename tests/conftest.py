@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import subprocess
 import threading
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,10 +18,6 @@ REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
 VNU_JAR = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-TINY = REPO / "tests" / "fixtures" / "tiny"
-# Until the demo content is in the repository, the demo tests run on the tiny fixed instance.
-DEMO = REPO if subprocess.run(["git", "-C", str(REPO), "ls-files", "content"], capture_output=True,
-                              text=True).stdout.strip() else TINY
 FIXED_NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("Europe/Istanbul"))
 INSTANCE_PARTS = ("instance.yaml", "pelicanconf.py", "content", "data", "plugins", "themes")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -63,7 +58,7 @@ def vnu_command() -> list[str]:
 
 def copy_instance(source: Path, target: Path) -> Path:
     """Copy the parts of an instance that a build reads (skipping caches) into target; parts the source
-    lacks (a test fixture has no theme of its own) come from the repository."""
+    lacks (a fixture instance has no theme of its own) come from the repository."""
     target.mkdir(parents=True, exist_ok=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for name in INSTANCE_PARTS:
@@ -80,7 +75,7 @@ def demo_instance(tmp_path):
     """Factory: demo_instance(name="instance") copies the repository's instance into tmp_path/name."""
 
     def make(name: str = "instance") -> Path:
-        return copy_instance(DEMO, tmp_path / name)
+        return copy_instance(REPO, tmp_path / name)
 
     return make
 
@@ -91,7 +86,7 @@ def built_demo(tmp_path_factory) -> Path:
     from municms.build import build_site
     from municms.config import load_instance
 
-    root = copy_instance(DEMO, tmp_path_factory.mktemp("demo") / "instance")
+    root = copy_instance(REPO, tmp_path_factory.mktemp("demo") / "instance")
     output = root.parent / "site"
     build_site(load_instance(root), output, now=FIXED_NOW, build_id="test-demo")
     return output

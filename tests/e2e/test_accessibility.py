@@ -40,7 +40,8 @@ def readable(violations: list[dict]) -> str:
 
 def axe_violations(page, axe_source: str) -> list[dict]:
     page.evaluate(axe_source)
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+                           " resultTypes: ['violations']})", WCAG_TAGS)
     return result["violations"]
 
 

@@ -9,6 +9,7 @@ from .site import first_link
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.slow
 def test_browsing_the_site_makes_no_third_party_request(page, demo_url, built_demo):
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
