@@ -12,6 +12,7 @@ changes nothing writes nothing; `Change.undo()` puts content/ and data/ back as 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import filecmp
 import json
@@ -361,6 +362,8 @@ class Change:
     def commit(self) -> None:
         """Forget the backups: the run stands."""
         shutil.rmtree(self.backup, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            self.backup.parent.rmdir()  # var/materialise/, when no other run is using it
         self._saved.clear()
 
 
@@ -437,6 +440,16 @@ def materialise(entries: list[Entry], instance: Instance, paths: InstancePaths, 
     if change.changed:
         log.info("materialise: %d written, %d removed", len(change.written), len(change.removed))
     return change
+
+
+def clean_leftovers(paths: InstancePaths) -> int:
+    """Remove what an interrupted run left (temp files, backups); call only while holding the deploy lock."""
+    leftovers = [p for p in paths.content.rglob(".#*") if p.is_file()] if paths.content.is_dir() else []
+    leftovers += [p for p in paths.data.glob(".#*") if p.is_file()] if paths.data.is_dir() else []
+    for path in leftovers:
+        path.unlink()
+    shutil.rmtree(paths.var / "materialise", ignore_errors=True)
+    return len(leftovers)
 
 
 def load_entries(ledger) -> list[Entry]:

@@ -22,8 +22,8 @@ from ..config import Instance
 from ..deploy import Release, deploy_lock, get_target
 from ..errors import BuildError, MunicmsError
 from ..ledger import Ledger
-from ..materialise import (LIVE_STATES, Change, ContentIndex, Entry, Placed, is_due, load_entries, materialise,
-                           place, publication_date)
+from ..materialise import (LIVE_STATES, Change, ContentIndex, Entry, Placed, clean_leftovers, is_due, load_entries,
+                           materialise, place, publication_date)
 from ..model import APPROVED, SCHEDULED, SYSTEM, Item
 from ..paths import InstancePaths
 from ..workflow import PUBLISH
@@ -85,6 +85,7 @@ def publish(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clo
         now = clock.now()
         due = select_due(ledger, now)
         may_publish(ledger, due, actor, reason)  # a refused actor stops here, before anything is written
+        clean_leftovers(paths)  # of a run that was killed: the ledger and content/ say what is true
         entries = load_entries(ledger)
         change = materialise(entries, instance, paths, now)
         try:

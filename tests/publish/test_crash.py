@@ -1,0 +1,63 @@
+"""Kill -9 during publish: the served site stays one complete release, and rerunning publish completes the work."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from municms.actions.publish import publish
+from municms.model import PUBLISHED
+from tests.tinysite import REPO
+
+RELEASE_META = re.compile(r'<meta name="municms-release" content="([^"]+)">')
+
+
+def served_release(site) -> str | None:
+    """The release id every page of var/current carries (None before the first deploy)."""
+    if not site.paths.current.exists():
+        return None
+    ids = {RELEASE_META.search((site.paths.current / page).read_text(encoding="utf-8")).group(1)
+           for page in ("index.html", "haberler/index.html", "iletisim/index.html")}
+    assert len(ids) == 1, ids
+    assert os.path.basename(os.readlink(site.paths.current)) in ids
+    return ids.pop()
+
+
+@pytest.mark.slow
+def test_killed_publishes_leave_a_whole_site_and_a_rerun_finishes(site):
+    rng = random.Random(20261125)
+    numbers, kills = [], 0
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    for round_no in range(6):
+        item = site.submit("haber", f"Kesinti Haberi {round_no + 1}", f"Tur {round_no + 1} metni.")
+        site.approve(item.number)
+        numbers.append(item.number)
+        process = subprocess.Popen([sys.executable, str(REPO / "publish.py"), "--instance", str(site.paths.root),
+                                    "publish"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.8, 3.5))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            kills += 1
+        process.wait()
+        served_release(site)
+    assert kills >= 3, f"only {kills} kills landed during a publish"
+
+    result = publish(site.ledger, site.instance, site.paths, site.clock)
+    assert served_release(site) == result.release_id
+    for number in numbers:
+        item = site.ledger.item(number)
+        assert item.state == PUBLISHED
+        assert [e.action for e in site.ledger.events(item.id)].count("publish") == 1
+        files = [p for p in site.paths.content.rglob("*.md") if f"Kayit_no: {number}\n" in p.read_text("utf-8")]
+        assert len(files) == 1, files
+        page = site.paths.current / f"haberler/2026/{files[0].stem}/index.html"
+        assert f"Kayıt no: {number}" in page.read_text(encoding="utf-8")
+    assert not list(site.paths.content.rglob(".#*"))
+    assert not (site.paths.var / "materialise").exists()
