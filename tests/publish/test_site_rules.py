@@ -84,3 +84,17 @@ def test_attachment_missing_or_empty_in_the_output_fails_the_check(built, tmp_pa
     with pytest.raises(BuildError) as caught:
         check_site(built, SITE_URL, [])
     assert [p.rule for p in caught.value.problems] == ["attachments"]
+
+
+@pytest.mark.browser
+def test_banner_and_ended_pages_have_no_axe_violations(built, site_server, page, axe_source):
+    from tests.e2e.test_accessibility import axe_violations, readable
+
+    base = site_server(built)
+    for path in ("/", "/duyurular/2026/eski-trafik-duyurusu/", "/duyurular/2026/kaldirilan-liste/"):
+        page.goto(base + path)
+        violations = axe_violations(page, axe_source)
+        assert violations == [], f"axe on {path}:\n{readable(violations)}"
+    page.goto(base + "/")
+    banner = page.get_by_role("alert")
+    assert banner.get_by_role("heading").inner_text() == "Acil: Su Kesintisi"
