@@ -20,9 +20,9 @@ from ..checks import Embargoed
 from ..clock import Clock
 from ..config import Instance
 from ..deploy import Release, deploy_lock, get_target
-from ..errors import BuildError, MunicmsError
+from ..errors import BuildError, DeployError, MunicmsError
 from ..ledger import Ledger
-from ..materialise import (LIVE_STATES, Change, ContentIndex, Entry, Placed, clean_leftovers, is_due, load_entries,
+from ..materialise import (Change, ContentIndex, Entry, Placed, clean_leftovers, is_due, load_entries,
                            materialise, place, publication_date)
 from ..model import APPROVED, SCHEDULED, SYSTEM, Item
 from ..paths import InstancePaths
@@ -95,7 +95,7 @@ def publish(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clo
             release = deploy(instance, paths, clock, result, due, actor)
         except MunicmsError as exc:
             change.undo()
-            raise explain_failure(exc, change, due) from exc
+            raise explain_failure(exc, change, {e.item.number: e.item.title for e in entries}) from exc
         except BaseException:
             change.undo()
             raise
@@ -134,7 +134,7 @@ def mark_published(ledger: Ledger, due: list[Item], actor: str, clock: Clock, pl
         now = clock.now()
         for item in due:
             current = tx.item(item.id)
-            if current.state not in LIVE_STATES - {"published"}:
+            if current.state not in (APPROVED, SCHEDULED):
                 continue  # withdrawn meanwhile: the next publish takes it down
             where = placed.get(item.number)
 
@@ -150,31 +150,31 @@ def mark_published(ledger: Ledger, due: list[Item], actor: str, clock: Clock, pl
 def _owner(page: str, change: Change) -> str | None:
     """The item whose page or source file this is."""
     for number, where in change.placed.items():
-        if page.startswith(where.url) or where.source in page or where.url.rstrip("/") in page:
+        if page.startswith(where.url) or where.source in page:
             return number
     return None
 
 
-def explain_failure(exc: MunicmsError, change: Change, due: list[Item]) -> PublishError:
+def explain_failure(exc: MunicmsError, change: Change, titles: dict[str, str]) -> PublishError:
     """A Turkish message naming the item, the page and the rule of every problem."""
-    titles = {item.number: item.title for item in due}
     rows = []
     for problem in getattr(exc, "problems", None) or []:
         page, rule, message = (getattr(problem, "page", ""), getattr(problem, "rule", ""),
                                getattr(problem, "message_tr", str(problem)))
         number = _owner(page, change) or next((n for n in change.placed if n in message), None)
         rows.append({"item": number, "title": titles.get(number, ""), "page": page, "rule": rule, "message": message})
-    if not rows:  # Pelican itself failed: its messages name the source file
+    if not rows:  # Pelican itself (its messages name the source file) or the deploy target failed
         number = next((n for n, w in change.placed.items() if w.source in exc.message_tr), None)
-        rows.append({"item": number, "title": titles.get(number, ""), "page": "", "rule": "build",
-                     "message": exc.message_tr})
+        rows.append({"item": number, "title": titles.get(number, ""), "page": "",
+                     "rule": "deploy" if isinstance(exc, DeployError) else "build", "message": exc.message_tr})
     lines = []
     for row in rows:
         who = f"{row['item']} «{row['title']}»" if row["item"] and row["title"] else (row["item"] or "içerik belirsiz")
         where = f"sayfa {row['page']}, " if row["page"] else ""
         lines.append(f"  - {who}: {where}kural '{row['rule']}': {row['message']}")
-    message_tr = ("Yayın yapılmadı: derleme ya da yayın denetimi başarısız. Hiçbir şey yayına alınmadı, kayıtların "
-                  "durumu değişmedi, content/ eski hâline döndürüldü.\n" + "\n".join(lines))
+    step = "yayına alma" if isinstance(exc, DeployError) else "derleme ya da yayın denetimi"
+    message_tr = (f"Yayın yapılmadı: {step} başarısız. Hiçbir şey yayına alınmadı, kayıtların durumu değişmedi, "
+                  "content/ eski hâline döndürüldü.\n" + "\n".join(lines))
     message_en = "publish failed; nothing deployed: " + "; ".join(
         f"{r['item'] or '?'} {r['page']} [{r['rule']}] {r['message']}" for r in rows)
     log.error(message_en)
