@@ -66,3 +66,13 @@ def test_axe_harness_reports_a_real_violation(page, axe_source):
                      '<input type="text"></main></html>')
     found = {v["id"] for v in axe_violations(page, axe_source)}
     assert {"image-alt", "label"} <= found, found
+
+
+def test_home_on_a_phone_screen_has_no_axe_violations(browser, demo_url, axe_source):
+    """Reflow and 24 px targets hold on a 375 px wide screen too, where the menu stacks."""
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    page.goto(demo_url + "/")
+    violations = axe_violations(page, axe_source)
+    context.close()
+    assert violations == [], f"axe on / at 375 px:\n{readable(violations)}"
