@@ -27,6 +27,7 @@ import yaml
 
 from . import turkish
 from .config import Instance
+from .errors import Problem, ValidationError
 from .model import APPROVED, ARCHIVED, EXPIRED, PUBLISHED, SCHEDULED, WITHDRAWN, Item, Revision
 from .paths import InstancePaths
 
@@ -47,6 +48,14 @@ TYPE_KEYS = {
     "e-hizmet": (("adres", "Adres"), ("grup", "Grup")),
 }
 RESERVED_ROOT = {"kurumsal", "birimler", "etiket", "arama", "api", "yonetim", "theme", "sitemaps", "feeds"}
+
+
+class MaterialiseError(ValidationError):
+    """The ledger asks for a file that cannot be written (a registered attachment is missing)."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems, "İçerik dosyaları yazılamadı; content/ değişmedi.",
+                         "content files could not be written; content/ unchanged")
 
 
 @dataclass(frozen=True)
@@ -399,6 +408,7 @@ def plan(entries: list[Entry], instance: Instance, paths: InstancePaths, now: dt
     """Every file materialise manages, as it should be now; and where each public item lives."""
     wanted: dict[str, bytes | Path] = {}
     placed: dict[str, Placed] = {}
+    missing: list[Problem] = []
     public = [e for e in entries if is_public(e, now)]
     # Older items first, so of two with the same title the earlier keeps the plain slug.
     for entry in sorted(public, key=lambda e: (publication_date(e), e.item.number)):
@@ -406,10 +416,16 @@ def plan(entries: list[Entry], instance: Instance, paths: InstancePaths, now: dt
         if where is None:
             continue
         placed[entry.item.number] = where
-        wanted.update(item_files(entry, where, instance, paths))
+        files = item_files(entry, where, instance, paths)
+        missing += [Problem("ekler", f"{entry.item.number}: ek '{data.name}' kayıtlı dosyalar arasında yok ({data}).",
+                            f"{entry.item.number}: registered attachment {data} is missing", file=rel)
+                    for rel, data in files.items() if isinstance(data, Path) and not data.is_file()]
+        wanted.update(files)
     for rel, data in ((BANNER_FILE, banner_data(public, instance)), (ORGCHART_FILE, orgchart_data(public, instance))):
         if data is not None:
             wanted[rel] = data
+    if missing:
+        raise MaterialiseError(missing)
     return wanted, placed
 
 
@@ -433,10 +449,14 @@ def materialise(entries: list[Entry], instance: Instance, paths: InstancePaths, 
     """Make content/ and data/ match the ledger at `now`; returns the change (undo-able until commit)."""
     writes, removes, placed = _diff(entries, instance, paths, now)
     change = Change(instance.root, paths.var / "materialise" / secrets.token_hex(6), placed=placed)
-    for rel, data in writes.items():
-        change.write(rel, data)
-    for rel in removes:
-        change.remove(rel)
+    try:
+        for rel, data in writes.items():
+            change.write(rel, data)
+        for rel in removes:
+            change.remove(rel)
+    except BaseException:
+        change.undo()  # never leave content/ half written
+        raise
     if change.changed:
         log.info("materialise: %d written, %d removed", len(change.written), len(change.removed))
     return change

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+import pytest
 import yaml
 
-from municms.materialise import materialise
+from municms.materialise import MaterialiseError, materialise
 from municms.model import EXPIRED, PUBLISHED, SCHEDULED, WITHDRAWN
 
 from tests.publish.items import NOW, TZ, make_entry, store_attachment
@@ -188,3 +189,24 @@ def test_undo_restores_content_exactly(tiny):
     assert after == middle
     assert not (paths.data / "acil.yaml").exists()
     assert not (paths.var / "materialise").exists() or not any((paths.var / "materialise").iterdir())
+
+
+def test_missing_registered_attachment_stops_before_anything_is_written(tiny):
+    instance, paths = tiny
+    before = sorted(p.relative_to(paths.root).as_posix() for p in paths.root.rglob("*") if p.is_file())
+    good = make_entry("BİM-2026-000080", "haber", {"baslik": "Sağlam"}, item_id=80)
+    broken = make_entry("BİM-2026-000081", "duyuru", {"baslik": "Eksik Ekli"}, attachments=("yok.pdf",), item_id=81)
+    with pytest.raises(MaterialiseError) as caught:
+        materialise([good, broken], instance, paths, NOW)
+    [problem] = caught.value.problems
+    assert problem.file == "content/duyurular/2026/eksik-ekli/yok.pdf"
+    assert problem.message_tr.startswith("BİM-2026-000081: ek 'yok.pdf' kayıtlı dosyalar arasında yok")
+    assert sorted(p.relative_to(paths.root).as_posix() for p in paths.root.rglob("*") if p.is_file()) == before
+
+
+def test_item_withdrawn_before_publication_has_no_page(tiny):
+    instance, paths = tiny
+    entry = make_entry("BİM-2026-000082", "duyuru", {"baslik": "Hiç Yayımlanmadı"}, state=WITHDRAWN,
+                       was_published=False)
+    assert materialise([entry], instance, paths, NOW).written == []
+    assert not list(paths.content.rglob("hic-yayimlanmadi*"))
