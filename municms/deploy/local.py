@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
-import filecmp
 import json
 import logging
 import os
 import shutil
+import stat
 import time
 from pathlib import Path
 
@@ -58,38 +58,52 @@ def write_json_atomic(path: Path, data: dict) -> None:
     fsync_path(path.parent)
 
 
-def _same_file(new: Path, old: Path, size: int) -> bool:
+def _same_bytes(new: str, old: str, size: int) -> bool:
+    """Is `old` a regular file with exactly the bytes of `new` (whose size is known)?"""
     try:
-        st = old.lstat()
+        st = os.stat(old, follow_symlinks=False)
     except FileNotFoundError:
         return False
-    return (not old.is_symlink()) and st.st_size == size and filecmp.cmp(new, old, shallow=False)
+    if not stat.S_ISREG(st.st_mode) or st.st_size != size:
+        return False
+    with open(new, "rb") as a, open(old, "rb") as b:
+        while True:
+            chunk = a.read(1 << 20)
+            if chunk != b.read(1 << 20):
+                return False
+            if not chunk:
+                return True
 
 
 def copy_release(build_dir: Path, dest: Path, previous: Path | None) -> dict:
     """Copy build_dir to dest, hard-linking files identical to those of `previous`; sync it to disk."""
     stats = {"files": 0, "linked": 0, "copied": 0, "bytes_copied": 0, "bytes_linked": 0}
-    for root, dirnames, filenames in os.walk(build_dir):
-        rel = Path(root).relative_to(build_dir)
-        target_dir = dest / rel
-        target_dir.mkdir(parents=True, exist_ok=True)
-        dirnames.sort()
-        for name in sorted(filenames):
-            src, dst = Path(root) / name, target_dir / name
-            if src.is_symlink():
-                os.symlink(os.readlink(src), dst)
-                continue
-            size = src.stat().st_size
-            stats["files"] += 1
-            if previous is not None and _same_file(src, previous / rel / name, size):
-                os.link(previous / rel / name, dst)
-                stats["linked"] += 1
-                stats["bytes_linked"] += size
-                continue
-            shutil.copyfile(src, dst)
-            shutil.copystat(src, dst)
-            stats["copied"] += 1
-            stats["bytes_copied"] += size
+
+    def walk(src: str, dst: str, prev: str | None) -> None:
+        os.mkdir(dst)
+        with os.scandir(src) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+        for entry in entries:
+            target, old = os.path.join(dst, entry.name), os.path.join(prev, entry.name) if prev else None
+            if entry.is_symlink():
+                os.symlink(os.readlink(entry.path), target)
+            elif entry.is_dir():
+                walk(entry.path, target, old if old and os.path.isdir(old) else None)
+            else:
+                st = entry.stat()
+                stats["files"] += 1
+                if old and _same_bytes(entry.path, old, st.st_size):
+                    os.link(old, target)
+                    stats["linked"] += 1
+                    stats["bytes_linked"] += st.st_size
+                else:
+                    shutil.copyfile(entry.path, target)
+                    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+                    os.chmod(target, stat.S_IMODE(st.st_mode))
+                    stats["copied"] += 1
+                    stats["bytes_copied"] += st.st_size
+
+    walk(str(build_dir), str(dest), str(previous) if previous else None)
     sync_filesystem(dest)  # file data and directory entries, before the rename makes the release visible
     return stats
 
