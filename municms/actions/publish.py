@@ -88,14 +88,17 @@ def publish(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clo
         clean_leftovers(paths)  # of a run that was killed: the ledger and content/ say what is true
         entries = load_entries(ledger)
         change = materialise(entries, instance, paths, now)
+        build_id = new_build_id()
         try:
             embargoed = embargoed_items(entries, instance, paths, now)
             with contextlib.redirect_stdout(sys.stderr):  # Pelican's summary line must not mix with --json output
-                result = build_site(instance, now=now, build_id=new_build_id(), embargoed=embargoed)
+                result = build_site(instance, now=now, build_id=build_id, embargoed=embargoed)
             release = deploy(instance, paths, clock, result, due, actor)
         except MunicmsError as exc:
             change.undo()
-            raise explain_failure(exc, change, {e.item.number: e.item.title for e in entries}) from exc
+            error = explain_failure(exc, change, {e.item.number: e.item.title for e in entries})
+            write_failure_log(paths, build_id, error)
+            raise error from exc
         except BaseException:
             change.undo()
             raise
@@ -145,6 +148,16 @@ def mark_published(ledger: Ledger, due: list[Item], actor: str, clock: Clock, pl
     for item, event in done:
         signals.item_published.send(PUBLISH, item=item, event=event)
     return [item for item, _ in done]
+
+
+def write_failure_log(paths: InstancePaths, build_id: str, error: "PublishError") -> None:
+    """The build log of a failed build (successful builds get theirs from build_site)."""
+    logs = paths.logs / "builds"
+    logs.mkdir(parents=True, exist_ok=True)
+    lines = [f"build {build_id}", "status failed"]
+    lines += [f"problem {row['item'] or '-'} {row['page'] or '-'} [{row['rule']}] {row['message']}"
+              for row in error.problems]
+    (logs / f"{build_id}.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _owner(page: str, change: Change) -> str | None:

@@ -113,6 +113,9 @@ def test_failing_check_deploys_nothing_and_restores_content(site):
     assert site.ledger.item(bad.number).state == APPROVED
     assert site.ledger.events(bad.id) == events_before
     assert site.files(site.paths.content) == content_before
+    [log] = [p for p in (site.paths.logs / "builds").glob("*.log") if "status failed" in p.read_text("utf-8")]
+    assert (f"problem {bad.number} duyurular/2026/kirik-baglantili-duyuru/index.html [links] Bağlantı "
+            "'/olmayan-sayfa/' hiçbir dosyaya gitmiyor.") in log.read_text("utf-8")
     assert not list(site.paths.builds.glob("*")) or not [p for p in site.paths.builds.iterdir()
                                                          if not p.name.startswith(".")]
 
