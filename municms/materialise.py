@@ -21,7 +21,7 @@ import os
 import secrets
 import shutil
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 
@@ -143,7 +143,7 @@ def metadata(entry: Entry, placed: Placed, instance: Instance, mark: str | None 
             if fm.get(key) not in (None, "", []):
                 lines.append((name, _value(fm[key], tz)))
         if rev.attachments:
-            lines.append(("Ekler", _value(rev.attachments, tz)))
+            lines.append(("Ekler", _value([PurePosixPath(a).name for a in rev.attachments], tz)))
     lines.append(("Kayit_no", item.number))
     if mark:
         lines.append(("Durum", mark))
@@ -179,8 +179,8 @@ def item_files(entry: Entry, placed: Placed, instance: Instance, paths: Instance
     if mark != WITHDRAWN_MARK:
         folder = placed.source[:-len(".md")]
         stored = paths.registered / entry.revision.stored_dir
-        for name in entry.revision.attachments:
-            files[f"content/{folder}/{name}"] = stored / name
+        for stored_name in entry.revision.attachments:  # relative to the registered folder, e.g. ekler/x.pdf
+            files[f"content/{folder}/{PurePosixPath(stored_name).name}"] = stored / stored_name
     return files
 
 

@@ -35,6 +35,6 @@ def make_entry(number: str, tur: str, front_matter: dict, body: str = "Metin.", 
 def store_attachment(paths: InstancePaths, number: str, name: str, data: bytes) -> Path:
     """Put an attachment where intake keeps registered files."""
     folder = paths.registered / number.split("-")[1] / number
-    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
     (folder / name).write_bytes(data)
     return folder / name

@@ -41,7 +41,7 @@ def test_news_item_becomes_a_pelican_file_with_every_field(tiny):
 
 def test_type_specific_fields_and_places(tiny):
     instance, paths = tiny
-    store_attachment(paths, "BİM-2026-000004", "rapor-2025.pdf", b"%PDF-1.4 rapor")
+    store_attachment(paths, "BİM-2026-000004", "ekler/rapor-2025.pdf", b"%PDF-1.4 rapor")
     entries = [
         make_entry("BİM-2026-000001", "mukellef-duyurusu",
                    {"baslik": "Emlak Vergisi", "son_basvuru": dt.date(2027, 5, 31)}, department="mali-hizmetler",
@@ -54,7 +54,7 @@ def test_type_specific_fields_and_places(tiny):
         make_entry("BİM-2026-000003", "e-hizmet",
                    {"baslik": "Su Aboneliği", "adres": "https://e.ornek.bel.tr/su", "grup": "Su"}, item_id=3),
         make_entry("BİM-2026-000004", "faaliyet-raporu", {"baslik": "2025 Faaliyet Raporu"},
-                   attachments=("rapor-2025.pdf",), department="mali-hizmetler", item_id=4),
+                   attachments=("ekler/rapor-2025.pdf",), department="mali-hizmetler", item_id=4),
         make_entry("BİM-2026-000005", "sayfa", {"baslik": "Meclis", "yer": "kurumsal", "sira": 3,
                                                 "ozet": "Meclis üyeleri."}, item_id=5),
     ]

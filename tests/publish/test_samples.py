@@ -1,0 +1,69 @@
+"""Every good sample of every type, dropped in the demo instance's inboxes, approved and published."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+import yaml
+
+from municms.actions.intake import intake_all
+from municms.actions.publish import publish
+from municms.model import PUBLISHED, SCHEDULED
+from municms.scheduler import run_due
+from tests.publish.conftest import Site
+from tests.publish.test_pipeline import files_mentioning
+from tests.tinysite import REPO
+
+SAMPLES = REPO / "tests" / "fixtures" / "samples" / "good"
+
+
+@pytest.mark.slow
+def test_every_good_sample_is_published_where_the_site_shows_it(demo_instance):
+    site = Site(demo_instance())
+    for department in SAMPLES.iterdir():
+        shutil.copytree(department, site.paths.inbox / department.name, dirs_exist_ok=True)
+    results = {r.name: r for r in intake_all(site.ledger, site.instance, site.paths, site.clock)}
+    assert {r.status for r in results.values()} == {"registered"}, results
+    for result in results.values():
+        approvers = ("web2", "mudur1") if result.item.tur == "acil-duyuru" else ("web2",)
+        site.approve(result.number, approvers=approvers)
+
+    pass_ = run_due(site.ledger, site.instance, site.paths, site.clock)
+    park = results["cocuk-parki-acildi.md"]
+    assert pass_.scheduled == [park.number]  # its yayin is 2 December
+    assert sorted(pass_.published.items) == sorted(r.number for r in results.values() if r is not park)
+    assert site.ledger.item(park.number).state == SCHEDULED
+    current = site.paths.current
+
+    def page(url: str) -> str:
+        return (current / url / "index.html").read_text(encoding="utf-8")
+
+    assert "Işıklı Çarşı İhalesi Sonuçlandı" in page("duyurular/2026/isikli-carsi-ihalesi-sonuclandi")
+    seminar = page("seminerler/2026/temel-bilgisayar-ve-e-devlet-kullanimi-semineri")
+    assert "10 Aralık 2026 Perşembe 10:00" in seminar and "Belediye Konferans Salonu" in seminar
+    assert "Temel Bilgisayar ve e-Devlet Kullanımı Semineri" in (current / "seminerler.ics").read_text("utf-8")
+    tax = page("mukellef-duyurulari/2026/emlak-vergisi-1-taksit-odemeleri-icin-son-gun-31-mayis")
+    assert "31 Mayıs 2027 Pazartesi" in tax
+    # the demo seed already has a "2025 Yılı Faaliyet Raporu": the new item gets the next free address
+    report = page("faaliyet-raporlari/2026/2025-yili-faaliyet-raporu-2")
+    assert 'href="/faaliyet-raporlari/2026/2025-yili-faaliyet-raporu-2/faaliyet-raporu-2025.pdf"' in report
+    assert (current / "faaliyet-raporlari/2026/2025-yili-faaliyet-raporu-2/faaliyet-raporu-2025.pdf").read_bytes() == \
+        (SAMPLES / "strateji-gelistirme/2025-faaliyet-raporu/faaliyet-raporu-2025.pdf").read_bytes()
+    home = page("")
+    assert '<h2 id="acil-1">Acil: Merkez İlçede Su Kesintisi</h2>' in home
+    changes = yaml.safe_load((site.paths.data / "organizasyon.yaml").read_text(encoding="utf-8"))
+    assert [c["kayit_no"] for c in changes] == [results["destek-hizmetleri-mudur-atamasi.md"].number]
+    assert files_mentioning(current, "Gülabibey Mahallesi'ne Yeni Çocuk Parkı") == []
+    assert files_mentioning(current, park.number) == []
+
+    site.clock.set(dt.datetime(2027, 1, 20, 18, 0, 1, tzinfo=site.clock.now().tzinfo))  # after the banner's bitis
+    later = run_due(site.ledger, site.instance, site.paths, site.clock)
+    assert later.published.items == [park.number]
+    assert later.expired == [results["acil-su-kesintisi.md"].number]
+    assert "emergency-banner" not in page("")
+    assert "Gülabibey Mahallesi'ne Yeni Çocuk Parkı" in page("haberler/2026/gulabibey-mahallesine-yeni-cocuk-parki")
+    assert site.ledger.item(park.number).state == PUBLISHED
+    again = publish(site.ledger, site.instance, site.paths, site.clock)
+    assert (again.items, again.files_written, again.files_removed) == ([], 0, 0)
