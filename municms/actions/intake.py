@@ -332,6 +332,9 @@ def recover(ledger: Ledger, instance, paths: InstancePaths, clock: Clock, sessio
                     continue
                 counts[_recover_claim(ledger, instance, paths, claimed, department.name, name, clock)] += 1
     counts["orphans"] = _remove_orphans(ledger, paths)
+    for lock in (processing / ".sessions").glob("*.lock"):  # sessions that died without claims
+        if lock.stem != session.id:
+            session_alive(paths, lock.stem)
     if any(counts.values()):
         log.info("recovered: %s", counts)
     return counts

@@ -1,0 +1,69 @@
+"""Crash safety: an intake process killed with SIGKILL at random moments loses nothing and skips no number."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from municms.actions.intake import processing_dir
+
+from .conftest import REPO, drop, run_cli, submission_text
+
+DEPARTMENTS = ["zabita", "fen-isleri", "mali-hizmetler", "basin-yayin"]
+
+
+def _claims(paths) -> set[str]:
+    """Names of the files held in submissions/processing/<department>/ (they carry the claiming session)."""
+    processing = processing_dir(paths)
+    return {name for d in DEPARTMENTS if (processing / d).is_dir() for name in os.listdir(processing / d)}
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_moments_then_rerun(root, paths, ledger):
+    rng = random.Random(20261125)
+    titles = {f"Kriz Testi Gönderisi {n:03d}" for n in range(200)}
+    for n, title in enumerate(sorted(titles)):
+        drop(paths, DEPARTMENTS[n % 4], f"dosya-{n:03d}.md", submission_text(baslik=title, body=f"Metin {n}.\n"))
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, str(REPO / "publish.py"), "--instance", str(root), "intake"]
+    # Each run is killed a random 0–50 ms after it has claimed its first file, so every kill lands
+    # while files are being claimed, copied, committed or cleaned up, never only during start-up.
+    kills = 0
+    for _ in range(40):
+        left_over = _claims(paths)  # claims of the run killed before, recovered by this one
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        while proc.poll() is None and not _claims(paths) - left_over:
+            time.sleep(0.003)
+        time.sleep(rng.uniform(0.0, 0.05))
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            kills += 1
+        proc.wait()
+        if kills == 25 or not any(p.is_file() for p in paths.inbox.rglob("*")):
+            break  # the final pass below takes what is left
+    assert kills >= 20
+    final = run_cli(root, "intake")
+    assert final.returncode == 0, final.stderr
+    items = ledger.items()
+    assert sorted(i.seq for i in items) == list(range(1, 201))  # gapless, each number once
+    assert sorted(i.title for i in items) == sorted(titles)     # each file once
+    assert len(ledger.events()) == 200
+    registered = sorted(p.name for p in (paths.registered / "2026").iterdir())
+    assert registered == sorted(i.number for i in items)       # no orphan or staging folders
+    for item in items:
+        folder = paths.registered / "2026" / item.number
+        assert sorted(p.name for p in folder.iterdir()) == ["index.md", "original.md"]
+        assert item.title in (folder / "index.md").read_text(encoding="utf-8")
+    receipts = sorted(p for p in paths.receipts.rglob("*.alindi.txt"))
+    assert len(receipts) == 200
+    assert sorted(r.read_text(encoding="utf-8").split("Kayıt numarası : ")[1][:15] for r in receipts) == \
+        sorted(i.number for i in items)
+    assert [p for p in paths.inbox.rglob("*") if p.is_file()] == []
+    assert [p for p in processing_dir(paths).rglob("*") if p.is_file()] == []
+    assert not paths.quarantine.exists() or [p for p in paths.quarantine.rglob("*") if p.is_file()] == []
