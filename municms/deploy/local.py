@@ -51,7 +51,7 @@ def write_json_atomic(path: Path, data: dict) -> None:
     """Write JSON to path.tmp, fsync, os.replace, fsync the directory."""
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=2, sort_keys=True)
+        json.dump(data, fh, ensure_ascii=False, indent=2, sort_keys=True, default=str)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
@@ -158,8 +158,8 @@ class LocalTarget:
         return self._release(current, current) if current and (self.root / current).is_dir() else None
 
     # -- writing -------------------------------------------------------------------------------------
-    def recover(self) -> None:
-        """Remove what an interrupted deploy, rollback or prune left behind."""
+    def recover(self, retrying: str | None = None) -> None:
+        """Remove what an interrupted deploy, rollback or prune left behind (`retrying`: the id being redeployed)."""
         self.root.mkdir(parents=True, exist_ok=True)
         for leftover in self.root.glob("*.tmp"):
             log.info("removing leftover %s", leftover)
@@ -170,6 +170,21 @@ class LocalTarget:
         link_tmp = self.paths.var / ".current.tmp"
         if link_tmp.is_symlink() or link_tmp.exists():
             _remove_tree(link_tmp)
+        current = self.current_id()
+        for folder in list(self.root.iterdir()):
+            if not folder.is_dir() or (self.root / f"{folder.name}.json").exists():
+                continue
+            if folder.name == current:  # served, but its deploy was killed before the metadata: keep it
+                if folder.name == retrying:
+                    continue  # this deploy writes the real record
+                write_json_atomic(self.root / f"{folder.name}.json", {
+                    "id": folder.name, "created_at": now_iso(at=dt.datetime.fromtimestamp(
+                        folder.stat().st_mtime, dt.timezone.utc)), "items": [], "published_by": "",
+                    "build_id": folder.name, "recovered": True})
+            else:  # complete on disk but never served (killed before the switch)
+                log.info("removing unfinished release %s", folder)
+                os.rename(folder, self.root / f"{folder.name}.tmp")
+                shutil.rmtree(self.root / f"{folder.name}.tmp")
 
     def switch(self, rid: str) -> None:
         """Point var/current at releases/<rid> atomically (a temp link renamed over it)."""
@@ -189,18 +204,14 @@ class LocalTarget:
             raise DeployError(f"Derleme klasörü bulunamadı: {build_dir}", f"build dir {build_dir} missing")
         with deploy_lock(self.paths):
             started = time.perf_counter()
-            self.recover()
             final, meta_path = self.root / release_id, self.root / f"{release_id}.json"
+            self.recover(retrying=release_id)
             if meta_path.exists():
                 raise ConflictError(f"'{release_id}' kimlikli yayın zaten yapılmış.",
                                     f"release {release_id!r} was already deployed")
             current = self.current_id()
             stats = {}
-            # current == release_id: killed after the switch; only the metadata is missing
-            if current != release_id or not final.is_dir():
-                if final.exists():  # renamed but never switched to: start again
-                    os.rename(final, self.root / f"{release_id}.tmp")
-                    self.recover()
+            if current != release_id or not final.is_dir():  # else the switch was done, only metadata is missing
                 stats = self._stage(build_dir, release_id, current)
                 self.switch(release_id)
             stats["seconds"] = round(time.perf_counter() - started, 3)

@@ -29,10 +29,11 @@ cd "$1/releases"
 for x in *.tmp; do [ -e "$x" ] || [ -L "$x" ] || continue; rm -rf -- "$x"; done
 rm -f -- "$1/.current.tmp"
 for f in *.json; do [ -e "$f" ] || continue; [ -d "${f%.json}" ] || rm -f -- "$f"; done
-if [ -n "$2" ] && [ -d "$2" ] && [ ! -e "$2.json" ] && [ "$(readlink "$1/current" || true)" != "releases/$2" ]; then
-  rm -rf -- "$2"
-fi
 cur=$(readlink "$1/current" || true)
+for d in */; do
+  d=${d%/}; [ -d "$d" ] || continue; [ -e "$d.json" ] && continue
+  if [ "releases/$d" = "$cur" ]; then echo "unrecorded $d"; else rm -rf -- "$d"; fi
+done
 echo "current ${cur##*/}"
 for f in *.json; do [ -e "$f" ] || continue; printf 'release %s ' "${f%.json}"; cat "$f"; echo; done
 """
@@ -49,17 +50,22 @@ mv -f "releases/$2.json.tmp" "releases/$2.json"
 sync
 """
 
-_SWITCH = r"""
+_WRITE_META = r"""
 set -e
 cd "$1"
-ln -sfn "releases/$2" .current.tmp
-mv -T .current.tmp current
 while IFS=' ' read -r rid data; do
   printf '%s\n' "$data" > "releases/$rid.json.tmp"
   mv -f "releases/$rid.json.tmp" "releases/$rid.json"
 done
 sync
 """
+
+_SWITCH = r"""
+set -e
+cd "$1"
+ln -sfn "releases/$2" .current.tmp
+mv -T .current.tmp current
+""" + _WRITE_META
 
 _PRUNE = r"""
 set -e
@@ -103,16 +109,25 @@ class RsyncTarget:
                               f"remote command failed with {proc.returncode}: {proc.stderr.strip()}")
         return proc.stdout
 
-    def _state(self, unfinished: str = "") -> tuple[str | None, dict[str, dict]]:
-        """Clean leftovers remotely, then read the current id and each finished release's metadata."""
-        current, metas = None, {}
-        for line in self._remote(_STATE, self.base, unfinished).splitlines():
+    def _state(self, retrying: str = "") -> tuple[str | None, dict[str, dict]]:
+        """Clean leftovers remotely, then read the current id and each finished release's metadata.
+
+        A served release whose metadata was never written (deploy killed after the switch) gets a
+        placeholder record, unless it is `retrying`, the release being deployed again."""
+        current, metas, unrecorded = None, {}, []
+        for line in self._remote(_STATE, self.base).splitlines():
             kind, _, rest = line.partition(" ")
             if kind == "current":
                 current = rest.strip() or None
             elif kind == "release":
                 rid, _, data = rest.partition(" ")
                 metas[rid] = json.loads(data)
+            elif kind == "unrecorded" and rest.strip() != retrying:
+                unrecorded.append(rest.strip())
+        for rid in unrecorded:
+            metas[rid] = {"id": rid, "created_at": now_iso(self.clock), "items": [], "published_by": "",
+                          "build_id": rid, "recovered": True}
+            self._remote(_WRITE_META, self.base, stdin=f"{rid} {json.dumps(metas[rid], sort_keys=True)}\n")
         return current, metas
 
     def _release(self, rid: str, meta: dict, current: str | None) -> Release:
@@ -138,7 +153,7 @@ class RsyncTarget:
             raise DeployError(f"Derleme klasörü bulunamadı: {build_dir}", f"build dir {build_dir} missing")
         with deploy_lock(self.paths):
             started = time.perf_counter()
-            current, metas = self._state(unfinished=release_id)
+            current, metas = self._state(retrying=release_id)
             if release_id in metas:
                 raise ConflictError(f"'{release_id}' kimlikli yayın zaten yapılmış.",
                                     f"release {release_id!r} was already deployed")

@@ -205,3 +205,19 @@ def test_rollback_action_switches_and_sends_signal(make_instance, variants):
     assert sender == "rollback" and kwargs["actor"] == "mehmet.mudur"
     assert kwargs["release"].id == release_id(1) and kwargs["previous"].id == release_id(2)
     assert {r.id: r for r in target.releases()}[release_id(2)].meta["rolled_back_at"] == "2026-11-25T14:30:00+03:00"
+
+
+def test_interrupted_releases_of_other_ids_are_described_or_removed(make_instance, variants):
+    instance, paths = make_instance()
+    target = get_target(instance, paths, FixedClock(NOW))
+    target.deploy(variants(1), release_id(1), META)
+    target.deploy(variants(2), release_id(2), META)
+    (paths.releases / f"{release_id(2)}.json").unlink()  # 2 is served, its deploy killed before the metadata
+    (paths.releases / release_id(4)).mkdir()  # 4 was renamed into place but never served
+
+    target.deploy(variants(3), release_id(3), META)
+    assert listing(paths) == sorted(f"{release_id(n)}{ext}" for n in (1, 2, 3) for ext in ("", ".json"))
+    recovered = {r.id: r for r in target.releases()}[release_id(2)]
+    assert (recovered.meta["recovered"], recovered.items, recovered.published_by) == (True, [], "")
+    assert target.rollback().id == release_id(2)
+    assert tree(paths.current) == tree(variants(2))

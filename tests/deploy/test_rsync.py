@@ -66,12 +66,19 @@ def test_rsync_cli_releases_and_leftover_cleanup(make_instance, variants, sshd, 
     instance, paths = rsync_instance(make_instance, sshd, remote)
     target = get_target(instance, paths)
     target.deploy(variants(1), release_id(1), {"published_by": "ayse.editor"})
-    (remote / "releases" / f"{release_id(2)}.tmp" / "yarim").mkdir(parents=True)  # an interrupted upload
-    target.deploy(variants(2), release_id(2), {})
-    assert not [p for p in (remote / "releases").iterdir() if p.name.endswith(".tmp")]
+    target.deploy(variants(2), release_id(2), {"published_by": "ayse.editor"})
+    (remote / "releases" / f"{release_id(2)}.json").unlink()  # 2 served, its deploy killed before the metadata
+    (remote / "releases" / f"{release_id(3)}.tmp" / "yarim").mkdir(parents=True)  # an interrupted upload
+    (remote / "releases" / release_id(4)).mkdir()  # renamed into place, never served
+    target.deploy(variants(3), release_id(3), {"published_by": "sistem"})
+    assert sorted(p.name for p in (remote / "releases").iterdir()) == sorted(
+        f"{release_id(n)}{ext}" for n in (2, 3) for ext in ("", ".json"))  # keep_releases 2
     out = subprocess.run([sys.executable, "publish.py", "--instance", str(paths.root), "releases"], cwd=REPO,
                          capture_output=True, text=True, check=True).stdout
-    assert f"* {release_id(2)}" in out and f"  {release_id(1)}" in out and "ayse.editor" in out
+    assert out.splitlines()[1].startswith(f"* {release_id(3)}") and "  sistem  " in out.splitlines()[1]
+    assert out.splitlines()[2].startswith(f"  {release_id(2)}")
+    assert {r.id: r for r in target.releases()}[release_id(2)].meta["recovered"] is True
+    assert tree(remote / "current") == tree(variants(3))
 
 
 def test_rsync_unreachable_host_is_a_deploy_error(make_instance, variants, sshd, tmp_path):
