@@ -151,11 +151,20 @@ _TR_MESSAGES = {
 }
 
 
+_RSYNC_PATTERN_MESSAGES = {
+    ("rsync", "host"): "Sunucu adı ya da IP adresi yazın (ör. web1.corum.bel.tr).",
+    ("rsync", "path"): "Tam yol yazın: / ile başlamalı (ör. /srv/municms).",
+    ("rsync", "user"): "Kullanıcı adı yalnızca harf, rakam, nokta, tire ve alt çizgi içerebilir.",
+}
+
+
 def _tr_message(error: dict) -> str:
     base = _TR_MESSAGES.get(error["type"], "Değer geçersiz.")
     if error["type"] == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return f"{base} İzin verilenler: {expected.replace(' or ', ' ya da ')}."
+    if error["type"] == "string_pattern_mismatch" and tuple(error["loc"][-2:]) in _RSYNC_PATTERN_MESSAGES:
+        return f"{base} {_RSYNC_PATTERN_MESSAGES[tuple(error['loc'][-2:])]}"
     if error["type"] == "string_pattern_mismatch":
         return f"{base} Yalnızca küçük harf, rakam ve tire kullanın (ör. fen-isleri) ya da adresi http(s):// ile yazın."
     if error["type"] in ("greater_than", "greater_than_equal"):
