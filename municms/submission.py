@@ -23,9 +23,11 @@ from .errors import Problem, ValidationError
 from .sanitize import sanitise_html
 from .submission_types import Reader, as_end, as_start
 
-try:  # the C loader is much faster; fall back when libyaml is missing
+try:  # the C loader and dumper are much faster; fall back when libyaml is missing
+    from yaml import CSafeDumper as _Dumper
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover
+    from yaml import SafeDumper as _Dumper
     from yaml import SafeLoader as _BaseLoader
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
@@ -64,7 +66,7 @@ class Submission:
 
     def index_md(self) -> str:
         """The normalised UTF-8 Markdown file stored next to the original."""
-        front = yaml.safe_dump(self.front_matter, allow_unicode=True, sort_keys=False, width=1000)
+        front = yaml.dump(self.front_matter, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
         return f"---\n{front}---\n{self.body}"
 
 

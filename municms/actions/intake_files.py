@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import shutil
 import stat
@@ -11,7 +12,17 @@ from pathlib import Path
 
 from ..errors import Problem
 from ..model import Item, Revision, state_label
-from ..turkish import format_moment
+from ..turkish import format_moment as _format_moment
+
+
+@functools.lru_cache(maxsize=256)
+def _moment(minute) -> str:
+    return _format_moment(minute)
+
+
+def format_moment(value) -> str:
+    """Babel formatting is slow; receipts show minutes, so one formatting per minute is enough."""
+    return _moment(value.replace(second=0, microsecond=0))
 
 # Editors' lock and temporary files, partial downloads and hidden files are never submissions.
 IGNORED = ("~$*", "*.part", "*.swp", "*.swx", ".~lock*", ".*", "*~", "*.tmp", "*.crdownload")
