@@ -16,7 +16,9 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import queue
 import shutil
+import threading
 import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,6 +37,7 @@ from .resubmit import add_revision
 
 log = logging.getLogger("municms.intake")
 CLAIM_SEPARATOR = "--"
+HIDDEN = (".sessions", ".done")  # folders of processing/ that are not departments
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,32 @@ class Session:
         fcntl.flock(self._fd, fcntl.LOCK_EX)
         os.rename(temp, self.lock_path)
         self._staged = 0
+        self._done: queue.Queue | None = None
+        self._deleter: threading.Thread | None = None
+
+    def discard(self, claimed: Path) -> None:
+        """Drop a finished claim: a quick rename into processing/.done/, deleted by a background thread
+        (deleting is the slowest file operation of a registration; a crash leaves it to recover())."""
+        done = processing_dir(self.paths) / ".done"
+        done.mkdir(exist_ok=True)
+        target = done / f"{self.id}{CLAIM_SEPARATOR}{uuid.uuid4().hex[:8]}"
+        os.rename(claimed, target)
+        if self._done is None:
+            self._done = queue.Queue()
+            self._deleter = threading.Thread(target=self._delete_done, args=(self._done,), daemon=True)
+            self._deleter.start()
+        self._done.put(target)
+
+    @staticmethod
+    def _delete_done(pending: queue.Queue) -> None:
+        while (path := pending.get()) is not None:
+            remove_tree(path)
 
     def close(self) -> None:
+        if self._done is not None:  # let the deleter finish before the lock is released
+            self._done.put(None)
+            self._deleter.join()
+            self._done = self._deleter = None
         if self._fd is not None:
             self.lock_path.unlink(missing_ok=True)
             os.close(self._fd)
@@ -199,7 +226,7 @@ def register(ledger: Ledger, instance, paths: InstancePaths, sub: Submission, cl
         raise
     make_read_only(paths.registered / stored)
     receipt = write_receipt(instance, paths, sub.department, sub.source_name, item, rev, sub.warnings, now)
-    remove_tree(claimed)
+    session.discard(claimed)
     log.info("registered %s/%s as %s rev %s", sub.department, sub.source_name, item.number, rev.rev)
     signal = signals.item_registered if rev.rev == 1 else signals.item_resubmitted
     signal.send("intake", item=item, event=event, revision=rev)
@@ -321,9 +348,9 @@ def recover(ledger: Ledger, instance, paths: InstancePaths, clock: Clock, sessio
     """Finish what dead intake processes left behind; safe to run while other passes are running."""
     counts = {"receipts": 0, "returned": 0, "orphans": 0}
     processing = processing_dir(paths)
+    alive: dict[str, bool] = {session.id: True}
     if processing.is_dir():
-        alive: dict[str, bool] = {session.id: True}
-        for department in sorted(p for p in processing.iterdir() if p.is_dir() and p.name != ".sessions"):
+        for department in sorted(p for p in processing.iterdir() if p.is_dir() and p.name not in HIDDEN):
             for claimed in sorted(department.iterdir()):
                 owner, _, name = claimed.name.partition(CLAIM_SEPARATOR)
                 if owner not in alive:
@@ -332,6 +359,10 @@ def recover(ledger: Ledger, instance, paths: InstancePaths, clock: Clock, sessio
                     continue
                 counts[_recover_claim(ledger, instance, paths, claimed, department.name, name, clock)] += 1
     counts["orphans"] = _remove_orphans(ledger, paths)
+    for finished in sorted((processing / ".done").glob("*")) if processing.is_dir() else []:
+        owner = finished.name.partition(CLAIM_SEPARATOR)[0]
+        if not alive.get(owner, session_alive_quiet(paths, owner)):
+            remove_tree(finished)  # registered before its process died; only the deletion was left
     for lock in (processing / ".sessions").glob("*.lock"):  # sessions that died without claims
         if lock.stem != session.id:
             session_alive(paths, lock.stem)
