@@ -8,6 +8,8 @@ import subprocess
 import sys
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from municms.clock import FixedClock
 from municms.deploy import get_target
 
@@ -21,6 +23,7 @@ def cli(paths, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True)
 
 
+@pytest.mark.slow
 def test_releases_and_rollback_from_the_command_line(make_instance, variants):
     instance, paths = make_instance()
     target = get_target(instance, paths, FixedClock(NOW))
@@ -54,6 +57,7 @@ def test_releases_and_rollback_from_the_command_line(make_instance, variants):
     assert (one["rolled_back_by"], one["rolled_back_to"], one["restored_by"]) == \
         ("sistem", release_id(2), "mehmet.mudur")
 
+@pytest.mark.slow
 def test_cli_exit_codes(make_instance, variants):
     instance, paths = make_instance()
     done = cli(paths, "releases")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import threading
 
+import pytest
+
 from municms.deploy import deploy_lock, get_target
 
 from .conftest import release_id, run_deploy, tree
 
 
+@pytest.mark.slow
 def test_two_processes_deploy_one_after_the_other(make_instance, variants, bulk_files):
     instance, paths = make_instance()
     first, second = variants(1, bulk=bulk_files), variants(2, changed=True, bulk=bulk_files)
