@@ -47,6 +47,7 @@ TYPE_KEYS = {
                 ("kontenjan", "Kontenjan"), ("hedef_kitle", "Hedef_kitle"), ("kayit_son", "Kayit_son")),
     "e-hizmet": (("adres", "Adres"), ("grup", "Grup")),
 }
+DAY_KEYS = ("son_basvuru", "kayit_son")
 RESERVED_ROOT = {"kurumsal", "birimler", "etiket", "arama", "api", "yonetim", "theme", "sitemaps", "feeds"}
 
 
@@ -112,6 +113,25 @@ def _value(value, tz) -> str:
     return _moment(value, tz)
 
 
+def _parsed(value):
+    """Intake stores dates as ISO 8601 text: back to date or datetime (other values unchanged)."""
+    if isinstance(value, str):
+        for parse in (dt.date.fromisoformat, dt.datetime.fromisoformat):
+            try:
+                return parse(value.strip())
+            except ValueError:
+                continue
+    return value
+
+
+def _day(value, tz) -> str:
+    """A date the build reads as a day (Son_basvuru, Kayit_son), even when a time was given."""
+    value = _parsed(value)
+    if isinstance(value, dt.datetime):
+        value = (value if value.tzinfo else value.replace(tzinfo=tz)).astimezone(tz).date()
+    return _moment(value, tz)
+
+
 def publication_date(entry: Entry) -> dt.datetime:
     """The date an item is shown with: its `yayin`, else when it was first approved."""
     item = entry.item
@@ -141,7 +161,8 @@ def metadata(entry: Entry, placed: Placed, instance: Instance, mark: str | None 
     if mark != WITHDRAWN_MARK:
         for key, name in TYPE_KEYS.get(item.tur, ()):
             if fm.get(key) not in (None, "", []):
-                lines.append((name, _value(fm[key], tz)))
+                value = _day(fm[key], tz) if key in DAY_KEYS else _value(_parsed(fm[key]), tz)
+                lines.append((name, value))
         if rev.attachments:
             lines.append(("Ekler", _value([PurePosixPath(a).name for a in rev.attachments], tz)))
     lines.append(("Kayit_no", item.number))

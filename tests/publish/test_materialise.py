@@ -44,12 +44,13 @@ def test_type_specific_fields_and_places(tiny):
     store_attachment(paths, "BİM-2026-000004", "ekler/rapor-2025.pdf", b"%PDF-1.4 rapor")
     entries = [
         make_entry("BİM-2026-000001", "mukellef-duyurusu",
-                   {"baslik": "Emlak Vergisi", "son_basvuru": dt.date(2027, 5, 31)}, department="mali-hizmetler",
+                   {"baslik": "Emlak Vergisi", "son_basvuru": "2027-05-31T17:00:00+03:00"},
+                   department="mali-hizmetler",
                    item_id=1),
         make_entry("BİM-2026-000002", "seminer",
                    {"baslik": "Temel Bilgisayar", "egitmen": "Mehmet Kaya", "yer": "Konferans Salonu",
-                    "baslangic": dt.datetime(2026, 12, 10, 10, 0), "bitis": "2026-12-10 12:30", "kontenjan": 40,
-                    "hedef_kitle": ["personel", "vatandas"], "kayit_son": dt.date(2026, 12, 8)},
+                    "baslangic": "2026-12-10T10:00:00+03:00", "bitis": dt.datetime(2026, 12, 10, 12, 30),
+                    "kontenjan": 40, "hedef_kitle": ["personel", "vatandas"], "kayit_son": dt.date(2026, 12, 8)},
                    department="bilgi-islem", item_id=2),
         make_entry("BİM-2026-000003", "e-hizmet",
                    {"baslik": "Su Aboneliği", "adres": "https://e.ornek.bel.tr/su", "grup": "Su"}, item_id=3),
