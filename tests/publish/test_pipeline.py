@@ -12,6 +12,7 @@ from municms.actions.publish import PublishError, publish
 from municms.actions.withdraw import withdraw
 from municms.build import build_site
 from municms.deploy import get_target
+from municms.errors import ValidationError
 from municms.model import APPROVED, EXPIRED, PUBLISHED, SCHEDULED
 from municms.scheduler import run_due
 
@@ -170,3 +171,17 @@ def test_withdrawn_item_shows_its_public_reason_only(site):
     assert files_mentioning(site.paths.current, "Ad soyad listesi.") == []
     assert "Kura Listesi" not in text_of(site, "duyurular/index.html")
     assert not (site.paths.current / "etiket/kura").exists()
+
+
+def test_director_publishes_with_a_recorded_reason_only(site):
+    item = site.submit("haber", "Müdür Onayıyla Yayın", "Metin.")
+    site.approve(item.number)
+    with pytest.raises(ValidationError) as caught:
+        publish(site.ledger, site.instance, site.paths, site.clock, actor="mudur1")
+    assert caught.value.message_tr == "Yayımlama için gerekçe zorunludur."
+    assert not list(site.paths.content.rglob("mudur-onayiyla-yayin*")) and not site.paths.current.exists()
+    result = publish(site.ledger, site.instance, site.paths, site.clock, actor="mudur1", reason="Basın toplantısı.")
+    event = site.ledger.events(item.id)[-1]
+    assert (event.action, event.actor, event.reason) == ("publish", "mudur1", "Basın toplantısı.")
+    assert get_target(site.instance, site.paths).current().published_by == "mudur1"
+    assert result.items == [item.number]
