@@ -189,3 +189,15 @@ def test_cli_database_error_is_exit_1(root, paths):
     done = run_cli(root, "intake")
     assert done.returncode == 1 and done.stderr.startswith("HATA: ") and "veritabanı" in done.stderr.lower()
     assert "Traceback" not in done.stderr
+
+
+def test_recover_deletes_finished_claims_of_dead_passes(ledger, instance, paths, clock):
+    done = processing_dir(paths) / ".done"
+    done.mkdir(parents=True)
+    (done / "99999-deadbeef--0a1b2c3d").write_text("kaydedildi", encoding="utf-8")
+    with Session(paths) as live:
+        mine = done / f"{live.id}--11112222"
+        mine.write_text("siliniyor", encoding="utf-8")
+        with Session(paths) as other:
+            recover(ledger, instance, paths, clock, other)
+        assert sorted(p.name for p in done.iterdir()) == [mine.name]

@@ -193,7 +193,7 @@ _keys = st.sampled_from(["tur", "baslik", "birim", "yayin", "bitis", "ekler", "k
                          "degisiklikler", "kontenjan", "baslangic", "adres", "yururluk", "x"]) | st.text(max_size=6)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(front=st.dictionaries(_keys, _values, max_size=8),
        tur=st.sampled_from(["haber", "seminer", "organizasyon", "e-hizmet", "faaliyet-raporu", "acil-duyuru",
                             "mukellef-duyurusu", "bulten"]))
