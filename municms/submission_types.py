@@ -19,7 +19,7 @@ from .turkish import upper
 class Field:
     """One front-matter key: its kind (how the value is read) and whether it must be given."""
 
-    kind: str  # text | id | when | date | count | year | words | url | files | ref | changes
+    kind: str  # text | id | when | date | count | year | order | place | words | url | files | ref | changes
     required: bool = False
 
 
@@ -29,7 +29,8 @@ COMMON: dict[str, Field] = {
     "kayit_no": Field("ref"),
 }
 EXTRA: dict[str, dict[str, Field]] = {
-    "haber": {}, "duyuru": {}, "sayfa": {},
+    "haber": {}, "duyuru": {},
+    "sayfa": {"yer": Field("place"), "sira": Field("order")},  # under /kurumsal/ (default) or at the root
     "mukellef-duyurusu": {"son_basvuru": Field("when", True)},
     "faaliyet-raporu": {"ekler": Field("files", True), "yil": Field("year")},
     "organizasyon": {"yururluk": Field("date", True), "degisiklikler": Field("changes", True)},
@@ -42,6 +43,7 @@ EXTRA: dict[str, dict[str, Field]] = {
 assert set(EXTRA) == set(SUBMISSION_TYPES)
 ALL_KEYS = set(COMMON).union(*EXTRA.values())
 
+PAGE_PLACES = ("kurumsal", "kok")
 ORG_OPERATIONS = ("ata", "ayril", "birim-ekle", "birim-kaldir", "birim-tasi", "yeniden-adlandir")
 _ORG_KEYS = {"ata": {"birim": True, "gorev": True, "kisi": True},
              "ayril": {"birim": True, "gorev": False, "kisi": False},
@@ -147,6 +149,23 @@ class Reader:
             self.problem(path, f"'{path[-1]}' sıfırdan büyük olmalıdır (şu an {number}).", "must be positive")
             return None
         return number
+
+    def _order(self, path, value):
+        if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str)
+                                                                      and re.fullmatch(r"\d+", value.strip()))) \
+                or int(value) < 0:
+            self.problem(path, "Sıra numarası sıfır ya da pozitif bir tam sayı olmalıdır (ör. 10).",
+                         "expected a non-negative integer")
+            return None
+        return int(value)
+
+    def _place(self, path, value):
+        text = self._scalar_text(path, value)
+        if text is not None and text not in PAGE_PLACES:
+            self.problem(path, f"'{text}' geçersiz; sayfanın yeri {' ya da '.join(PAGE_PLACES)} olabilir "
+                         "(kurumsal: /kurumsal/<sayfa>/, kok: /<sayfa>/).", "invalid page place")
+            return None
+        return text
 
     def _year(self, path, value):
         number = self._count(path, value)

@@ -79,6 +79,12 @@ def test_required_keys_of_each_type(tmp_path, instance, tur, missing):
         assert fields(tmp_path, instance, text) == missing
 
 
+def test_sayfa_place_and_order(tmp_path, instance):
+    sub = parse(tmp_path, instance, submission_text(tur="sayfa", yer="kok", sira=5))
+    assert (sub.front_matter["yer"], sub.front_matter["sira"]) == ("kok", 5)
+    assert fields(tmp_path, instance, submission_text(tur="sayfa", yer="menü", sira=-1)) == {"yer", "sira"}
+
+
 def test_keys_of_another_type_are_unknown(tmp_path, instance):
     assert fields(tmp_path, instance, submission_text(tur="haber", son_basvuru="2026-12-31")) == {"son_basvuru"}
 
