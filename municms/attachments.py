@@ -58,6 +58,9 @@ def inspect_attachment(bundle: Path, listed: str, settings, taken: set[str], pat
         found = f" (içerik: {kind.mime})" if kind else ""
         return problem(f"'{listed}' izin verilen bir dosya türü değil{found}. İzin verilen türler: "
                        f"{allowed_types_tr(settings.allowed_types)}.", f"attachment type not allowed{found}")
+    if kind.mime in _IMAGE_FORMATS and not _image_readable(source):
+        return problem(f"'{listed}' bozuk ya da yarım kalmış bir resim; dosyayı yeniden kaydedip gönderin.",
+                       "image cannot be decoded")
     extension = _SAME_EXTENSION.get(kind.extension, kind.extension)
     stem, _, given = relative.name.rpartition(".")
     warnings = []
@@ -71,6 +74,16 @@ def inspect_attachment(bundle: Path, listed: str, settings, taken: set[str], pat
         number += 1
     taken.add(name)
     return Attachment(source, listed, name, kind.mime, size), [], warnings
+
+
+def _image_readable(path: Path) -> bool:
+    """True if Pillow can decode the whole image (it is re-encoded when stored)."""
+    try:
+        with Image.open(path) as image:
+            image.load()
+        return True
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False
 
 
 def store_attachment(attachment: Attachment, target: Path) -> None:

@@ -67,6 +67,7 @@ def test_bundle_attachments_are_sniffed_renamed_and_cleaned(tmp_path, instance, 
     ({"a.pdf": PDF}, "[b.pdf]", "'b.pdf' eki klasörde bulunamadı."),
     ({"a.pdf": PDF}, "[../a.pdf]", "'../a.pdf' geçersiz bir dosya adı"),
     ({"betik.pdf": b"#!/bin/sh\necho merhaba\n"}, "[betik.pdf]", "'betik.pdf' izin verilen bir dosya türü değil."),
+    ({"yarim.jpg": jpeg_with_exif()[:300]}, "[yarim.jpg]", "'yarim.jpg' bozuk ya da yarım kalmış bir resim"),
 ])
 def test_bad_attachments(tmp_path, instance, files, ekler, message):
     folder = bundle(tmp_path / "b", files, ekler=ekler)
