@@ -121,6 +121,7 @@ def test_failing_check_deploys_nothing_and_restores_content(site):
                                                          if not p.name.startswith(".")]
 
 
+@pytest.mark.slow
 def test_two_builds_of_the_same_inputs_are_identical_but_for_the_release_id(site, tmp_path):
     for title in ("Birinci Haber", "İkinci Haber"):
         site.approve(site.submit("haber", title, f"{title} metni.", etiketler=["ihale"]).number)
@@ -137,6 +138,7 @@ def test_two_builds_of_the_same_inputs_are_identical_but_for_the_release_id(site
     assert len(re.findall(rb'<meta name="municms-release" content="surum-a">', a["index.html"])) == 1
 
 
+@pytest.mark.slow
 def test_expired_item_leaves_listings_and_feeds_but_keeps_a_notice(site):
     ends = site.clock.now() + dt.timedelta(days=2)
     item = site.submit("duyuru", "Geçici Trafik Düzenlemesi", "Yol kapalı.", expire_at=ends)
