@@ -6,9 +6,12 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
+
+import yaml
 
 from .config import ID_PATTERN, SUBMISSION_TYPES
 from .errors import Problem
@@ -269,7 +272,7 @@ def _organizasyon(r: Reader) -> None:
     changes = r.values.get("degisiklikler")
     if not changes:
         return
-    chart = {u.id: u.parent for u in r.instance.org_chart}
+    chart = chart_in_force(r.instance)
     for index, op in enumerate(changes):
         path = ("degisiklikler", index)
         if not isinstance(op, dict):
@@ -287,6 +290,27 @@ def _organizasyon(r: Reader) -> None:
             if key != "islem" and key not in _ORG_KEYS[kind]:
                 r.problem(path + (key,), f"'{key}' '{kind}' işleminde tanınmıyor.", f"unknown key '{key}'")
         _apply_org_change(r, chart, kind, op, path)
+
+
+def chart_in_force(instance) -> dict[str, str | None]:
+    """unit → parent: instance.yaml's chart with the published changes of data/organizasyon.yaml applied."""
+    chart = {u.id: u.parent for u in instance.org_chart}
+    published = Path(instance.root) / "data" / "organizasyon.yaml"
+    try:
+        rows = yaml.safe_load(published.read_text(encoding="utf-8")) if published.is_file() else []
+    except (OSError, yaml.YAMLError):
+        rows = []
+    for row in rows if isinstance(rows, list) else []:
+        for op in (row.get("degisiklikler") or []) if isinstance(row, dict) else []:
+            if not isinstance(op, dict) or not op.get("birim"):
+                continue
+            if op.get("islem") == "birim-ekle":
+                chart[str(op["birim"])] = op.get("ust")
+            elif op.get("islem") == "birim-kaldir":
+                chart.pop(str(op["birim"]), None)
+            elif op.get("islem") == "birim-tasi" and op.get("birim") in chart:
+                chart[str(op["birim"])] = op.get("ust")
+    return chart
 
 
 def _apply_org_change(r: Reader, chart: dict, kind: str, op: dict, path: tuple) -> None:

@@ -125,6 +125,18 @@ def test_organizasyon_operations_against_the_chart(tmp_path, instance):
     assert found[1][2] == "'baskan-yardimcisi-2' kendi altına taşınamaz."
 
 
+def test_units_added_by_published_changes_are_known(tmp_path, instance):
+    text = submission_text(tur="organizasyon", yururluk="2027-01-01",
+                           degisiklikler="[{islem: ata, birim: akilli-sehir, gorev: Müdür, kisi: Can}]")
+    assert fields(tmp_path, instance, text) == {"degisiklikler.0.birim"}
+    (instance.root / "data").mkdir()
+    (instance.root / "data" / "organizasyon.yaml").write_text(
+        "- kayit_no: BİM-2026-000004\n  yururluk: 2026-12-01\n  degisiklikler:\n"
+        "  - {islem: birim-ekle, birim: akilli-sehir, ad: Akıllı Şehir, ust: baskan-yardimcisi-2}\n",
+        encoding="utf-8")
+    assert parse(tmp_path, instance, text).tur == "organizasyon"
+
+
 def test_yururluk_must_be_a_date(tmp_path, instance):
     text = submission_text(tur="organizasyon", yururluk="2026-12-01 10:00",
                            degisiklikler="[{islem: ayril, birim: zabita}]")
