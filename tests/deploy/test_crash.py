@@ -14,7 +14,9 @@ from municms.deploy import get_target
 
 from .conftest import release_id, run_deploy, tree
 
-MAX_ATTEMPTS = 16
+MAX_ATTEMPTS = 30
+KILLS = 10
+
 
 def started(proc) -> None:
     """Wait for the subprocess to announce that the deploy itself begins."""
@@ -45,37 +47,41 @@ def assert_consistent(paths, trees: dict[str, dict], all_releases: bool = False)
 def test_kill_during_deploy_leaves_one_complete_release(make_instance, variants, bulk_files):
     instance, paths = make_instance("deploy: {keep_releases: 3}")
     rng = random.Random(20261125)
-    builds = {release_id(n): variants(n, changed=n % 2 == 1, bulk=bulk_files) for n in range(MAX_ATTEMPTS + 2)}
-    trees = {rid: tree(path) for rid, path in builds.items()}
-    assert finished(run_deploy(paths, builds[release_id(0)], release_id(0)))["ok"] is True
-    second = finished(run_deploy(paths, builds[release_id(1)], release_id(1)))
+    builds, trees = {}, {}
+
+    def prepare(n: int) -> str:
+        rid = release_id(n)
+        builds[rid] = variants(n, changed=n % 2 == 1, bulk=bulk_files)
+        trees[rid] = tree(builds[rid])
+        return rid
+
+    assert finished(run_deploy(paths, builds[prepare(0)], release_id(0)))["ok"] is True
+    second = finished(run_deploy(paths, builds[prepare(1)], release_id(1)))
     duration = second["stats"]["seconds"]  # a deploy that hard-links almost everything, like the ones below
 
-    kills = reruns_completed = 0
-    n = 1
-    while kills < 10:
+    mid_deploy_kills, n = 0, 1
+    while mid_deploy_kills < KILLS:  # kills that land before the deploy's last write
         n += 1
-        assert n < MAX_ATTEMPTS + 2, f"only {kills} kills landed during a deploy"
-        rid = release_id(n)
+        assert n < MAX_ATTEMPTS, f"only {mid_deploy_kills} kills landed during a deploy"
+        rid = prepare(n)
         proc = run_deploy(paths, builds[rid], rid)
         started(proc)
-        time.sleep(rng.uniform(0, 0.9 * duration))
-        if proc.poll() is None:
+        time.sleep(rng.uniform(0, 0.7 * duration))
+        killed = proc.poll() is None
+        if killed:
             os.kill(proc.pid, signal.SIGKILL)
-            kills += 1
         proc.communicate(timeout=60)
         assert_consistent(paths, trees, all_releases=True)
 
         already_done = (paths.releases / f"{rid}.json").exists()
         result = finished(run_deploy(paths, builds[rid], rid))
-        if already_done:  # killed after the last step: the deploy was complete, a second one is refused
+        if already_done:  # killed after the last write (or not at all): complete, a second deploy is refused
             assert result == {"ok": False, "error": "ConflictError",
                               "message": f"'{rid}' kimlikli yayın zaten yapılmış."}
         else:
             assert result["ok"] is True
-            reruns_completed += 1
+            mid_deploy_kills += killed
         assert assert_consistent(paths, trees) == rid
         assert not [p.name for p in paths.releases.iterdir() if p.name.endswith(".tmp")]
         assert not os.path.lexists(paths.var / ".current.tmp")
-    assert reruns_completed >= 8
     assert [r.id for r in get_target(instance, paths).releases()] == [release_id(k) for k in (n, n - 1, n - 2)]
