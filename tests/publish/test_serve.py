@@ -1,9 +1,11 @@
-"""`publish.py serve` runs the scheduler: what is due is published before the first request, and items
-approved later (here by another process) go live without anyone running publish."""
+"""`publish.py serve` runs the scheduler and the inbox watcher: what is due is published before the first
+request, items approved later (here by another process) go live without anyone running publish, and a file
+dropped in an inbox is registered."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -15,6 +17,8 @@ import pytest
 from municms.model import PUBLISHED
 from tests.publish.conftest import free_port
 from tests.tinysite import REPO
+
+SAMPLE = REPO / "tests" / "fixtures" / "samples" / "good" / "fen-isleri" / "isikli-carsi-ihalesi.md"
 
 
 def get(url: str) -> tuple[int, str]:
@@ -51,6 +55,15 @@ def test_serve_publishes_due_items_and_follows_new_approvals(site):
             status, html = get(base + "/duyurular/2026/sonradan-onaylanan-duyuru/")
         assert status == 200, "the approved item did not go live"
         assert time.monotonic() - started < 15
+
+        inbox = site.paths.inbox / "fen-isleri"  # the inbox watcher runs inside serve too
+        shutil.copy2(SAMPLE, inbox / SAMPLE.name)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and len(site.ledger.items()) < 3:
+            time.sleep(0.2)
+        titles = [item.title for item in site.ledger.items()]
+        assert titles[-1] == "Işıklı Çarşı İhalesi Sonuçlandı", titles
+        assert not (inbox / SAMPLE.name).exists()
     finally:
         process.terminate()
         process.wait(timeout=20)
