@@ -165,7 +165,7 @@ class RsyncTarget:
                       "stats": {"seconds": round(time.perf_counter() - started, 3)},
                       **{k: v for k, v in meta.items()
                          if k not in ("items", "published_by", "build_id", "created_at")}}
-            self._remote(_FINISH, self.base, release_id, stdin=json.dumps(record, sort_keys=True) + "\n")
+            self._remote(_FINISH, self.base, release_id, stdin=json.dumps(record, sort_keys=True, default=str) + "\n")
             metas[release_id] = record
             doomed = prune_plan(sorted(metas), release_id, self.keep)
             if doomed:
@@ -195,6 +195,6 @@ class RsyncTarget:
             if current in metas:
                 updates[current] = {**metas[current], "rolled_back_at": when, "rolled_back_by": by,
                                     "rolled_back_to": target}
-            lines = "".join(f"{rid} {json.dumps(data, sort_keys=True)}\n" for rid, data in updates.items())
+            lines = "".join(f"{rid} {json.dumps(data, sort_keys=True, default=str)}\n" for rid, data in updates.items())
             self._remote(_SWITCH, self.base, target, stdin=lines)
             return self._release(target, updates[target], target)
