@@ -75,6 +75,11 @@ for rid in "$@"; do mv -T "$rid" "$rid.tmp"; rm -f -- "$rid.json"; rm -rf -- "$r
 """
 
 
+def _json_line(data: dict) -> str:
+    """Metadata as one line of ASCII JSON (the remote side stores it with printf)."""
+    return json.dumps(data, sort_keys=True, default=str)
+
+
 class RsyncTarget:
     """Releases under <path>/releases on another host, served from <path>/current."""
 
@@ -127,7 +132,7 @@ class RsyncTarget:
         for rid in unrecorded:
             metas[rid] = {"id": rid, "created_at": now_iso(self.clock), "items": [], "published_by": "",
                           "build_id": rid, "recovered": True}
-            self._remote(_WRITE_META, self.base, stdin=f"{rid} {json.dumps(metas[rid], sort_keys=True)}\n")
+            self._remote(_WRITE_META, self.base, stdin=f"{rid} {_json_line(metas[rid])}\n")
         return current, metas
 
     def _release(self, rid: str, meta: dict, current: str | None) -> Release:
@@ -165,7 +170,7 @@ class RsyncTarget:
                       "stats": {"seconds": round(time.perf_counter() - started, 3)},
                       **{k: v for k, v in meta.items()
                          if k not in ("items", "published_by", "build_id", "created_at")}}
-            self._remote(_FINISH, self.base, release_id, stdin=json.dumps(record, sort_keys=True, default=str) + "\n")
+            self._remote(_FINISH, self.base, release_id, stdin=_json_line(record) + "\n")
             metas[release_id] = record
             doomed = prune_plan(sorted(metas), release_id, self.keep)
             if doomed:
@@ -195,6 +200,6 @@ class RsyncTarget:
             if current in metas:
                 updates[current] = {**metas[current], "rolled_back_at": when, "rolled_back_by": by,
                                     "rolled_back_to": target}
-            lines = "".join(f"{rid} {json.dumps(data, sort_keys=True, default=str)}\n" for rid, data in updates.items())
+            lines = "".join(f"{rid} {_json_line(data)}\n" for rid, data in updates.items())
             self._remote(_SWITCH, self.base, target, stdin=lines)
             return self._release(target, updates[target], target)
