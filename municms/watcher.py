@@ -66,6 +66,7 @@ class InboxWatcher:
         self.on_result = on_result or (lambda result: None)
         self._lock = threading.Lock()
         self._pending: dict[Path, tuple[tuple | None, float]] = {}
+        self._failed: dict[Path, tuple | None] = {}  # entries whose intake raised, as they were then
 
     def touch(self, path: Path) -> None:
         """Note that something changed at path: its top-level inbox entry becomes pending again."""
@@ -93,7 +94,9 @@ class InboxWatcher:
                     del self._pending[entry]
                     continue
                 current = entry_signature(entry)
-                if current is None or current != last:
+                if entry in self._failed and self._failed[entry] == current:
+                    del self._pending[entry]  # unchanged since it failed: wait for a change, do not loop
+                elif current is None or current != last:
                     self._pending[entry] = (current, now)
                 elif now - since >= self.quiet:
                     ready.append(entry)
@@ -126,10 +129,13 @@ class InboxWatcher:
             observer.join(timeout=5)
 
     def _take(self, entry: Path, session: Session) -> None:
+        signature = entry_signature(entry)
         try:
             result = intake_file(self.ledger, self.instance, self.paths, entry, self.clock, session=session)
         except Exception:  # one broken entry must not stop the watcher; it stays for the next pass
             log.exception("intake of %s failed", entry)
+            self._failed[entry] = signature
             return
+        self._failed.pop(entry, None)
         if result.status != "skipped":
             self.on_result(result)

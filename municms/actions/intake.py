@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sqlite3
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -40,7 +41,7 @@ log = logging.getLogger("municms.intake")
 class IntakeResult:
     """What happened to one dropped file or folder."""
 
-    status: str                      # registered | resubmitted | duplicate | quarantined | skipped
+    status: str                      # registered | resubmitted | duplicate | quarantined | skipped | failed
     department: str
     name: str
     number: str | None = None
@@ -75,8 +76,20 @@ def intake_all(ledger: Ledger, instance, paths: InstancePaths, clock: Clock) -> 
     """Recover what crashed passes left, then take every entry of every inbox once."""
     with Session(paths) as session:
         recover(ledger, instance, paths, clock, session)
-        return [intake_file(ledger, instance, paths, entry, clock, session=session)
-                for entry in inbox_entries(paths)]
+        return [_intake_or_fail(ledger, instance, paths, entry, clock, session) for entry in inbox_entries(paths)]
+
+
+def _intake_or_fail(ledger, instance, paths, entry: Path, clock: Clock, session: Session) -> IntakeResult:
+    """One entry of a pass; an unexpected error (disk, database) is reported and the pass goes on."""
+    try:
+        return intake_file(ledger, instance, paths, entry, clock, session=session)
+    except sqlite3.Error:
+        raise  # the database is unusable: every other entry would fail the same way
+    except Exception as exc:
+        log.exception("intake of %s failed", entry)
+        return IntakeResult("failed", entry.parent.name, entry.name, problems=[Problem(
+            "", f"Beklenmeyen bir hata oluştu; dosya gelen kutusunda bırakıldı ve sonraki geçişte yeniden "
+                f"denenecek ({type(exc).__name__}: {exc}).", f"unexpected error: {exc!r}")])
 
 
 def intake_file(ledger: Ledger, instance, paths: InstancePaths, path: Path, clock: Clock, *,

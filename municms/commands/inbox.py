@@ -16,7 +16,8 @@ from ..errors import MunicmsError
 from ..paths import InstancePaths
 
 _STATUS_TR = {"registered": "kaydedildi", "resubmitted": "yeni sürüm kaydedildi", "duplicate": "zaten kayıtlı",
-              "quarantined": "KARANTİNAYA ALINDI", "skipped": "başka bir işlem aldı"}
+              "quarantined": "KARANTİNAYA ALINDI", "skipped": "başka bir işlem aldı",
+              "failed": "HATA (gelen kutusunda bırakıldı)"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -59,7 +60,7 @@ def result_line(result) -> str:
         text += f" — {result.number}" + (f" (sürüm {result.rev})" if result.rev and result.rev > 1 else "")
     if result.report:
         text += f"\n    rapor: {result.report}"
-        text += "".join(f"\n    - {p.format_tr()}" for p in result.problems)
+    text += "".join(f"\n    - {p.format_tr()}" for p in result.problems)
     return text
 
 
@@ -75,9 +76,11 @@ def cmd_intake(args: argparse.Namespace) -> int:
                f"{counts['quarantined']} karantinaya alındı.")
     if counts["quarantined"]:
         summary += f"\nKarantinadaki dosyaların raporları: {paths.quarantine}/<birim>/<dosya>.hata.txt"
+    if counts["failed"]:
+        summary += f"\n{counts['failed']} dosya beklenmeyen bir hata yüzünden işlenemedi (ayrıntı günlükte)."
     text = "\n".join([result_line(r) for r in results if r.status != "skipped"] + [summary])
-    emit(args, {"ok": True, "counts": counts, "results": [r.as_dict() for r in results]}, text)
-    return 0
+    emit(args, {"ok": not counts["failed"], "counts": counts, "results": [r.as_dict() for r in results]}, text)
+    return 1 if counts["failed"] else 0
 
 
 def cmd_watch(args: argparse.Namespace) -> int:

@@ -177,7 +177,7 @@ def test_cli_intake_summary_and_exit_codes(root, paths):
     assert "2 gönderi işlendi: 1 kaydedildi, 0 yeni sürüm, 0 zaten kayıtlı, 1 karantinaya alındı." in done.stdout
     as_json = json.loads(run_cli(root, "intake", "--json").stdout)
     assert as_json == {"ok": True, "counts": {"registered": 0, "resubmitted": 0, "duplicate": 0,
-                                              "quarantined": 0, "skipped": 0}, "results": []}
+                                              "quarantined": 0, "skipped": 0, "failed": 0}, "results": []}
     (root / "instance.yaml").write_text("registration: {}\n", encoding="utf-8")
     broken = run_cli(root, "intake")
     assert broken.returncode == 1 and "HATA:" in broken.stderr
@@ -201,3 +201,16 @@ def test_recover_deletes_finished_claims_of_dead_passes(ledger, instance, paths,
         with Session(paths) as other:
             recover(ledger, instance, paths, clock, other)
         assert sorted(p.name for p in done.iterdir()) == [mine.name]
+
+
+def test_cli_unexpected_failure_leaves_the_file_and_exits_1(root, paths):
+    drop(paths, "zabita", "a.md", submission_text(baslik="A"))
+    paths.registered.parent.mkdir(parents=True, exist_ok=True)
+    paths.registered.write_text("klasör değil", encoding="utf-8")
+    done = run_cli(root, "intake")
+    assert done.returncode == 1
+    assert "zabita/a.md: HATA (gelen kutusunda bırakıldı)" in done.stdout
+    assert (paths.inbox / "zabita" / "a.md").is_file()
+    paths.registered.unlink()
+    again = run_cli(root, "intake")
+    assert again.returncode == 0 and "zabita/a.md: kaydedildi — BİM-2026-000001" in again.stdout

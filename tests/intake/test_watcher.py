@@ -101,3 +101,20 @@ def test_sigterm_stops_cleanly(watch, paths):
     assert watch.stop() == 0
     assert watch.proc.stderr.read().count("Traceback") == 0
     assert list((paths.submissions / "processing" / ".sessions").glob("*.lock")) == []
+
+
+@pytest.mark.slow
+def test_unexpected_failure_is_not_retried_in_a_loop(watch, paths):
+    paths.registered.rename(paths.submissions / "registered-yedek")
+    paths.registered.write_text("klasör değil", encoding="utf-8")  # registration cannot write its copy
+    drop(paths, "zabita", "bekleyen.md", submission_text(baslik="Bekleyen"))
+    with pytest.raises(queue.Empty):
+        watch.next(timeout=6.5)  # longer than a rescan period
+    assert (paths.inbox / "zabita" / "bekleyen.md").is_file()  # back in the inbox, not lost
+    paths.registered.unlink()
+    (paths.submissions / "registered-yedek").rename(paths.registered)
+    os.utime(paths.inbox / "zabita" / "bekleyen.md")  # the department saves it again
+    result = watch.next(timeout=5)
+    assert (result["name"], result["status"], result["number"]) == ("bekleyen.md", "registered", "BİM-2026-000002")
+    assert watch.stop() == 0
+    assert watch.proc.stderr.read().count("intake of") == 1
