@@ -64,6 +64,25 @@ def tidy_escapes(markdown: str) -> str:
     return _ORDERED.sub(r"\1\\.", markdown)  # "1. " at a line start would become a list
 
 
+def _pipe_table(table) -> object | None:
+    """A simple table (one paragraph per cell, no merged cells) as one paragraph of Markdown pipe-table rows."""
+    rows = [row for row in table.children if isinstance(row, docs.TableRow)]
+    cells = [[cell for cell in row.children if isinstance(cell, docs.TableCell)] for row in rows]
+    if not rows or any(len(r) != len(cells[0]) or any((c.colspan or 1) > 1 or (c.rowspan or 1) > 1 for c in r)
+                       for r in cells):
+        return None
+    lines = []
+    for index, row in enumerate(cells):
+        texts = [" ".join(_text_of(cell).split()).replace("|", "/") for cell in row]
+        lines.append("| " + " | ".join(texts) + " |")
+        if index == 0:
+            lines.append("|" + "|".join("---" for _ in row) + "|")
+    runs = []
+    for line in lines:
+        runs += [docs.run([docs.Text(line)]), docs.line_break]
+    return docs.paragraph(runs[:-1])
+
+
 def _yaml_value(value: str) -> str:
     """A value as YAML: a flow list stays a list, anything else is a quoted string."""
     value = value.strip()
@@ -87,7 +106,7 @@ def _losses(path: Path, document_counts: dict[str, int], messages) -> list[str]:
     if any(n.startswith(("word/header", "word/footer")) for n in names):
         lost.append("üst bilgi / alt bilgi")
     if document_counts["tables"]:
-        lost.append(f"{document_counts['tables']} tablonun biçimi (tablo metni düz paragraf oldu)")
+        lost.append(f"{document_counts['tables']} birleştirilmiş hücreli tablonun biçimi (metni paragraf oldu)")
     unknown = sorted({m.message for m in messages if m.type == "warning" and m.message.startswith("Unrecognised")})
     if unknown:
         lost.append(f"{len(unknown)} tanınmayan biçim/stil")
@@ -101,8 +120,15 @@ def docx_to_text(path: Path) -> tuple[str, list[str], int]:
 
     def transform(document):
         document = _split_front_matter(document, pairs)
-        counts["tables"] = sum(isinstance(c, docs.Table) for c in document.children)
-        return document
+        children = []
+        for child in document.children:
+            if isinstance(child, docs.Table):
+                pipe = _pipe_table(child)
+                counts["tables"] += pipe is None
+                children.append(pipe or child)
+            else:
+                children.append(child)
+        return document.copy(children=children)
 
     def drop_image(image):  # images are not carried inside the body; they are counted as lost
         counts["images"] += 1
@@ -111,6 +137,7 @@ def docx_to_text(path: Path) -> tuple[str, list[str], int]:
     with open(path, "rb") as handle:
         result = mammoth.convert_to_markdown(handle, transform_document=transform, convert_image=drop_image)
     body = tidy_escapes(result.value.replace("\r\n", "\n").strip()) + "\n"
+    body = re.sub(r"^(\|.*\|) {2}$", r"\1", body, flags=re.M)  # pipe-table rows need no hard line break
     front = "\n".join(f"{key}: {_yaml_value(value)}" for key, value in pairs)
     lost = _losses(path, counts, result.messages)
     warnings = ["Word (.docx) dosyası Markdown'a çevrildi" + (": aktarılamayanlar — " + "; ".join(lost) + "."

@@ -174,3 +174,30 @@ def test_broken_docx_is_refused(tmp_path, instance):
     with pytest.raises(ValidationError) as caught:
         parse_submission(path, "fen-isleri", instance)
     assert caught.value.problems[0].message_tr.startswith("Word dosyası açılamadı")
+
+
+_DRAWING = (
+    '<w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+    '<wp:docPr id="1" name="Resim 1" descr="Park"/>'
+    '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+    '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+    '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:blipFill>'
+    '<a:blip xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:embed="rIdImg"/>'
+    '</pic:blipFill></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>')
+
+
+def test_docx_images_and_headers_are_reported_lost_tables_kept(tmp_path, instance):
+    rels = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rIdImg" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'image" Target="media/park.jpg"/></Relationships>')
+    path = make_docx(tmp_path / "haber.docx",
+                     _table([("tur", "haber"), ("baslik", "Park Açıldı")]) + _p("Park hizmete açıldı.") + _DRAWING
+                     + _table([("Saat", "Etkinlik"), ("10:00", "Açılış")]),
+                     {"word/_rels/document.xml.rels": rels, "word/header1.xml": f'<w:hdr {_W}/>'})
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("word/media/park.jpg", jpeg_with_exif())
+    sub = parse_submission(path, "park-bahceler", instance)
+    assert (sub.tur, sub.title, sub.kind) == ("haber", "Park Açıldı", "docx")
+    assert sub.body == "Park hizmete açıldı.\n\n| Saat | Etkinlik |\n|---|---|\n| 10:00 | Açılış |\n"
+    assert sub.warnings == ["Word (.docx) dosyası Markdown'a çevrildi: aktarılamayanlar — 1 resim (resimleri ayrı "
+                            "dosya olarak klasörle gönderin); üst bilgi / alt bilgi."]
