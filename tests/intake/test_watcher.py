@@ -97,8 +97,10 @@ def test_temporary_files_are_ignored_and_bundles_wait_for_quiet(watch, paths):
         ["~$taslak.docx", "indirme.md.part", ".~lock.duyuru.md#", ".gizli.md", "duyuru.md.swp"])
 
 
-def test_sigterm_stops_cleanly(watch, paths):
-    assert watch.stop() == 0
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl+C"])
+def test_stops_cleanly(watch, paths, signum):
+    watch.proc.send_signal(signum)
+    assert watch.proc.wait(timeout=10) == 0
     assert watch.proc.stderr.read().count("Traceback") == 0
     assert list((paths.submissions / "processing" / ".sessions").glob("*.lock")) == []
 
