@@ -48,6 +48,5 @@ system-packages:
 	done; \
 	if [ -n "$$missing" ]; then \
 		echo "Eksik Debian paketleri kuruluyor:$$missing"; \
-		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y --no-install-recommends $$missing; \
+		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
 	fi
