@@ -28,6 +28,7 @@ def test_main_nav_leads_to_a_news_item_with_its_turkish_date(page, demo_url):
     first.click()
     expect(page).to_have_url(re.compile(re.escape(demo_url) + r"/haberler/\d{4}/[a-z0-9-]+/$"))
     expect(page.locator("main h1")).to_have_text(title)
+    expect(page.locator(MAIN_NAV).get_by_role("link", name="Haberler", exact=True)).to_have_class("in-section")
     stamp = page.locator("main .item-header time")
     shown = stamp.inner_text()
     published = dt.datetime.fromisoformat(stamp.get_attribute("datetime"))
