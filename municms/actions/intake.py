@@ -316,16 +316,33 @@ def _remove_orphans(ledger: Ledger, paths: InstancePaths) -> int:
     removed = 0
     with ledger.transaction() as tx:  # no registration can be between its rename and its commit now
         for year in sorted(p for p in paths.registered.iterdir() if p.is_dir()):
-            for folder in sorted(year.iterdir()):
+            for folder in _orphan_candidates(year):
                 if folder.name.startswith(".staging-"):
                     owner = folder.name[len(".staging-"):].rsplit("-", 1)[0]
                     if session_alive_quiet(paths, owner):
                         continue
                 elif _has_row(tx, folder.name):
+                    if ".r" not in folder.name:
+                        break  # numbered folders are checked newest first; see _orphan_candidates
                     continue
                 remove_tree(folder)
                 removed += 1
     return removed
+
+
+def _orphan_candidates(year: Path) -> list[Path]:
+    """Staging and revision folders, then numbered folders newest first.
+
+    An orphan's number was allocated in a transaction that never committed, so it is above every committed
+    number of the year (a later registration takes the same number and replaces the folder): once a numbered
+    folder has its row, the older ones have theirs too.
+    """
+    names = os.listdir(year)
+    first = sorted(n for n in names if n.startswith(".staging-") or ".r" in n)
+    numbered = sorted((n for n in names if not n.startswith(".") and ".r" not in n),
+                      key=lambda n: int(n.rsplit("-", 1)[-1]) if n.rsplit("-", 1)[-1].isdigit() else 0,
+                      reverse=True)
+    return [year / n for n in first + numbered]
 
 
 def _has_row(tx: Transaction, folder_name: str) -> bool:

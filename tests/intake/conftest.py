@@ -20,6 +20,13 @@ from municms.paths import InstancePaths
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "tests" / "fixtures" / "samples"
 NOW = dt.datetime(2026, 11, 25, 14, 30, tzinfo=ZoneInfo("Europe/Istanbul"))
+# Subprocesses (intake, watch) run on the real clock: their numbers carry this year.
+THIS_YEAR = str(dt.datetime.now(ZoneInfo("Europe/Istanbul")).year)
+
+
+def number(seq: int) -> str:
+    """Registration number of this year, as a subprocess assigns it."""
+    return f"BİM-{THIS_YEAR}-{seq:06d}"
 
 
 @pytest.fixture

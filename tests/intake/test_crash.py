@@ -13,7 +13,7 @@ import pytest
 
 from municms.actions.intake import processing_dir
 
-from .conftest import REPO, drop, run_cli, submission_text
+from .conftest import REPO, THIS_YEAR, drop, run_cli, submission_text
 
 DEPARTMENTS = ["zabita", "fen-isleri", "mali-hizmetler", "basin-yayin"]
 
@@ -54,10 +54,10 @@ def test_sigkill_at_random_moments_then_rerun(root, paths, ledger):
     assert sorted(i.seq for i in items) == list(range(1, 201))  # gapless, each number once
     assert sorted(i.title for i in items) == sorted(titles)     # each file once
     assert len(ledger.events()) == 200
-    registered = sorted(p.name for p in (paths.registered / "2026").iterdir())
+    registered = sorted(p.name for p in (paths.registered / THIS_YEAR).iterdir())
     assert registered == sorted(i.number for i in items)       # no orphan or staging folders
     for item in items:
-        folder = paths.registered / "2026" / item.number
+        folder = paths.registered / THIS_YEAR / item.number
         assert sorted(p.name for p in folder.iterdir()) == ["index.md", "original.md"]
         assert item.title in (folder / "index.md").read_text(encoding="utf-8")
     receipts = sorted(p for p in paths.receipts.rglob("*.alindi.txt"))

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from .conftest import REPO, SAMPLES, drop, submission_text
+from .conftest import REPO, SAMPLES, drop, number, submission_text
 
 
 class Watch:
@@ -46,7 +46,7 @@ def watch(root, paths):
     running = Watch(root)
     first = running.next(timeout=30)  # files present at start are taken; the watcher is up
     assert (first["name"], first["status"], first["number"]) == ("baslangicta-vardi.md", "registered",
-                                                                   "BİM-2026-000001")
+                                                                   number(1))
     yield running
     running.stop()
 
@@ -59,7 +59,7 @@ def test_dropped_file_is_registered_within_two_seconds(watch, paths):
     result = watch.next(timeout=5)
     assert time.monotonic() - dropped < 2.0
     assert (result["department"], result["name"], result["status"], result["number"]) == \
-        ("fen-isleri", "yeni.md", "registered", "BİM-2026-000002")
+        ("fen-isleri", "yeni.md", "registered", number(2))
     assert (paths.receipts / "fen-isleri" / "yeni.md.alindi.txt").is_file()
 
 
@@ -92,7 +92,7 @@ def test_temporary_files_are_ignored_and_bundles_wait_for_quiet(watch, paths):
         watch.next(timeout=1.5)
     (bundle / "faaliyet-raporu-2025.pdf.part").rename(bundle / "faaliyet-raporu-2025.pdf")
     result = watch.next(timeout=5)
-    assert (result["name"], result["status"], result["number"]) == ("rapor", "registered", "BİM-2026-000002")
+    assert (result["name"], result["status"], result["number"]) == ("rapor", "registered", number(2))
     assert sorted(p.name for p in (paths.inbox / "zabita").iterdir()) == sorted(
         ["~$taslak.docx", "indirme.md.part", ".~lock.duyuru.md#", ".gizli.md", "duyuru.md.swp"])
 
@@ -117,6 +117,6 @@ def test_unexpected_failure_is_not_retried_in_a_loop(watch, paths):
     (paths.submissions / "registered-yedek").rename(paths.registered)
     os.utime(paths.inbox / "zabita" / "bekleyen.md")  # the department saves it again
     result = watch.next(timeout=5)
-    assert (result["name"], result["status"], result["number"]) == ("bekleyen.md", "registered", "BİM-2026-000002")
+    assert (result["name"], result["status"], result["number"]) == ("bekleyen.md", "registered", number(2))
     assert watch.stop() == 0
     assert watch.proc.stderr.read().count("intake of") == 1
