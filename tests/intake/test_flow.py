@@ -235,3 +235,15 @@ def test_cli_unexpected_failure_leaves_the_file_and_exits_1(root, paths):
     paths.registered.unlink()
     again = run_cli(root, "intake")
     assert again.returncode == 0 and f"zabita/a.md: kaydedildi — {number(1)}" in again.stdout
+
+
+def test_orphan_above_committed_numbers_is_removed_committed_ones_kept(ledger, instance, paths, clock):
+    for name in ("a.md", "b.md"):
+        drop(paths, "zabita", name, submission_text(baslik=name))
+    intake_all(ledger, instance, paths, clock)
+    orphan = paths.registered / "2026" / "BİM-2026-000003"
+    orphan.mkdir()
+    (paths.registered / "2026" / "BİM-2026-000001.r2").mkdir()  # a revision that never committed
+    with Session(paths) as session:
+        assert recover(ledger, instance, paths, clock, session)["orphans"] == 2
+    assert sorted(p.name for p in (paths.registered / "2026").iterdir()) == ["BİM-2026-000001", "BİM-2026-000002"]
