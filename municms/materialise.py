@@ -235,14 +235,15 @@ def orgchart_data(entries: list[Entry], instance: Instance) -> bytes | None:
 
 def _read_head(path: Path) -> dict[str, str]:
     """The metadata lines of a content file (lower-case keys), up to the first blank line."""
+    data = b""
+    with path.open("rb") as handle:  # bytes in blocks: this runs over every file of the site
+        while b"\n\n" not in data and (block := handle.read(4096)):
+            data += block
     head = {}
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            if not line.strip():
-                break
-            key, sep, value = line.partition(":")
-            if sep:
-                head[key.strip().lower()] = value.strip()
+    for line in data.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0].decode("utf-8", "replace").splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            head[key.strip().lower()] = value.strip()
     return head
 
 
@@ -251,42 +252,51 @@ class ContentIndex:
     """The content files on disk: which item lives where, and which slugs each folder already uses."""
 
     by_number: dict[str, str] = field(default_factory=dict)      # Kayit_no → source path under content/
-    slugs: dict[str, set[str]] = field(default_factory=dict)     # folder → slugs taken (items of others)
     owners: dict[str, str] = field(default_factory=dict)         # source → Kayit_no
     titles: set[str] = field(default_factory=set)                # titles of every content file
+    rows: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)  # folder → (date, path, slug, title)
+    added: dict[str, set[str]] = field(default_factory=dict)     # folder → slugs given during this run
+    on_disk: dict[str, set[str]] = field(default_factory=dict)   # folder → slugs of its files (computed once)
 
     @classmethod
     def scan(cls, content: Path) -> "ContentIndex":
         index = cls()
         if not content.is_dir():
             return index
-        folders: dict[str, list[tuple[str, str, str]]] = {}
         for path in sorted(content.rglob("*.md")):
             if path.name.startswith("."):
                 continue
             source = path.relative_to(content).as_posix()
             head = _read_head(path)
             folder = source.rsplit("/", 1)[0]
-            base = head.get("slug") or turkish.slugify(head.get("title", "") or path.stem)
-            folders.setdefault(folder, []).append((head.get("date", ""), source, base))
-            index.slugs.setdefault(folder, set()).add(path.stem)
+            index.rows.setdefault(folder, []).append((head.get("date", ""), source, head.get("slug", ""),
+                                                      head.get("title", "") or path.stem))
             index.titles.add(head.get("title", ""))
             if head.get("kayit_no"):
                 index.by_number[head["kayit_no"]] = source
                 index.owners[source] = head["kayit_no"]
-        # The sections plugin gives the later of two equal slugs '-2' (by date, then path): take those too.
-        for folder, rows in folders.items():
-            assigned: set[str] = set()
-            for _, _, base in sorted(rows):
-                assigned.add(turkish.distinct_slug(base, assigned))
-            index.slugs[folder] |= assigned
         return index
+
+    def slugs(self, folder: str) -> set[str]:
+        """Every slug and file name used in folder (computed when first needed: slugify is not free)."""
+        if folder not in self.on_disk:
+            assigned: set[str] = set()
+            # The sections plugin gives the later of two equal slugs '-2' (by date, then path): take those too.
+            for _, source, slug, title in sorted(self.rows.get(folder, [])):
+                assigned.add(turkish.distinct_slug(slug or turkish.slugify(title), assigned))
+                assigned.add(source.rsplit("/", 1)[-1][:-len(".md")])
+            self.on_disk[folder] = assigned
+        return self.on_disk[folder] | self.added.get(folder, set())
+
+    def add(self, folder: str, slug: str, number: str) -> None:
+        self.added.setdefault(folder, set()).add(slug)
+        self.by_number[number] = f"{folder}/{slug}.md"
 
     def taken(self, folder: str, number: str) -> set[str]:
         """Slugs in folder used by anything but item number."""
         own = self.by_number.get(number)
         own_stem = own.rsplit("/", 1)[-1][:-3] if own and own.rsplit("/", 1)[0] == folder else None
-        return {s for s in self.slugs.get(folder, set()) if s != own_stem}
+        return {s for s in self.slugs(folder) if s != own_stem}
 
 
 def _url(instance: Instance, item: Item, folder: str, slug: str, fm: dict) -> str:
@@ -318,8 +328,7 @@ def place(entry: Entry, instance: Instance, index: ContentIndex) -> Placed | Non
             taken |= RESERVED_ROOT | {s.slug for s in instance.sections.values()}
         base = item.slug or turkish.slugify(fm.get("baslik") or item.title)
         slug = turkish.distinct_slug(base, taken)
-        index.slugs.setdefault(folder, set()).add(slug)
-        index.by_number[item.number] = f"{folder}/{slug}.md"
+        index.add(folder, slug, item.number)
     return Placed(f"{folder}/{slug}.md", slug, date, _url(instance, item, folder, slug, fm))
 
 
