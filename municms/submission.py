@@ -125,6 +125,11 @@ _HEADLINE = ("Gönderi kaydedilemedi; aşağıdaki sorunları düzeltip dosyayı
 
 def _read_text(path: Path, kind: str, name: str, warnings: list[str]) -> tuple[str, int]:
     """The submission's text and how many lines precede the YAML (for line numbers)."""
+    links = [path] if path.is_symlink() else [p for p in path.rglob("*") if p.is_symlink()] if kind == "bundle" else []
+    if links:  # a link could make intake copy any file of the server into the register
+        raise ValidationError([Problem("", "Gönderide kısayol (sembolik bağlantı) var: "
+                                       f"{', '.join(p.name for p in links)}. Dosyanın kendisini bırakın.",
+                                       "symbolic links are not accepted")], *_HEADLINE)
     if kind == "docx":
         try:
             text, docx_warnings, _ = docx_to_text(path)

@@ -92,6 +92,18 @@ def test_faaliyet_raporu_needs_a_real_pdf(tmp_path, instance):
     assert [p.field for p in caught.value.problems] == ["ekler"]
 
 
+def test_symbolic_links_are_refused(tmp_path, instance):
+    secret = tmp_path / "gizli.txt"
+    secret.write_text("sunucudaki bir dosya", encoding="utf-8")
+    folder = bundle(tmp_path / "b", {}, ekler="[gizli.pdf]")
+    (folder / "gizli.pdf").symlink_to(secret)
+    (tmp_path / "kisayol.md").symlink_to(folder / "index.md")
+    for path in (folder, tmp_path / "kisayol.md"):
+        with pytest.raises(ValidationError) as caught:
+            parse_submission(path, "fen-isleri", instance)
+        assert caught.value.problems[0].message_tr.startswith("Gönderide kısayol (sembolik bağlantı) var")
+
+
 def test_folder_without_index_is_quarantined(instance, ledger, paths, clock):
     folder = paths.inbox / "zabita" / "fotograflar"
     folder.mkdir(parents=True)
