@@ -187,13 +187,17 @@ def load_front_matter(text: str, offset: int):
                                          "(ör. 'tur: duyuru').", "front matter is not a mapping", 1 + offset)
     lines: dict[tuple, int] = {}
     raw: dict[tuple, str] = {}
-    _walk(node, (), lines, raw, offset)
-
     def line_of(path: tuple) -> int | None:
         path = tuple(path)
         while path and path not in lines:
             path = path[:-1]
         return lines.get(path)
+
+    try:
+        _walk(node, (), lines, raw, offset)
+    except _AliasFound as alias:
+        return None, None, None, Problem("", "Ön bilgi bloğunda YAML takma adı (*ad) kullanılamaz; değeri açıkça "
+                                         "yazın.", "YAML aliases are not accepted", line_of(alias.path))
 
     return data, line_of, raw, None
 
@@ -217,16 +221,28 @@ def _yaml_problem(exc: yaml.YAMLError, offset: int) -> Problem:
                    mark.line + 1 + offset if mark else None)
 
 
-def _walk(node, path: tuple, lines: dict, raw: dict, offset: int) -> None:
+class _AliasFound(Exception):
+    """A YAML alias (*name) reuses a node: refused, as aliases can blow a small file up exponentially."""
+
+    def __init__(self, path: tuple):
+        super().__init__(path)
+        self.path = path
+
+
+def _walk(node, path: tuple, lines: dict, raw: dict, offset: int, seen: set | None = None) -> None:
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        raise _AliasFound(path)
+    seen.add(id(node))
     lines.setdefault(path, node.start_mark.line + 1 + offset)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            key = key_node.value
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
             lines[path + (key,)] = key_node.start_mark.line + 1 + offset
-            _walk(value_node, path + (key,), lines, raw, offset)
+            _walk(value_node, path + (key,), lines, raw, offset, seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, child in enumerate(node.value):
-            _walk(child, path + (index,), lines, raw, offset)
+            _walk(child, path + (index,), lines, raw, offset, seen)
     else:
         raw[path] = node.value
 

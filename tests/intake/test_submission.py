@@ -159,6 +159,13 @@ def test_no_front_matter_and_unclosed_front_matter(tmp_path, instance):
     assert problems(tmp_path, instance, "---\n- a\n- b\n---\n")[0][:2] == ("", 2)
 
 
+def test_yaml_aliases_are_refused(tmp_path, instance):
+    bomb = "---\ntur: haber\nbaslik: x\na: &a [1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
+        f"{k}: &{k} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, k in zip("abcdefgh", "bcdefghi")) + "---\n"
+    assert problems(tmp_path, instance, bomb) == [("", 5, "Ön bilgi bloğunda YAML takma adı (*ad) kullanılamaz; "
+                                                          "değeri açıkça yazın.")]
+
+
 def test_utf8_bom_and_crlf(tmp_path, instance):
     sub = parse(tmp_path, instance, b"\xef\xbb\xbf" + submission_text(baslik="Çarşı").replace("\n", "\r\n")
                 .encode("utf-8"))
