@@ -32,6 +32,11 @@ class Attachment:
     size: int
 
 
+def size_tr(size: int) -> str:
+    """'2,5 MB' or '740 bayt' (Turkish decimal comma)."""
+    return f"{size / 1e6:.1f} MB".replace(".", ",") if size >= 100_000 else f"{size} bayt"
+
+
 def allowed_types_tr(allowed: list[str]) -> str:
     return ", ".join(_TYPE_NAMES_TR.get(mime, mime) for mime in allowed)
 
@@ -51,8 +56,8 @@ def inspect_attachment(bundle: Path, listed: str, settings, taken: set[str], pat
         return problem(f"'{listed}' eki klasörde bulunamadı.", f"attachment '{listed}' not found")
     size = source.stat().st_size
     if size > settings.max_bytes:
-        return problem(f"'{listed}' çok büyük ({size / 1e6:.1f} MB); en çok {settings.max_bytes / 1e6:.1f} MB "
-                       "olabilir.", f"attachment too large ({size} bytes)")
+        return problem(f"'{listed}' çok büyük ({size_tr(size)}); en çok {size_tr(settings.max_bytes)} olabilir.",
+                       f"attachment too large ({size} bytes)")
     kind = filetype.guess(str(source))
     if kind is None or kind.mime not in settings.allowed_types:
         found = f" (içerik: {kind.mime})" if kind else ""

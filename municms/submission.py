@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from markdown_it import MarkdownIt
 
-from .attachments import Attachment, inspect_attachment
+from .attachments import Attachment, inspect_attachment, size_tr
 from .docx import docx_to_text
 from .encoding import EncodingProblem, decode_submission
 from .errors import Problem, ValidationError
@@ -89,7 +89,7 @@ def parse_submission(path: Path, department: str, instance, name: str | None = N
     problems: list[Problem] = []
     warnings: list[str] = []
     kind = "bundle" if path.is_dir() else ("docx" if path.suffix.lower() == ".docx" else "file")
-    text, line_offset = _read_text(path, kind, name, warnings)
+    text, line_offset = _read_text(path, kind, name, warnings, instance.attachments.max_bytes)
     front_text, body, front_problem = split_front_matter(text)
     if front_problem:
         raise ValidationError([front_problem], *_HEADLINE)
@@ -123,7 +123,7 @@ _HEADLINE = ("Gönderi kaydedilemedi; aşağıdaki sorunları düzeltip dosyayı
              "Submission rejected; every problem is listed.")
 
 
-def _read_text(path: Path, kind: str, name: str, warnings: list[str]) -> tuple[str, int]:
+def _read_text(path: Path, kind: str, name: str, warnings: list[str], max_bytes: int) -> tuple[str, int]:
     """The submission's text and how many lines precede the YAML (for line numbers)."""
     links = [path] if path.is_symlink() else [p for p in path.rglob("*") if p.is_symlink()] if kind == "bundle" else []
     if links:  # a link could make intake copy any file of the server into the register
@@ -140,6 +140,9 @@ def _read_text(path: Path, kind: str, name: str, warnings: list[str]) -> tuple[s
         warnings.extend(docx_warnings)
         return text, 0  # line n of the front matter = row n of the table / paragraph n
     source = path / BUNDLE_INDEX if kind == "bundle" else path
+    if source.is_file() and source.stat().st_size > max_bytes:
+        raise ValidationError([Problem("", f"Dosya çok büyük ({size_tr(source.stat().st_size)}; en çok "
+                                       f"{size_tr(max_bytes)}).", "submission too large")], *_HEADLINE)
     if kind == "bundle" and not source.is_file():
         raise ValidationError([Problem("", f"'{name}' klasöründe {BUNDLE_INDEX} dosyası yok. Klasör gönderimlerinde "
                                        "metin index.md adlı dosyada olmalıdır.", "bundle without index.md")],

@@ -189,6 +189,12 @@ def test_undecidable_bytes_are_refused_with_advice(tmp_path, instance, raw):
     assert field == "" and "UTF-8 olarak kaydedip yeniden bırakın" in message
 
 
+def test_size_limit_applies_to_the_text_too(tmp_path, instance):
+    small = instance.model_copy(update={"attachments": instance.attachments.model_copy(update={"max_bytes": 100})})
+    [(_, _, message)] = problems(tmp_path, small, submission_text(body="uzun metin " * 20))
+    assert message == "Dosya çok büyük (266 bayt; en çok 100 bayt)."
+
+
 def test_unsupported_file_type(tmp_path, instance):
     [(_, _, message)] = problems(tmp_path, instance, b"%PDF-1.4", name="rapor.pdf")
     assert message.startswith("'.pdf' türündeki dosyalar gönderi olarak kabul edilmiyor.")
