@@ -263,18 +263,18 @@ class ContentIndex:
         index = cls()
         if not content.is_dir():
             return index
-        for path in sorted(content.rglob("*.md")):
-            if path.name.startswith("."):
-                continue
-            source = path.relative_to(content).as_posix()
-            head = _read_head(path)
-            folder = source.rsplit("/", 1)[0]
-            index.rows.setdefault(folder, []).append((head.get("date", ""), source, head.get("slug", ""),
-                                                      head.get("title", "") or path.stem))
-            index.titles.add(head.get("title", ""))
-            if head.get("kayit_no"):
-                index.by_number[head["kayit_no"]] = source
-                index.owners[source] = head["kayit_no"]
+        for top, dirs, names in os.walk(content):  # os.walk and plain strings: this visits every file of the site
+            dirs.sort()
+            folder = os.path.relpath(top, content).replace(os.sep, "/")
+            for name in sorted(n for n in names if n.endswith(".md") and not n.startswith(".")):
+                source = f"{folder}/{name}" if folder != "." else name
+                head = _read_head(Path(top, name))
+                index.rows.setdefault(folder, []).append((head.get("date", ""), source, head.get("slug", ""),
+                                                          head.get("title", "") or name[:-3]))
+                index.titles.add(head.get("title", ""))
+                if head.get("kayit_no"):
+                    index.by_number[head["kayit_no"]] = source
+                    index.owners[source] = head["kayit_no"]
         return index
 
     def slugs(self, folder: str) -> set[str]:
