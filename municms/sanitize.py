@@ -16,5 +16,7 @@ _ATTRIBUTES["time"] = {"datetime"}
 
 def sanitise_html(fragment: str) -> str:
     """Keep structural, accessible markup; drop scripts, styles, event handlers and foreign frames."""
+    # No rel= is added: `target` is not allowed, so no link can open a window that needs noopener, and an
+    # <a> whose javascript: href was removed must stay valid HTML (rel without href is an error).
     return nh3.clean(fragment, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto", "tel"},
-                     link_rel="noopener noreferrer")
+                     link_rel=None)
