@@ -18,7 +18,7 @@ from typing import Protocol
 from ..errors import ConflictError, DeployError, NotFound
 from .lock import deploy_lock
 
-__all__ = ["Release", "Target", "get_target", "deploy_lock", "check_release_id", "prune_plan",
+__all__ = ["Release", "Target", "get_target", "deploy_lock", "check_release_id", "check_deploy_input", "prune_plan",
            "rollback_choice"]
 
 RELEASE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
@@ -75,6 +75,15 @@ def get_target(instance, paths, clock=None) -> Target:
 def check_release_id(release_id: str) -> None:
     if not RELEASE_ID.match(release_id or "") or release_id.endswith(".tmp"):
         raise DeployError(f"Geçersiz yayın kimliği: '{release_id}'.", f"invalid release id {release_id!r}")
+
+
+def check_deploy_input(build_dir: Path, release_id: str) -> Path:
+    """What every target checks before it deploys: a valid release id and an existing build folder."""
+    check_release_id(release_id)
+    build_dir = Path(build_dir)
+    if not build_dir.is_dir():
+        raise DeployError(f"Derleme klasörü bulunamadı: {build_dir}", f"build dir {build_dir} missing")
+    return build_dir
 
 
 def now_iso(clock=None, at: dt.datetime | str | None = None) -> str:

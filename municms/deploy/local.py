@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import ConflictError, DeployError
 from ..paths import InstancePaths
-from . import Release, check_release_id, now_iso, prune_plan, rollback_choice
+from . import Release, check_deploy_input, now_iso, prune_plan, rollback_choice
 from .lock import deploy_lock
 
 log = logging.getLogger(__name__)
@@ -198,10 +198,7 @@ class LocalTarget:
 
     def deploy(self, build_dir: Path, release_id: str, meta: dict) -> Release:
         """Copy a built site in as release `release_id` and make it current."""
-        check_release_id(release_id)
-        build_dir = Path(build_dir)
-        if not build_dir.is_dir():
-            raise DeployError(f"Derleme klasörü bulunamadı: {build_dir}", f"build dir {build_dir} missing")
+        build_dir = check_deploy_input(build_dir, release_id)
         with deploy_lock(self.paths):
             started = time.perf_counter()
             final, meta_path = self.root / release_id, self.root / f"{release_id}.json"

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from ..errors import ConflictError, DeployError
-from . import Release, check_release_id, now_iso, prune_plan, rollback_choice
+from . import Release, check_deploy_input, now_iso, prune_plan, rollback_choice
 from .lock import deploy_lock
 
 log = logging.getLogger(__name__)
@@ -152,10 +152,7 @@ class RsyncTarget:
 
     def deploy(self, build_dir: Path, release_id: str, meta: dict) -> Release:
         """rsync the build into releases/<id>.tmp, then rename, switch and record it over ssh."""
-        check_release_id(release_id)
-        build_dir = Path(build_dir)
-        if not build_dir.is_dir():
-            raise DeployError(f"Derleme klasörü bulunamadı: {build_dir}", f"build dir {build_dir} missing")
+        build_dir = check_deploy_input(build_dir, release_id)
         with deploy_lock(self.paths):
             started = time.perf_counter()
             current, metas = self._state(retrying=release_id)
