@@ -32,15 +32,21 @@ def test_sigkill_at_random_moments_then_rerun(root, paths, ledger):
         drop(paths, DEPARTMENTS[n % 4], f"dosya-{n:03d}.md", submission_text(baslik=title, body=f"Metin {n}.\n"))
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = [sys.executable, str(REPO / "publish.py"), "--instance", str(root), "intake"]
-    # Each run is killed a random 0–50 ms after it has claimed its first file, so every kill lands
-    # while files are being claimed, copied, committed or cleaned up, never only during start-up.
-    kills = 0
-    for _ in range(40):
+    # Most runs are killed a random 0–50 ms after claiming their first file, so the kill lands while files
+    # are claimed, copied, committed or cleaned up; every fourth run is killed earlier, while it recovers
+    # what the previous one left (the last stretch before its first claim).
+    kills, to_first_claim = 0, 1.0
+    for run in range(40):
         left_over = _claims(paths)  # claims of the run killed before, recovered by this one
+        started = time.monotonic()
         proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        while proc.poll() is None and not _claims(paths) - left_over:
-            time.sleep(0.003)
-        time.sleep(rng.uniform(0.0, 0.05))
+        if run % 4 == 3:
+            time.sleep(to_first_claim * rng.uniform(0.8, 1.0))
+        else:
+            while proc.poll() is None and not _claims(paths) - left_over:
+                time.sleep(0.003)
+            to_first_claim = time.monotonic() - started
+            time.sleep(rng.uniform(0.0, 0.05))
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
             kills += 1
