@@ -4,7 +4,7 @@ Front matter comes from the top of the document, in one of two forms:
 - a first table of two columns, `anahtar | değer` per row (e.g. `tur | duyuru`, `baslik | …`), or
 - the first paragraphs written as `anahtar: değer` lines (`tur: duyuru`), up to the first other paragraph.
 The table or the lines are removed from the body. Values are read as text; a value written as a YAML list
-(`[ihale, altyapı]`) stays a list.
+(`[ihale, altyapı]`) stays a list. Other simple tables become Markdown pipe tables.
 """
 
 from __future__ import annotations
