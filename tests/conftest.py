@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.servers import Nginx
+
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -115,3 +117,12 @@ def site_server():
 def demo_url(built_demo, site_server) -> str:
     """Base URL (no trailing slash) of the built demo site served on loopback."""
     return site_server(built_demo)
+
+
+@pytest.fixture
+def nginx(tmp_path):
+    """nginx(root) → base URL of a real nginx (generated standalone config) serving root on loopback."""
+    require(shutil.which("nginx") is not None, "nginx")
+    servers = Nginx(tmp_path)
+    yield servers.start
+    servers.stop_all()

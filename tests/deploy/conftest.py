@@ -5,17 +5,15 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from municms.config import load_instance
-from municms.nginx import prepare_prefix, standalone_conf
 from municms.paths import InstancePaths
+from tests.servers import free_port, wait_for_port
 from tests.tinysite import TINY, build, copy_tiny
 
 BASE_ID = "20261125T090000Z-000000"
@@ -38,25 +36,6 @@ def tree(root: Path) -> dict[str, str]:
             path = Path(dirpath) / name
             out[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
     return out
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, proc: subprocess.Popen, what: str, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited with {proc.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"{what} did not listen on {port}")
 
 
 @pytest.fixture(scope="session")
@@ -123,32 +102,6 @@ def make_instance(tmp_path):
         return instance, InstancePaths(instance.root)
 
     return factory
-
-
-@pytest.fixture
-def nginx(tmp_path):
-    """nginx(root) → base URL of a real nginx serving root with the generated standalone config."""
-    procs = []
-
-    def start(root: Path) -> str:
-        prefix = tmp_path / f"nginx{len(procs)}"
-        prepare_prefix(prefix)
-        port = free_port()
-        (prefix / "nginx.conf").write_text(standalone_conf(prefix, root, port), encoding="utf-8")
-        proc = subprocess.Popen(["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        procs.append(proc)
-        wait_for_port(port, proc, "nginx")
-        return f"http://127.0.0.1:{port}"
-
-    yield start
-    for proc in procs:
-        proc.send_signal(3)  # SIGQUIT: graceful stop
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture

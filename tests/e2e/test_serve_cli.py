@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import urllib.error
@@ -11,12 +10,7 @@ import urllib.request
 import pytest
 
 from ..conftest import REPO
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from ..servers import free_port
 
 
 def fetch(url: str) -> tuple[int, str]:

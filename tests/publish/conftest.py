@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import signal
-import socket
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -19,9 +14,7 @@ from municms.clock import FixedClock
 from municms.config import load_instance
 from municms.ledger import open_ledger
 from municms.model import BIRIM, EDITOR, MUDUR, RECEIVED, REGISTERED, SYSTEM, Event, Item, Revision, User
-from municms.nginx import prepare_prefix, standalone_conf
 from municms.paths import InstancePaths
-from tests.conftest import require
 from tests.publish.items import NOW
 from tests.tinysite import copy_tiny
 
@@ -93,41 +86,3 @@ def site(tmp_path):
     yield made
     made.ledger.close()
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def nginx(tmp_path):
-    """nginx(root) → base URL of a real nginx (generated standalone config) serving root on loopback."""
-    require(shutil.which("nginx") is not None, "nginx")
-    procs = []
-
-    def start(root: Path) -> str:
-        prefix = tmp_path / f"nginx{len(procs)}"
-        prepare_prefix(prefix)
-        port = free_port()
-        (prefix / "nginx.conf").write_text(standalone_conf(prefix, root, port), encoding="utf-8")
-        proc = subprocess.Popen(["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        procs.append(proc)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    return f"http://127.0.0.1:{port}"
-            assert proc.poll() is None, proc.stderr.read().decode()
-            time.sleep(0.05)
-        raise AssertionError("nginx did not start")
-
-    yield start
-    for proc in procs:
-        proc.send_signal(signal.SIGQUIT)  # graceful stop
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()

@@ -15,7 +15,7 @@ import urllib.request
 import pytest
 
 from municms.model import PUBLISHED
-from tests.publish.conftest import free_port
+from tests.servers import free_port
 from tests.tinysite import REPO
 
 SAMPLE = REPO / "tests" / "fixtures" / "samples" / "good" / "fen-isleri" / "isikli-carsi-ihalesi.md"

@@ -1,0 +1,60 @@
+"""Real servers for tests on loopback: a free port, waiting for a listener, nginx with the generated config."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from municms.nginx import prepare_prefix, standalone_conf
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, what: str, timeout: float = 10) -> None:
+    """Return once something listens on 127.0.0.1:port; fail with the server's stderr if it exits first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+            raise RuntimeError(f"{what} exited with {proc.returncode}: {stderr}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{what} did not listen on {port}")
+
+
+class Nginx:
+    """Real nginx processes, each serving a root with `municms.nginx.standalone_conf` on a free port."""
+
+    def __init__(self, workdir: Path):
+        self.workdir = workdir
+        self.procs: list[subprocess.Popen] = []
+
+    def start(self, root: Path) -> str:
+        prefix = self.workdir / f"nginx{len(self.procs)}"
+        prepare_prefix(prefix)
+        port = free_port()
+        (prefix / "nginx.conf").write_text(standalone_conf(prefix, root, port), encoding="utf-8")
+        proc = subprocess.Popen(["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.procs.append(proc)
+        wait_for_port(port, proc, "nginx")
+        return f"http://127.0.0.1:{port}"
+
+    def stop_all(self) -> None:
+        for proc in self.procs:
+            proc.send_signal(signal.SIGQUIT)  # graceful stop
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
