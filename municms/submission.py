@@ -112,6 +112,9 @@ def parse_submission(path: Path, department: str, instance, name: str | None = N
         values["ekler"] = [a.name for a in attachments]
     tz = reader.tz
     publish_at = as_start(values["yayin"], tz) if values.get("yayin") else None
+    if tur == "organizasyon" and publish_at is None and values.get("yururluk"):
+        # the public chart shows what is in force: an organisation change goes live on its effective date
+        publish_at = as_start(values["yururluk"], tz)
     expire_at = as_end(values["bitis"], tz) if values.get("bitis") and tur != "seminer" else None
     return Submission(
         tur=tur, department=department, title=values["baslik"], front_matter=_json_safe(values), body=body,

@@ -1,12 +1,19 @@
-"""Pelican plugin: the organisation chart as a tree for the orgchart page template."""
+"""Pelican plugin: the organisation chart in force at build time as a tree, with its change history."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import yaml
 from pelican import signals
 
 from municms import turkish
+
+from .changes import apply_changes
+
+CHANGES_FILE = Path("data") / "organizasyon.yaml"
 
 
 @dataclass
@@ -20,6 +27,7 @@ class Node:
 
 def chart_tree(units) -> list[Node]:
     """Roots of the chart; children in chart order for offices, Turkish alphabetical for departments."""
+    units = list(units)
     nodes = {u.id: Node(u.id, u.name, u.kind, u.head) for u in units}
     roots = []
     for unit in units:
@@ -38,7 +46,13 @@ def _add_chart(generator) -> None:
     instance = generator.settings.get("MUNICMS_INSTANCE")
     if instance is None:
         return
-    generator.context["ORGCHART"] = chart_tree(instance.org_chart)
+    path = Path(instance.root) / CHANGES_FILE
+    rows = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else []
+    now = generator.settings.get("MUNICMS_NOW") or dt.datetime.now(instance.tz)
+    units, applied, upcoming = apply_changes(instance.org_chart, rows or [], now.astimezone(instance.tz).date())
+    generator.context["ORGCHART"] = chart_tree(units)
+    generator.context["ORG_CHANGES"] = list(reversed(applied))  # newest first
+    generator.context["ORG_UPCOMING"] = upcoming
     generator.context["DEPARTMENT_IDS"] = set(instance.departments)
 
 

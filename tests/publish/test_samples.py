@@ -32,9 +32,12 @@ def test_every_good_sample_is_published_where_the_site_shows_it(demo_instance):
 
     pass_ = run_due(site.ledger, site.instance, site.paths, site.clock)
     park = results["cocuk-parki-acildi.md"]
-    assert pass_.scheduled == [park.number]  # its yayin is 2 December
-    assert sorted(pass_.published.items) == sorted(r.number for r in results.values() if r is not park)
+    org = results["destek-hizmetleri-mudur-atamasi.md"]
+    # the park news has yayin 2 December; the organisation change goes live on its yururluk, 1 December
+    assert sorted(pass_.scheduled) == sorted([park.number, org.number])
+    assert sorted(pass_.published.items) == sorted(r.number for r in results.values() if r not in (park, org))
     assert site.ledger.item(park.number).state == SCHEDULED
+    assert site.ledger.item(org.number).state == SCHEDULED
     current = site.paths.current
 
     def page(url: str) -> str:
@@ -53,14 +56,20 @@ def test_every_good_sample_is_published_where_the_site_shows_it(demo_instance):
         (SAMPLES / "strateji-gelistirme/2025-faaliyet-raporu/faaliyet-raporu-2025.pdf").read_bytes()
     home = page("")
     assert '<h2 id="acil-1">Acil: Merkez İlçede Su Kesintisi</h2>' in home
-    changes = yaml.safe_load((site.paths.data / "organizasyon.yaml").read_text(encoding="utf-8"))
-    assert [c["kayit_no"] for c in changes] == [results["destek-hizmetleri-mudur-atamasi.md"].number]
+    assert not (site.paths.data / "organizasyon.yaml").exists()
+    assert "Akıllı Şehir Müdürlüğü" not in page("kurumsal/organizasyon-semasi")
     assert files_mentioning(current, "Gülabibey Mahallesi'ne Yeni Çocuk Parkı") == []
     assert files_mentioning(current, park.number) == []
 
     site.clock.set(dt.datetime(2027, 1, 20, 18, 0, 1, tzinfo=site.clock.now().tzinfo))  # after the banner's bitis
     later = run_due(site.ledger, site.instance, site.paths, site.clock)
-    assert later.published.items == [park.number]
+    assert sorted(later.published.items) == sorted([park.number, org.number])
+    changes = yaml.safe_load((site.paths.data / "organizasyon.yaml").read_text(encoding="utf-8"))
+    assert [c["kayit_no"] for c in changes] == [org.number]
+    chart = page("kurumsal/organizasyon-semasi")
+    assert '<span>Akıllı Şehir Müdürlüğü</span>' in chart
+    assert "Destek Hizmetleri Müdürlüğü: Ayşe Yılmaz müdür olarak atandı." in chart
+    assert f"Kayıt no: {org.number}" in chart
     assert later.expired == [results["acil-su-kesintisi.md"].number]
     assert "emergency-banner" not in page("")
     assert "Gülabibey Mahallesi'ne Yeni Çocuk Parkı" in page("haberler/2026/gulabibey-mahallesine-yeni-cocuk-parki")
