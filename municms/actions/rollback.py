@@ -1,16 +1,37 @@
-"""Roll the public site back to an earlier release (under the deploy lock), then announce it."""
+"""Roll the public site back to an earlier release: check the role, switch under the deploy lock, record, announce."""
 
 from __future__ import annotations
 
+from ..clock import Clock
+from ..config import Instance
 from ..deploy import Release, deploy_lock, get_target
+from ..errors import PermissionDenied
+from ..ledger import Ledger
+from ..model import MUDUR, SYSTEM, YONETICI, Event
+from ..paths import InstancePaths
 from ..signals import release_rolled_back
+from ._transition import load_actor
+
+MAY_ROLL_BACK = (MUDUR, YONETICI, SYSTEM)
 
 
-def rollback(instance, paths, clock, actor: str, to: str | None = None) -> Release:
-    """Switch the served site to release `to` (default: the one before the current); send release_rolled_back."""
+def rollback(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock, actor: str,
+             to: str | None = None, reason: str | None = None) -> Release:
+    """Switch the served site to release `to` (default: the one before the current); one event; release_rolled_back."""
+    with ledger.transaction() as tx:
+        user = load_actor(tx, actor)
+    if user.role not in MAY_ROLL_BACK:
+        raise PermissionDenied("Siteyi geri almayı yalnız müdür ya da yönetici yapabilir.",
+                               f"'{actor}' ({user.role}) may not roll back")
     target = get_target(instance, paths, clock)
     with deploy_lock(paths):
         previous = target.current()
-        release = target.rollback(to=to, by=actor, at=clock.now())
-    release_rolled_back.send("rollback", release=release, previous=previous, actor=actor)
+        release = target.rollback(to=to, by=user.login, at=clock.now())
+        # The switch is done and cannot be part of the SQL transaction; the event follows it under the same lock,
+        # so the register names every switch of the public site in the order they happened.
+        with ledger.transaction() as tx:
+            tx.append_event(Event(item_id=None, at=clock.now(), actor=user.login, action="rollback",
+                                  from_state=None, to_state=None, reason=reason,
+                                  data={"from": previous.id if previous else None, "to": release.id}))
+    release_rolled_back.send("rollback", release=release, previous=previous, actor=user.login)
     return release

@@ -17,7 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("rollback", help="siteyi önceki (ya da verilen) yayına geri al")
     p.add_argument("--to", metavar="ID", help="geri dönülecek yayın kimliği (varsayılan: bir önceki)")
-    p.add_argument("--as", dest="actor", metavar="LOGIN", default="sistem", help="işlemi yapan kullanıcı")
+    p.add_argument("--as", dest="actor", metavar="LOGIN", default="sistem",
+                   help="işlemi yapan kullanıcı (müdür ya da yönetici; varsayılan: sistem)")
+    p.add_argument("--reason", metavar="METİN", help="geri alma gerekçesi (kayıt defterine yazılır)")
     add_json_flag(p)
     p.set_defaults(handler=cmd_rollback)
 
@@ -56,9 +58,16 @@ def cmd_releases(args: argparse.Namespace) -> int:
 def cmd_rollback(args: argparse.Namespace) -> int:
     from ..actions.rollback import rollback
     from ..clock import SystemClock
+    from ..ledger import open_ledger
 
     instance = load_instance(args.instance)
-    release = rollback(instance, InstancePaths(instance.root), SystemClock(instance.tz), args.actor, to=args.to)
+    paths = InstancePaths(instance.root)
+    ledger = open_ledger(paths.database)
+    try:
+        release = rollback(ledger, instance, paths, SystemClock(instance.tz), args.actor, to=args.to,
+                           reason=args.reason)
+    finally:
+        ledger.close()
     emit(args, {"ok": True, "current": release.as_dict()}, f"Site geri alındı; yayındaki sürüm: {release.id}")
     return 0
 

@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from municms.actions.users import add_user
 from municms.clock import FixedClock
 from municms.deploy import get_target
+from municms.ledger import open_ledger
 
 from .conftest import REPO, release_id, tree
 
@@ -26,6 +28,8 @@ def cli(paths, *args: str) -> subprocess.CompletedProcess:
 @pytest.mark.slow
 def test_releases_and_rollback_from_the_command_line(make_instance, variants):
     instance, paths = make_instance()
+    add_user(open_ledger(paths.database), instance, "mehmet.mudur", "mudur", "gizli-parola-123", "sistem",
+             FixedClock(NOW))
     target = get_target(instance, paths, FixedClock(NOW))
     target.deploy(variants(1), release_id(1), {"items": ["BİM-2026-000001"], "published_by": "ayse.editor"})
     target.deploy(variants(2), release_id(2), {"items": [f"BİM-2026-{n:06d}" for n in range(2, 9)],
@@ -45,7 +49,7 @@ def test_releases_and_rollback_from_the_command_line(make_instance, variants):
         (release_id(2), True, "sistem", 7), (release_id(1), False, "ayse.editor", 1)]
     assert listing["releases"][1]["created_at"] == "2026-11-25T09:05:00+03:00"
 
-    done = cli(paths, "rollback", "--as", "mehmet.mudur")
+    done = cli(paths, "rollback", "--as", "mehmet.mudur", "--reason", "Yanlış sürüm")
     assert (done.returncode, done.stdout) == (0, f"Site geri alındı; yayındaki sürüm: {release_id(1)}\n")
     assert tree(paths.current) == tree(variants(1))
     done = cli(paths, "--json", "rollback", "--to", release_id(2))
@@ -56,6 +60,11 @@ def test_releases_and_rollback_from_the_command_line(make_instance, variants):
         ("mehmet.mudur", release_id(1), "sistem")
     assert (one["rolled_back_by"], one["rolled_back_to"], one["restored_by"]) == \
         ("sistem", release_id(2), "mehmet.mudur")
+    events = [(e.actor, e.action, e.reason, e.data) for e in open_ledger(paths.database).events() if e.action == "rollback"]
+    assert events == [("mehmet.mudur", "rollback", "Yanlış sürüm", {"from": release_id(2), "to": release_id(1)}),
+                      ("sistem", "rollback", None, {"from": release_id(1), "to": release_id(2)})]
+    done = cli(paths, "rollback", "--as", "yok.boyle")
+    assert done.returncode == 1 and "yok.boyle" in done.stderr
 
 @pytest.mark.slow
 def test_cli_exit_codes(make_instance, variants):

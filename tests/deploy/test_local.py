@@ -13,7 +13,8 @@ from municms.actions.rollback import rollback as rollback_action
 from municms.clock import FixedClock
 from municms.deploy import get_target
 from municms.deploy.local import LocalTarget
-from municms.errors import ConflictError, DeployError, NotFound
+from municms.config import load_instance
+from municms.errors import ConflictError, DeployError, NotFound, PermissionDenied
 from municms.signals import release_rolled_back
 
 from .conftest import CHANGED_PAGE, release_id, tree
@@ -184,8 +185,20 @@ def test_rollback_errors(make_instance, variants):
     assert target.current().id == release_id(1)
 
 
-def test_rollback_action_switches_and_sends_signal(make_instance, variants):
+def _ledger_with_users(paths):
+    from municms.actions.users import add_user
+    from municms.ledger import open_ledger
+
+    ledger = open_ledger(paths.database)
+    instance = load_instance(paths.root)
+    add_user(ledger, instance, "mehmet.mudur", "mudur", "gizli-parola-123", "sistem", FixedClock(NOW))
+    add_user(ledger, instance, "ayse.editor", "editor", "gizli-parola-123", "sistem", FixedClock(NOW), unit="web")
+    return ledger
+
+
+def test_rollback_action_switches_records_and_sends_signal(make_instance, variants):
     instance, paths = make_instance()
+    ledger = _ledger_with_users(paths)
     target = get_target(instance, paths)
     target.deploy(variants(1), release_id(1), META)
     target.deploy(variants(2), release_id(2), META)
@@ -196,7 +209,7 @@ def test_rollback_action_switches_and_sends_signal(make_instance, variants):
 
     release_rolled_back.connect(receiver)
     try:
-        release = rollback_action(instance, paths, FixedClock(NOW), "mehmet.mudur")
+        release = rollback_action(ledger, instance, paths, FixedClock(NOW), "mehmet.mudur", reason="Hatalı duyuru")
     finally:
         release_rolled_back.disconnect(receiver)
     assert release.id == release_id(1)
@@ -205,6 +218,24 @@ def test_rollback_action_switches_and_sends_signal(make_instance, variants):
     assert sender == "rollback" and kwargs["actor"] == "mehmet.mudur"
     assert kwargs["release"].id == release_id(1) and kwargs["previous"].id == release_id(2)
     assert {r.id: r for r in target.releases()}[release_id(2)].meta["rolled_back_at"] == "2026-11-25T14:30:00+03:00"
+    event = ledger.events()[-1]
+    assert (event.item_id, event.actor, event.action, event.reason, event.data) == \
+        (None, "mehmet.mudur", "rollback", "Hatalı duyuru", {"from": release_id(2), "to": release_id(1)})
+
+
+def test_rollback_refused_for_an_editor_and_an_unknown_user(make_instance, variants):
+    instance, paths = make_instance()
+    ledger = _ledger_with_users(paths)
+    target = get_target(instance, paths)
+    target.deploy(variants(1), release_id(1), META)
+    target.deploy(variants(2), release_id(2), META)
+    events = len(ledger.events())
+    with pytest.raises(PermissionDenied) as refused:
+        rollback_action(ledger, instance, paths, FixedClock(NOW), "ayse.editor")
+    assert refused.value.message_tr == "Siteyi geri almayı yalnız müdür ya da yönetici yapabilir."
+    with pytest.raises(NotFound):
+        rollback_action(ledger, instance, paths, FixedClock(NOW), "kimse")
+    assert target.current().id == release_id(2) and len(ledger.events()) == events
 
 
 def test_interrupted_releases_of_other_ids_are_described_or_removed(make_instance, variants):
