@@ -24,6 +24,8 @@ def make_instance(target: Path, articles: int, seed: int = 7) -> Path:
     (target / "content" / "sayfalar").mkdir(parents=True)
     for page in (REPO / "content" / "sayfalar").glob("*.md"):
         shutil.copy2(page, target / "content" / "sayfalar" / page.name)
+    # the corporate pages link to e-services; the post-build link check needs them present
+    shutil.copytree(REPO / "content" / "e-hizmetler", target / "content" / "e-hizmetler")
     for n in range(articles):
         tur, section = TYPES[n % len(TYPES)]
         year = 2018 + n % 9

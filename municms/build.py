@@ -36,6 +36,7 @@ class BuildResult:
     pages: int
     files: int
     warnings: list[str] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)  # seconds of pelican, search, checks, manifest
 
 
 class _Collector(logging.Handler):
@@ -92,6 +93,7 @@ def build_site(instance: Instance, output: Path | None = None, now: dt.datetime 
     settings = pelican_settings(instance, staging, build_id, now)
 
     started = time.perf_counter()
+    phases: dict[str, float] = {}
     collector = _Collector()
     pelican_logger = logging.getLogger()  # Pelican and our plugins log under different names
     pelican_logger.addHandler(collector)
@@ -103,10 +105,14 @@ def build_site(instance: Instance, output: Path | None = None, now: dt.datetime 
         if errors:
             raise BuildError("Site oluşturulamadı:\n" + "\n".join(f"  - {r.getMessage()}" for r in errors),
                              "build failed: " + "; ".join(r.getMessage() for r in errors))
+        phases["pelican"] = time.perf_counter() - started
         index_site(staging)
+        phases["search"] = time.perf_counter() - started - sum(phases.values())
         if check:
             check_site(staging, instance.municipality.site_url, instance.required_pages, embargoed)
+        phases["checks"] = time.perf_counter() - started - sum(phases.values())
         manifest = build_manifest(settings, staging, instance, build_id)
+        phases["manifest"] = time.perf_counter() - started - sum(phases.values())
         _replace_dir(staging, output)
         write_manifest(paths, manifest)
     except BaseException:
@@ -118,7 +124,8 @@ def build_site(instance: Instance, output: Path | None = None, now: dt.datetime 
     stats = settings.get("MUNICMS_STATS", {})
     files = sum(len(names) for _, _, names in os.walk(output))
     warnings = [r.getMessage() for r in collector.records if r.levelno == logging.WARNING]
-    result = BuildResult(build_id, output, seconds, stats.get("articles", 0), stats.get("pages", 0), files, warnings)
+    result = BuildResult(build_id, output, seconds, stats.get("articles", 0), stats.get("pages", 0), files, warnings,
+                         {name: round(value, 3) for name, value in phases.items()})
     _write_build_log(paths, result)
     return result
 
@@ -176,5 +183,6 @@ def _write_build_log(paths: InstancePaths, result: BuildResult) -> None:
     logs.mkdir(parents=True, exist_ok=True)
     lines = [f"build {result.build_id}", f"output {result.output}", f"seconds {result.seconds:.2f}",
              f"articles {result.articles}", f"pages {result.pages}", f"files {result.files}"]
+    lines += [f"phase {name} {seconds:.2f}" for name, seconds in result.phases.items()]
     lines += [f"warning {w}" for w in result.warnings]
     (logs / f"{result.build_id}.log").write_text("\n".join(lines) + "\n", encoding="utf-8")

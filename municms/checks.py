@@ -45,9 +45,18 @@ class _Site:
         self.root = root
         self.site_url = site_url.rstrip("/")
         self._ids: dict[str, set[str]] = {}
+        # one walk of the tree: a page links to ~50 targets, so a set lookup beats a stat() per link
+        self.files: dict[str, int] = {}
+        self.dirs: set[str] = set()
+        for dirpath, dirnames, filenames in os.walk(root):
+            rel = os.path.relpath(dirpath, root).replace(os.sep, "/")
+            prefix = "" if rel == "." else rel + "/"
+            self.dirs.update(prefix + d for d in dirnames)
+            for name in filenames:
+                self.files[prefix + name] = os.stat(os.path.join(dirpath, name)).st_size
 
     def html_files(self) -> list[str]:
-        return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.html"))
+        return sorted(name for name in self.files if name.endswith(".html"))
 
     def target_file(self, page: str, href: str) -> tuple[str | None, str]:
         """Map an href on page to (output file or None when external, fragment)."""
@@ -63,7 +72,7 @@ class _Site:
         resolved = os.path.normpath(base + path).lstrip("/") if path != "/" else ""
         if path.endswith("/") or resolved == "":
             resolved = (resolved + "/index.html").lstrip("/")
-        elif (self.root / resolved).is_dir():
+        elif resolved in self.dirs:
             resolved += "/index.html"
         return resolved, parts.fragment
 
@@ -75,9 +84,10 @@ class _Site:
 
 
 def check_links(site: _Site) -> list[CheckProblem]:
-    problems = []
-    for page in site.html_files():
+    problems, anchors = [], []
+    for page in site.html_files():  # one parse per page: its links are checked and its ids kept for anchors
         tree = LexborHTMLParser((site.root / page).read_text(encoding="utf-8"))
+        site._ids[page] = {node.attributes.get("id") for node in tree.css("[id]")}
         main = tree.css_first("main")
         if main is None or not main.text(strip=True):
             problems.append(CheckProblem(page, "empty", "Sayfanın ana içeriği boş."))
@@ -90,13 +100,15 @@ def check_links(site: _Site) -> list[CheckProblem]:
             if target is None:
                 continue
             if href in attachments:
-                if not (site.root / target).is_file() or not (site.root / target).stat().st_size:
+                if not site.files.get(target):
                     problems.append(CheckProblem(page, "attachments",
                                                  f"Ek dosya '{href}' çıktıda yok ya da boş."))
-            elif not (site.root / target).is_file():
+            elif target not in site.files:
                 problems.append(CheckProblem(page, "links", f"Bağlantı '{href}' hiçbir dosyaya gitmiyor."))
-            elif fragment and target.endswith(".html") and fragment not in site.ids(target):
-                problems.append(CheckProblem(page, "anchors", f"Bağlantı '{href}': sayfada '#{fragment}' yok."))
+            elif fragment and target.endswith(".html"):
+                anchors.append((page, href, target, fragment))
+    problems += [CheckProblem(page, "anchors", f"Bağlantı '{href}': sayfada '#{fragment}' yok.")
+                 for page, href, target, fragment in anchors if fragment not in site.ids(target)]
     return problems
 
 
