@@ -12,21 +12,20 @@ changes nothing writes nothing; `Change.undo()` puts content/ and data/ back as 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import filecmp
 import json
 import logging
-import os
 import secrets
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import yaml
 
 from . import turkish
 from .config import Instance
+from .content_change import Change, same_content
+from .content_index import ContentIndex
 from .errors import Problem, ValidationError
 from .model import APPROVED, ARCHIVED, EXPIRED, PUBLISHED, SCHEDULED, WITHDRAWN, Item, Revision
 from .paths import InstancePaths
@@ -233,72 +232,6 @@ def orgchart_data(entries: list[Entry], instance: Instance) -> bytes | None:
 
 # -- where items live -------------------------------------------------------------------------------
 
-def _read_head(path: Path) -> dict[str, str]:
-    """The metadata lines of a content file (lower-case keys), up to the first blank line."""
-    data = b""
-    with path.open("rb") as handle:  # bytes in blocks: this runs over every file of the site
-        while b"\n\n" not in data and (block := handle.read(4096)):
-            data += block
-    head = {}
-    for line in data.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0].decode("utf-8", "replace").splitlines():
-        key, sep, value = line.partition(":")
-        if sep:
-            head[key.strip().lower()] = value.strip()
-    return head
-
-
-@dataclass
-class ContentIndex:
-    """The content files on disk: which item lives where, and which slugs each folder already uses."""
-
-    by_number: dict[str, str] = field(default_factory=dict)      # Kayit_no → source path under content/
-    owners: dict[str, str] = field(default_factory=dict)         # source → Kayit_no
-    titles: set[str] = field(default_factory=set)                # titles of every content file
-    rows: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)  # folder → (date, path, slug, title)
-    added: dict[str, set[str]] = field(default_factory=dict)     # folder → slugs given during this run
-    on_disk: dict[str, set[str]] = field(default_factory=dict)   # folder → slugs of its files (computed once)
-
-    @classmethod
-    def scan(cls, content: Path) -> "ContentIndex":
-        index = cls()
-        if not content.is_dir():
-            return index
-        for top, dirs, names in os.walk(content):  # os.walk and plain strings: this visits every file of the site
-            dirs.sort()
-            folder = os.path.relpath(top, content).replace(os.sep, "/")
-            for name in sorted(n for n in names if n.endswith(".md") and not n.startswith(".")):
-                source = f"{folder}/{name}" if folder != "." else name
-                head = _read_head(Path(top, name))
-                index.rows.setdefault(folder, []).append((head.get("date", ""), source, head.get("slug", ""),
-                                                          head.get("title", "") or name[:-3]))
-                index.titles.add(head.get("title", ""))
-                if head.get("kayit_no"):
-                    index.by_number[head["kayit_no"]] = source
-                    index.owners[source] = head["kayit_no"]
-        return index
-
-    def slugs(self, folder: str) -> set[str]:
-        """Every slug and file name used in folder (computed when first needed: slugify is not free)."""
-        if folder not in self.on_disk:
-            assigned: set[str] = set()
-            # The sections plugin gives the later of two equal slugs '-2' (by date, then path): take those too.
-            for _, source, slug, title in sorted(self.rows.get(folder, [])):
-                assigned.add(turkish.distinct_slug(slug or turkish.slugify(title), assigned))
-                assigned.add(source.rsplit("/", 1)[-1][:-len(".md")])
-            self.on_disk[folder] = assigned
-        return self.on_disk[folder] | self.added.get(folder, set())
-
-    def add(self, folder: str, slug: str, number: str) -> None:
-        self.added.setdefault(folder, set()).add(slug)
-        self.by_number[number] = f"{folder}/{slug}.md"
-
-    def taken(self, folder: str, number: str) -> set[str]:
-        """Slugs in folder used by anything but item number."""
-        own = self.by_number.get(number)
-        own_stem = own.rsplit("/", 1)[-1][:-3] if own and own.rsplit("/", 1)[0] == folder else None
-        return {s for s in self.slugs(folder) if s != own_stem}
-
-
 def _url(instance: Instance, item: Item, folder: str, slug: str, fm: dict) -> str:
     if item.tur == "sayfa":
         return f"{slug}/" if (fm.get("yer") == "kok") else f"kurumsal/{slug}/"
@@ -333,93 +266,6 @@ def place(entry: Entry, instance: Instance, index: ContentIndex) -> Placed | Non
 
 
 # -- applying a plan atomically ---------------------------------------------------------------------
-
-@dataclass
-class Change:
-    """What one materialise run did, with what is needed to undo it."""
-
-    root: Path
-    backup: Path
-    written: list[str] = field(default_factory=list)    # created or replaced
-    removed: list[str] = field(default_factory=list)
-    placed: dict[str, Placed] = field(default_factory=dict)  # item number → place
-    _saved: dict[str, Path | None] = field(default_factory=dict)  # path → backup copy (None: did not exist)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.written or self.removed)
-
-    def _save(self, rel: str, move: bool) -> None:
-        target = self.root / rel
-        if rel in self._saved:
-            return
-        if not target.exists():
-            self._saved[rel] = None
-            return
-        copy = self.backup / f"{len(self._saved):06d}"
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        if move:
-            os.replace(target, copy)
-        else:
-            try:
-                os.link(target, copy)
-            except OSError:
-                shutil.copy2(target, copy)
-        self._saved[rel] = copy
-
-    def write(self, rel: str, data: bytes | Path) -> None:
-        target = self.root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # '.#' prefix: Pelican ignores such files, so a leftover from a crash never reaches the site
-        tmp = target.parent / f".#{target.name}.{secrets.token_hex(4)}"
-        if isinstance(data, Path):
-            shutil.copyfile(data, tmp)
-        else:
-            tmp.write_bytes(data)
-        self._save(rel, move=False)
-        os.replace(tmp, target)
-        self.written.append(rel)
-
-    def remove(self, rel: str) -> None:
-        self._save(rel, move=True)
-        self.removed.append(rel)
-        _prune_empty(self.root / rel, self.root / "content")
-
-    def undo(self) -> None:
-        """Put every touched file back as it was before this run."""
-        for rel, copy in reversed(list(self._saved.items())):
-            target = self.root / rel
-            if copy is None:
-                if target.exists():
-                    target.unlink()
-                    _prune_empty(target, self.root / "content")
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(copy, target)
-        self.commit()
-
-    def commit(self) -> None:
-        """Forget the backups: the run stands."""
-        shutil.rmtree(self.backup, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            self.backup.parent.rmdir()  # var/materialise/, when no other run is using it
-        self._saved.clear()
-
-
-def _prune_empty(path: Path, stop: Path) -> None:
-    folder = path.parent
-    while folder != stop and folder.is_relative_to(stop) and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
-
-
-def _same(target: Path, data: bytes | Path) -> bool:
-    if not target.is_file():
-        return False
-    if isinstance(data, Path):
-        return filecmp.cmp(target, data, shallow=False)
-    return target.stat().st_size == len(data) and target.read_bytes() == data
-
 
 def _owned_files(index: ContentIndex, content: Path) -> set[str]:
     """Files under content/ that belong to items: their .md and everything in their attachment folder."""
@@ -464,7 +310,7 @@ def _diff(entries: list[Entry], instance: Instance, paths: InstancePaths, now: d
     index = ContentIndex.scan(paths.content)
     owned = _owned_files(index, paths.content) | {BANNER_FILE, ORGCHART_FILE}
     wanted, placed = plan(entries, instance, paths, now, index)
-    writes = {rel: wanted[rel] for rel in sorted(wanted) if not _same(instance.root / rel, wanted[rel])}
+    writes = {rel: wanted[rel] for rel in sorted(wanted) if not same_content(instance.root / rel, wanted[rel])}
     removes = [rel for rel in sorted(owned - set(wanted)) if (instance.root / rel).exists()]
     return writes, removes, placed
 

@@ -19,11 +19,12 @@ from ..build import BuildResult, build_site, new_build_id
 from ..checks import Embargoed
 from ..clock import Clock
 from ..config import Instance
+from ..content_change import Change
+from ..content_index import ContentIndex
 from ..deploy import Release, deploy_lock, get_target
 from ..errors import BuildError, DeployError, MunicmsError
 from ..ledger import Ledger
-from ..materialise import (Change, ContentIndex, Entry, Placed, clean_leftovers, is_due, load_entries,
-                           materialise, place, publication_date)
+from ..materialise import Entry, Placed, clean_leftovers, is_due, load_entries, materialise, place, publication_date
 from ..model import APPROVED, SCHEDULED, SYSTEM, Item
 from ..paths import InstancePaths
 from ..workflow import PUBLISH
