@@ -88,8 +88,9 @@ def processing_dir(paths: InstancePaths) -> Path:
     return paths.submissions / "processing"
 
 
-def session_alive(paths: InstancePaths, session_id: str) -> bool:
-    """True while the process that owns the session holds its lock."""
+def session_alive(paths: InstancePaths, session_id: str, remove_dead: bool = True) -> bool:
+    """True while the process that owns the session holds its lock. A dead session's lock file is removed
+    (its claims are about to be recovered by the caller) unless remove_dead is False."""
     lock = processing_dir(paths) / ".sessions" / f"{session_id}.lock"
     try:
         fd = os.open(lock, os.O_RDWR)
@@ -98,24 +99,15 @@ def session_alive(paths: InstancePaths, session_id: str) -> bool:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        os.close(fd)
         return True
-    lock.unlink(missing_ok=True)  # dead: its claims are about to be recovered by the caller
-    os.close(fd)
-    return False
+    else:
+        if remove_dead:
+            lock.unlink(missing_ok=True)
+        return False
+    finally:
+        os.close(fd)
 
 
 def session_alive_quiet(paths: InstancePaths, session_id: str) -> bool:
     """Like session_alive, but leaves the lock file of a dead session for the claim recovery."""
-    lock = processing_dir(paths) / ".sessions" / f"{session_id}.lock"
-    try:
-        fd = os.open(lock, os.O_RDWR)
-    except FileNotFoundError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return False
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
+    return session_alive(paths, session_id, remove_dead=False)
