@@ -6,7 +6,6 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
@@ -15,6 +14,7 @@ import yaml
 
 from .config import ID_PATTERN, SUBMISSION_TYPES
 from .errors import Problem
+from .orgchart import apply_changes, load_changes
 from .turkish import upper
 
 
@@ -293,24 +293,13 @@ def _organizasyon(r: Reader) -> None:
 
 
 def chart_in_force(instance) -> dict[str, str | None]:
-    """unit → parent: instance.yaml's chart with the published changes of data/organizasyon.yaml applied."""
-    chart = {u.id: u.parent for u in instance.org_chart}
-    published = Path(instance.root) / "data" / "organizasyon.yaml"
+    """unit → parent: instance.yaml's chart with every published change of data/organizasyon.yaml applied."""
     try:
-        rows = yaml.safe_load(published.read_text(encoding="utf-8")) if published.is_file() else []
+        rows = load_changes(instance.root)
     except (OSError, yaml.YAMLError):
         rows = []
-    for row in rows if isinstance(rows, list) else []:
-        for op in (row.get("degisiklikler") or []) if isinstance(row, dict) else []:
-            if not isinstance(op, dict) or not op.get("birim"):
-                continue
-            if op.get("islem") == "birim-ekle":
-                chart[str(op["birim"])] = op.get("ust")
-            elif op.get("islem") == "birim-kaldir":
-                chart.pop(str(op["birim"]), None)
-            elif op.get("islem") == "birim-tasi" and op.get("birim") in chart:
-                chart[str(op["birim"])] = op.get("ust")
-    return chart
+    units, _, _ = apply_changes(instance.org_chart, rows, dt.date.max)
+    return {unit.id: unit.parent for unit in units}
 
 
 def _apply_org_change(r: Reader, chart: dict, kind: str, op: dict, path: tuple) -> None:

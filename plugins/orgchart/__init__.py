@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import yaml
 from pelican import signals
 
 from municms import turkish
-
-from .changes import apply_changes
-
-CHANGES_FILE = Path("data") / "organizasyon.yaml"
+from municms.orgchart import apply_changes, load_changes
 
 
 @dataclass
@@ -46,10 +41,9 @@ def _add_chart(generator) -> None:
     instance = generator.settings.get("MUNICMS_INSTANCE")
     if instance is None:
         return
-    path = Path(instance.root) / CHANGES_FILE
-    rows = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else []
     now = generator.settings.get("MUNICMS_NOW") or dt.datetime.now(instance.tz)
-    units, applied, upcoming = apply_changes(instance.org_chart, rows or [], now.astimezone(instance.tz).date())
+    units, applied, upcoming = apply_changes(instance.org_chart, load_changes(instance.root),
+                                             now.astimezone(instance.tz).date())
     generator.context["ORGCHART"] = chart_tree(units)
     generator.context["ORG_CHANGES"] = list(reversed(applied))  # newest first
     generator.context["ORG_UPCOMING"] = upcoming

@@ -4,7 +4,7 @@ import datetime as dt
 
 from municms.config import OrgUnit
 from plugins.orgchart import chart_tree
-from plugins.orgchart.changes import apply_changes
+from municms.orgchart import apply_changes
 
 CHART = [OrgUnit(id="baskan", name="Belediye Başkanlığı", kind="baskanlik"),
          OrgUnit(id="by-1", name="Başkan Yardımcılığı (1)", kind="baskan-yardimciligi", parent="baskan"),

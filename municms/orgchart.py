@@ -1,15 +1,21 @@
 """Organisation changes (data/organizasyon.yaml, written by materialise) applied to instance.yaml's chart.
 
-Pure: no Pelican, no files. A change is in force from its `yururluk` date; the chart page shows the chart in
-force at build time, the history of changes already in force and the announced ones still ahead.
+A change is in force from its `yururluk` date; the chart page shows the chart in force at build time, the
+history of changes already in force and the announced ones still ahead. Intake checks a new change against
+the chart with every published change applied.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from municms import turkish
+import yaml
+
+from . import turkish
+
+CHANGES_FILE = Path("data") / "organizasyon.yaml"
 
 KIND_LABELS = {"mudurluk": "Müdürlük", "birim": "Birim", "kurul": "Kurul",
                "baskan-yardimciligi": "Başkan Yardımcılığı", "baskanlik": "Başkanlık"}
@@ -32,6 +38,13 @@ class Change:
     title: str
     in_force: dt.date
     lines: list[str] = field(default_factory=list)
+
+
+def load_changes(root: Path) -> list[dict]:
+    """The published organisation changes of the instance at root (none when the file does not exist)."""
+    path = Path(root) / CHANGES_FILE
+    rows = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else []
+    return rows if isinstance(rows, list) else []
 
 
 def as_date(value) -> dt.date | None:
