@@ -20,6 +20,7 @@ from pelican.settings import DEFAULT_CONFIG, get_settings_from_file, read_settin
 from .checks import Embargoed, check_site
 from .config import Instance
 from .errors import BuildError, ConfigError, Problem
+from .files import write_atomic
 from .paths import InstancePaths
 from .search import index_site
 from .settings_check import check_pelican_settings
@@ -161,9 +162,7 @@ def write_manifest(paths: InstancePaths, manifest: dict) -> Path:
     folder = paths.var / "manifests"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{manifest['build_id']}.json"
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, target)
+    write_atomic(target, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
     return target
 
 

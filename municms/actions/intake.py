@@ -23,6 +23,7 @@ from pathlib import Path
 from .. import signals, workflow
 from ..clock import Clock
 from ..errors import InvalidTransition, NotFound, PermissionDenied, Problem, ValidationError
+from ..files import write_atomic
 from ..ledger import Ledger, Transaction
 from ..model import RECEIVED, SYSTEM, SYSTEM_USER, Event, Item, Revision
 from ..paths import InstancePaths
@@ -31,7 +32,7 @@ from ..turkish import slugify
 from .intake_claims import (CLAIM_SEPARATOR, HIDDEN, Session, processing_dir, session_alive,
                             session_alive_quiet)
 from .intake_files import (IGNORED, is_ignored, make_read_only, quarantine_report, receipt_text,
-                           remove_tree, unique_target, write_atomic)
+                           remove_tree, unique_target)
 from .resubmit import add_revision
 
 log = logging.getLogger("municms.intake")

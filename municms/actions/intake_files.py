@@ -7,7 +7,6 @@ import functools
 import os
 import shutil
 import stat
-import tempfile
 from pathlib import Path
 
 from ..errors import Problem
@@ -30,18 +29,6 @@ IGNORED = ("~$*", "*.part", "*.swp", "*.swx", ".~lock*", ".*", "*~", "*.tmp", "*
 
 def is_ignored(name: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in IGNORED)
-
-
-def write_atomic(target: Path, text: str) -> None:
-    """Write a whole file or nothing: temp file in the same folder, then rename."""
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def make_read_only(root: Path) -> None:

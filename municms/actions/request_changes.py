@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from .. import signals
 from ..clock import Clock
 from ..config import Instance
+from ..files import write_atomic
 from ..ledger import Ledger
 from ..model import Event, Item
 from ..paths import InstancePaths
@@ -43,9 +43,7 @@ def request_changes(ledger: Ledger, instance: Instance, ref: int | str, actor: s
     def write_note(item: Item, event: Event) -> None:
         target = change_request_path(InstancePaths(instance.root), item)
         target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_name(f".{target.name}.tmp")
-        temp.write_text(change_request_text(instance, item, event), encoding="utf-8")
-        os.replace(temp, target)
+        write_atomic(target, change_request_text(instance, item, event))
 
     return run(ledger, ref, REQUEST_CHANGES, actor, clock, signals.changes_requested, reason=reason,
                after_commit=write_note)

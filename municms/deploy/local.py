@@ -20,20 +20,12 @@ import time
 from pathlib import Path
 
 from ..errors import ConflictError, DeployError
+from ..files import fsync_path, write_atomic
 from ..paths import InstancePaths
 from . import Release, check_deploy_input, now_iso, prune_plan, rollback_choice
 from .lock import deploy_lock
 
 log = logging.getLogger(__name__)
-
-
-def fsync_path(path: Path) -> None:
-    """fsync a file or directory by path."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def sync_filesystem(path: Path) -> None:
@@ -48,14 +40,8 @@ def sync_filesystem(path: Path) -> None:
 
 
 def write_json_atomic(path: Path, data: dict) -> None:
-    """Write JSON to path.tmp, fsync, os.replace, fsync the directory."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=2, sort_keys=True, default=str)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    fsync_path(path.parent)
+    """Write release metadata whole and durably (a killed deploy leaves only a `*.tmp` that recover removes)."""
+    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str), durable=True)
 
 
 def _same_bytes(new: str, old: str, size: int) -> bool:
