@@ -11,9 +11,7 @@ from contextlib import contextmanager
 
 from ..cli import add_json_flag, emit
 from ..clock import SystemClock
-from ..config import load_instance
 from ..errors import MunicmsError
-from ..paths import InstancePaths
 
 _STATUS_TR = {"registered": "kaydedildi", "resubmitted": "yeni sürüm kaydedildi", "duplicate": "zaten kayıtlı",
               "quarantined": "KARANTİNAYA ALINDI", "skipped": "başka bir işlem aldı",
@@ -43,15 +41,13 @@ def _database_errors():
 
 
 def _setup(args):
-    from ..ledger import open_ledger
+    from .context import open_context
 
-    instance = load_instance(args.instance)
-    paths = InstancePaths(instance.root)
     with _database_errors():
-        ledger = open_ledger(paths.database)
-    for department in instance.departments:
-        (paths.inbox / department).mkdir(parents=True, exist_ok=True)
-    return instance, paths, ledger
+        ctx = open_context(args)
+    for department in ctx.instance.departments:
+        (ctx.paths.inbox / department).mkdir(parents=True, exist_ok=True)
+    return ctx.instance, ctx.paths, ctx.ledger
 
 
 def result_line(result) -> str:

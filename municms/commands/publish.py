@@ -5,11 +5,8 @@ from __future__ import annotations
 import argparse
 
 from ..cli import add_json_flag, emit
-from ..clock import SystemClock
-from ..config import load_instance
-from ..ledger import open_ledger
+from .context import open_context
 from ..model import SYSTEM
-from ..paths import InstancePaths
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,16 +22,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from ..actions.expire import expire_due, schedule_waiting
     from ..actions.publish import publish
 
-    instance = load_instance(args.instance)
-    paths = InstancePaths(instance.root)
-    ledger = open_ledger(paths.database)
-    clock = SystemClock(instance.tz)
-    try:
-        scheduled = [item.number for item in schedule_waiting(ledger, instance, clock)]
-        expired = [item.number for item in expire_due(ledger, instance, clock)]
-        result = publish(ledger, instance, paths, clock, actor=args.actor, reason=args.reason)
-    finally:
-        ledger.close()
+    with open_context(args) as ctx:
+        scheduled = [item.number for item in schedule_waiting(ctx.ledger, ctx.instance, ctx.clock)]
+        expired = [item.number for item in expire_due(ctx.ledger, ctx.instance, ctx.clock)]
+        result = publish(ctx.ledger, ctx.instance, ctx.paths, ctx.clock, actor=args.actor, reason=args.reason)
     lines = [f"Yayın {result.release_id} yayında ({result.seconds:.1f} sn)."]
     lines.append(f"  Yayımlanan: {', '.join(result.items)}" if result.items else "  Yeni yayımlanan içerik yok.")
     if expired:

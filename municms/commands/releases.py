@@ -57,17 +57,11 @@ def cmd_releases(args: argparse.Namespace) -> int:
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     from ..actions.rollback import rollback
-    from ..clock import SystemClock
-    from ..ledger import open_ledger
+    from .context import open_context
 
-    instance = load_instance(args.instance)
-    paths = InstancePaths(instance.root)
-    ledger = open_ledger(paths.database)
-    try:
-        release = rollback(ledger, instance, paths, SystemClock(instance.tz), args.actor, to=args.to,
+    with open_context(args) as ctx:
+        release = rollback(ctx.ledger, ctx.instance, ctx.paths, ctx.clock, args.actor, to=args.to,
                            reason=args.reason)
-    finally:
-        ledger.close()
     emit(args, {"ok": True, "current": release.as_dict()}, f"Site geri alındı; yayındaki sürüm: {release.id}")
     return 0
 

@@ -6,12 +6,9 @@ import argparse
 import sys
 
 from ..cli import add_json_flag, emit
-from ..clock import SystemClock
-from ..config import load_instance
+from .context import open_context
 from ..errors import Problem, ValidationError
-from ..ledger import open_ledger
 from ..model import ROLES, SYSTEM, User
-from ..paths import InstancePaths
 from .workflow import table
 
 
@@ -23,21 +20,21 @@ def _user_json(user: User) -> dict:
 def cmd_add(args: argparse.Namespace) -> int:
     from ..actions.users import add_user
 
-    instance = load_instance(args.instance)
-    ledger = open_ledger(InstancePaths(instance.root).database)
+    ctx = open_context(args)
     password = sys.stdin.readline().rstrip("\r\n")
     if not password:
         raise ValidationError([Problem("password", "Parola standart girdiden okunamadı (boş).",
                                        "empty password on stdin")], "Kullanıcı eklenemedi.", "user not added")
-    user = add_user(ledger, instance, args.login, args.role, password, args.as_login or SYSTEM,
-                    SystemClock(instance.tz), unit=args.unit, department=args.department)
+    with ctx:
+        user = add_user(ctx.ledger, ctx.instance, args.login, args.role, password, args.as_login or SYSTEM,
+                        ctx.clock, unit=args.unit, department=args.department)
     emit(args, {"ok": True, "user": _user_json(user)}, f"Kullanıcı eklendi: {user.login} ({user.role}).")
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    instance = load_instance(args.instance)
-    users = open_ledger(InstancePaths(instance.root).database).users()
+    with open_context(args) as ctx:
+        users = ctx.ledger.users()
     rows = [[u.login, u.role, u.unit or "", u.department or "", "etkin" if u.active else "devre dışı"]
             for u in users]
     emit(args, {"ok": True, "users": [_user_json(u) for u in users]},

@@ -12,10 +12,11 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..cli import add_json_flag, emit
+from .context import open_context
 from ..clock import SystemClock
-from ..config import Instance, load_instance
+from ..config import Instance
 from ..errors import PermissionDenied, Problem, ValidationError
-from ..ledger import Ledger, open_ledger
+from ..ledger import Ledger
 from ..model import STATES, Item, User, state_label
 from ..paths import InstancePaths
 from ..turkish import format_moment
@@ -23,9 +24,8 @@ from ..workflow import ACTION_LABELS_TR, may_see
 
 
 def _context(args: argparse.Namespace) -> tuple[Instance, InstancePaths, Ledger]:
-    instance = load_instance(args.instance)
-    paths = InstancePaths(instance.root)
-    return instance, paths, open_ledger(paths.database)
+    ctx = open_context(args)
+    return ctx.instance, ctx.paths, ctx.ledger
 
 
 def _viewer(ledger: Ledger, login: str | None) -> User | None:
