@@ -14,11 +14,25 @@ PORT ?= 8000
 DEBIAN_PACKAGES := chromium nginx rsync openssh-server openssh-client default-jre-headless
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test install system-packages
+# Demo logins of the Çorum instance (login:role:unit:department), all with DEMO_PASSWORD; for trying the
+# workflow on this machine only. `users add --exists-ok` leaves existing users untouched.
+DEMO_PASSWORD := corum-demo-2026
+DEMO_USERS := yonetici:yonetici:: mudur:mudur:: web1:editor:web: web2:editor:web: egitim1:editor:egitim: \
+	fen:birim::fen-isleri
 
-run: install
+.PHONY: run test install system-packages demo-users
+
+run: install demo-users
 	$(PY) publish.py build
 	$(PY) publish.py serve --host $(HOST) --port $(PORT)
+
+demo-users: install
+	@for spec in $(DEMO_USERS); do \
+		IFS=: read -r login role unit department <<< "$$spec"; \
+		echo "$(DEMO_PASSWORD)" | $(PY) publish.py users add "$$login" --role "$$role" \
+			$${unit:+--unit "$$unit"} $${department:+--department "$$department"} --password-stdin --exists-ok \
+			|| exit 1; \
+	done
 
 test: system-packages $(NODE_STAMP) install
 	$(PY) -m pytest -n 2 -q

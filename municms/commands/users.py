@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from ..cli import add_json_flag, emit
-from .context import open_context
-from ..errors import Problem, ValidationError
+from ..errors import ConflictError, Problem, ValidationError
 from ..model import ROLES, SYSTEM, User
+from .context import open_context
 from .workflow import table
 
 
@@ -26,8 +26,17 @@ def cmd_add(args: argparse.Namespace) -> int:
         raise ValidationError([Problem("password", "Parola standart girdiden okunamadı (boş).",
                                        "empty password on stdin")], "Kullanıcı eklenemedi.", "user not added")
     with ctx:
-        user = add_user(ctx.ledger, ctx.instance, args.login, args.role, password, args.as_login or SYSTEM,
-                        ctx.clock, unit=args.unit, department=args.department)
+        try:
+            user = add_user(ctx.ledger, ctx.instance, args.login, args.role, password, args.as_login or SYSTEM,
+                            ctx.clock, unit=args.unit, department=args.department)
+        except ConflictError:
+            existing = ctx.ledger.user(args.login)
+            same = (existing.role, existing.unit, existing.department) == (args.role, args.unit, args.department)
+            if not (args.exists_ok and same):
+                raise
+            emit(args, {"ok": True, "user": _user_json(existing), "existed": True},
+                 f"Kullanıcı zaten var: {existing.login} ({existing.role}); değiştirilmedi.")
+            return 0
     emit(args, {"ok": True, "user": _user_json(user)}, f"Kullanıcı eklendi: {user.login} ({user.role}).")
     return 0
 
@@ -54,6 +63,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--department", metavar="D", help="birim personelinin müdürlüğü")
     a.add_argument("--password-stdin", action="store_true", required=True, help="parolayı standart girdiden oku")
     a.add_argument("--as", dest="as_login", metavar="LOGIN", help="işlemi yapan yönetici (varsayılan: sistem)")
+    a.add_argument("--exists-ok", action="store_true",
+                   help="aynı rol ve birimle zaten varsa hata verme, hiçbir şeyi değiştirme")
     add_json_flag(a)
     a.set_defaults(handler=cmd_add)
 

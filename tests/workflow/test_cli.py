@@ -44,6 +44,15 @@ def test_users_add_validates_hashes_and_records(instance_dir, ledger):
         "  - alan 'password': Parola en az 10 karakter olmalıdır."]
     again = cli(instance_dir, "users", "add", "ayse", "--role", "mudur", "--password-stdin", stdin="uzun-bir-parola\n")
     assert (again.returncode, again.stderr.strip()) == (1, "HATA: 'ayse' adlı kullanıcı zaten var.")
+    # --exists-ok (used by `make run` for the demo logins): the same user again changes nothing, exit 0;
+    # the same login with another role is still an error
+    same = cli(instance_dir, "users", "add", "ayse", "--role", "editor", "--unit", "web", "--password-stdin",
+               "--exists-ok", stdin="baska-bir-parola\n")
+    assert (same.returncode, same.stdout) == (0, "Kullanıcı zaten var: ayse (editor); değiştirilmedi.\n")
+    assert verify_password(ledger.user("ayse").password_hash, "uzun-bir-parola") and len(ledger.events()) == 1
+    other = cli(instance_dir, "users", "add", "ayse", "--role", "mudur", "--password-stdin", "--exists-ok",
+                stdin="uzun-bir-parola\n")
+    assert (other.returncode, other.stderr.strip()) == (1, "HATA: 'ayse' adlı kullanıcı zaten var.")
     usage = cli(instance_dir, "users", "add", "veli", "--role", "mudur")
     assert usage.returncode == 2 and "kullanım hatası" in usage.stderr
     by_editor = cli(instance_dir, "users", "add", "veli", "--role", "mudur", "--password-stdin", "--as", "ayse",
