@@ -76,18 +76,22 @@ class _Site:
             resolved += "/index.html"
         return resolved, parts.fragment
 
+    def parse(self, page: str) -> LexborHTMLParser:
+        """Parse a page once, keeping its element ids for anchor checks."""
+        tree = LexborHTMLParser((self.root / page).read_text(encoding="utf-8"))
+        self._ids[page] = {node.attributes.get("id") for node in tree.css("[id]")}
+        return tree
+
     def ids(self, page: str) -> set[str]:
         if page not in self._ids:
-            tree = LexborHTMLParser((self.root / page).read_text(encoding="utf-8"))
-            self._ids[page] = {node.attributes.get("id") for node in tree.css("[id]")}
+            self.parse(page)
         return self._ids[page]
 
 
 def check_links(site: _Site) -> list[CheckProblem]:
     problems, anchors = [], []
     for page in site.html_files():  # one parse per page: its links are checked and its ids kept for anchors
-        tree = LexborHTMLParser((site.root / page).read_text(encoding="utf-8"))
-        site._ids[page] = {node.attributes.get("id") for node in tree.css("[id]")}
+        tree = site.parse(page)
         main = tree.css_first("main")
         if main is None or not main.text(strip=True):
             problems.append(CheckProblem(page, "empty", "Sayfanın ana içeriği boş."))
