@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
+
+import yaml
 
 from pelican import signals
 
 from municms import turkish
-from municms.orgchart import apply_changes, load_changes
+from municms.orgchart import CHANGES_FILE, apply_changes, load_changes
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -42,8 +47,12 @@ def _add_chart(generator) -> None:
     if instance is None:
         return
     now = generator.settings.get("MUNICMS_NOW") or dt.datetime.now(instance.tz)
-    units, applied, upcoming = apply_changes(instance.org_chart, load_changes(instance.root),
-                                             now.astimezone(instance.tz).date())
+    try:
+        rows = load_changes(instance.root)
+    except yaml.YAMLError as exc:  # logged as an error: the build fails and names the file
+        log.error("%s okunamadı (geçerli YAML değil): %s", CHANGES_FILE, exc)
+        rows = []
+    units, applied, upcoming = apply_changes(instance.org_chart, rows, now.astimezone(instance.tz).date())
     generator.context["ORGCHART"] = chart_tree(units)
     generator.context["ORG_CHANGES"] = list(reversed(applied))  # newest first
     generator.context["ORG_UPCOMING"] = upcoming

@@ -58,3 +58,17 @@ def test_removed_unit_leaves_the_chart():
     units, applied, _ = apply_changes(CHART, rows, dt.date(2026, 1, 1))
     assert "zabita" not in {u.id for u in units}
     assert applied[0].lines == ["Zabıta Müdürlüğü kaldırıldı."]
+
+
+def test_unreadable_changes_file_fails_the_build_naming_it(tmp_path):
+    import pytest
+
+    from municms.errors import BuildError
+    from tests.tinysite import build, copy_tiny
+
+    root = copy_tiny(tmp_path / "tiny")
+    (root / "data" / "organizasyon.yaml").write_text("- kayit_no: [bozuk\n", encoding="utf-8")
+    with pytest.raises(BuildError) as failed:
+        build(root, tmp_path / "out")
+    assert "data/organizasyon.yaml okunamadı (geçerli YAML değil)" in failed.value.message_tr
+    assert not (tmp_path / "out").exists()
