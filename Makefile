@@ -15,10 +15,10 @@ DEBIAN_PACKAGES := chromium nginx rsync openssh-server openssh-client default-jr
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # Demo logins of the Çorum instance (login:role:unit:department), all with DEMO_PASSWORD; for trying the
-# workflow on this machine only. `users add --exists-ok` leaves existing users untouched.
+# workflow on this machine only. `yonetici` is the first administrator (`users init`); it adds the others with a
+# personal token that is revoked at the end. Existing logins are left untouched (--exists-ok).
 DEMO_PASSWORD := corum-demo-2026
-DEMO_USERS := yonetici:yonetici:: mudur:mudur:: web1:editor:web: web2:editor:web: egitim1:editor:egitim: \
-	fen:birim::fen-isleri
+DEMO_USERS := mudur:mudur:: web1:editor:web: web2:editor:web: egitim1:editor:egitim: fen:birim::fen-isleri
 
 .PHONY: run test install system-packages demo-users
 
@@ -27,12 +27,16 @@ run: install demo-users
 	$(PY) publish.py serve --host $(HOST) --port $(PORT)
 
 demo-users: install
-	@for spec in $(DEMO_USERS); do \
+	@echo "$(DEMO_PASSWORD)" | $(PY) publish.py users init yonetici --password-stdin --exists-ok
+	@token=$$(echo "$(DEMO_PASSWORD)" | $(PY) publish.py users token yonetici --as yonetici --password-stdin) \
+		|| exit 1; \
+	for spec in $(DEMO_USERS); do \
 		IFS=: read -r login role unit department <<< "$$spec"; \
-		echo "$(DEMO_PASSWORD)" | $(PY) publish.py users add "$$login" --role "$$role" \
+		echo "$(DEMO_PASSWORD)" | MUNICMS_TOKEN="$$token" $(PY) publish.py users add "$$login" --role "$$role" \
 			$${unit:+--unit "$$unit"} $${department:+--department "$$department"} --password-stdin --exists-ok \
 			|| exit 1; \
-	done
+	done; \
+	MUNICMS_TOKEN="$$token" $(PY) publish.py users token yonetici --revoke > /dev/null
 
 test: system-packages $(NODE_STAMP) install
 	$(PY) -m pytest -n 2 -q

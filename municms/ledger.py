@@ -19,7 +19,7 @@ from typing import Iterator
 from .errors import ConflictError, MunicmsError, NotFound
 from .model import ITEM_FIELDS, Event, Item, Revision, User
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS counters (
@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS items (
     tur TEXT NOT NULL, department TEXT NOT NULL, title TEXT NOT NULL, state TEXT NOT NULL,
     unit TEXT NOT NULL DEFAULT '', assignee TEXT, author TEXT NOT NULL DEFAULT '', slug TEXT NOT NULL DEFAULT '',
     publish_at TEXT, expire_at TEXT, current_rev INTEGER NOT NULL DEFAULT 1,
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, closed_at TEXT, public_reason TEXT,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, closed_at TEXT, public_reason TEXT, reviewer TEXT,
     UNIQUE (year, seq));
 CREATE INDEX IF NOT EXISTS items_state ON items (state);
 CREATE TABLE IF NOT EXISTS revisions (
@@ -56,7 +56,16 @@ CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE INDEX IF NOT EXISTS events_actor_action ON events (actor, action, at);
+CREATE TABLE IF NOT EXISTS tokens (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, login TEXT NOT NULL REFERENCES users (login),
+    token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, created_by TEXT NOT NULL, revoked_at TEXT);
 """
+
+# Upgrades of an existing ledger, by the version they lead to; run in one transaction before SCHEMA.
+MIGRATIONS = {
+    2: ["ALTER TABLE items ADD COLUMN reviewer TEXT"],
+}
 
 _NUMBER = re.compile(r"^(?P<prefix>.+)-(?P<year>\d{4})-(?P<seq>\d+)$")
 _DATETIME_FIELDS = ("publish_at", "expire_at", "created_at", "updated_at", "closed_at")
@@ -177,6 +186,19 @@ class _Reader:
     def users(self) -> list[User]:
         return [_user(r) for r in self.conn.execute("SELECT * FROM users ORDER BY login")]
 
+    def has_users(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+
+    def count_events(self, actor: str, action: str, since: dt.datetime) -> int:
+        """How many `action` events `actor` has since the given moment (failed logins for throttling)."""
+        return self.conn.execute("SELECT count(*) FROM events WHERE actor = ? AND action = ? AND at >= ?",
+                                 (actor, action, _to_text(since))).fetchone()[0]
+
+    def token(self, token_hash: str) -> dict | None:
+        """The stored personal token with this hash (login, created_at, revoked_at), if any."""
+        row = self.conn.execute("SELECT * FROM tokens WHERE token_hash = ?", (token_hash,)).fetchone()
+        return dict(row) if row else None
+
     def register_rows(self, date_from: dt.date, date_to: dt.date) -> list[Item]:
         """Items registered between the two days (inclusive, local dates), in register order."""
         rows = self.conn.execute(
@@ -252,6 +274,25 @@ class Transaction(_Reader):
                               (item_id, rev, login, _to_text(at)))
         except sqlite3.IntegrityError:
             raise ConflictError(f"{login} bu sürümü zaten onayladı.", "duplicate approval") from None
+
+    def insert_token(self, login: str, token_hash: str, at: dt.datetime, created_by: str) -> int:
+        cur = self.conn.execute("INSERT INTO tokens (login, token_hash, created_at, created_by) VALUES (?, ?, ?, ?)",
+                                (login, token_hash, _to_text(at), created_by))
+        return cur.lastrowid
+
+    def revoke_tokens(self, login: str, at: dt.datetime) -> int:
+        cur = self.conn.execute("UPDATE tokens SET revoked_at = ? WHERE login = ? AND revoked_at IS NULL",
+                                (_to_text(at), login))
+        return cur.rowcount
+
+    def update_user(self, login: str, **fields) -> None:
+        unknown = set(fields) - {"password_hash", "active"}
+        if unknown:
+            raise ValueError(f"unknown user fields: {sorted(unknown)}")
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        args = [int(v) if isinstance(v, bool) else v for v in fields.values()] + [login]
+        if self.conn.execute(f"UPDATE users SET {assignments} WHERE login = ?", args).rowcount != 1:
+            raise NotFound(f"'{login}' adlı kullanıcı bulunamadı.", f"user '{login}' not found")
 
     def insert_user(self, user: User) -> None:
         try:
@@ -358,6 +399,14 @@ class Ledger:
         with self._read() as r:
             return r.users()
 
+    def has_users(self) -> bool:
+        with self._read() as r:
+            return r.has_users()
+
+    def token(self, token_hash: str) -> dict | None:
+        with self._read() as r:
+            return r.token(token_hash)
+
     def register_rows(self, date_from: dt.date, date_to: dt.date) -> list[Item]:
         with self._read() as r:
             return r.register_rows(date_from, date_to)
@@ -385,7 +434,13 @@ def _create_schema(conn: sqlite3.Connection) -> None:
         return  # up to date: no write lock needed
     conn.execute("BEGIN IMMEDIATE")
     try:
-        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version < SCHEMA_VERSION:
+            fresh = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'items'").fetchone() is None
+            for target in sorted(MIGRATIONS):
+                if not fresh and version < target:
+                    for statement in MIGRATIONS[target]:
+                        conn.execute(statement)
             for statement in SCHEMA.split(";\n"):
                 if statement.strip():
                     conn.execute(statement)

@@ -27,13 +27,12 @@ from .config import Instance
 from .content_change import Change, same_content
 from .content_index import ContentIndex
 from .errors import Problem, ValidationError
-from .model import APPROVED, ARCHIVED, EXPIRED, PUBLISHED, SCHEDULED, WITHDRAWN, Item, Revision
+from .model import APPROVED, ARCHIVED, EXPIRED, PUBLISHED, WITHDRAWN, Item, Revision
 from .paths import InstancePaths
+from .workflow import ENDED_STATES, LIVE_STATES
 
 log = logging.getLogger(__name__)
 
-LIVE_STATES = frozenset({APPROVED, SCHEDULED, PUBLISHED})
-ENDED_STATES = frozenset({EXPIRED, WITHDRAWN, ARCHIVED})
 PAGES_DIR = "sayfalar"
 BANNER_FILE = "data/acil.yaml"
 ORGCHART_FILE = "data/organizasyon.yaml"

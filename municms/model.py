@@ -70,6 +70,7 @@ class Item:
     updated_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None
     public_reason: str | None = None
+    reviewer: str | None = None            # who took the item into review (four-eyes)
 
     def with_changes(self, **changes) -> "Item":
         return replace(self, **changes)

@@ -20,7 +20,7 @@ from .deploy import get_target
 from .errors import MunicmsError
 from .ledger import Ledger
 from .materialise import load_entries, pending
-from .model import SYSTEM
+from .auth import Actor, system_actor
 from .paths import InstancePaths
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class Pass:
         return not (self.scheduled or self.expired or self.published)
 
 
-def run_due(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock, actor: str = SYSTEM,
+def run_due(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock, actor: Actor | None = None,
             force_check: bool = True) -> Pass:
     """One pass: schedule future items, expire passed ones, publish if anything public changes."""
     result = Pass()
@@ -49,7 +49,7 @@ def run_due(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clo
     result.expired = [item.number for item in expire_due(ledger, instance, clock)]
     now = clock.now()
     if result.expired or select_due(ledger, now) or (force_check and _stale(ledger, instance, paths, clock)):
-        result.published = publish(ledger, instance, paths, clock, actor)
+        result.published = publish(ledger, instance, paths, clock, actor or system_actor("zamanlayıcı"))
         log.info("scheduler: release %s, published %s, expired %s", result.published.release_id,
                  result.published.items, result.expired)
     return result

@@ -7,9 +7,7 @@ schedules, publishes and expires.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable
-
+from dataclasses import dataclass, field
 from .errors import InvalidTransition, PermissionDenied, Problem, ValidationError
 from .model import (APPROVED, ARCHIVED, ASSIGNED, BIRIM, CHANGES_REQUESTED, EDITOR, EXPIRED, IN_REVIEW, MUDUR,
                     PUBLISHED, RECEIVED, REGISTERED, REJECTED, ROLE_LABELS_TR, SCHEDULED, SYSTEM,
@@ -39,15 +37,45 @@ ACTION_LABELS_TR = {
 }
 
 
+# Who may NOT take an action, as relations to the item (four-eyes); checked by check() from Participants.
+AUTHOR = "author"            # registered the item (birim:<department> or the submitting user)
+EDITOR_OF_REVISION = "editor"  # wrote the current revision
+REVIEWER = "reviewer"        # took the item into review
+APPROVER = "approver"        # already approved the current revision
+RELATION_MESSAGES_TR = {
+    AUTHOR: "Kendi hazırladığınız içeriği onaylayamazsınız (dört göz ilkesi).",
+    EDITOR_OF_REVISION: "İçeriğin bu sürümünü düzenleyen kişi onu onaylayamaz (dört göz ilkesi).",
+    REVIEWER: "İçeriği incelemeye alan kişi onu onaylayamaz; onay başka bir kişiden gelmelidir (dört göz ilkesi).",
+    APPROVER: "Bu sürümü zaten onayladınız; ikinci onay başka bir kişiden gelmelidir.",
+}
+
+
+@dataclass(frozen=True)
+class Participants:
+    """The people an item's current revision already has: the relations four-eyes rules look at."""
+
+    author: str = ""
+    editors: frozenset[str] = frozenset()
+    reviewer: str | None = None
+    approvals: tuple[str, ...] = ()
+
+    def relations(self, login: str) -> list[str]:
+        """Every relation `login` has to the item, in the order the rules report them."""
+        found = [(AUTHOR, login == self.author), (EDITOR_OF_REVISION, login in self.editors),
+                 (REVIEWER, login == self.reviewer), (APPROVER, login in self.approvals)]
+        return [relation for relation, holds in found if holds]
+
+
 @dataclass(frozen=True)
 class Rule:
-    """Where an action leads from one state, who may take it, and whether a reason is required."""
+    """Where an action leads from one state, who may take it, who may not, and what else it needs."""
 
     to_state: str
     roles: frozenset[str]
     reason_required: bool = False          # for every role
     reason_roles: frozenset[str] = frozenset()  # only these roles must give a reason (mudur force-publish)
-    four_eyes: bool = False                # approver ≠ author ≠ last editor; two approvers for acil-duyuru
+    not_by: frozenset[str] = frozenset()   # relations that disqualify the actor (four-eyes)
+    approvals: dict = field(default_factory=dict)  # tur → distinct approvals needed (default 1)
 
 
 def _rule(to_state: str, *roles: str, **options) -> Rule:
@@ -55,13 +83,16 @@ def _rule(to_state: str, *roles: str, **options) -> Rule:
 
 
 _EDITORS = (EDITOR, MUDUR)
+# The approver is never the author, anyone who edited the revision, its reviewer, nor an earlier approver.
+_FOUR_EYES = frozenset({AUTHOR, EDITOR_OF_REVISION, REVIEWER, APPROVER})
 
 TRANSITIONS: dict[tuple[str, str], Rule] = {
     (RECEIVED, REGISTER): _rule(REGISTERED, SYSTEM, BIRIM),
     (REGISTERED, ASSIGN): _rule(ASSIGNED, MUDUR),
     (ASSIGNED, ASSIGN): _rule(ASSIGNED, MUDUR),  # re-assignment (havale değişikliği)
-    (ASSIGNED, START_REVIEW): _rule(IN_REVIEW, *_EDITORS),
-    (IN_REVIEW, APPROVE): _rule(APPROVED, *_EDITORS, four_eyes=True),
+    (ASSIGNED, START_REVIEW): _rule(IN_REVIEW, *_EDITORS, not_by=frozenset({AUTHOR, EDITOR_OF_REVISION})),
+    (IN_REVIEW, APPROVE): _rule(APPROVED, *_EDITORS, not_by=_FOUR_EYES,
+                                approvals={tur: 2 for tur in TWO_APPROVALS_TYPES}),
     (IN_REVIEW, REQUEST_CHANGES): _rule(CHANGES_REQUESTED, *_EDITORS, reason_required=True),
     (CHANGES_REQUESTED, RESUBMIT): _rule(IN_REVIEW, BIRIM, SYSTEM),
     (ASSIGNED, REJECT): _rule(REJECTED, *_EDITORS, reason_required=True),
@@ -93,12 +124,12 @@ def allowed_actions(item: Item, user: User) -> list[str]:
             if state == item.state and user.role in rule.roles and may_see(user, item)]
 
 
-def check(item: Item, action: str, user: User, approvals: Iterable[str] = (), *,
-          last_editor: str | None = None, reason: str | None = None) -> str:
+def check(item: Item, action: str, user: User, participants: Participants = Participants(), *,
+          reason: str | None = None) -> str:
     """The state `action` by `user` leads `item` to; raise InvalidTransition/PermissionDenied otherwise.
 
-    `approvals` are the logins that already approved the current revision; `last_editor` is the author
-    of the current revision. For acil-duyuru the first approval keeps the item in review.
+    `participants` are the people the current revision already has (author, editors, reviewer, approvers).
+    An action needing more approvals than it now has (acil-duyuru: two) keeps the item where it is.
     """
     rule = TRANSITIONS.get((item.state, action))
     label = ACTION_LABELS_TR.get(action, action)
@@ -111,12 +142,15 @@ def check(item: Item, action: str, user: User, approvals: Iterable[str] = (), *,
             f"{label.capitalize()} yetkiniz yok ({ROLE_LABELS_TR.get(user.role, user.role)}: {user.login}).",
             f"role '{user.role}' of '{user.login}' may not '{action}'")
     _check_scope(item, action, user)
-    if rule.four_eyes:
-        return _four_eyes(item, user, list(approvals), last_editor, rule.to_state)
+    barred = [r for r in participants.relations(user.login) if r in rule.not_by]
+    if barred:
+        raise PermissionDenied(RELATION_MESSAGES_TR.get(barred[0], f"{label.capitalize()} yapamazsınız."),
+                               f"'{user.login}' is {barred[0]} of {item.number}; may not '{action}'")
     if (rule.reason_required or user.role in rule.reason_roles) and not (reason or "").strip():
         raise ValidationError([Problem("reason", "Gerekçe yazılması zorunludur.", "a reason is required")],
                               f"{label.capitalize()} için gerekçe zorunludur.", f"'{action}' needs a reason")
-    return rule.to_state
+    needed = rule.approvals.get(item.tur, 1)
+    return rule.to_state if len(set(participants.approvals)) + 1 >= needed else item.state
 
 
 def _check_scope(item: Item, action: str, user: User) -> None:
@@ -130,15 +164,7 @@ def _check_scope(item: Item, action: str, user: User) -> None:
             f"department '{user.department}' may not act on item of '{item.department}'")
 
 
-def _four_eyes(item: Item, user: User, approvals: list[str], last_editor: str | None, to_state: str) -> str:
-    if user.login == item.author:
-        raise PermissionDenied("Kendi hazırladığınız içeriği onaylayamazsınız (dört göz ilkesi).",
-                               f"'{user.login}' is the author of {item.number}")
-    if last_editor and user.login == last_editor:
-        raise PermissionDenied("İçeriği son düzenleyen kişi onu onaylayamaz (dört göz ilkesi).",
-                               f"'{user.login}' is the last editor of {item.number}")
-    if user.login in approvals:
-        raise PermissionDenied("Bu sürümü zaten onayladınız; ikinci onay başka bir kişiden gelmelidir.",
-                               f"'{user.login}' already approved {item.number}")
-    needed = 2 if item.tur in TWO_APPROVALS_TYPES else 1
-    return to_state if len(set(approvals)) + 1 >= needed else item.state
+# State sets the pipeline shares (materialise, scheduler, publish import these; none keeps its own tuple).
+DUE_STATES = frozenset({APPROVED, SCHEDULED})               # approved; published once their time comes
+LIVE_STATES = DUE_STATES | {PUBLISHED}                      # may have a public page
+ENDED_STATES = frozenset({EXPIRED, WITHDRAWN, ARCHIVED})    # a page that stays only as a notice (if ever public)

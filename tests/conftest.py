@@ -126,3 +126,26 @@ def nginx(tmp_path):
     servers = Nginx(tmp_path)
     yield servers.start
     servers.stop_all()
+
+
+@pytest.fixture
+def municipality(tmp_path):
+    """Factory: municipality(site="bare"|"tiny"|"demo", now=FIXED_NOW) → tests.municipality.Municipality, a fresh
+    instance whose items come only from real intake and whose people log in with real passwords.
+
+    bare: the repository's instance.yaml only (workflow, intake, register); tiny: the small fixed site of
+    tests/fixtures/tiny (fast builds); demo: a copy of the whole demo instance."""
+    from tests.municipality import Municipality, bare_instance
+    from tests.tinysite import copy_tiny
+
+    made = []
+
+    def make(site: str = "bare", now: dt.datetime = FIXED_NOW, name: str | None = None) -> Municipality:
+        target = tmp_path / (name or f"{site}-{len(made) + 1}")
+        root = {"bare": bare_instance, "tiny": copy_tiny, "demo": lambda t: copy_instance(REPO, t)}[site](target)
+        made.append(Municipality(root, now))
+        return made[-1]
+
+    yield make
+    for m in made:
+        m.close()

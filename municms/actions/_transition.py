@@ -9,33 +9,55 @@ from typing import Callable
 from blinker import Signal
 
 from .. import workflow
+from ..auth import Actor
 from ..clock import Clock
 from ..errors import PermissionDenied
 from ..ledger import Ledger, Transaction, _Reader
-from ..model import CLOSING_STATES, SYSTEM, SYSTEM_USER, Event, Item, User
+from ..model import CLOSING_STATES, SYSTEM_USER, Event, Item, User
 
 # execute(tx, item, user, to_state, now) -> extra item fields; runs after the check, before the update.
 Execute = Callable[[Transaction, Item, User, str, dt.datetime], dict]
 
 
-def load_actor(reader: _Reader, login: str) -> User:
-    """The acting user: the built-in `sistem`, or an existing, active user."""
-    if login == SYSTEM:
+def load_actor(reader: _Reader, actor: Actor) -> User:
+    """The acting user of an authenticated actor: the built-in `sistem`, or an existing, active user.
+
+    A bare login (or an Actor not made by municms.auth) is refused: every action needs a proven actor."""
+    if not isinstance(actor, Actor) or not actor.authentic:
+        raise PermissionDenied("Kimliği doğrulanmamış bir işlem reddedildi; --as ile parola ya da "
+                               "MUNICMS_TOKEN ile kişisel anahtar gereklidir.",
+                               f"unauthenticated actor {actor!r}")
+    if actor.is_system:
         return SYSTEM_USER
-    user = reader.user(login)
+    user = reader.user(actor.login)
     if not user.active:
-        raise PermissionDenied(f"'{login}' kullanıcısı devre dışı bırakılmış.", f"user '{login}' is inactive")
+        raise PermissionDenied(f"'{actor.login}' kullanıcısı devre dışı bırakılmış.",
+                               f"user '{actor.login}' is inactive")
     return user
+
+
+def participants(reader: _Reader, item: Item) -> workflow.Participants:
+    """The people the item's current revision already has, for the four-eyes rules of the table."""
+    revision = reader.revision(item.id, item.current_rev)
+    return workflow.Participants(author=item.author,
+                                 editors=frozenset({revision.author}) if revision and revision.author else frozenset(),
+                                 reviewer=item.reviewer,
+                                 approvals=tuple(reader.approvals(item.id, item.current_rev)))
+
+
+def event_data(actor: Actor, data: dict | None) -> dict:
+    """The event's data; a system run says on whose behalf (scheduler, watcher, --system by an OS user)."""
+    data = dict(data or {})
+    if actor.is_system and actor.detail:
+        data.setdefault("via", actor.detail)
+    return data
 
 
 def apply(tx: Transaction, item: Item, action: str, user: User, now: dt.datetime, *,
           reason: str | None = None, data: dict | None = None,
           execute: Execute | None = None) -> tuple[Item, Event]:
     """Check `action` on `item`, run `execute`, update the item and append its one event (inside tx)."""
-    revision = tx.revision(item.id, item.current_rev)
-    approvals = tx.approvals(item.id, item.current_rev)
-    to_state = workflow.check(item, action, user, approvals,
-                              last_editor=revision.author if revision else None, reason=reason)
+    to_state = workflow.check(item, action, user, participants(tx, item), reason=reason)
     changes = execute(tx, item, user, to_state, now) if execute else {}
     fields = {"state": to_state, "updated_at": now, **changes}
     if to_state in CLOSING_STATES and item.closed_at is None:
@@ -47,14 +69,15 @@ def apply(tx: Transaction, item: Item, action: str, user: User, now: dt.datetime
     return tx.item(item.id), event
 
 
-def run(ledger: Ledger, ref: int | str, action: str, actor: str, clock: Clock, signal: Signal | None, *,
+def run(ledger: Ledger, ref: int | str, action: str, actor: Actor, clock: Clock, signal: Signal | None, *,
         reason: str | None = None, data: dict | None = None, execute: Execute | None = None,
         after_commit: Callable[[Item, Event], None] | None = None) -> Item:
     """One whole action in its own transaction; the signal is sent only after the commit."""
     with ledger.transaction() as tx:
         user = load_actor(tx, actor)
         item = tx.item(ref)
-        updated, event = apply(tx, item, action, user, clock.now(), reason=reason, data=data, execute=execute)
+        updated, event = apply(tx, item, action, user, clock.now(), reason=reason,
+                               data=event_data(actor, data), execute=execute)
     if after_commit is not None:
         after_commit(updated, event)
     if signal is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import signals
+from ..auth import Actor
 from ..clock import Clock
 from ..config import Instance
 from ..ledger import Ledger
@@ -11,7 +12,7 @@ from ..workflow import APPROVE
 from ._transition import run
 
 
-def approve(ledger: Ledger, instance: Instance, ref: int | str, actor: str, clock: Clock,
+def approve(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, clock: Clock,
             reason: str | None = None) -> Item:
     """Record `actor`'s approval of the current revision; in_review → approved once enough approvals."""
     data: dict = {}

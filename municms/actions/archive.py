@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import signals
+from ..auth import Actor
 from ..clock import Clock
 from ..config import Instance
 from ..ledger import Ledger
@@ -11,7 +12,7 @@ from ..workflow import ARCHIVE
 from ._transition import run
 
 
-def archive(ledger: Ledger, instance: Instance, ref: int | str, actor: str, clock: Clock,
+def archive(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, clock: Clock,
             reason: str | None = None) -> Item:
     """expired | withdrawn → archived."""
     return run(ledger, ref, ARCHIVE, actor, clock, signals.item_archived, reason=reason)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import signals
+from ..auth import Actor
 from ..clock import Clock
 from ..config import Instance
 from ..errors import Problem, ValidationError
@@ -12,7 +13,7 @@ from ..workflow import ASSIGN
 from ._transition import run
 
 
-def assign(ledger: Ledger, instance: Instance, ref: int | str, actor: str, clock: Clock, to: str,
+def assign(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, clock: Clock, to: str,
            reason: str | None = None) -> Item:
     """Assign item `ref` to editor `to`; the item moves to that editor's unit queue."""
 

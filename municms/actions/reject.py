@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import signals
+from ..auth import Actor
 from ..clock import Clock
 from ..config import Instance
 from ..ledger import Ledger
@@ -11,7 +12,7 @@ from ..workflow import REJECT
 from ._transition import run
 
 
-def reject(ledger: Ledger, instance: Instance, ref: int | str, actor: str, clock: Clock,
+def reject(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, clock: Clock,
            reason: str | None = None) -> Item:
     """assigned | in_review → rejected; the reason is required."""
     return run(ledger, ref, REJECT, actor, clock, signals.item_rejected, reason=reason)

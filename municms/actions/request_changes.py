@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import signals
+from ..auth import Actor
 from ..clock import Clock
 from ..config import Instance
 from ..files import write_atomic
@@ -36,7 +37,7 @@ def change_request_text(instance: Instance, item: Item, event: Event) -> str:
             f"kayit_no: {item.number}\n")
 
 
-def request_changes(ledger: Ledger, instance: Instance, ref: int | str, actor: str, clock: Clock,
+def request_changes(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, clock: Clock,
                     reason: str | None = None) -> Item:
     """in_review → changes_requested; writes submissions/receipts/<department>/<number>.degisiklik.txt."""
 

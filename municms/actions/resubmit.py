@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from ..auth import Actor
 from ..clock import Clock
 from ..ledger import Transaction
 from ..model import Event, Item, Revision
 from ..workflow import RESUBMIT
-from ._transition import apply, load_actor
+from ._transition import apply, event_data, load_actor
 
 
-def add_revision(tx: Transaction, item: Item, revision: Revision, actor: str, clock: Clock,
+def add_revision(tx: Transaction, item: Item, revision: Revision, actor: Actor, clock: Clock,
                  **changes) -> tuple[Item, Event]:
     """Store `revision` as revision N+1 of `item` and move it changes_requested → in_review (one event).
 
@@ -29,5 +30,6 @@ def add_revision(tx: Transaction, item: Item, revision: Revision, actor: str, cl
                                    created_at=revision.created_at or now))
         return {"current_rev": new_rev, **changes}
 
-    return apply(tx, item, RESUBMIT, user, now, data={"rev": new_rev, "source_name": revision.source_name},
+    return apply(tx, item, RESUBMIT, user, now,
+                 data=event_data(actor, {"rev": new_rev, "source_name": revision.source_name}),
                  execute=execute)

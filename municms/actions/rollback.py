@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..auth import Actor
 from ..clock import Clock
 from ..config import Instance
 from ..deploy import Release, deploy_lock, get_target
@@ -10,19 +11,19 @@ from ..ledger import Ledger
 from ..model import MUDUR, SYSTEM, YONETICI, Event
 from ..paths import InstancePaths
 from ..signals import release_rolled_back
-from ._transition import load_actor
+from ._transition import event_data, load_actor
 
 MAY_ROLL_BACK = (MUDUR, YONETICI, SYSTEM)
 
 
-def rollback(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock, actor: str,
+def rollback(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock, actor: Actor,
              to: str | None = None, reason: str | None = None) -> Release:
     """Switch the served site to release `to` (default: the one before the current); one event; release_rolled_back."""
     with ledger.transaction() as tx:
         user = load_actor(tx, actor)
     if user.role not in MAY_ROLL_BACK:
         raise PermissionDenied("Siteyi geri almayı yalnız müdür ya da yönetici yapabilir.",
-                               f"'{actor}' ({user.role}) may not roll back")
+                               f"'{user.login}' ({user.role}) may not roll back")
     target = get_target(instance, paths, clock)
     with deploy_lock(paths):
         previous = target.current()
@@ -32,6 +33,7 @@ def rollback(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Cl
         with ledger.transaction() as tx:
             tx.append_event(Event(item_id=None, at=clock.now(), actor=user.login, action="rollback",
                                   from_state=None, to_state=None, reason=reason,
-                                  data={"from": previous.id if previous else None, "to": release.id}))
+                                  data=event_data(actor, {"from": previous.id if previous else None,
+                                                         "to": release.id})))
     release_rolled_back.send("rollback", release=release, previous=previous, actor=user.login)
     return release

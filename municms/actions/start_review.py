@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import signals
+from ..auth import Actor
 from ..clock import Clock
 from ..config import Instance
 from ..ledger import Ledger
@@ -11,7 +12,12 @@ from ..workflow import START_REVIEW
 from ._transition import run
 
 
-def start_review(ledger: Ledger, instance: Instance, ref: int | str, actor: str, clock: Clock,
+def start_review(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, clock: Clock,
                  reason: str | None = None) -> Item:
-    """assigned → in_review."""
-    return run(ledger, ref, START_REVIEW, actor, clock, signals.item_review_started, reason=reason)
+    """assigned → in_review; the reviewer is recorded, and the four-eyes rules keep them from approving."""
+
+    def execute(tx, item, user, to_state, now):
+        return {"reviewer": user.login}
+
+    return run(ledger, ref, START_REVIEW, actor, clock, signals.item_review_started, reason=reason,
+               execute=execute)

@@ -1,4 +1,5 @@
-"""User administration: add and list users; every change is an event with no item."""
+"""User administration: first yonetici, add, deactivate, passwords, personal tokens; every change is an
+event with no item."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from ..clock import Clock
 from ..config import Instance
 from ..errors import PermissionDenied, Problem, ValidationError
 from ..ledger import Ledger
-from ..model import BIRIM, EDITOR, ROLES, SYSTEM, YONETICI, Event, User
+from ..auth import Actor, may_manage, new_token, system_actor, token_hash
+from ..model import BIRIM, EDITOR, ROLES, SYSTEM, SYSTEM_USER, YONETICI, Event, User
 from ..passwords import MIN_LENGTH, hash_password
-from ._transition import load_actor
+from ._transition import event_data, load_actor
 
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 
@@ -44,25 +46,107 @@ def validate_user(instance: Instance, login: str, role: str, unit: str | None, d
     return problems
 
 
-def add_user(ledger: Ledger, instance: Instance, login: str, role: str, password: str, actor: str,
-             clock: Clock, unit: str | None = None, department: str | None = None) -> User:
-    """Create an active user with an Argon2 password hash; only a yonetici (or sistem) may."""
+def _new_user(instance: Instance, login: str, role: str, password: str, unit: str | None,
+              department: str | None) -> User:
     problems = validate_user(instance, login, role, unit, department, password)
     if problems:
         raise ValidationError(problems, "Kullanıcı eklenemedi.", "user not added")
-    user = User(login=login, role=role, unit=unit or None, department=department or None,
+    return User(login=login, role=role, unit=unit or None, department=department or None,
                 password_hash=hash_password(password), active=True)
+
+
+def _record(tx, actor: Actor, acting: User, action: str, now, data: dict) -> Event:
+    event = Event(item_id=None, at=now, actor=acting.login, action=action, data=event_data(actor, data))
+    tx.append_event(event)
+    return event
+
+
+def init_first_user(ledger: Ledger, instance: Instance, login: str, password: str, clock: Clock) -> User:
+    """The first yonetici of a new instance; refused once any user exists (then a yonetici adds users)."""
+    user = _new_user(instance, login, YONETICI, password, None, None)
     with ledger.transaction() as tx:
-        acting = load_actor(tx, actor)
-        if acting.role not in (YONETICI, SYSTEM):
-            raise PermissionDenied("Kullanıcı eklemeyi yalnız yönetici yapabilir.", f"'{actor}' is not yonetici")
+        if tx.has_users():
+            raise PermissionDenied("İlk yönetici zaten oluşturulmuş; yeni kullanıcıları bir yönetici "
+                                   "'users add' ile ekler.", "users init refused: users exist")
         tx.insert_user(user)
-        event = Event(item_id=None, at=clock.now(), actor=acting.login, action="user_add",
-                      data={"login": login, "role": role, "unit": user.unit, "department": user.department})
-        tx.append_event(event)
+        event = _record(tx, system_actor("users init"), SYSTEM_USER, "user_init", clock.now(),
+                        {"login": login, "role": YONETICI})
+    signals.user_added.send("user_init", user=user, event=event)
+    return user
+
+
+def add_user(ledger: Ledger, instance: Instance, login: str, role: str, password: str, actor: Actor,
+             clock: Clock, unit: str | None = None, department: str | None = None) -> User:
+    """Create an active user with an Argon2 password hash; only a yonetici may."""
+    user = _new_user(instance, login, role, password, unit, department)
+    with ledger.transaction() as tx:
+        acting = _yonetici(tx, actor, "Kullanıcı eklemeyi")
+        tx.insert_user(user)
+        event = _record(tx, actor, acting, "user_add", clock.now(),
+                        {"login": login, "role": role, "unit": user.unit, "department": user.department})
     signals.user_added.send("user_add", user=user, event=event)
     return user
 
 
-def list_users(ledger: Ledger) -> list[User]:
+def _yonetici(tx, actor: Actor, what: str) -> User:
+    acting = load_actor(tx, actor)
+    if acting.role != YONETICI:
+        raise PermissionDenied(f"{what} yalnız yönetici yapabilir.", f"'{acting.login}' is not yonetici")
+    return acting
+
+
+def _self_or_yonetici(tx, actor: Actor, login: str) -> User:
+    acting = load_actor(tx, actor)
+    if not may_manage(acting, login):
+        raise PermissionDenied("Bu işlemi yalnız kullanıcının kendisi ya da bir yönetici yapabilir.",
+                               f"'{acting.login}' may not manage '{login}'")
+    tx.user(login)  # NotFound with a Turkish message
+    return acting
+
+
+def deactivate_user(ledger: Ledger, login: str, actor: Actor, clock: Clock) -> None:
+    """A deactivated user can no longer log in or act; their tokens are revoked with them."""
+    with ledger.transaction() as tx:
+        acting = _yonetici(tx, actor, "Kullanıcıyı devre dışı bırakmayı")
+        tx.update_user(login, active=False)
+        revoked = tx.revoke_tokens(login, clock.now())
+        _record(tx, actor, acting, "user_deactivate", clock.now(), {"login": login, "tokens_revoked": revoked})
+
+
+def change_password(ledger: Ledger, instance: Instance, login: str, password: str, actor: Actor,
+                    clock: Clock) -> None:
+    """A new password for `login`, set by that user (already authenticated) or by a yonetici."""
+    if len(password) < MIN_LENGTH:
+        raise ValidationError([Problem("password", f"Parola en az {MIN_LENGTH} karakter olmalıdır.",
+                                       "password too short")], "Parola değiştirilemedi.", "password not changed")
+    with ledger.transaction() as tx:
+        acting = _self_or_yonetici(tx, actor, login)
+        tx.update_user(login, password_hash=hash_password(password))
+        _record(tx, actor, acting, "user_password", clock.now(), {"login": login})
+
+
+def issue_token(ledger: Ledger, login: str, actor: Actor, clock: Clock) -> str:
+    """A new personal token for `login` (by that user or a yonetici); shown once, stored only as a hash."""
+    token = new_token(login)
+    with ledger.transaction() as tx:
+        acting = _self_or_yonetici(tx, actor, login)
+        if not tx.user(login).active:
+            raise PermissionDenied(f"'{login}' devre dışı; anahtar verilemez.", f"user '{login}' is inactive")
+        token_id = tx.insert_token(login, token_hash(token), clock.now(), acting.login)
+        _record(tx, actor, acting, "token_issue", clock.now(), {"login": login, "token_id": token_id})
+    return token
+
+
+def revoke_tokens(ledger: Ledger, login: str, actor: Actor, clock: Clock) -> int:
+    """Revoke every personal token of `login`; returns how many were live."""
+    with ledger.transaction() as tx:
+        acting = _self_or_yonetici(tx, actor, login)
+        revoked = tx.revoke_tokens(login, clock.now())
+        _record(tx, actor, acting, "token_revoke", clock.now(), {"login": login, "revoked": revoked})
+    return revoked
+
+
+def list_users(ledger: Ledger, actor: Actor) -> list[User]:
+    """Every user; only a yonetici may see the list."""
+    _yonetici(ledger, actor, "Kullanıcıları listelemeyi")
     return ledger.users()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import signals
+from ..auth import Actor
 from ..clock import Clock
 from ..config import Instance
 from ..ledger import Ledger
@@ -11,7 +12,7 @@ from ..workflow import WITHDRAW
 from ._transition import run
 
 
-def withdraw(ledger: Ledger, instance: Instance, ref: int | str, actor: str, clock: Clock,
+def withdraw(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, clock: Clock,
              reason: str | None = None) -> Item:
     """approved | scheduled | published → withdrawn (published needs the public reason)."""
 

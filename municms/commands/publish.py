@@ -6,14 +6,13 @@ import argparse
 
 from ..cli import add_json_flag, emit
 from .context import open_context
-from ..model import SYSTEM
+from .identity import add_identity_flags, authenticate
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("publish", help="zamanı gelen içerikleri yayımla (derle, denetle, yayına al)")
-    p.add_argument("--as", dest="actor", metavar="LOGIN", default=SYSTEM,
-                   help="yayımlayan kişi (varsayılan: sistem; müdür için --reason zorunlu)")
-    p.add_argument("--reason", metavar="METİN", help="gerekçe (müdürün elle yayımlaması için)")
+    add_identity_flags(p, system=True)
+    p.add_argument("--reason", metavar="METİN", help="gerekçe (müdürün elle yayımlaması için zorunlu)")
     add_json_flag(p)
     p.set_defaults(handler=cmd_publish)
 
@@ -23,9 +22,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from ..actions.publish import publish
 
     with open_context(args) as ctx:
+        actor = authenticate(args, ctx)  # before anything changes: a refused actor changes nothing
         scheduled = [item.number for item in schedule_waiting(ctx.ledger, ctx.instance, ctx.clock)]
         expired = [item.number for item in expire_due(ctx.ledger, ctx.instance, ctx.clock)]
-        result = publish(ctx.ledger, ctx.instance, ctx.paths, ctx.clock, actor=args.actor, reason=args.reason)
+        result = publish(ctx.ledger, ctx.instance, ctx.paths, ctx.clock, actor=actor, reason=args.reason)
     lines = [f"Yayın {result.release_id} yayında ({result.seconds:.1f} sn)."]
     lines.append(f"  Yayımlanan: {', '.join(result.items)}" if result.items else "  Yeni yayımlanan içerik yok.")
     if expired:

@@ -8,17 +8,18 @@ from pathlib import Path
 from ..cli import add_json_flag, emit
 from ..config import load_instance
 from ..paths import InstancePaths
+from .identity import add_identity_flags, authenticate
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("releases", help="yayınları (sürümleri) listele")
+    add_identity_flags(p, system=True)
     add_json_flag(p)
     p.set_defaults(handler=cmd_releases)
 
     p = sub.add_parser("rollback", help="siteyi önceki (ya da verilen) yayına geri al")
     p.add_argument("--to", metavar="ID", help="geri dönülecek yayın kimliği (varsayılan: bir önceki)")
-    p.add_argument("--as", dest="actor", metavar="LOGIN", default="sistem",
-                   help="işlemi yapan kullanıcı (müdür ya da yönetici; varsayılan: sistem)")
+    add_identity_flags(p, system=True)
     p.add_argument("--reason", metavar="METİN", help="geri alma gerekçesi (kayıt defterine yazılır)")
     add_json_flag(p)
     p.set_defaults(handler=cmd_rollback)
@@ -46,8 +47,11 @@ def _row(release) -> str:
 def cmd_releases(args: argparse.Namespace) -> int:
     from ..deploy import get_target
 
-    instance = load_instance(args.instance)
-    releases = get_target(instance, InstancePaths(instance.root)).releases()
+    from .context import open_context
+
+    with open_context(args) as ctx:
+        authenticate(args, ctx)  # who published what is for staff, not for everyone with a shell
+        releases = get_target(ctx.instance, ctx.paths).releases()
     text = "Henüz yayın yok." if not releases else "\n".join(
         ["  kimlik                     zaman                      yayınlayan    içerikler"]
         + [_row(r) for r in releases] + ["(* yayında olan)"])
@@ -60,7 +64,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     from .context import open_context
 
     with open_context(args) as ctx:
-        release = rollback(ctx.ledger, ctx.instance, ctx.paths, ctx.clock, args.actor, to=args.to,
+        release = rollback(ctx.ledger, ctx.instance, ctx.paths, ctx.clock, authenticate(args, ctx), to=args.to,
                            reason=args.reason)
     emit(args, {"ok": True, "current": release.as_dict()}, f"Site geri alındı; yayındaki sürüm: {release.id}")
     return 0

@@ -11,26 +11,21 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from ..actions.visibility import visible_item, visible_items, visible_register
+from ..auth import Actor
 from ..cli import add_json_flag, emit
-from .context import open_context
-from ..clock import SystemClock
 from ..config import Instance
-from ..errors import PermissionDenied, Problem, ValidationError
-from ..ledger import Ledger
-from ..model import STATES, Item, User, state_label
-from ..paths import InstancePaths
+from ..errors import Problem, ValidationError
+from ..model import STATES, Item, state_label
 from ..turkish import format_moment
-from ..workflow import ACTION_LABELS_TR, may_see
+from ..workflow import ACTION_LABELS_TR
+from .context import Context, open_context
+from .identity import add_identity_flags, authenticate
 
 
-def _context(args: argparse.Namespace) -> tuple[Instance, InstancePaths, Ledger]:
+def _authenticated(args: argparse.Namespace) -> tuple[Context, Actor]:
     ctx = open_context(args)
-    return ctx.instance, ctx.paths, ctx.ledger
-
-
-def _viewer(ledger: Ledger, login: str | None) -> User | None:
-    from ..actions._transition import load_actor
-    return load_actor(ledger, login) if login else None
+    return ctx, authenticate(args, ctx)
 
 
 def _day(value: dt.datetime | None) -> str:
@@ -58,9 +53,9 @@ def _short(text: str, width: int = 48) -> str:
 # ----------------------------------------------------------------------------------------------- list/show
 
 def cmd_list(args: argparse.Namespace) -> int:
-    instance, _, ledger = _context(args)
-    viewer = _viewer(ledger, args.as_login)
-    items = [i for i in ledger.items(state=args.state) if viewer is None or may_see(viewer, i)]
+    ctx, actor = _authenticated(args)
+    with ctx:
+        items = visible_items(ctx.ledger, actor, state=args.state)
     rows = [[i.number, _day(i.created_at), i.department, _short(i.title), state_label(i.state), i.unit,
              i.assignee or ""] for i in items]
     text = table(["Kayıt No", "Tarih", "Müdürlük", "Konu", "Durum", "Birim", "Havale"], rows) if rows \
@@ -72,11 +67,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from ..actions.request_changes import change_request_path
 
-    instance, paths, ledger = _context(args)
-    viewer = _viewer(ledger, args.as_login)
-    item = ledger.item(args.ref)
-    if viewer is not None and not may_see(viewer, item):
-        raise PermissionDenied(f"{item.number} kaydını görme yetkiniz yok.", f"'{viewer.login}' may not see item")
+    ctx, actor = _authenticated(args)
+    instance, paths, ledger = ctx.instance, ctx.paths, ctx.ledger
+    item = visible_item(ledger, actor, args.ref)
     revisions, events = ledger.revisions(item.id), ledger.events(item.id)
     approvals = ledger.approvals(item.id, item.current_rev)
     note_path = change_request_path(paths, item)
@@ -115,15 +108,15 @@ _DONE = {"assign": "havale edildi", "review": "incelemeye alındı", "approve": 
 def cmd_action(args: argparse.Namespace) -> int:
     from ..actions import approve, archive, assign, reject, request_changes, start_review, withdraw
 
-    instance, _, ledger = _context(args)
-    clock = SystemClock(instance.tz)
+    ctx, actor = _authenticated(args)
+    instance, ledger, clock = ctx.instance, ctx.ledger, ctx.clock
     functions = {"review": start_review.start_review, "approve": approve.approve,
                  "request-changes": request_changes.request_changes, "reject": reject.reject,
                  "withdraw": withdraw.withdraw, "archive": archive.archive}
     if args.command == "assign":
-        item = assign.assign(ledger, instance, args.ref, args.as_login, clock, to=args.to, reason=args.reason)
+        item = assign.assign(ledger, instance, args.ref, actor, clock, to=args.to, reason=args.reason)
     else:
-        item = functions[args.command](ledger, instance, args.ref, args.as_login, clock, reason=args.reason)
+        item = functions[args.command](ledger, instance, args.ref, actor, clock, reason=args.reason)
     text = f"{item.number} {_DONE[args.command]}. Durum: {state_label(item.state)}."
     if args.command == "assign":
         text = f"{item.number} {item.assignee} kişisine havale edildi. Durum: {state_label(item.state)}."
@@ -158,11 +151,12 @@ def defter_csv(rows: list[list[str]]) -> bytes:
 
 
 def cmd_defter(args: argparse.Namespace) -> int:
-    instance, _, ledger = _context(args)
+    ctx, actor = _authenticated(args)
+    instance, ledger = ctx.instance, ctx.ledger
     if args.date_from > args.date_to:
         raise ValidationError([Problem("--from", "Başlangıç tarihi bitiş tarihinden sonra olamaz.",
                                        "--from is after --to")], "Tarih aralığı geçersiz.", "invalid range")
-    items = ledger.register_rows(args.date_from, args.date_to)
+    items = visible_register(ledger, actor, args.date_from, args.date_to)
     rows = defter_rows(instance, items)
     if args.format == "csv" and not getattr(args, "json", False):
         data = defter_csv(rows)
@@ -192,13 +186,13 @@ def cmd_defter(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("list", help="kayıtları listele")
     p.add_argument("--state", choices=STATES, help="yalnız bu durumdakiler")
-    p.add_argument("--as", dest="as_login", metavar="LOGIN", help="bu kullanıcının görebildikleri")
+    add_identity_flags(p)
     add_json_flag(p)
     p.set_defaults(handler=cmd_list)
 
     p = sub.add_parser("show", help="bir kaydın ayrıntıları, sürümleri ve olayları")
     p.add_argument("ref", metavar="REF", help="kayıt numarası (BİM-2026-000123) ya da kimlik")
-    p.add_argument("--as", dest="as_login", metavar="LOGIN")
+    add_identity_flags(p)
     add_json_flag(p)
     p.set_defaults(handler=cmd_show)
 
@@ -209,7 +203,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     for name, text in helps.items():
         p = sub.add_parser(name, help=text)
         p.add_argument("ref", metavar="REF")
-        p.add_argument("--as", dest="as_login", metavar="LOGIN", required=True, help="işlemi yapan kullanıcı")
+        add_identity_flags(p)
         if name == "assign":
             p.add_argument("--to", metavar="LOGIN", required=True, help="havale edilecek editör")
         p.add_argument("--reason", metavar="TEXT", help="gerekçe")
@@ -221,5 +215,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--to", dest="date_to", type=_date, required=True, metavar="YYYY-AA-GG")
     p.add_argument("--format", choices=("text", "csv"), default="text")
     p.add_argument("--output", metavar="FILE", help="CSV'yi bu dosyaya yaz")
+    add_identity_flags(p)
     add_json_flag(p)
     p.set_defaults(handler=cmd_defter)

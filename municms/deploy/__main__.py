@@ -1,6 +1,8 @@
 """Deploy a built directory from the command line: python -m municms.deploy --instance DIR BUILD_DIR ID.
 
-Used by the publish pipeline's crash tests and by operators who build elsewhere; prints a JSON line.
+For operators who build elsewhere (and the crash tests). Like every command that changes the public site it
+authenticates its actor (--as with a password, MUNICMS_TOKEN, or the owner's --system), allows only a mudur
+or yonetici, and writes a `deploy` event to the register. Prints JSON lines.
 """
 
 from __future__ import annotations
@@ -11,34 +13,33 @@ import sys
 import time
 from pathlib import Path
 
-from ..clock import SystemClock
-from ..config import load_instance
+from ..commands.context import open_context
+from ..commands.identity import add_identity_flags, authenticate
 from ..errors import MunicmsError
-from ..paths import InstancePaths
-from . import deploy_lock, get_target
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m municms.deploy", description="derlenmiş siteyi yayına al")
     parser.add_argument("--instance", metavar="DIR")
-    parser.add_argument("--by", default="sistem", help="yayını yapan kullanıcı")
+    add_identity_flags(parser, system=True)
     parser.add_argument("build_dir")
     parser.add_argument("release_id")
     args = parser.parse_args(argv)
+    from ..actions.deploy_build import deploy_build
+
+    locked = {}
     try:
-        instance = load_instance(args.instance)
-        paths = InstancePaths(instance.root)
-        target = get_target(instance, paths, SystemClock(instance.tz))
-        print(json.dumps({"event": "start", "at": time.time()}), flush=True)
-        with deploy_lock(paths):
-            locked_at = time.time()
-            release = target.deploy(Path(args.build_dir), args.release_id,
-                                    {"published_by": args.by, "build_id": args.release_id})
+        with open_context(args) as ctx:
+            actor = authenticate(args, ctx)
+            print(json.dumps({"event": "start", "at": time.time()}), flush=True)
+            release = deploy_build(ctx.ledger, ctx.instance, ctx.paths, ctx.clock, actor, Path(args.build_dir),
+                                   args.release_id, on_locked=lambda: locked.setdefault("at", time.time()))
             released_at = time.time()
     except MunicmsError as exc:
-        print(json.dumps({"ok": False, "error": type(exc).__name__, "message": exc.message_tr}), flush=True)
+        print(json.dumps({"ok": False, "error": type(exc).__name__, "message": exc.message_tr},
+                         ensure_ascii=False), flush=True)
         return 1
-    print(json.dumps({"ok": True, "id": release.id, "locked_at": locked_at, "released_at": released_at,
+    print(json.dumps({"ok": True, "id": release.id, "locked_at": locked.get("at"), "released_at": released_at,
                       "stats": release.meta.get("stats", {})}), flush=True)
     return 0
 

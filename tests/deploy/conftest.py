@@ -134,5 +134,6 @@ def sshd(tmp_path):
 
 def run_deploy(paths: InstancePaths, build_dir: Path, rid: str) -> subprocess.Popen:
     """Start `python -m municms.deploy` in a subprocess (stdout: JSON lines)."""
-    return subprocess.Popen([PYTHON, "-m", "municms.deploy", "--instance", str(paths.root), str(build_dir), rid],
+    return subprocess.Popen([PYTHON, "-m", "municms.deploy", "--instance", str(paths.root), "--system",
+                             str(build_dir), rid],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
