@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import signals, workflow
+from ..auth import system_actor
 from ..clock import Clock
 from ..errors import InvalidTransition, NotFound, PermissionDenied, Problem, ValidationError
 from ..files import write_atomic
@@ -184,7 +185,7 @@ def _resubmit(tx: Transaction, paths: InstancePaths, sub: Submission, staging: P
     rev_no = item.current_rev + 1
     stored = f"{item.year}/{item.number}.r{rev_no}"
     revision = _revision(sub, item.id, rev_no, stored, author, clock.now())
-    item, event = add_revision(tx, item, revision, SYSTEM, clock, title=sub.title, slug=slugify(sub.title),
+    item, event = add_revision(tx, item, revision, system_actor("kayıt"), clock, title=sub.title, slug=slugify(sub.title),
                                 publish_at=sub.publish_at, expire_at=sub.expire_at)
     _move_into_place(staging, paths.registered / stored)
     return item, revision, stored, event

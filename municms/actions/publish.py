@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from .. import signals, workflow
 from ..build import BuildResult, build_site, new_build_id
 from ..checks import Embargoed
+from ..auth import Actor
 from ..clock import Clock
 from ..config import Instance
 from ..content_change import Change
@@ -28,7 +29,7 @@ from ..materialise import Entry, Placed, clean_leftovers, is_due, load_entries, 
 from ..model import APPROVED, SCHEDULED, SYSTEM, Item
 from ..paths import InstancePaths
 from ..workflow import PUBLISH
-from ._transition import apply, load_actor
+from ._transition import apply, event_data, load_actor
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def embargoed_items(entries: list[Entry], instance: Instance, paths: InstancePat
     return embargoed
 
 
-def publish(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock, actor: str = SYSTEM,
+def publish(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock, actor: Actor,
             reason: str | None = None) -> PublishResult:
     """Run the whole pipeline once for what is due now."""
     started = time.perf_counter()
@@ -109,7 +110,7 @@ def publish(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clo
                          len(change.written), len(change.removed), result)
 
 
-def may_publish(ledger: Ledger, due: list[Item], actor: str, reason: str | None) -> None:
+def may_publish(ledger: Ledger, due: list[Item], actor: Actor, reason: str | None) -> None:
     """Raise PermissionDenied/ValidationError now if `actor` may not publish every due item."""
     user = load_actor(ledger, actor)
     for item in due:
@@ -117,19 +118,19 @@ def may_publish(ledger: Ledger, due: list[Item], actor: str, reason: str | None)
 
 
 def deploy(instance: Instance, paths: InstancePaths, clock: Clock, result: BuildResult, due: list[Item],
-           actor: str) -> Release:
+           actor: Actor) -> Release:
     """Hand the build to the configured target; the build directory is dropped once it is a release."""
     target = get_target(instance, paths, clock)
-    meta = {"items": [item.number for item in due], "published_by": actor, "build_id": result.build_id}
+    meta = {"items": [item.number for item in due], "published_by": actor.login, "build_id": result.build_id}
     try:
         release = target.deploy(result.output, result.build_id, meta)
     finally:
         shutil.rmtree(result.output, ignore_errors=True)
-    signals.release_deployed.send(PUBLISH, release=release, actor=actor)
+    signals.release_deployed.send(PUBLISH, release=release, actor=actor.login)
     return release
 
 
-def mark_published(ledger: Ledger, due: list[Item], actor: str, clock: Clock, placed: dict[str, Placed],
+def mark_published(ledger: Ledger, due: list[Item], actor: Actor, clock: Clock, placed: dict[str, Placed],
                    release: Release, reason: str | None = None) -> list[Item]:
     """One transaction: each due item → published with its event; signals after the commit."""
     done = []
@@ -144,7 +145,7 @@ def mark_published(ledger: Ledger, due: list[Item], actor: str, clock: Clock, pl
 
             def execute(tx, item, user, to_state, now, where=where):
                 return {"slug": where.slug} if where else {}
-            data = {"release": release.id, "url": "/" + where.url if where else ""}
+            data = event_data(actor, {"release": release.id, "url": "/" + where.url if where else ""})
             done.append(apply(tx, current, PUBLISH, user, now, reason=reason, data=data, execute=execute))
     for item, event in done:
         signals.item_published.send(PUBLISH, item=item, event=event)
