@@ -26,14 +26,15 @@ PUBLISH = "publish"
 EXPIRE = "expire"
 WITHDRAW = "withdraw"
 ARCHIVE = "archive"
+HOLD = "hold"  # publish left an approved item out of a release (its page failed a check); the state stays
 ACTIONS = (REGISTER, ASSIGN, START_REVIEW, APPROVE, REQUEST_CHANGES, RESUBMIT, REJECT, SCHEDULE, PUBLISH,
-           EXPIRE, WITHDRAW, ARCHIVE)
+           EXPIRE, WITHDRAW, ARCHIVE, HOLD)
 
 ACTION_LABELS_TR = {
     REGISTER: "kaydetme", ASSIGN: "havale", START_REVIEW: "incelemeye alma", APPROVE: "onaylama",
     REQUEST_CHANGES: "değişiklik isteme", RESUBMIT: "yeniden gönderme", REJECT: "reddetme",
     SCHEDULE: "zamanlama", PUBLISH: "yayımlama", EXPIRE: "süre sonu", WITHDRAW: "geri çekme",
-    ARCHIVE: "arşivleme",
+    ARCHIVE: "arşivleme", HOLD: "yayından alıkoyma",
 }
 
 
@@ -100,6 +101,11 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     (APPROVED, SCHEDULE): _rule(SCHEDULED, SYSTEM),
     (APPROVED, PUBLISH): _rule(PUBLISHED, SYSTEM, MUDUR, reason_roles=frozenset({MUDUR})),
     (SCHEDULED, PUBLISH): _rule(PUBLISHED, SYSTEM, MUDUR, reason_roles=frozenset({MUDUR})),
+    (APPROVED, HOLD): _rule(APPROVED, SYSTEM, MUDUR),  # whoever publishes records why an item stayed out
+    (SCHEDULED, HOLD): _rule(SCHEDULED, SYSTEM, MUDUR),
+    # an approved item that cannot be published (held back) goes back to its department for a new revision
+    (APPROVED, REQUEST_CHANGES): _rule(CHANGES_REQUESTED, *_EDITORS, reason_required=True),
+    (SCHEDULED, REQUEST_CHANGES): _rule(CHANGES_REQUESTED, *_EDITORS, reason_required=True),
     (PUBLISHED, EXPIRE): _rule(EXPIRED, SYSTEM),
     (APPROVED, WITHDRAW): _rule(WITHDRAWN, *_EDITORS),
     (SCHEDULED, WITHDRAW): _rule(WITHDRAWN, *_EDITORS),
