@@ -27,6 +27,11 @@ from .settings_check import check_pelican_settings
 
 log = logging.getLogger(__name__)
 
+# Written into every build: `build --output DIR` replaces DIR only when it is empty or holds this file, so a
+# folder of someone's own files given by mistake is never deleted. Constant, so releases share it unchanged.
+BUILD_MARKER = ".municms-build"
+_MARKER_TEXT = "Bu klasör municms ile oluşturulmuş bir site derlemesidir; yeni derleme onu bütünüyle değiştirir.\n"
+
 
 @dataclass
 class BuildResult:
@@ -90,6 +95,7 @@ def build_site(instance: Instance, output: Path | None = None, now: dt.datetime 
     build_id = build_id or new_build_id()
     paths = InstancePaths(instance.root)
     output = Path(output) if output else paths.builds / build_id
+    check_output_replaceable(output)
     staging = output.parent / f".{output.name}.tmp-{secrets.token_hex(4)}"
     settings = pelican_settings(instance, staging, build_id, now)
 
@@ -112,6 +118,7 @@ def build_site(instance: Instance, output: Path | None = None, now: dt.datetime 
         if check:
             check_site(staging, instance.municipality.site_url, instance.required_pages, embargoed)
         phases["checks"] = time.perf_counter() - started - sum(phases.values())
+        (staging / BUILD_MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
         manifest = build_manifest(settings, staging, instance, build_id)
         phases["manifest"] = time.perf_counter() - started - sum(phases.values())
         _replace_dir(staging, output)
@@ -166,8 +173,23 @@ def write_manifest(paths: InstancePaths, manifest: dict) -> Path:
     return target
 
 
+def check_output_replaceable(output: Path) -> None:
+    """Refuse an output path that holds anything but an earlier build: replacing it would delete those files."""
+    if not os.path.lexists(output):
+        return
+    if not output.is_dir():
+        raise BuildError(f"'{output}' bir klasör değil; site oluşturulmadı. Var olmayan ya da boş bir klasör "
+                         "verin.", f"output {output} exists and is not a directory")
+    if (output / BUILD_MARKER).is_file() or not any(output.iterdir()):
+        return
+    raise BuildError(f"'{output}' klasörü boş değil ve bir municms derlemesi değil; içindekiler silinmesin diye "
+                     "site oluşturulmadı. Var olmayan ya da boş bir klasör verin.",
+                     f"output {output} is not empty and holds no {BUILD_MARKER}: refusing to replace it")
+
+
 def _replace_dir(staging: Path, output: Path) -> None:
-    """Move the finished build into place; an existing output dir is replaced as a whole."""
+    """Move the finished build into place; an earlier build (checked again now) is replaced as a whole."""
+    check_output_replaceable(output)
     if output.exists():
         old = output.parent / f".{output.name}.old-{secrets.token_hex(4)}"
         output.rename(old)
