@@ -52,6 +52,12 @@ TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
+# Escape by default: every value a template prints is text, escaped for HTML. The one exception is body
+# HTML, which reaches a page only through the `sanitised` filter (the nh3 policy, municms/sanitize.py).
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
+# Metadata is text, never Markdown: a Summary line is shown exactly as the department wrote it.
+FORMATTED_FIELDS = []
+
 DEFAULT_DATE_FORMAT = "%d.%m.%Y"
 SUMMARY_MAX_LENGTH = 40
 SLUGIFY_SOURCE = "title"

@@ -6,11 +6,13 @@ A build that fails any check is never deployed; every problem is reported at onc
 from __future__ import annotations
 
 import gzip
+import html
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from markupsafe import escape
 from selectolax.lexbor import LexborHTMLParser
 
 from .errors import BuildError
@@ -132,7 +134,9 @@ def check_embargo(root: Path, embargoed: list[Embargoed]) -> list[CheckProblem]:
         return []
     needles = []
     for item in embargoed:
-        needles += [(item.ref, item), (item.title, item)] + ([(item.url, item)] if item.url else [])
+        # pages and feeds carry the title escaped: "Su & Kanal" is "Su &amp; Kanal" there
+        titles = dict.fromkeys((item.title, str(escape(item.title)), html.escape(item.title, quote=False)))
+        needles += [(item.ref, item)] + [(t, item) for t in titles] + ([(item.url, item)] if item.url else [])
     problems = []
     for path in sorted(root.rglob("*")):
         if path.is_dir():

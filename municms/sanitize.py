@@ -1,8 +1,22 @@
-"""The one HTML sanitising policy (nh3) for every fragment that came from a submission."""
+"""The one HTML policy (nh3) for every fragment that came from a submission, and the web addresses a page may use.
+
+`trusted_html` is the only place where HTML is marked safe for a template; every other value is text and is
+escaped by the templates' autoescaping.
+"""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from selectolax.lexbor import LexborHTMLParser
+
+BODY_ID_PREFIX = "b-"  # body ids never collide with the theme's own (icerik, q, ekler-baslik …)
+# Attributes that make the browser fetch something into the page (as opposed to a link the reader follows).
+EMBED_ATTRIBUTES = ("src", "srcset", "poster", "data")
 
 _TAGS = set(nh3.ALLOWED_TAGS) - {"center", "strike", "tt", "acronym", "map", "area"} | {"tfoot"}
 _ATTRIBUTES = {tag: set(attrs) - {"align", "char", "charoff", "width", "size", "summary"}
@@ -13,10 +27,75 @@ _ATTRIBUTES["a"] = {"href", "hreflang", "title"}
 _ATTRIBUTES["abbr"] = {"title"}
 _ATTRIBUTES["time"] = {"datetime"}
 
+# What a browser ignores or rewrites in a URL before reading it (WHATWG URL): tabs and newlines anywhere,
+# C0 controls and spaces at either end, and a backslash counts as a slash.
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
+_URL_UNSAFE = re.compile(r"[\x00-\x20\x7f\"'<>\\`{}|^]")
+_HOST = re.compile(r"(?:[^\W_](?:[\w-]*[^\W_])?\.)*[^\W_](?:[\w-]*[^\W_])?\.?|[0-9a-f:.]*:[0-9a-f:.]*")
+
+
+def is_site_path(url: str) -> bool:
+    """A path on this site: relative (the item's own attachments) or starting with one '/'; no scheme, no host."""
+    url = _URL_IGNORED.sub("", url).strip(_C0_AND_SPACE).replace("\\", "/")
+    parts = urlsplit(url)
+    return not parts.scheme and not parts.netloc and not url.startswith("//")
+
+
+def is_web_url(text) -> bool:
+    """An absolute http(s) address with a host name and nothing a browser would read differently from the text."""
+    if not isinstance(text, str) or _URL_UNSAFE.search(text):
+        return False
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or "@" in parts.netloc:  # user@host hides the real host
+        return False
+    try:
+        host, _ = parts.hostname, parts.port  # a port that is not a number raises ValueError
+    except ValueError:
+        return False
+    return bool(host and _HOST.fullmatch(host))
+
+
+def _prefixed(fragment: str) -> str:
+    return fragment if fragment.startswith(BODY_ID_PREFIX) else BODY_ID_PREFIX + fragment
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Embedded resources only from this site; in-body references follow the prefixed ids."""
+    if attribute in EMBED_ATTRIBUTES:
+        urls = [c.strip().split()[0] for c in value.split(",") if c.strip()] if attribute == "srcset" else [value]
+        return value if urls and all(is_site_path(url) for url in urls) else None
+    if attribute == "href" and value.startswith("#") and len(value) > 1:
+        return "#" + _prefixed(value[1:])
+    if attribute == "headers":  # a table cell names the ids of its header cells
+        return " ".join(_prefixed(name) for name in value.split())
+    return value
+
 
 def sanitise_html(fragment: str) -> str:
-    """Keep structural, accessible markup; drop scripts, styles, event handlers and foreign frames."""
+    """Keep structural, accessible markup; drop scripts, styles, event handlers, frames and foreign embeds."""
     # No rel= is added: `target` is not allowed, so no link can open a window that needs noopener, and an
     # <a> whose javascript: href was removed must stay valid HTML (rel without href is an error).
     return nh3.clean(fragment, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto", "tel"},
-                     link_rel=None)
+                     link_rel=None, id_prefix=BODY_ID_PREFIX, attribute_filter=_filter_attribute)
+
+
+def trusted_html(fragment) -> Markup:
+    """The one way HTML reaches a page unescaped: through the nh3 policy, then marked safe (template filter)."""
+    return Markup(sanitise_html(str(fragment or "")))
+
+
+_MARKDOWN = MarkdownIt("commonmark")
+
+
+def foreign_embeds(text: str) -> list[str]:
+    """Addresses on other sites that a Markdown or HTML body would embed (images, video …), in order, once each."""
+    tree = LexborHTMLParser(_MARKDOWN.render(text))
+    found: list[str] = []
+    for attribute in EMBED_ATTRIBUTES:
+        for node in tree.css(f"[{attribute}]"):
+            value = node.attributes.get(attribute) or ""
+            urls = [c.strip().split()[0] for c in value.split(",") if c.strip()] if attribute == "srcset" \
+                else [value]
+            found += [url for url in urls if not is_site_path(url) and url not in found]
+    return found

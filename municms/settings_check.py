@@ -62,6 +62,12 @@ def check_pelican_settings(settings: dict, file: str) -> None:
     if settings.get("DEFAULT_PAGINATION"):
         add("DEFAULT_PAGINATION", "Sayfa 1…N bölmesi kapalı olmalıdır (False); listeler yıllara bölünür.",
             "DEFAULT_PAGINATION must be False: listings are split by year")
+    if (settings.get("JINJA_ENVIRONMENT") or {}).get("autoescape") is not True:
+        add("JINJA_ENVIRONMENT", "Şablonlarda otomatik kaçış açık olmalıdır: JINJA_ENVIRONMENT içinde "
+            "'autoescape': True.", "JINJA_ENVIRONMENT must set 'autoescape': True")
+    if settings.get("FORMATTED_FIELDS"):
+        add("FORMATTED_FIELDS", "Üst bilgi alanları düz metindir; FORMATTED_FIELDS boş liste ([]) olmalıdır.",
+            "FORMATTED_FIELDS must be []: metadata is text, not Markdown")
     if settings.get("RELATIVE_URLS"):
         add("RELATIVE_URLS", "Göreli adresler desteklenmiyor; False olmalıdır.", "RELATIVE_URLS must be False")
     if problems:

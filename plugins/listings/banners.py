@@ -7,8 +7,6 @@ from pathlib import Path
 import markdown
 import yaml
 
-from municms.sanitize import sanitise_html
-
 ENDED = ("suresi-doldu", "geri-cekildi")
 
 
@@ -18,8 +16,9 @@ def is_ended(article) -> bool:
 
 
 def load_banners(path: Path) -> list[dict]:
-    """The live banners, newest first, each with its text rendered to sanitised HTML."""
+    """The live banners, newest first, each with its text rendered to HTML (the template's `sanitised` filter
+    puts it through the nh3 policy; `baslik` is text)."""
     if not path.is_file():
         return []
     rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return [dict(row, html=sanitise_html(markdown.markdown(str(row.get("metin", ""))))) for row in rows]
+    return [dict(row, html=markdown.markdown(str(row.get("metin", "")))) for row in rows]

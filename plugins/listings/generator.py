@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import yaml
+from markupsafe import escape
 from pelican.generators import Generator
 
 from municms import turkish
@@ -143,5 +144,31 @@ class ListingsGenerator(Generator):
 
     def _write_feed(self, items, path: str, title: str | None) -> None:
         site_url = self.instance.municipality.site_url.rstrip("/")
-        context = dict(self.context, SITEURL=site_url, FEED_DOMAIN=site_url)
-        self.writer.write_feed(items[:30], context, path, path, "atom", feed_title=title)
+        context = dict(self.context, SITEURL=site_url, FEED_DOMAIN=site_url,
+                       SITENAME=_as_html(self.context["SITENAME"]))
+        self.writer.write_feed([FeedEntry(item) for item in items[:30]], context, path, path, "atom",
+                               feed_title=_as_html(title) if title else None)
+
+
+def _as_html(text) -> str:
+    return str(escape(str(text)))
+
+
+class FeedEntry:
+    """An article as Pelican's feed writer must see it: the writer reads `title` as HTML (and strips its tags)
+    and puts `summary` into an Atom summary of type html, so both get the article's text escaped as HTML;
+    the feed then carries exactly the text the department wrote. Everything else is the article's own."""
+
+    def __init__(self, article):
+        self._article = article
+
+    def __getattr__(self, name):
+        return getattr(self._article, name)
+
+    @property
+    def title(self) -> str:
+        return _as_html(self._article.title)
+
+    @property
+    def summary(self) -> str:
+        return _as_html(self._article.summary)

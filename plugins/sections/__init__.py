@@ -3,6 +3,8 @@
 Dated sections live at /<section>/<year>/<slug>/, undated ones (e-hizmetler) at /<section>/<slug>/;
 corporate pages at /kurumsal/<slug>/ or at the root (/iletisim/). Slugs are unique within their folder:
 of two items with the same title, the earlier (by date, then source path) keeps the plain slug.
+Bodies go through the nh3 policy; every metadata value (title, summary, seminar fields …) stays plain text,
+which the templates escape. The `sanitised` template filter is the one place HTML is marked safe.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from pathlib import Path
 
 from pelican import signals
 from pelican.contents import Article, Page
+from markupsafe import Markup
 from pelican.urlwrappers import Category
 
 from municms import turkish
-from municms.sanitize import sanitise_html
+from municms.sanitize import is_web_url, sanitise_html, trusted_html
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +28,7 @@ DATE_FIELDS = ("son_basvuru", "kayit_son")
 DATETIME_FIELDS = ("baslangic", "bitis", "yayin")
 LIST_FIELDS = ("ekler", "hedef_kitle")
 INT_FIELDS = ("kontenjan", "sira")
+URL_FIELDS = ("adres",)
 PAGE_PLACES = {"kurumsal": "kurumsal/{slug}/", "kok": "{slug}/"}
 # Top-level names the site itself uses; a root page may not take them.
 RESERVED_ROOT = {"kurumsal", "birimler", "etiket", "arama", "api", "yonetim", "theme", "sitemaps", "feeds"}
@@ -65,6 +69,26 @@ def _type_metadata(content, tz) -> bool:
 
 def _sanitise(content) -> None:
     content._content = sanitise_html(content._content or "")
+
+
+def _text_summary(content) -> None:
+    """The summary as text: the department's own `Summary` line, else the first words of the body's text."""
+    if "summary" not in content.metadata:
+        words = Markup(content._content).striptags().split()  # the text a reader sees in the sanitised body
+        limit = content.settings.get("SUMMARY_MAX_LENGTH") or len(words)
+        suffix = " " + content.settings.get("SUMMARY_END_SUFFIX", "…") if len(words) > limit else ""
+        content.metadata["summary"] = " ".join(words[:limit]) + suffix
+
+
+def _check_urls(content) -> None:
+    """A URL field (e-hizmet `Adres`) is an absolute http(s) address or it is not printed at all."""
+    for key in URL_FIELDS:
+        if key in content.metadata and not is_web_url(content.metadata[key]):
+            log.error("%s: '%s' alanı geçerli bir web adresi değil (http:// ya da https:// ile başlamalıdır): %r",
+                      content.relative_source_path, key, content.metadata[key])
+            del content.metadata[key]
+            if hasattr(content, key):
+                delattr(content, key)
 
 
 def _check_attachments(article, content_root: str) -> None:
@@ -112,6 +136,8 @@ def articles_pretaxonomy(generator) -> None:
             continue
         _type_metadata(article, tz)
         _sanitise(article)
+        _text_summary(article)
+        _check_urls(article)
         article.tur = tur
         article.section = section
         article.category = Category(section.title, generator.settings)
@@ -139,6 +165,7 @@ def pages_finalized(generator) -> None:
     for page in generator.pages:
         _type_metadata(page, instance.tz)
         _sanitise(page)
+        _text_summary(page)
         place = page.metadata.get("yer", "kurumsal")
         if place not in PAGE_PLACES:
             log.error("%s: 'yer' alanı '%s' olamaz; 'kurumsal' ya da 'kok' olmalıdır.",
@@ -172,7 +199,12 @@ def provisional_url(content) -> None:
     content.override_save_as = f"{folder}{slug}/index.html"
 
 
+def _add_filter(pelican) -> None:
+    pelican.settings.setdefault("JINJA_FILTERS", {})["sanitised"] = trusted_html
+
+
 def register() -> None:
+    signals.initialized.connect(_add_filter)
     signals.content_object_init.connect(provisional_url)
     signals.article_generator_pretaxonomy.connect(articles_pretaxonomy)
     signals.page_generator_finalized.connect(pages_finalized)

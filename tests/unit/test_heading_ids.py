@@ -1,4 +1,4 @@
-"""Heading anchors in item bodies are Turkish-aware slugs: no letter is dropped."""
+"""Heading anchors in item bodies are Turkish-aware slugs (no letter is dropped), prefixed `b-` like every body id."""
 
 from tests.tinysite import build, copy_tiny
 
@@ -11,5 +11,5 @@ def test_heading_ids_keep_turkish_letters(tmp_path):
     out = tmp_path / "out"
     build(root, out)
     page = (out / "haberler/2026/isikli-carsi-yenilendi/index.html").read_text(encoding="utf-8")
-    assert '<h2 id="calismalar">Çalışmalar</h2>' in page
-    assert '<h2 id="katilim-sartlari">Katılım Şartları</h2>' in page
+    assert '<h2 id="b-calismalar">Çalışmalar</h2>' in page
+    assert '<h2 id="b-katilim-sartlari">Katılım Şartları</h2>' in page

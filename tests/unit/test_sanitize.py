@@ -13,7 +13,7 @@ def test_event_handlers_styles_and_frames_removed():
 
 
 def test_links_tables_and_heading_anchors_kept():
-    html = ('<h2 id="basvuru">Başvuru</h2><a href="https://www.turkiye.gov.tr/" title="e-Devlet">e-Devlet</a>'
+    html = ('<h2 id="b-basvuru">Başvuru</h2><a href="https://www.turkiye.gov.tr/" title="e-Devlet">e-Devlet</a>'
             '<table><thead><tr><th>Ay</th></tr></thead><tbody><tr><td>Kasım</td></tr></tbody></table>')
     assert sanitise_html(html) == html
 
