@@ -17,6 +17,13 @@ from pathlib import Path
 import mammoth
 import mammoth.documents as docs
 
+from .attachments import size_tr
+from .errors import Problem
+
+# A Word part compresses a few times, a photo not at all; a part expanding more than this is built to explode.
+MAX_RATIO = 100
+_RATIO_FROM = 1 << 20  # small parts (a few repeated XML lines) may compress well; only large ones are judged
+
 _KEY_LINE = re.compile(r"^\s*([a-z_]+)\s*:\s*(.*?)\s*$")
 _KEY = re.compile(r"^[a-z_]+$")
 
@@ -111,6 +118,26 @@ def _losses(path: Path, document_counts: dict[str, int], messages) -> list[str]:
     if unknown:
         lost.append(f"{len(unknown)} tanınmayan biçim/stil")
     return lost
+
+
+def expansion_problems(path: Path, max_bytes: int) -> list[Problem]:
+    """Zip bombs: the parts' expanded sizes as the archive declares them (zipfile never reads past a declared
+    size) must add up to at most max_bytes, and no large part may be compressed beyond MAX_RATIO."""
+    with zipfile.ZipFile(path) as archive:
+        parts = archive.infolist()
+    total = sum(part.file_size for part in parts)
+    if total > max_bytes:
+        return [Problem("", f"Word dosyası açıldığında çok büyük ({size_tr(total)}; en çok {size_tr(max_bytes)}). "
+                        "Resimleri ayrı dosya olarak klasörle gönderin ya da metni Markdown olarak kaydedin.",
+                        f"docx expands to {total} bytes (limit {max_bytes})")]
+    for part in parts:
+        ratio = part.file_size // max(part.compress_size, 1)
+        if part.file_size >= _RATIO_FROM and ratio > MAX_RATIO:
+            return [Problem("", f"Word dosyasının içindeki '{part.filename}' olağan dışı sıkıştırılmış (açılınca "
+                            f"{ratio} kat büyüyor); güvenli biçimde açılamaz. Belgeyi Word'de yeniden kaydedin ya "
+                            "da metni Markdown olarak gönderin.",
+                            f"docx part {part.filename} has compression ratio {ratio} (limit {MAX_RATIO})")]
+    return []
 
 
 def docx_to_text(path: Path) -> tuple[str, list[str], int]:

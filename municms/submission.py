@@ -17,7 +17,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from .attachments import Attachment, inspect_attachment, size_tr
-from .docx import docx_to_text
+from .docx import docx_to_text, expansion_problems
 from .encoding import EncodingProblem, decode_submission
 from .errors import Problem, ValidationError
 from .sanitize import sanitise_html
@@ -133,19 +133,23 @@ def _read_text(path: Path, kind: str, name: str, warnings: list[str], max_bytes:
         raise ValidationError([Problem("", "Gönderide kısayol (sembolik bağlantı) var: "
                                        f"{', '.join(p.name for p in links)}. Dosyanın kendisini bırakın.",
                                        "symbolic links are not accepted")], *_HEADLINE)
+    source = path / BUNDLE_INDEX if kind == "bundle" else path
+    if source.is_file() and source.stat().st_size > max_bytes:  # before anything opens it (a .docx too)
+        raise ValidationError([Problem("", f"Dosya çok büyük ({size_tr(source.stat().st_size)}; en çok "
+                                       f"{size_tr(max_bytes)}).", "submission too large")], *_HEADLINE)
     if kind == "docx":
         try:
-            text, docx_warnings, _ = docx_to_text(path)
+            bomb = expansion_problems(path, max_bytes)  # before mammoth expands anything
+            if not bomb:
+                text, docx_warnings, _ = docx_to_text(path)
         except Exception as exc:  # a damaged or mislabelled .docx
             raise ValidationError([Problem("", "Word dosyası açılamadı (bozuk ya da gerçek bir .docx değil). "
                                            "Dosyayı Word'de açıp yeniden kaydedin ya da Markdown olarak gönderin.",
                                            f"cannot read docx: {exc}", None)], *_HEADLINE) from None
+        if bomb:
+            raise ValidationError(bomb, *_HEADLINE)
         warnings.extend(docx_warnings)
         return text, 0  # line n of the front matter = row n of the table / paragraph n
-    source = path / BUNDLE_INDEX if kind == "bundle" else path
-    if source.is_file() and source.stat().st_size > max_bytes:
-        raise ValidationError([Problem("", f"Dosya çok büyük ({size_tr(source.stat().st_size)}; en çok "
-                                       f"{size_tr(max_bytes)}).", "submission too large")], *_HEADLINE)
     if kind == "bundle" and not source.is_file():
         raise ValidationError([Problem("", f"'{name}' klasöründe {BUNDLE_INDEX} dosyası yok. Klasör gönderimlerinde "
                                        "metin index.md adlı dosyada olmalıdır.", "bundle without index.md")],
