@@ -24,6 +24,7 @@ from .passwords import verify_password
 
 TOKEN_PREFIX = "mct1"
 FAILED_LOGIN = "login_failed"
+THROTTLED_LOGIN = "login_throttled"   # an attempt refused unchecked; does not extend the lock
 MAX_FAILURES = 5                      # failed logins of one login inside the window lock it …
 FAILURE_WINDOW = dt.timedelta(minutes=15)   # … until the oldest of them is this old
 _PROOF = object()                     # only this module's constructors hold it
@@ -55,7 +56,7 @@ def _throttled(ledger: Ledger, login: str, clock: Clock) -> None:
     now = clock.now()
     with ledger.transaction() as tx:
         if tx.count_events(login, FAILED_LOGIN, now - FAILURE_WINDOW) >= MAX_FAILURES:
-            tx.append_event(Event(at=now, actor=login, action=FAILED_LOGIN, data={"why": "throttled"}))
+            tx.append_event(Event(at=now, actor=login, action=THROTTLED_LOGIN, data={"why": "throttled"}))
             locked = True
         else:
             locked = False

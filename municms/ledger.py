@@ -191,7 +191,7 @@ class _Reader:
 
     def count_events(self, actor: str, action: str, since: dt.datetime) -> int:
         """How many `action` events `actor` has since the given moment (failed logins for throttling)."""
-        return self.conn.execute("SELECT count(*) FROM events WHERE actor = ? AND action = ? AND at >= ?",
+        return self.conn.execute("SELECT count(*) FROM events WHERE actor = ? AND action = ? AND at > ?",
                                  (actor, action, _to_text(since))).fetchone()[0]
 
     def token(self, token_hash: str) -> dict | None:

@@ -8,7 +8,9 @@ import getpass
 import os
 import sys
 
-from ..auth import Actor, AuthenticationFailed, login_with_password, login_with_token, owner_system_actor
+from ..auth import (FAILED_LOGIN, Actor, AuthenticationFailed, login_with_password, login_with_token,
+                    owner_system_actor)
+from ..model import Event
 from .context import Context
 
 TOKEN_VARIABLE = "MUNICMS_TOKEN"
@@ -50,6 +52,9 @@ def authenticate(args: argparse.Namespace, ctx: Context) -> Actor:
     token = os.environ.get(TOKEN_VARIABLE, "").strip()
     if token:
         return login_with_token(ctx.ledger, token, ctx.clock)
+    with ctx.ledger.transaction() as tx:  # a refused attempt is on the register too
+        tx.append_event(Event(at=ctx.clock.now(), actor="-", action=FAILED_LOGIN,
+                              data={"why": "no credentials", "command": getattr(args, "command", "")}))
     raise AuthenticationFailed(
         "Bu komut kimlik doğrulaması ister: --as KULLANICI (parola sorulur ya da --password-stdin ile "
         f"okunur) ya da {TOKEN_VARIABLE} ortam değişkeninde kişisel anahtar "
