@@ -20,7 +20,8 @@ from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 
-from .errors import Problem
+from .errors import Problem, ValidationError
+from .paths import InstancePaths
 from .submission_types import COMMON, EXTRA
 from .turkish import slugify
 
@@ -207,6 +208,17 @@ def summary_tr(checks: list[ItemCheck]) -> list[str]:
             + (" Bu düzeltilmeden içerik onaylanamaz." if c.blocking else "") for c in checks]
 
 
+def event_details_tr(event) -> list[str]:
+    """Lines `show` prints under an event: the checks recorded at review, the reasons of a hold."""
+    if event.action == "hold":
+        rows = event.data.get("problems") or [event.data]
+        return [f"      {'sayfa ' + row['page'] + ', ' if row.get('page') else ''}kural '{row.get('rule', '')}': "
+                f"{row.get('message', '')}" for row in rows]
+    return [f"      {'ENGEL' if row.get('blocking') else 'uyarı'}: "
+            f"{'alan ' + repr(row['field']) + ': ' if row.get('field') not in (None, BODY) else ''}"
+            f"{row.get('message_tr', '')}" for row in event.data.get("checks") or []]
+
+
 # --- what the checks read from disk ------------------------------------------------------------------------
 
 def page_ids(instance) -> frozenset[str]:
@@ -252,7 +264,33 @@ def stored_attachments(paths, revision) -> list[str]:
     return [PurePosixPath(name).name for name in revision.attachments if (folder / name).is_file()]
 
 
-def check_revision(instance, paths, item, revision, *, with_site: bool = True) -> list[ItemCheck]:
-    """check_item() for a registered revision, with what is on disk now."""
+def check_revision(instance, item, revision, *, with_site: bool = True) -> list[ItemCheck]:
+    """check_item() for the registered revision of an item, with what is on disk now (`with_site`: also the
+    absolute links against the release now public)."""
+    paths = InstancePaths(instance.root)
     return check_item(item.tur, revision.front_matter, revision.body, stored_attachments(paths, revision), instance,
                       site_paths=site_paths(instance, paths) if with_site else None, page_ids=page_ids(instance))
+
+
+def check_current(reader, instance, item, *, with_site: bool = True) -> list[ItemCheck]:
+    """check_revision() for the item's current revision, read through a ledger or a transaction."""
+    revision = reader.revision(item.id, item.current_rev)
+    return check_revision(instance, item, revision, with_site=with_site) if revision is not None else []
+
+
+def refuse_blocking(item, checks: list[ItemCheck]) -> None:
+    """Raise a ValidationError naming field and line of every blocking problem (an approval stops here)."""
+    blocking = [c for c in checks if c.blocking]
+    if blocking:
+        raise ValidationError([c.problem() for c in blocking],
+                              f"{item.number} onaylanamaz: içerik bu hâliyle yayımlanamaz, sayfası yayın denetiminden "
+                              "geçemez. Aşağıdakileri gerekçe yazarak müdürlüğünden düzeltmesini isteyin:",
+                              f"{item.number} cannot be approved: {len(blocking)} blocking problem(s)")
+
+
+def intake_warnings(submission, instance, paths) -> list[str]:
+    """Receipt warnings for a submission that intake accepted: what would keep it from being published."""
+    checks = check_item(submission.tur, submission.front_matter, submission.body,
+                        [a.name for a in submission.attachments], instance,
+                        site_paths=site_paths(instance, paths), page_ids=page_ids(instance))
+    return ["Yayın denetimi: " + line for line in summary_tr(checks)]

@@ -13,15 +13,17 @@ from dataclasses import dataclass, field
 
 from . import signals
 from .actions.expire import expire_due, schedule_waiting
-from .actions.publish import PublishResult, publish, select_due
+from .actions.publish import PublishResult, publish, publishable_entries, select_due
 from .clock import Clock
 from .config import Instance
 from .deploy import get_target
 from .errors import MunicmsError
 from .ledger import Ledger
-from .materialise import load_entries, pending
+from .materialise import pending
 from .auth import Actor, system_actor
+from .model import PUBLISHED
 from .paths import InstancePaths
+from .workflow import DUE_STATES
 
 log = logging.getLogger(__name__)
 
@@ -56,18 +58,18 @@ def run_due(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clo
 
 
 def _stale(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock) -> bool:
-    """Nothing deployed yet, or content/ differs from what the ledger says (a withdrawal, an interrupted run)."""
+    """Nothing deployed yet, or content/ differs from what the ledger says (a withdrawal, an interrupted run);
+    items held back at publish are not counted until they change."""
     if get_target(instance, paths, clock).current() is None:
         return True
-    return pending(load_entries(ledger), instance, paths, clock.now())
+    return pending(publishable_entries(ledger, clock.now()), instance, paths, clock.now())
 
 
 def fingerprint(ledger: Ledger, now) -> tuple:
     """Changes whenever an item changes (in any process) or the clock makes one due or expired."""
     items = ledger.items()
-    due = tuple(i.number for i in items if i.state in ("approved", "scheduled") and (i.publish_at is None
-                                                                                    or i.publish_at <= now))
-    ending = tuple(i.number for i in items if i.state == "published" and i.expire_at and i.expire_at <= now)
+    due = tuple(i.number for i in items if i.state in DUE_STATES and (i.publish_at is None or i.publish_at <= now))
+    ending = tuple(i.number for i in items if i.state == PUBLISHED and i.expire_at and i.expire_at <= now)
     return len(items), max((str(i.updated_at) for i in items), default=""), due, ending
 
 

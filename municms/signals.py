@@ -20,6 +20,7 @@ item_resubmitted = municms_signals.signal("item_resubmitted")
 item_rejected = municms_signals.signal("item_rejected")
 item_withdrawn = municms_signals.signal("item_withdrawn")
 item_published = municms_signals.signal("item_published")
+item_held = municms_signals.signal("item_held")  # left out of a release: its page failed a check
 item_expired = municms_signals.signal("item_expired")
 item_archived = municms_signals.signal("item_archived")
 user_added = municms_signals.signal("user_added")

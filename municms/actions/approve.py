@@ -6,6 +6,7 @@ from .. import signals
 from ..auth import Actor
 from ..clock import Clock
 from ..config import Instance
+from ..item_checks import check_current, refuse_blocking
 from ..ledger import Ledger
 from ..model import APPROVED, Item
 from ..workflow import APPROVE
@@ -18,6 +19,7 @@ def approve(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, cl
     data: dict = {}
 
     def execute(tx, item, user, to_state, now):
+        refuse_blocking(item, check_current(tx, instance, item, with_site=False))  # a page that cannot be built
         tx.add_approval(item.id, item.current_rev, user.login, now)
         data.update(rev=item.current_rev, approvals=len(tx.approvals(item.id, item.current_rev)))
         return {}

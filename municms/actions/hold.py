@@ -18,11 +18,12 @@ from ..workflow import HOLD
 MAX_RECORDED = 10  # problems kept in one event; the build log has all of them
 
 
-def hold(tx: Transaction, item: Item, user: User, now: dt.datetime, problems: list[dict]) -> Event:
+def hold(tx: Transaction, item: Item, user: User, now: dt.datetime, problems: list[dict],
+         extra: dict | None = None) -> Event:
     """Record (inside tx) that `item` was left out of a release because of `problems` (rule, page, message)."""
     to_state = workflow.check(item, HOLD, user)
     first = problems[0]
-    data = {"rev": item.current_rev, "rule": first.get("rule", ""), "page": first.get("page", ""),
+    data = {**(extra or {}), "rev": item.current_rev, "rule": first.get("rule", ""), "page": first.get("page", ""),
             "message": first.get("message", ""),
             "problems": [{k: p.get(k, "") for k in ("rule", "page", "message")} for p in problems[:MAX_RECORDED]]}
     event = Event(item_id=item.id, at=now, actor=user.login, action=HOLD, from_state=item.state, to_state=to_state,
@@ -48,13 +49,3 @@ def held_items(reader: _Reader, items: list[Item]) -> dict[str, Event]:
         if event is not None:
             found[item.number] = event
     return found
-
-
-def describe_tr(event: Event) -> list[str]:
-    """Lines `show` prints under a hold event: page, rule, message of each problem."""
-    rows = event.data.get("problems") or [event.data]
-    lines = []
-    for row in rows:
-        page = f"sayfa {row.get('page')}, " if row.get("page") else ""
-        lines.append(f"      {page}kural '{row.get('rule', '')}': {row.get('message', '')}")
-    return lines

@@ -25,6 +25,7 @@ from ..auth import system_actor
 from ..clock import Clock
 from ..errors import InvalidTransition, NotFound, PermissionDenied, Problem, ValidationError
 from ..files import write_atomic
+from ..item_checks import intake_warnings
 from ..ledger import Ledger, Transaction
 from ..model import RECEIVED, SYSTEM, SYSTEM_USER, Event, Item, Revision
 from ..paths import InstancePaths
@@ -119,6 +120,7 @@ def _take(ledger, instance, paths, claimed: Path, department: str, name: str, cl
         submission = parse_submission(claimed, department, instance, name=name)
     except ValidationError as exc:
         return quarantine(instance, paths, claimed, department, name, exc.problems, clock)
+    submission = replace(submission, warnings=submission.warnings + intake_warnings(submission, instance, paths))
     existing = ledger.find_revision_by_sha(submission.source_sha256)
     if existing is not None:
         return _already_registered(ledger, instance, paths, claimed, department, name, existing, clock)

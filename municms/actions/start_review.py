@@ -6,6 +6,7 @@ from .. import signals
 from ..auth import Actor
 from ..clock import Clock
 from ..config import Instance
+from ..item_checks import check_current
 from ..ledger import Ledger
 from ..model import Item
 from ..workflow import START_REVIEW
@@ -14,10 +15,12 @@ from ._transition import run
 
 def start_review(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, clock: Clock,
                  reason: str | None = None) -> Item:
-    """assigned → in_review; the reviewer is recorded, and the four-eyes rules keep them from approving."""
+    """assigned → in_review; the reviewer is recorded, and the four-eyes rules keep them from approving.
+    The item's own checks (item_checks) go into the event, for the reviewer to see with `show`."""
+    checks = check_current(ledger, instance, ledger.item(ref))
 
     def execute(tx, item, user, to_state, now):
         return {"reviewer": user.login}
 
     return run(ledger, ref, START_REVIEW, actor, clock, signals.item_review_started, reason=reason,
-               execute=execute)
+               data={"checks": [c.as_dict() for c in checks]} if checks else None, execute=execute)

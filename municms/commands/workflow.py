@@ -16,6 +16,7 @@ from ..auth import Actor
 from ..cli import add_json_flag, emit
 from ..config import Instance
 from ..errors import Problem, ValidationError
+from ..item_checks import event_details_tr
 from ..model import STATES, Item, state_label
 from ..turkish import format_moment
 from ..workflow import ACTION_LABELS_TR
@@ -87,7 +88,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     lines += ["", "Olaylar:"] + [
         f"  {format_moment(e.at, 'dd.MM.y HH:mm')}  {e.actor:<14} {ACTION_LABELS_TR.get(e.action, e.action):<18} "
         f"{state_label(e.from_state or '') or '-'} → {state_label(e.to_state or '')}"
-        + (f"  ({e.reason})" if e.reason else "") for e in events]
+        + (f"  ({e.reason})" if e.reason else "") + "".join("\n" + line for line in event_details_tr(e))
+        for e in events]
     if note:
         lines += ["", "Değişiklik isteği (müdürlüğe gönderilen not):", note.rstrip()]
     payload = {"ok": True, "item": item_json(item), "approvals": approvals, "change_request": note,

@@ -1,0 +1,226 @@
+"""A bad item never blocks the others: it is held back with its reason, the rest goes live, the emergency banner
+within seconds; an item withdrawn while the site builds never reaches the release. Items come from real intake,
+people log in, publishing is the real pipeline (and the real scheduler thread)."""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from pelican import signals as pelican_signals
+
+from municms.deploy import get_target
+from municms.errors import ValidationError
+from municms.model import APPROVED, CHANGES_REQUESTED, IN_REVIEW, PUBLISHED, WITHDRAWN
+from municms.scheduler import Scheduler, run_due
+from tests.municipality import submission_text
+
+BROKEN_TITLE = "Kırık Bağlantılı Duyuru"
+BROKEN_BODY = "Ayrıntılar [burada](/olmayan-sayfa/).\n"
+BROKEN_PAGE = "duyurular/2026/kirik-baglantili-duyuru/index.html"
+BROKEN_MESSAGE = "Bağlantı '/olmayan-sayfa/' hiçbir dosyaya gitmiyor."
+BANNER_TITLE = "Acil: Merkez İlçede Su Kesintisi"
+BANNER_BODY = "Ana isale hattındaki arıza nedeniyle su kesintisi yaşanacaktır.\n"
+BANNER_END = "2026-11-30 18:00"
+
+
+def files_mentioning(root, needle: str) -> list[str]:
+    """Every file of a release (search index decompressed) whose text contains needle."""
+    hits = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        if path.name.endswith((".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")):
+            data = gzip.decompress(data)
+        if needle.encode("utf-8") in data:
+            hits.append(path.relative_to(root).as_posix())
+    return hits
+
+
+def failed_build_logs(m) -> int:
+    logs = m.paths.logs / "builds"
+    return sum("status failed" in p.read_text("utf-8") for p in logs.glob("*.log")) if logs.is_dir() else 0
+
+
+PDF = (Path(__file__).resolve().parents[1] / "fixtures/tiny/content/faaliyet-raporlari/2026/2025-faaliyet-raporu/"
+       "rapor.pdf").read_bytes()
+
+
+@pytest.mark.slow
+def test_one_failing_item_among_ten_is_held_back_and_the_nine_go_live(municipality):
+    m = municipality("tiny")
+    good = [m.submit("haber" if n % 2 else "duyuru", f"Mahalle Haberi {n}", f"Mahallede {n}. çalışma bitti.\n")
+            for n in range(1, 10)]
+    bad = m.submit("duyuru", BROKEN_TITLE, BROKEN_BODY)
+    for item in good + [bad]:
+        m.approve(item.number)
+    approved = m.ledger.item(bad.number)
+
+    result = m.publish()
+
+    assert sorted(result.items) == sorted(item.number for item in good)
+    assert result.held == {bad.number: {"rule": "links", "page": BROKEN_PAGE, "message": BROKEN_MESSAGE}}
+    assert get_target(m.instance, m.paths).current().items == sorted(item.number for item in good)
+    assert all(m.ledger.item(item.number).state == PUBLISHED for item in good)
+    held = m.ledger.item(bad.number)
+    assert (held.state, held.updated_at) == (APPROVED, approved.updated_at)  # a hold changes nothing of the item
+    hold = m.ledger.events(bad.id)[-1]
+    assert (hold.action, hold.actor, hold.from_state, hold.to_state) == ("hold", "sistem", APPROVED, APPROVED)
+    assert {k: hold.data[k] for k in ("rev", "rule", "page", "message")} == \
+        {"rev": 1, "rule": "links", "page": BROKEN_PAGE, "message": BROKEN_MESSAGE}
+    assert files_mentioning(m.paths.current, BROKEN_TITLE) == []
+    assert files_mentioning(m.paths.current, bad.number) == []
+    assert "Mahalle Haberi 9" in (m.paths.current / "index.html").read_text("utf-8")
+
+    code, out, _ = m.run("show", bad.number, login="web1")
+    assert code == 0
+    assert "yayından alıkoyma" in out and "onaylandı → onaylandı" in out
+    assert f"sayfa {BROKEN_PAGE}, kural 'links': {BROKEN_MESSAGE}" in out
+
+    # nothing changed: the scheduler builds nothing, a publish tries the held item no more
+    releases, failed, events = len(get_target(m.instance, m.paths).releases()), failed_build_logs(m), \
+        m.ledger.events(bad.id)
+    assert run_due(m.ledger, m.instance, m.paths, m.clock).idle
+    scheduler = Scheduler(m.ledger, m.instance, m.paths, m.clock, interval=3600)
+    assert scheduler.run_once().idle and scheduler.run_once().idle and scheduler.last_error is None
+    assert len(get_target(m.instance, m.paths).releases()) == releases
+    again = m.publish()
+    assert (again.items, again.held, again.still_held) == ([], {}, [bad.number])
+    assert failed_build_logs(m) == failed and m.ledger.events(bad.id) == events
+
+    # the department corrects it: request changes → corrected revision through intake → approval → live
+    assert m.request_changes(bad.number, by="web1", reason="Bağlantı kırık.").state == CHANGES_REQUESTED
+    fixed = m.drop("fen-isleri", "duzeltme.md", submission_text("duyuru", BROKEN_TITLE,
+                                                                "Ayrıntılar [duyurularda](/duyurular/).\n",
+                                                                kayit_no=bad.number))
+    assert (fixed.status, fixed.rev) == ("resubmitted", 2)
+    assert m.approve(bad.number, by="web2").state == APPROVED
+    final = m.publish()
+    assert (final.items, final.held) == ([bad.number], {})
+    assert m.ledger.item(bad.number).state == PUBLISHED
+    assert BROKEN_TITLE in (m.paths.current / BROKEN_PAGE).read_text("utf-8")
+
+
+@pytest.mark.slow
+def test_emergency_banner_is_live_within_seconds_while_another_item_is_broken(municipality):
+    """Through the real scheduler thread, as `serve` runs it: the broken item is approved first and held back;
+    the banner's second approval puts it on the home page within 10 s."""
+    m = municipality("tiny")
+    bad = m.submit("duyuru", BROKEN_TITLE, BROKEN_BODY)
+    banner = m.submit("acil-duyuru", BANNER_TITLE, BANNER_BODY, bitis=BANNER_END)
+    m.assign(banner.number, to="web1")
+    m.review(banner.number, by="web1")
+    assert m.approve(banner.number, by="web2").state == IN_REVIEW  # the first of two approvals
+    for login in ("mudur1", "web1", "web2", "web3"):
+        m.actor(login)  # logged in before the clock starts
+    home = m.paths.current / "index.html"
+    scheduler = Scheduler(m.ledger, m.instance, m.paths, m.clock, interval=5.0).start()
+    try:
+        deadline = time.monotonic() + 60
+        while not home.is_file() and time.monotonic() < deadline:  # the pass before `serve` listens
+            time.sleep(0.05)
+        m.approve(bad.number)  # wakes the scheduler: a pass that fails on it, then holds it back
+        approved = time.monotonic()
+        assert m.approve(banner.number, by="web3").state == APPROVED
+        while time.monotonic() - approved < 10 and BANNER_TITLE not in home.read_text("utf-8"):
+            time.sleep(0.05)
+        seconds = time.monotonic() - approved
+    finally:
+        scheduler.stop()
+    print(f"banner live {seconds:.2f} s after its second approval, with a broken item due")
+    assert BANNER_TITLE in home.read_text("utf-8"), scheduler.last_error
+    assert seconds < 10
+    assert m.ledger.item(banner.number).state == PUBLISHED
+    assert m.ledger.item(bad.number).state == APPROVED
+    assert m.ledger.events(bad.id)[-1].action == "hold"
+    assert files_mentioning(m.paths.current, BROKEN_TITLE) == []
+
+
+@pytest.mark.slow
+def test_item_withdrawn_while_the_site_builds_is_not_in_the_release(municipality):
+    m = municipality("tiny")
+    kept = m.submit("haber", "Kalan Haber", "Park açıldı.\n")
+    gone = m.submit("duyuru", "Geri Çekilen Duyuru", "Yanlış tarih verildi.\n")
+    m.approve(kept.number)
+    m.approve(gone.number)
+    builds, errors = [], []
+
+    def withdraw_elsewhere() -> None:
+        try:
+            m.withdraw(gone.number, by="web1")
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    def pelican_finished(sender, **kwargs) -> None:  # the pages are written, nothing is deployed yet
+        builds.append(sender)
+        if len(builds) == 1:
+            worker = threading.Thread(target=withdraw_elsewhere)
+            worker.start()
+            worker.join(60)
+
+    pelican_signals.finalized.connect(pelican_finished)
+    try:
+        result = m.publish()
+    finally:
+        pelican_signals.finalized.disconnect(pelican_finished)
+    assert errors == [] and m.ledger.item(gone.number).state == WITHDRAWN
+    assert files_mentioning(m.paths.current, "Geri Çekilen Duyuru") == []
+    assert files_mentioning(m.paths.current, gone.number) == []
+    assert len(builds) == 2  # built again without the withdrawn item
+    assert result.items == [kept.number]
+    assert [e.action for e in m.ledger.events(gone.id)][-1] == "withdraw"
+    assert get_target(m.instance, m.paths).current().items == [kept.number]
+    assert "Kalan Haber" in (m.paths.current / "index.html").read_text("utf-8")
+
+
+def test_intake_receipt_warns_about_what_the_page_cannot_resolve(municipality):
+    m = municipality("tiny")
+    body = "Kayıtlar başladı.\n\n[Başvuru formu](form.pdf)\n\n## Başvuru\n\n[Koşullar](#kosullar) ve [başvuru](#basvuru).\n"
+    result = m.drop("fen-isleri", "kres.md", submission_text("duyuru", "Kreş Kayıtları", body))
+    assert result.status == "registered"
+    receipt = result.receipt.read_text(encoding="utf-8")
+    assert ("  - Yayın denetimi: Metnin 3. satırındaki bağlantı 'form.pdf' bu içeriğin eklerinde yok: dosyayı "
+            "klasöre koyup 'ekler' listesine ekleyin ya da adresi düzeltin. Bu düzeltilmeden içerik "
+            "onaylanamaz.") in receipt
+    assert ("  - Yayın denetimi: Metnin 7. satırındaki bağlantı '#kosullar' sayfada bir ara başlığa gitmiyor: "
+            "'#kosullar' adında bir başlık yok. Bu düzeltilmeden içerik onaylanamaz.") in receipt
+    assert "#basvuru" not in receipt  # the heading "Başvuru" has that id
+    assert len(result.warnings) == 2
+
+    bundle = m.drop("fen-isleri", "kres-formlu", {"index.md": submission_text(
+        "duyuru", "Kreş Kayıtları Formlu", "[Başvuru formu](form.pdf)\n", ekler=["form.pdf"]), "form.pdf": PDF})
+    assert bundle.status == "registered"
+    assert "Yayın denetimi" not in bundle.receipt.read_text(encoding="utf-8")
+
+
+def test_review_records_the_problems_and_approval_is_refused_naming_field_and_line(municipality):
+    m = municipality("tiny")
+    item = m.submit("duyuru", "Kreş Kayıtları", "Kayıtlar başladı.\n\n[Başvuru formu](form.pdf)\n")
+    m.assign(item.number, to="web1")
+    m.review(item.number, by="web1")
+    message = ("Metnin 3. satırındaki bağlantı 'form.pdf' bu içeriğin eklerinde yok: dosyayı klasöre koyup 'ekler' "
+               "listesine ekleyin ya da adresi düzeltin.")
+    review = m.ledger.events(item.id)[-1]
+    assert review.action == "start_review"
+    assert review.data["checks"] == [{"field": "metin", "rule": "attachments", "message_tr": message,
+                                      "message_en": "body line 3: 'form.pdf' is not an attachment of the item",
+                                      "blocking": True, "line": 3}]
+    code, out, _ = m.run("show", item.number, login="web1")
+    assert code == 0 and f"      ENGEL: {message}" in out
+
+    with pytest.raises(ValidationError) as refused:
+        m.approve(item.number, by="web2")
+    assert refused.value.message_tr.startswith(f"{item.number} onaylanamaz: içerik bu hâliyle yayımlanamaz")
+    assert [(p.field, p.message_tr) for p in refused.value.problems] == [("metin", message)]
+    assert m.ledger.item(item.number).state == IN_REVIEW and m.ledger.approvals(item.id, 1) == []
+    code, _, err = m.run("approve", item.number, login="web2")
+    assert code == 1 and f"  - alan 'metin': {message}" in err
+
+    m.request_changes(item.number, by="web1", reason="Başvuru formu eklenmemiş.")
+    fixed = m.drop("fen-isleri", "kres-duzeltme", {"index.md": submission_text(
+        "duyuru", "Kreş Kayıtları", "Kayıtlar başladı.\n\n[Başvuru formu](form.pdf)\n", ekler=["form.pdf"],
+        kayit_no=item.number), "form.pdf": PDF})
+    assert fixed.status == "resubmitted" and not [w for w in fixed.warnings if "Yayın denetimi" in w]
+    assert m.approve(item.number, by="web2").state == APPROVED
