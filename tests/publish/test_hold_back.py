@@ -5,6 +5,7 @@ people log in, publishing is the real pipeline (and the real scheduler thread)."
 from __future__ import annotations
 
 import gzip
+import os
 import threading
 import time
 from pathlib import Path
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 from pelican import signals as pelican_signals
 
+from municms.actions.publish import PublishError
+from municms.config import load_instance
 from municms.deploy import get_target
 from municms.errors import ValidationError
 from municms.model import APPROVED, CHANGES_REQUESTED, IN_REVIEW, PUBLISHED, WITHDRAWN
@@ -224,3 +227,71 @@ def test_review_records_the_problems_and_approval_is_refused_naming_field_and_li
         kayit_no=item.number), "form.pdf": PDF})
     assert fixed.status == "resubmitted" and not [w for w in fixed.warnings if "Yayın denetimi" in w]
     assert m.approve(item.number, by="web2").state == APPROVED
+
+
+def require_missing_page(m) -> None:
+    """The owner lists a required page the site does not have: a failure no item explains."""
+    config = m.root / "instance.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'required_pages: ["/kurumsal/organizasyon-semasi/"', 'required_pages: ["/olmayan-zorunlu/", '
+        '"/kurumsal/organizasyon-semasi/"'), encoding="utf-8")
+    m.instance = load_instance(m.root)
+
+
+@pytest.mark.slow
+def test_a_failure_no_item_explains_deploys_nothing_and_restores_content(municipality):
+    m = municipality("tiny")
+    m.approve(m.submit("haber", "Önceki Haber", "Sorunsuz.\n").number)
+    before = m.publish().release_id
+    content_before = m.files(m.paths.content)
+    item = m.submit("duyuru", "Sorunsuz Duyuru", "Metin.\n")
+    m.approve(item.number)
+    events_before = m.ledger.events(item.id)
+    require_missing_page(m)
+    with pytest.raises(PublishError) as caught:
+        m.publish()
+    assert ("  - içerik belirsiz: sayfa olmayan-zorunlu/index.html, kural 'required': Zorunlu sayfa "
+            "'/olmayan-zorunlu/' eksik.") in caught.value.message_tr
+    assert caught.value.message_tr.startswith("Yayın yapılmadı")
+    assert [r.id for r in get_target(m.instance, m.paths).releases()] == [before]
+    assert m.ledger.item(item.number).state == APPROVED and m.ledger.events(item.id) == events_before
+    assert m.files(m.paths.content) == content_before
+    [log] = [p for p in (m.paths.logs / "builds").glob("*.log") if "status failed" in p.read_text("utf-8")]
+    assert "problem - olmayan-zorunlu/index.html [required] Zorunlu sayfa '/olmayan-zorunlu/' eksik." in \
+        log.read_text("utf-8")
+
+
+@pytest.mark.slow
+def test_failed_publish_is_not_retried_until_the_ledger_changes(municipality):
+    m = municipality("tiny")
+    item = m.submit("duyuru", "Sorunsuz Duyuru", "Metin.\n")
+    m.approve(item.number)
+    require_missing_page(m)
+    scheduler = Scheduler(m.ledger, m.instance, m.paths, m.clock, interval=3600)
+    assert scheduler.run_once() is None
+    assert "kural 'required'" in scheduler.last_error.message_tr
+    failed = failed_build_logs(m)
+    started = time.monotonic()
+    assert scheduler.run_once() is None  # unchanged: no second build
+    assert time.monotonic() - started < 1.0 and failed_build_logs(m) == failed
+    m.withdraw(item.number, by="web1")
+    assert scheduler.run_once() is None and failed_build_logs(m) == failed + 1  # changed: tried again
+
+
+@pytest.mark.slow
+def test_item_whose_registered_attachment_is_lost_is_held_back(municipality):
+    """materialise cannot copy a registered attachment (the disk lost it after the approval): that item waits."""
+    m = municipality("tiny")
+    good = m.submit("haber", "Sağlam Haber", "Metin.\n")
+    lost = m.submit("duyuru", "Eki Kaybolan Duyuru", "[Form](form.pdf)\n", attachments={"form.pdf": PDF})
+    m.approve(good.number)
+    m.approve(lost.number)
+    stored = m.paths.registered / m.ledger.revision(lost.id, 1).stored_dir
+    os.chmod(stored / "ekler", 0o755)
+    (stored / "ekler" / "form.pdf").unlink()
+    result = m.publish()
+    assert result.items == [good.number]
+    assert result.held[lost.number]["rule"] == "ekler"
+    assert lost.number in result.held[lost.number]["message"] and "form.pdf" in result.held[lost.number]["message"]
+    assert m.ledger.item(lost.number).state == APPROVED
+    assert files_mentioning(m.paths.current, "Eki Kaybolan Duyuru") == []

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from municms.actions.publish import PublishError, publish
+from municms.actions.publish import publish
 from municms.actions.withdraw import withdraw
 from municms.build import build_site
 from municms.deploy import get_target
@@ -91,34 +91,6 @@ def test_embargoed_item_appears_nowhere_until_its_time(site):
     assert f"/{url}" in text_of(site, "sitemaps/haberler-2026.xml")
     assert any(name.startswith("pagefind/fragment/") for name in files_mentioning(site.paths.current, title))
     assert site.ledger.item(item.number).state == PUBLISHED
-
-
-@pytest.mark.slow
-def test_failing_check_deploys_nothing_and_restores_content(site):
-    good = site.submit("haber", "Önceki Haber", "Sorunsuz.")
-    site.approve(good.number)
-    before_release = publish(site.ledger, site.instance, site.paths, site.clock).release_id
-    content_before = site.files(site.paths.content)
-    bad = site.submit("duyuru", "Kırık Bağlantılı Duyuru", "Ayrıntılar [burada](/olmayan-sayfa/).")
-    site.approve(bad.number)
-    events_before = site.ledger.events(bad.id)
-    with pytest.raises(PublishError) as caught:
-        publish(site.ledger, site.instance, site.paths, site.clock)
-    message = caught.value.message_tr
-    assert f"{bad.number} «Kırık Bağlantılı Duyuru»" in message
-    assert "sayfa duyurular/2026/kirik-baglantili-duyuru/index.html" in message
-    assert "kural 'links'" in message and "/olmayan-sayfa/" in message
-    assert caught.value.problems[0]["item"] == bad.number
-    assert get_target(site.instance, site.paths).current().id == before_release
-    assert [r.id for r in get_target(site.instance, site.paths).releases()] == [before_release]
-    assert site.ledger.item(bad.number).state == APPROVED
-    assert site.ledger.events(bad.id) == events_before
-    assert site.files(site.paths.content) == content_before
-    [log] = [p for p in (site.paths.logs / "builds").glob("*.log") if "status failed" in p.read_text("utf-8")]
-    assert (f"problem {bad.number} duyurular/2026/kirik-baglantili-duyuru/index.html [links] Bağlantı "
-            "'/olmayan-sayfa/' hiçbir dosyaya gitmiyor.") in log.read_text("utf-8")
-    assert not list(site.paths.builds.glob("*")) or not [p for p in site.paths.builds.iterdir()
-                                                         if not p.name.startswith(".")]
 
 
 @pytest.mark.slow

@@ -1,18 +1,16 @@
-"""The scheduler: one pass at a time by the clock, no rebuild loop after a failure, publishes that queue."""
+"""The scheduler: one pass at a time by the clock, publishes that queue (failures: test_hold_back.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 
 import pytest
 
 from municms.actions.publish import publish
-from municms.actions.withdraw import withdraw
 from municms.deploy import get_target
-from municms.model import APPROVED, PUBLISHED, SCHEDULED, WITHDRAWN
-from municms.scheduler import Scheduler, run_due
+from municms.model import PUBLISHED, SCHEDULED
+from municms.scheduler import run_due
 
 from tests.publish.test_pipeline import files_mentioning
 
@@ -23,25 +21,6 @@ def test_a_pass_with_nothing_to_do_builds_nothing(site):
     idle = run_due(site.ledger, site.instance, site.paths, site.clock)
     assert idle.idle
     assert len(get_target(site.instance, site.paths).releases()) == 1
-
-
-@pytest.mark.slow
-def test_failed_publish_is_not_retried_until_the_ledger_changes(site):
-    bad = site.submit("duyuru", "Kırık Bağlantı", "[bak](/yok/)")
-    site.approve(bad.number)
-    scheduler = Scheduler(site.ledger, site.instance, site.paths, site.clock, interval=3600)
-    assert scheduler.run_once() is None
-    assert "kural 'links'" in scheduler.last_error.message_tr and bad.number in scheduler.last_error.message_tr
-    started = time.monotonic()
-    assert scheduler.run_once() is None  # unchanged: no second build
-    assert time.monotonic() - started < 1.0
-    assert site.ledger.item(bad.number).state == APPROVED and not site.paths.current.exists()
-    withdraw(site.ledger, site.instance, bad.number, "web1", site.clock)
-    result = scheduler.run_once()
-    assert result is not None and result.published.items == []
-    assert scheduler.last_error is None
-    assert site.ledger.item(bad.number).state == WITHDRAWN
-    assert files_mentioning(site.paths.current, "Kırık Bağlantı") == []
 
 
 @pytest.mark.slow
