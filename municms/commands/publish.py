@@ -28,6 +28,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
         result = publish(ctx.ledger, ctx.instance, ctx.paths, ctx.clock, actor=actor, reason=args.reason)
     lines = [f"Yayın {result.release_id} yayında ({result.seconds:.1f} sn)."]
     lines.append(f"  Yayımlanan: {', '.join(result.items)}" if result.items else "  Yeni yayımlanan içerik yok.")
+    for number, why in result.held.items():  # its page failed a check: left out, the rest went live
+        where = f"sayfa {why['page']}, " if why["page"] else ""
+        lines.append(f"  Alıkonulan: {number} ({where}kural '{why['rule']}'): {why['message']}")
+    if result.still_held:
+        lines.append(f"  Alıkonulmuş, değişene kadar denenmeyecek: {', '.join(result.still_held)}")
     if expired:
         lines.append(f"  Süresi dolan: {', '.join(expired)}")
     if scheduled:
