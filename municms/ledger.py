@@ -158,9 +158,12 @@ class _Reader:
                                 (item_id, rev)).fetchone()
         return _revision(row) if row else None
 
-    def find_revision_by_sha(self, source_sha256: str) -> Revision | None:
-        row = self.conn.execute("SELECT * FROM revisions WHERE source_sha256 = ? ORDER BY item_id, rev LIMIT 1",
-                                (source_sha256,)).fetchone()
+    def find_revision_by_sha(self, source_sha256: str, department: str) -> Revision | None:
+        """The first revision with these bytes among one department's items (another's are none of its business)."""
+        row = self.conn.execute(
+            "SELECT revisions.* FROM revisions JOIN items ON items.id = revisions.item_id "
+            "WHERE revisions.source_sha256 = ? AND items.department = ? ORDER BY item_id, rev LIMIT 1",
+            (source_sha256, department)).fetchone()
         return _revision(row) if row else None
 
     def events(self, item_id: int | None = None) -> list[Event]:
@@ -379,9 +382,9 @@ class Ledger:
         with self._read() as r:
             return r.revision(item_id, rev)
 
-    def find_revision_by_sha(self, source_sha256: str) -> Revision | None:
+    def find_revision_by_sha(self, source_sha256: str, department: str) -> Revision | None:
         with self._read() as r:
-            return r.find_revision_by_sha(source_sha256)
+            return r.find_revision_by_sha(source_sha256, department)
 
     def events(self, item_id: int | None = None) -> list[Event]:
         with self._read() as r:

@@ -121,7 +121,7 @@ def _take(ledger, instance, paths, claimed: Path, department: str, name: str, cl
     except ValidationError as exc:
         return quarantine(instance, paths, claimed, department, name, exc.problems, clock)
     submission = replace(submission, warnings=submission.warnings + intake_warnings(submission, instance, paths))
-    existing = ledger.find_revision_by_sha(submission.source_sha256)
+    existing = ledger.find_revision_by_sha(submission.source_sha256, department)
     if existing is not None:
         return _already_registered(ledger, instance, paths, claimed, department, name, existing, clock)
     try:
@@ -300,7 +300,7 @@ def _recover_claim(ledger, instance, paths, claimed: Path, department: str, name
         digest = source_sha256(claimed)
     except FileNotFoundError:  # another recoverer was quicker
         return "returned"
-    revision = ledger.find_revision_by_sha(digest)
+    revision = ledger.find_revision_by_sha(digest, department)
     if revision is not None:
         _already_registered(ledger, instance, paths, claimed, department, name, revision, clock)
         return "receipts"
