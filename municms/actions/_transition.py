@@ -46,8 +46,10 @@ def participants(reader: _Reader, item: Item) -> workflow.Participants:
 
 
 def event_data(actor: Actor, data: dict | None) -> dict:
-    """The event's data; a system run says on whose behalf (scheduler, watcher, --system by an OS user)."""
-    data = dict(data or {})
+    """The event's data; a system run says on whose behalf (scheduler, watcher, --system by an OS user).
+
+    The caller's dict itself, not a copy: an action's execute() fills it in later (approve: rev, approvals)."""
+    data = {} if data is None else data
     if actor.is_system and actor.detail:
         data.setdefault("via", actor.detail)
     return data
