@@ -14,6 +14,7 @@ changed) while the site was being built makes the build be made again without it
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import re
 import shutil
@@ -84,17 +85,18 @@ class PublishError(BuildError):
 class Work:
     """What one publish works on: every item with (or waiting for) a public file, the due ones, the held ones."""
 
+    now: dt.datetime
     entries: list[Entry]                   # without the items held back before
     due: list[Item]                        # due now and not held back before
     held: dict[str, Event]                 # held back before and unchanged since: left out without a try
     left_out: dict[str, list[dict]] = field(default_factory=dict)  # held back by this run: number → problems
 
     @classmethod
-    def load(cls, ledger: Ledger, now, left_out: dict[str, list[dict]] | None = None) -> "Work":
+    def load(cls, ledger: Ledger, now: dt.datetime, left_out: dict[str, list[dict]] | None = None) -> "Work":
         entries = load_entries(ledger)
         due = [e.item for e in entries if e.item.state in DUE_STATES and is_due(e.item, now)]
         held = held_items(ledger, due)
-        return cls([e for e in entries if e.item.number not in held], [i for i in due if i.number not in held],
+        return cls(now, [e for e in entries if e.item.number not in held], [i for i in due if i.number not in held],
                    held, dict(left_out or {}))
 
     def kept(self) -> list[Entry]:
@@ -156,19 +158,23 @@ def publish(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clo
     """Run the whole pipeline once for what is due now; a due item whose page fails is held back."""
     started = time.perf_counter()
     with deploy_lock(paths):
-        now = clock.now()
-        work = Work.load(ledger, now)
+        work = Work.load(ledger, clock.now())
         may_publish(ledger, work.due, actor, reason)  # a refused actor stops here, before anything is written
         clean_leftovers(paths)  # of a run that was killed: the ledger and content/ say what is true
-        for _ in range(MAX_REBUILDS + 1):
-            built = build_without_failing_items(work, instance, paths, now)
-            outcome = deploy_unless_changed(ledger, instance, paths, clock, built, work, actor, reason)
-            if outcome is not None:
-                break
-            work = Work.load(ledger, now, work.left_out)  # an item changed during the build: build again
-        else:
-            raise ConflictError("İçerikler derleme sırasında art arda değişti; yayın yapılmadı. Yeniden deneyin.",
-                                f"items changed during {MAX_REBUILDS + 1} builds in a row; nothing deployed")
+        rebuilds = 0
+        while True:
+            built = build_or_hold_back(work, instance, paths)
+            if built is not None:
+                outcome = deploy_unless_changed(ledger, instance, paths, clock, built, work, actor, reason)
+                if outcome is not None:
+                    break
+                rebuilds += 1  # an item of the build changed meanwhile (withdrawn …)
+                if rebuilds > MAX_REBUILDS:
+                    raise ConflictError("İçerikler derleme sırasında art arda değişti; yayın yapılmadı. Yeniden "
+                                        "deneyin.", f"items changed during {rebuilds} builds; nothing deployed")
+            # build again with what the ledger says now: an item approved meanwhile (a banner) joins this run
+            work = Work.load(ledger, clock.now(), work.left_out)
+            may_publish(ledger, work.due, actor, reason)
         release, published, holds = outcome
     announce(release, published, holds, actor)
     return PublishResult(release.id, [item.number for item, _ in published], time.perf_counter() - started,
@@ -177,45 +183,43 @@ def publish(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clo
                          sorted(work.held))
 
 
-def build_without_failing_items(work: Work, instance: Instance, paths: InstancePaths, now) -> Built:
-    """Materialise and build; a due item the failure names is left out and the site built again without it.
-    A failure no due item explains is raised, with content/ as it was."""
-    while True:
-        entries = work.kept()
-        build_id = new_build_id()
-        change = None
-        try:
-            change = materialise(entries, instance, paths, now)
-            embargoed = embargoed_items(entries, instance, paths, now)
-            with contextlib.redirect_stdout(sys.stderr):  # Pelican's summary line must not mix with --json output
-                result = build_site(instance, now=now, build_id=build_id, embargoed=embargoed)
-            return Built(entries, change, result)
-        except MunicmsError as exc:
-            if change is not None:
-                change.undo()
-            error = explain_failure(exc, change.placed if change else {}, entries, work.candidates())
-            write_failure_log(paths, build_id, error)
-            culprits = error.culprits(work.candidates())
-            if not culprits:
-                log.error(error.message_en)
-                raise error from exc
-            log.warning("publish: holding back %s (%s); building again without", ", ".join(sorted(culprits)),
-                        error.message_en)
-            work.left_out.update(culprits)
-        except BaseException:
-            if change is not None:
-                change.undo()
-            raise
+def build_or_hold_back(work: Work, instance: Instance, paths: InstancePaths) -> Built | None:
+    """Materialise and build what `work` keeps. If the failure names due items, they are left out (None: build
+    again); a failure no due item explains is raised. content/ is as it was unless a build is returned."""
+    entries, now, build_id, change = work.kept(), work.now, new_build_id(), None
+    try:
+        change = materialise(entries, instance, paths, now)
+        embargoed = embargoed_items(entries, instance, paths, now)
+        with contextlib.redirect_stdout(sys.stderr):  # Pelican's summary line must not mix with --json output
+            result = build_site(instance, now=now, build_id=build_id, embargoed=embargoed)
+        return Built(entries, change, result)
+    except MunicmsError as exc:
+        if change is not None:
+            change.undo()
+        error = explain_failure(exc, change.placed if change else {}, entries, work.candidates())
+        write_failure_log(paths, build_id, error)
+        culprits = error.culprits(work.candidates())
+        if not culprits:
+            log.error(error.message_en)
+            raise error from exc
+        log.warning("publish: holding back %s (%s); building again without", ", ".join(sorted(culprits)),
+                    error.message_en)
+        work.left_out.update(culprits)
+        return None
+    except BaseException:
+        if change is not None:
+            change.undo()
+        raise
 
 
 def deploy_unless_changed(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock, built: Built,
-                          work: Work, actor: Actor, reason: str | None):
+                          work: Work, actor: Actor, reason: str | None) -> tuple | None:
     """Under the ledger's write lock: unless an item of the build changed meanwhile (None: build dropped),
     deploy it, mark the due items published and record the holds, as one step no withdrawal can split."""
     try:
         with ledger.transaction() as tx:
             now = clock.now()
-            moved = changed_since(tx, built.entries, clock.now())
+            moved = changed_since(tx, built.entries, work.now)
             if moved:
                 log.info("publish: %s changed during the build; building again", ", ".join(moved))
                 outcome = None
