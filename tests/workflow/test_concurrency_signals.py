@@ -10,7 +10,7 @@ import pytest
 from municms import signals
 from municms.actions.reject import reject
 from municms.errors import ValidationError
-from municms.model import EDITOR, IN_REVIEW, REJECTED
+from municms.model import REJECTED
 from municms.passwords import hash_password, verify_password
 from tests.tinysite import REPO
 
@@ -30,8 +30,9 @@ for n in range(int(sys.argv[2])):
 """
 
 
-def test_numbers_are_unique_and_gapless_across_concurrent_processes(paths, ledger):
-    workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(paths.database), "30"], cwd=REPO,
+def test_numbers_are_unique_and_gapless_across_concurrent_processes(municipality):
+    m = municipality()
+    workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(m.paths.database), "30"], cwd=REPO,
                                 stdout=subprocess.PIPE, text=True) for _ in range(4)]
     numbers = []
     for worker in workers:
@@ -39,26 +40,29 @@ def test_numbers_are_unique_and_gapless_across_concurrent_processes(paths, ledge
         assert worker.returncode == 0
         numbers += [int(line) for line in out.split()]
     assert sorted(numbers) == list(range(1, 4 * 20 + 1))
-    with ledger.transaction() as tx:
+    with m.ledger.transaction() as tx:
         assert tx.allocate_number("BİM", 2026) == (81, "BİM-2026-000081")
 
 
-def test_signal_is_sent_after_commit_and_not_on_refusal(ledger, instance, clock, item, user):
-    made = item(state=IN_REVIEW)
-    editor = user(EDITOR)
+def test_signal_is_sent_after_commit_and_not_on_refusal(municipality):
+    m = municipality()
+    made = m.submit("duyuru", "Işıklı Çarşı İhalesi")
+    m.assign(made.number, to="web1", by="mudur1")
+    m.review(made.number, by="web1")
+    editor = m.actor("web2")
     seen = []
 
     def receiver(sender, item, event):
         # a new connection sees the committed state: the transaction is over when the signal arrives
         from municms.ledger import open_ledger
-        seen.append((sender, open_ledger(ledger.path).item(item.id).state, event.to_state))
+        seen.append((sender, open_ledger(m.ledger.path).item(item.id).state, event.to_state))
 
     signals.item_rejected.connect(receiver)
     try:
         with pytest.raises(ValidationError):
-            reject(ledger, instance, made.number, editor.login, clock)
+            reject(m.ledger, m.instance, made.number, editor, m.clock)
         assert seen == []
-        reject(ledger, instance, made.number, editor.login, clock, reason="Mevzuata aykırı.")
+        reject(m.ledger, m.instance, made.number, editor, m.clock, reason="Mevzuata aykırı.")
         assert seen == [("reject", REJECTED, REJECTED)]
     finally:
         signals.item_rejected.disconnect(receiver)

@@ -8,17 +8,19 @@ import pytest
 
 from municms.errors import NotFound
 from municms.ledger import open_ledger
-from municms.model import Event, REGISTERED
+from municms.model import REGISTERED
 
 
-def test_schema_is_idempotent_and_wal(paths, ledger):
-    again = open_ledger(paths.database)
+def test_schema_is_idempotent_and_wal(municipality):
+    m = municipality()
+    again = open_ledger(m.paths.database)
     assert again.items() == []
-    conn = sqlite3.connect(paths.database)
+    conn = sqlite3.connect(m.paths.database)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_numbers_are_gapless_when_a_transaction_rolls_back(ledger):
+def test_numbers_are_gapless_when_a_transaction_rolls_back(municipality):
+    ledger = municipality().ledger
     with ledger.transaction() as tx:
         assert tx.allocate_number("BİM", 2026) == (1, "BİM-2026-000001")
     with pytest.raises(RuntimeError):
@@ -30,8 +32,10 @@ def test_numbers_are_gapless_when_a_transaction_rolls_back(ledger):
         assert tx.allocate_number("BİM", 2027) == (1, "BİM-2027-000001")
 
 
-def test_item_by_number_id_and_ascii_prefix(item, ledger):
-    made = item()
+def test_item_by_number_id_and_ascii_prefix(municipality):
+    m = municipality()
+    ledger = m.ledger
+    made = m.submit("duyuru", "Işıklı Çarşı İhalesi")
     assert made.number == "BİM-2026-000001"
     assert ledger.item(made.number) == made
     assert ledger.item(made.id) == made
@@ -44,24 +48,27 @@ def test_item_by_number_id_and_ascii_prefix(item, ledger):
 
 
 @pytest.mark.parametrize("sql", ["UPDATE events SET reason = 'x'", "DELETE FROM events"])
-def test_events_cannot_be_updated_or_deleted(item, paths, sql):
-    item()
-    conn = sqlite3.connect(paths.database)
+def test_events_cannot_be_updated_or_deleted(municipality, sql):
+    m = municipality()
+    m.submit("duyuru", "Işıklı Çarşı İhalesi")
+    conn = sqlite3.connect(m.paths.database)
     with pytest.raises(sqlite3.IntegrityError, match="events are append-only"):
         conn.execute(sql)
     assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 1
 
 
-def test_user_table_events_have_no_item(ledger, clock):
-    with ledger.transaction() as tx:
-        tx.append_event(Event(item_id=None, at=clock.now(), actor="admin", action="user_add",
-                              data={"login": "ayse"}))
-    [event] = ledger.events()
-    assert event.item_id is None and event.data == {"login": "ayse"} and event.at == clock.now()
+def test_user_table_events_have_no_item(municipality):
+    m = municipality()
+    m.person("web1")  # the first yonetici, then web1 added by them
+    assert [(e.item_id, e.actor, e.action, e.data["login"], e.at) for e in m.ledger.events()] == [
+        (None, "sistem", "user_init", "yonetici1", m.clock.now()),
+        (None, "yonetici1", "user_add", "web1", m.clock.now())]
 
 
-def test_busy_ledger_and_unusable_file_give_turkish_errors(paths, ledger, tmp_path):
+def test_busy_ledger_and_unusable_file_give_turkish_errors(municipality, tmp_path):
     from municms.errors import ConflictError, MunicmsError
+
+    paths = municipality().paths
 
     blocker = sqlite3.connect(paths.database, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")

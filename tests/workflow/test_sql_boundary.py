@@ -29,19 +29,18 @@ def test_ledger_has_sql_but_never_updates_or_deletes_events():
     assert "BEFORE UPDATE ON events" in text and "BEFORE DELETE ON events" in text
 
 
-def test_a_whole_review_cycle_only_ever_inserts_events(ledger, instance, clock, item, user):
-    from municms.actions.approve import approve
-    from municms.actions.assign import assign
-    from municms.actions.start_review import start_review
-    from municms.model import APPROVED, EDITOR, MUDUR
+def test_a_whole_review_cycle_only_ever_inserts_events(municipality):
+    from municms.model import APPROVED
 
-    made = item()
-    director, first, second = user(MUDUR), user(EDITOR), user(EDITOR)
+    m = municipality()
+    made = m.submit("duyuru", "Işıklı Çarşı İhalesi")
+    for login in ("mudur1", "web1", "web2"):
+        m.actor(login)  # logged in before the trace starts
     statements: list[str] = []
-    ledger._conn().set_trace_callback(statements.append)
-    assign(ledger, instance, made.number, director.login, clock, to=first.login)
-    start_review(ledger, instance, made.number, first.login, clock)
-    assert approve(ledger, instance, made.number, second.login, clock).state == APPROVED
-    ledger._conn().set_trace_callback(None)
+    m.ledger._conn().set_trace_callback(statements.append)
+    m.assign(made.number, to="web1", by="mudur1")
+    m.review(made.number, by="web1")
+    assert m.approve(made.number, by="web2").state == APPROVED
+    m.ledger._conn().set_trace_callback(None)
     touching = [s.split()[0].upper() for s in statements if re.search(r"\bevents\b", s)]
     assert touching.count("INSERT") == 3 and set(touching) <= {"INSERT", "SELECT"}
