@@ -18,6 +18,7 @@ from typing import Iterator
 
 from .errors import ConflictError, MunicmsError, NotFound
 from .model import ITEM_FIELDS, Event, Item, Revision, User
+from .private import create_private_file, tighten
 
 SCHEMA_VERSION = 2
 
@@ -424,6 +425,11 @@ def open_ledger(path: str | Path, busy_timeout: float = 30.0) -> Ledger:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Password hashes and confidential correspondence: owner-only before SQLite writes a byte. SQLite gives
+        # its -wal and -shm files the database's mode; ones left wider by earlier versions are tightened here.
+        create_private_file(path)
+        for suffix in ("-wal", "-shm", "-journal"):
+            tighten(path.with_name(path.name + suffix))
         ledger = Ledger(path, busy_timeout)
         _create_schema(ledger._conn())
     except (OSError, sqlite3.Error) as exc:

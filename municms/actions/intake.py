@@ -29,12 +29,13 @@ from ..item_checks import intake_warnings
 from ..ledger import Ledger, Transaction
 from ..model import RECEIVED, SYSTEM, SYSTEM_USER, Event, Item, Revision
 from ..paths import InstancePaths
+from ..private import private_dir
 from ..submission import Submission, parse_submission, source_sha256
 from ..turkish import slugify
 from .intake_claims import (CLAIM_SEPARATOR, HIDDEN, Session, processing_dir, session_alive,
                             session_alive_quiet)
-from .intake_files import (IGNORED, is_ignored, make_read_only, quarantine_report, receipt_text,
-                           remove_tree, unique_target)
+from .intake_files import (IGNORED, is_ignored, make_read_only, protect_register, quarantine_report,
+                           receipt_text, remove_tree, unique_target)
 from .resubmit import add_revision
 
 log = logging.getLogger("municms.intake")
@@ -204,8 +205,8 @@ def _stage(paths: InstancePaths, sub: Submission, year: int, session: Session) -
     """Write original bytes, index.md and cleaned attachments into a staging folder beside the target."""
     from ..attachments import store_attachment
 
-    staging = paths.registered / str(year) / session.staging_name()
-    staging.mkdir(parents=True)
+    staging = private_dir(private_dir(paths.registered) / str(year)) / session.staging_name()
+    staging.mkdir(mode=0o700)
     if sub.kind == "bundle":
         shutil.copytree(sub.source, staging / "original", ignore=shutil.ignore_patterns(*IGNORED))
     else:
@@ -283,6 +284,7 @@ def recover(ledger: Ledger, instance, paths: InstancePaths, clock: Clock, sessio
                     continue
                 counts[_recover_claim(ledger, instance, paths, claimed, department.name, name, clock)] += 1
     counts["orphans"] = _remove_orphans(ledger, paths)
+    protect_register(paths.registered)
     for finished in sorted((processing / ".done").glob("*")) if processing.is_dir() else []:
         owner = finished.name.partition(CLAIM_SEPARATOR)[0]
         if not alive.get(owner, session_alive_quiet(paths, owner)):

@@ -10,6 +10,7 @@ import stat
 from pathlib import Path
 
 from ..errors import Problem
+from ..private import is_private, private_dir
 from ..model import Item, Revision, state_label
 from ..turkish import format_moment as _format_moment
 
@@ -32,11 +33,24 @@ def is_ignored(name: str) -> bool:
 
 
 def make_read_only(root: Path) -> None:
-    """The registered copy is evidence: no write bits on its files and folders."""
+    """The registered copy is evidence and confidential: its owner may read it, nobody may write it."""
     for folder, dirs, files in os.walk(root, topdown=False):
         for name in files:
-            os.chmod(os.path.join(folder, name), 0o444)
-        os.chmod(folder, 0o555)
+            os.chmod(os.path.join(folder, name), 0o400)
+        os.chmod(folder, 0o500)
+
+
+def protect_register(registered: Path) -> None:
+    """Earlier versions left the register readable by everyone: make it owner-only once (its top folder last,
+    so an interrupted pass is finished by the next). Folders being staged (`.staging-…`) are left alone."""
+    if not registered.is_dir() or is_private(registered):
+        return
+    for year in sorted(p for p in registered.iterdir() if p.is_dir() and not p.is_symlink()):
+        for folder in year.iterdir():
+            if folder.is_dir() and not folder.is_symlink() and not folder.name.startswith("."):
+                make_read_only(folder)
+        private_dir(year)
+    private_dir(registered)
 
 
 def remove_tree(path: Path) -> None:
