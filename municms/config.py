@@ -67,6 +67,12 @@ class Attachments(_Strict):
     allowed_types: list[str] = Field(min_length=1)
 
 
+class IntakeSettings(_Strict):
+    # An inbox entry changed within this many seconds is still being written: `watch` waits until it has been
+    # this quiet, one-shot `intake` leaves it for its next pass.
+    quiet_seconds: float = Field(default=0.5, ge=0)
+
+
 class RsyncTarget(_Strict):
     """Another host reached over ssh; releases live under <path>/releases, the site at <path>/current."""
 
@@ -102,6 +108,7 @@ class Instance(_Strict):
     sections: dict[str, Section]
     listings: Listings = Listings()
     attachments: Attachments
+    intake: IntakeSettings = IntakeSettings()
     deploy: Deploy = Deploy()
     required_pages: list[str] = Field(default_factory=lambda: list(DEFAULT_REQUIRED_PAGES))
 

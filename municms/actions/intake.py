@@ -35,7 +35,7 @@ from ..turkish import slugify
 from .intake_claims import (CLAIM_SEPARATOR, HIDDEN, Session, processing_dir, session_alive,
                             session_alive_quiet)
 from .intake_files import (IGNORED, is_ignored, make_read_only, protect_register, quarantine_report,
-                           receipt_text, remove_tree, unique_target)
+                           receipt_text, remove_tree, still_being_written, unique_target)
 from .resubmit import add_revision
 
 log = logging.getLogger("municms.intake")
@@ -45,7 +45,7 @@ log = logging.getLogger("municms.intake")
 class IntakeResult:
     """What happened to one dropped file or folder."""
 
-    status: str                      # registered | resubmitted | duplicate | quarantined | skipped | failed
+    status: str       # registered | resubmitted | duplicate | quarantined | skipped | still_writing | failed
     department: str
     name: str
     number: str | None = None
@@ -76,11 +76,19 @@ def inbox_entries(paths: InstancePaths) -> list[Path]:
     return entries
 
 
-def intake_all(ledger: Ledger, instance, paths: InstancePaths, clock: Clock) -> list[IntakeResult]:
-    """Recover what crashed passes left, then take every entry of every inbox once."""
+def intake_all(ledger: Ledger, instance, paths: InstancePaths, clock: Clock, *,
+               quiet: float = 0.0) -> list[IntakeResult]:
+    """Recover what crashed passes left, then take every entry of every inbox once; an entry changed within
+    the last `quiet` seconds is still being copied and is left for the next pass."""
     with Session(paths) as session:
         recover(ledger, instance, paths, clock, session)
-        return [_intake_or_fail(ledger, instance, paths, entry, clock, session) for entry in inbox_entries(paths)]
+        results = []
+        for entry in inbox_entries(paths):
+            if quiet and still_being_written(entry, quiet):
+                results.append(IntakeResult("still_writing", entry.parent.name, entry.name))
+            else:
+                results.append(_intake_or_fail(ledger, instance, paths, entry, clock, session))
+        return results
 
 
 def _intake_or_fail(ledger, instance, paths, entry: Path, clock: Clock, session: Session) -> IntakeResult:

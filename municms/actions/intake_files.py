@@ -7,6 +7,7 @@ import functools
 import os
 import shutil
 import stat
+import time
 from pathlib import Path
 
 from ..errors import Problem
@@ -30,6 +31,25 @@ IGNORED = ("~$*", "*.part", "*.swp", "*.swx", ".~lock*", ".*", "*~", "*.tmp", "*
 
 def is_ignored(name: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in IGNORED)
+
+
+def still_being_written(entry: Path, quiet: float, now: float | None = None) -> bool:
+    """True if the entry (a file, a bundle folder or anything in it) changed within the last `quiet` seconds:
+    someone is still writing it."""
+    now = time.time() if now is None else now
+    try:
+        info = os.lstat(entry)
+        if abs(now - info.st_mtime) < quiet:
+            return True
+        if not stat.S_ISDIR(info.st_mode):
+            return False
+        for folder, dirs, files in os.walk(entry):
+            for name in dirs + files:
+                if abs(now - os.lstat(os.path.join(folder, name)).st_mtime) < quiet:
+                    return True
+    except FileNotFoundError:  # moved away while we looked: whoever moved it is still at work
+        return True
+    return False
 
 
 def make_read_only(root: Path) -> None:

@@ -15,17 +15,20 @@ from ..errors import MunicmsError
 
 _STATUS_TR = {"registered": "kaydedildi", "resubmitted": "yeni sürüm kaydedildi", "duplicate": "zaten kayıtlı",
               "quarantined": "KARANTİNAYA ALINDI", "skipped": "başka bir işlem aldı",
+              "still_writing": "atlandı, henüz yazılıyor (sonraki geçişte alınacak)",
               "failed": "HATA (gelen kutusunda bırakıldı)"}
+_QUIET_HELP = ("bu kadar saniyedir değişmeyen dosya alınır; daha yenisi henüz yazılıyor sayılır "
+               "(varsayılan: instance.yaml intake.quiet_seconds, yoksa 0.5)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("intake", help="gelen kutularındaki gönderileri bir kez işle (kaydet ya da karantinaya al)")
+    p.add_argument("--quiet", type=float, metavar="SN", help=_QUIET_HELP)
     add_json_flag(p)
     p.set_defaults(handler=cmd_intake)
 
     p = sub.add_parser("watch", help="gelen kutularını izle; bırakılan dosyaları hemen işle (Ctrl+C ile durur)")
-    p.add_argument("--quiet", type=float, default=0.5, metavar="SN",
-                   help="dosyanın değişmeden beklemesi gereken süre (saniye, varsayılan 0.5)")
+    p.add_argument("--quiet", type=float, metavar="SN", help=_QUIET_HELP)
     add_json_flag(p)
     p.set_defaults(handler=cmd_watch)
 
@@ -50,6 +53,11 @@ def _setup(args):
     return ctx.instance, ctx.paths, ctx.ledger
 
 
+def _quiet(args, instance) -> float:
+    """Seconds an inbox entry must have stayed unchanged: --quiet, else instance.yaml (the same for both)."""
+    return args.quiet if args.quiet is not None else instance.intake.quiet_seconds
+
+
 def result_line(result) -> str:
     text = f"{result.department}/{result.name}: {_STATUS_TR.get(result.status, result.status)}"
     if result.number:
@@ -65,11 +73,14 @@ def cmd_intake(args: argparse.Namespace) -> int:
 
     instance, paths, ledger = _setup(args)
     with _database_errors():
-        results = intake_all(ledger, instance, paths, SystemClock(instance.tz))
+        results = intake_all(ledger, instance, paths, SystemClock(instance.tz), quiet=_quiet(args, instance))
     counts = {status: sum(r.status == status for r in results) for status in _STATUS_TR}
-    summary = (f"{len(results)} gönderi işlendi: {counts['registered']} kaydedildi, "
+    summary = (f"{len(results) - counts['still_writing']} gönderi işlendi: {counts['registered']} kaydedildi, "
                f"{counts['resubmitted']} yeni sürüm, {counts['duplicate']} zaten kayıtlı, "
                f"{counts['quarantined']} karantinaya alındı.")
+    if counts["still_writing"]:
+        summary += (f"\n{counts['still_writing']} gönderi henüz yazıldığı için atlandı; bir sonraki geçişte "
+                    "alınacak.")
     if counts["quarantined"]:
         summary += f"\nKarantinadaki dosyaların raporları: {paths.quarantine}/<birim>/<dosya>.hata.txt"
     if counts["failed"]:
@@ -96,7 +107,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     if not getattr(args, "json", False):
         print(f"Gelen kutuları izleniyor: {paths.inbox} (durdurmak için Ctrl+C)", flush=True)
     with _database_errors():
-        InboxWatcher(ledger, instance, paths, SystemClock(instance.tz), quiet=args.quiet,
+        InboxWatcher(ledger, instance, paths, SystemClock(instance.tz), quiet=_quiet(args, instance),
                      on_result=on_result).run(stop)
     if not getattr(args, "json", False):
         print("İzleme durduruldu.", flush=True)

@@ -110,7 +110,7 @@ def start_background(instance, paths: InstancePaths) -> _Background:
     scheduler.run_once()
     scheduler.start()
     stop_watch = threading.Event()
-    watcher = InboxWatcher(ledger, instance, paths, clock)
+    watcher = InboxWatcher(ledger, instance, paths, clock, quiet=instance.intake.quiet_seconds)
     watch_thread = threading.Thread(target=watcher.run, args=(stop_watch,), name="municms-watcher", daemon=True)
     watch_thread.start()
     return _Background(scheduler, stop_watch, watch_thread)

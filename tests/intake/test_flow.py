@@ -198,7 +198,8 @@ def test_cli_intake_summary_and_exit_codes(root, paths):
     assert "2 gönderi işlendi: 1 kaydedildi, 0 yeni sürüm, 0 zaten kayıtlı, 1 karantinaya alındı." in done.stdout
     as_json = json.loads(run_cli(root, "intake", "--json").stdout)
     assert as_json == {"ok": True, "counts": {"registered": 0, "resubmitted": 0, "duplicate": 0,
-                                              "quarantined": 0, "skipped": 0, "failed": 0}, "results": []}
+                                              "quarantined": 0, "skipped": 0, "still_writing": 0,
+                                              "failed": 0}, "results": []}
     (root / "instance.yaml").write_text("registration: {}\n", encoding="utf-8")
     broken = run_cli(root, "intake")
     assert broken.returncode == 1 and "HATA:" in broken.stderr
