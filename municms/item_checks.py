@@ -1,7 +1,7 @@
 """The checks that belong to one item: its body links, images and anchors, its attachments, its required fields.
 
 `check_item()` is pure: it reads one revision (type, front matter, body, attachment names) and the instance,
-plus the site's current addresses and the theme's page ids when the caller has them. Intake puts what it finds
+plus the site's current addresses when the caller has them. Intake puts what it finds
 on the receipt as warnings, review records it in the register, approval refuses an item with a blocking
 problem (one that makes its own page fail the post-build checks whatever else is published), and publish holds
 back an approved item whose page still fails. The few helpers at the end read those inputs from disk.
@@ -22,6 +22,7 @@ from markdown_it import MarkdownIt
 
 from .errors import Problem, ValidationError
 from .paths import InstancePaths
+from .sanitize import body_anchor, is_site_path
 from .submission_types import COMMON, EXTRA
 from .turkish import slugify
 
@@ -30,8 +31,6 @@ _MARKDOWN = MarkdownIt("commonmark").enable("table")
 _HTML_URL = re.compile(r"""\b(href|src)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 _HTML_HEADING_ID = re.compile(r"""<h[2-6]\b[^>]*\bid\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _ATTR_ID = re.compile(r"\{:?\s*#([^\s}]+)[^}]*\}\s*$")
-_TEMPLATE_ID = re.compile(r"""\bid\s*=\s*["']([^"'{}]+)["']""")
-_PAGE_TEMPLATES = ("base.html", "article.html", "page.html", "_macros.html")
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ class ItemCheck:
     stops the item from being built (blocking) or only may (a warning)."""
 
     field: str
-    rule: str          # required | attachments | links | anchors
+    rule: str          # required | attachments | links | anchors | embeds
     message_tr: str
     message_en: str
     blocking: bool
@@ -66,12 +65,15 @@ class Link:
 # --- the pure checks ---------------------------------------------------------------------------------------
 
 def check_item(tur: str, front_matter: dict, body: str, attachments: Iterable[str], instance, *,
-               site_paths: Collection[str] | None = None, page_ids: Collection[str] = ()) -> list[ItemCheck]:
+               site_paths: Collection[str] | None = None) -> list[ItemCheck]:
     """Every problem of one revision, blocking ones first; `attachments` are the names of its stored files,
     `site_paths` the files of the site now public (None: unknown, absolute links are not checked)."""
     names = {PurePosixPath(a).name for a in attachments}
     found = required_fields(tur, front_matter) + listed_attachments(front_matter, names)
-    found += body_links(body, names, instance.municipality.site_url, site_paths, set(page_ids) | body_ids(body))
+    # On the page body ids and in-body '#x' links are both prefixed: a body link reaches the body's own
+    # headings, never the theme's ids (icerik …).
+    ids = {body_anchor(i) for i in body_ids(body)}
+    found += body_links(body, names, instance.municipality.site_url, site_paths, ids)
     return sorted(found, key=lambda c: (not c.blocking, c.line or 0))
 
 
@@ -111,6 +113,11 @@ def _check_link(link: Link, attachments: set[str], site_url: str, site_paths: Co
     where = f"Metnin {link.line}. satırındaki {what} '{href}'"
     if not href or href.startswith(("mailto:", "tel:")):
         return None
+    if link.kind == "image" and not is_site_path(href):  # the nh3 policy removes it from the page
+        return ItemCheck(BODY, "embeds", f"{where} başka bir adresten yükleniyor; sitemiz sayfalarına başka "
+                         "sitelerdeki resimleri koymaz (resim sayfadan çıkarılır). Resmi klasöre koyup 'ekler' "
+                         "listesine ekleyin ya da resme bağlantı verin: [açıklama](adres).",
+                         f"body line {link.line}: image '{href}' is embedded from another site", True, link.line)
     if site_url and (href == site_url or href.startswith(site_url + "/")):
         href = href[len(site_url):] or "/"
     parts = urlsplit(href)
@@ -118,7 +125,7 @@ def _check_link(link: Link, attachments: set[str], site_url: str, site_paths: Co
         return None  # another site: never requested from here
     path = unquote(parts.path)
     if not path:
-        if parts.fragment and parts.fragment not in ids:
+        if parts.fragment and body_anchor(parts.fragment) not in ids:
             return ItemCheck(BODY, "anchors", f"{where} sayfada bir ara başlığa gitmiyor: '#{parts.fragment}' "
                              "adında bir başlık yok.", f"body line {link.line}: no anchor '#{parts.fragment}'",
                              True, link.line)
@@ -221,20 +228,6 @@ def event_details_tr(event) -> list[str]:
 
 # --- what the checks read from disk ------------------------------------------------------------------------
 
-def page_ids(instance) -> frozenset[str]:
-    """Ids every item page has from the theme (skip links, footer …), read from the theme's templates."""
-    return _template_ids(Path(instance.root) / "themes")
-
-
-@functools.lru_cache(maxsize=8)
-def _template_ids(themes: Path) -> frozenset[str]:
-    found: set[str] = set()
-    for template in sorted(themes.glob("*/templates/*.html")):
-        if template.name in _PAGE_TEMPLATES:
-            found.update(_TEMPLATE_ID.findall(template.read_text(encoding="utf-8", errors="replace")))
-    return frozenset(found)
-
-
 def site_paths(instance, paths, clock=None) -> frozenset[str] | None:
     """The files of the release now public (from its build manifest); None before the first release."""
     from .deploy import get_target
@@ -269,7 +262,7 @@ def check_revision(instance, item, revision, *, with_site: bool = True) -> list[
     absolute links against the release now public)."""
     paths = InstancePaths(instance.root)
     return check_item(item.tur, revision.front_matter, revision.body, stored_attachments(paths, revision), instance,
-                      site_paths=site_paths(instance, paths) if with_site else None, page_ids=page_ids(instance))
+                      site_paths=site_paths(instance, paths) if with_site else None)
 
 
 def check_current(reader, instance, item, *, with_site: bool = True) -> list[ItemCheck]:
@@ -292,5 +285,5 @@ def intake_warnings(submission, instance, paths) -> list[str]:
     """Receipt warnings for a submission that intake accepted: what would keep it from being published."""
     checks = check_item(submission.tur, submission.front_matter, submission.body,
                         [a.name for a in submission.attachments], instance,
-                        site_paths=site_paths(instance, paths), page_ids=page_ids(instance))
+                        site_paths=site_paths(instance, paths))
     return ["Yayın denetimi: " + line for line in summary_tr(checks)]

@@ -9,17 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-       "frame-ancestors 'none'")
-
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "Permissions-Policy": "geolocation=(), camera=(), microphone=()",
-    "X-Frame-Options": "DENY",
-}
+from .headers import CSP, SECURITY_HEADERS  # noqa: F401 - CSP is part of this module's interface
 
 # Only files whose names carry a content hash (Pagefind's fragments and indexes, hashed theme assets)
 # may be cached for a year; everything else is revalidated.

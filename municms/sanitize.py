@@ -56,8 +56,9 @@ def is_web_url(text) -> bool:
     return bool(host and _HOST.fullmatch(host))
 
 
-def _prefixed(fragment: str) -> str:
-    return fragment if fragment.startswith(BODY_ID_PREFIX) else BODY_ID_PREFIX + fragment
+def body_anchor(name: str) -> str:
+    """The id a body's heading (or the target of an in-body '#name' link) has on the page."""
+    return name if name.startswith(BODY_ID_PREFIX) else BODY_ID_PREFIX + name
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -66,9 +67,9 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         urls = [c.strip().split()[0] for c in value.split(",") if c.strip()] if attribute == "srcset" else [value]
         return value if urls and all(is_site_path(url) for url in urls) else None
     if attribute == "href" and value.startswith("#") and len(value) > 1:
-        return "#" + _prefixed(value[1:])
+        return "#" + body_anchor(value[1:])
     if attribute == "headers":  # a table cell names the ids of its header cells
-        return " ".join(_prefixed(name) for name in value.split())
+        return " ".join(body_anchor(name) for name in value.split())
     return value
 
 

@@ -1,4 +1,4 @@
-"""A small local web server for the built site (pretty URLs, the site's own 404 page)."""
+"""A small local web server for the built site (pretty URLs, the site's own 404 page, the security headers)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import functools
 import os
 import http.server
 from pathlib import Path
+
+from .headers import SECURITY_HEADERS
 
 
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -23,8 +25,8 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
         super().send_error(code, message, explain)
 
     def end_headers(self):  # noqa: D102
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "strict-origin-when-cross-origin")
+        for name, value in SECURITY_HEADERS.items():  # the same set the nginx config sends
+            self.send_header(name, value)
         super().end_headers()
 
     def log_message(self, fmt, *args):  # quieter than the default

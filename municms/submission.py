@@ -20,7 +20,7 @@ from .attachments import Attachment, inspect_attachment, size_tr
 from .docx import docx_to_text, expansion_problems
 from .encoding import EncodingProblem, decode_submission
 from .errors import Problem, ValidationError
-from .sanitize import sanitise_html
+from .sanitize import foreign_embeds, sanitise_html
 from .submission_types import Reader, as_end, as_start
 
 try:  # the C loader and dumper are much faster; fall back when libyaml is missing
@@ -102,9 +102,15 @@ def parse_submission(path: Path, department: str, instance, name: str | None = N
     attachments = _attachments(path, kind, reader, instance, problems, warnings)
     if problems:  # in the order of the file, so the report reads top to bottom
         raise ValidationError(sorted(problems, key=lambda p: p.line or 0), *_HEADLINE)
+    embedded = foreign_embeds(body) if "<" in body else []  # raw HTML images lose their src when sanitised
     body, changed = sanitise_markdown(body)
     if changed:
         warnings.append("Metindeki HTML'den güvenli olmayan kısımlar (betik, stil, olay öznitelikleri vb.) çıkarıldı.")
+    removed = [url for url in embedded if url not in foreign_embeds(body)] if embedded else []
+    if removed:
+        warnings.append(f"Metindeki HTML'de başka bir adresten yüklenen resim ya da ortam vardı, sayfadan "
+                        f"çıkarıldı: {', '.join(removed)}. Resmi klasöre koyup 'ekler' listesine ekleyin ya da "
+                        "resme bağlantı verin.")
     for attachment in attachments:  # links in the body follow the safe names
         body = body.replace(f"({attachment.original_name})", f"({attachment.name})")
     values = {key: reader.values[key] for key in data if key in reader.values}  # the file's key order

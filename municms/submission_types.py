@@ -7,7 +7,6 @@ import difflib
 import re
 from dataclasses import dataclass
 from typing import Callable
-from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -15,6 +14,7 @@ import yaml
 from .config import ID_PATTERN, SUBMISSION_TYPES
 from .errors import Problem
 from .orgchart import apply_changes, load_changes
+from .sanitize import is_web_url
 from .turkish import upper
 
 
@@ -179,10 +179,10 @@ class Reader:
 
     def _url(self, path, value):
         text = self._scalar_text(path, value)
-        parts = urlparse(text or "")
-        if text is not None and (parts.scheme not in ("http", "https") or not parts.netloc or " " in text):
-            self.problem(path, f"'{text}' geçerli bir web adresi değil; http:// ya da https:// ile başlamalıdır.",
-                         "invalid URL")
+        if text is not None and not is_web_url(text):
+            self.problem(path, f"'{text}' geçerli bir web adresi değil: http:// ya da https:// ile başlayan, bir "
+                         "sunucu adı içeren tam bir adres olmalıdır; boşluk, tırnak, < > ve 'kullanıcı@' olamaz "
+                         "(ör. https://www.turkiye.gov.tr/corum-belediyesi).", "invalid URL: not an absolute http(s) URL")
             return None
         return text
 

@@ -94,8 +94,9 @@ def test_e_hizmet(tmp_path, instance):
                                                     grup="Vergi"))
     assert sub.front_matter["adres"] == "https://e.corum.bel.tr/borc"
     assert problems(tmp_path, instance, submission_text(tur="e-hizmet", adres="javascript:alert(1)", grup="x")) \
-        == [("adres", 4, "'javascript:alert(1)' geçerli bir web adresi değil; http:// ya da https:// ile "
-                         "başlamalıdır.")]
+        == [("adres", 4, "'javascript:alert(1)' geçerli bir web adresi değil: http:// ya da https:// ile başlayan, "
+                         "bir sunucu adı içeren tam bir adres olmalıdır; boşluk, tırnak, < > ve 'kullanıcı@' olamaz "
+                         "(ör. https://www.turkiye.gov.tr/corum-belediyesi).")]
 
 
 def test_seminer_rules(tmp_path, instance):
