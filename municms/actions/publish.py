@@ -202,8 +202,8 @@ def build_or_hold_back(work: Work, instance: Instance, paths: InstancePaths) -> 
         if not culprits:
             log.error(error.message_en)
             raise error from exc
-        log.warning("publish: holding back %s (%s); building again without", ", ".join(sorted(culprits)),
-                    error.message_en)
+        log.warning("publish: holding back %s; building again without: %s", ", ".join(sorted(culprits)), "; ".join(
+            f"{r['item']} {r['page']} [{r['rule']}] {r['message']}" for rows in culprits.values() for r in rows))
         work.left_out.update(culprits)
         return None
     except BaseException:
