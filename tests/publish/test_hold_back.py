@@ -198,6 +198,13 @@ def test_intake_receipt_warns_about_what_the_page_cannot_resolve(municipality):
     assert bundle.status == "registered"
     assert "Yayın denetimi" not in bundle.receipt.read_text(encoding="utf-8")
 
+    m.publish()  # now the site's addresses are known: a link to a page it lacks is a warning, not a refusal
+    linked = m.drop("fen-isleri", "kres-baglanti.md", submission_text(
+        "duyuru", "Kreş Kayıtları Bağlantılı", "Ayrıntılar [duyurularda](/duyurular/), [yönetmelik](/yonetmelik/).\n"))
+    assert linked.warnings == ["Yayın denetimi: Metnin 1. satırındaki bağlantı '/yonetmelik/' sitede bir sayfaya "
+                               "gitmiyor (şu an yayında olan siteye göre). Hedef sayfa yayımlanmadıkça bu içerik "
+                               "yayına alınamaz; adresi denetleyin."]
+
 
 def test_review_records_the_problems_and_approval_is_refused_naming_field_and_line(municipality):
     m = municipality("tiny")
