@@ -44,9 +44,15 @@ PEOPLE = {
 }
 
 
+def written(value):
+    """A front-matter value as a department types it: a moment (`yayin`, `bitis` …) as YYYY-AA-GG SS:DD, in
+    the moment's own wall time (the tests' moments are in the instance's time zone)."""
+    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, dt.datetime) else value
+
+
 def submission_text(tur: str, baslik: str, body: str = "Metin.\n", **front) -> str:
     """A Markdown submission as a department writes it (YAML front matter, values as YAML)."""
-    data = {"tur": tur, "baslik": baslik, **front}
+    data = {"tur": tur, "baslik": baslik, **{key: written(value) for key, value in front.items()}}
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n" + body
 
 

@@ -23,12 +23,12 @@ def make_entry(number: str, tur: str, front_matter: dict, body: str = "Metin.", 
     """An Entry as load_entries() gives it: item, its revision (files under submissions/registered/)."""
     year = int(number.split("-")[1])
     item = Item(id=item_id, number=number, year=year, seq=int(number.split("-")[2]), tur=tur, department=department,
-                title=front_matter.get("baslik", ""), state=state, unit="web", author="birim1",
+                title=front_matter.get("baslik", ""), state=state, unit="web", author=f"birim:{department}",
                 publish_at=publish_at, expire_at=expire_at, public_reason=public_reason,
                 created_at=approved_at - dt.timedelta(hours=1))
     revision = Revision(item_id=item_id, rev=1, front_matter=dict(front_matter, tur=tur), body=body,
                         source_name=f"{number}.md", stored_dir=f"{year}/{number}", attachments=list(attachments),
-                        author="birim1", created_at=item.created_at)
+                        author=f"birim:{department}", created_at=item.created_at)
     return Entry(item, revision, approved_at, changed_at or approved_at, was_published)
 
 

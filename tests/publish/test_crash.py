@@ -12,7 +12,6 @@ import time
 
 import pytest
 
-from municms.actions.publish import publish
 from municms.model import PUBLISHED
 from tests.tinysite import REPO
 
@@ -35,7 +34,7 @@ def test_killed_publishes_leave_a_whole_site_and_a_rerun_finishes(site):
     rng = random.Random(20261125)
     numbers, kills, round_no = [], 0, 0
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    command = [sys.executable, str(REPO / "publish.py"), "--instance", str(site.paths.root), "publish"]
+    command = [sys.executable, str(REPO / "publish.py"), "--instance", str(site.paths.root), "publish", "--system"]
 
     def new_item() -> None:
         nonlocal round_no
@@ -62,7 +61,7 @@ def test_killed_publishes_leave_a_whole_site_and_a_rerun_finishes(site):
         served_release(site)
     assert kills >= 5, f"only {kills} kills landed during a publish"
 
-    result = publish(site.ledger, site.instance, site.paths, site.clock)
+    result = site.publish()
     assert served_release(site) == result.release_id
     for number in numbers:
         item = site.ledger.item(number)

@@ -10,10 +10,7 @@ import urllib.request
 import pytest
 
 from municms.actions.approve import approve
-from municms.actions.assign import assign
 from municms.actions.intake import intake_all
-from municms.actions.publish import publish
-from municms.actions.start_review import start_review
 from municms.model import IN_REVIEW, PUBLISHED
 from municms.scheduler import Scheduler
 from tests.tinysite import REPO
@@ -35,10 +32,10 @@ def test_dropped_sample_goes_live_on_nginx_and_in_chromium(site, nginx, page):
     [result] = intake_all(site.ledger, site.instance, site.paths, site.clock)
     assert result.status == "registered"
     number = result.number
-    assign(site.ledger, site.instance, number, "mudur1", site.clock, to="web1")
-    start_review(site.ledger, site.instance, number, "web1", site.clock)
-    approve(site.ledger, site.instance, number, "web2", site.clock)
-    released = publish(site.ledger, site.instance, site.paths, site.clock)
+    site.assign(number, to="web1", by="mudur1")
+    site.review(number, by="web1")
+    site.approve(number, by="web2")  # a second person: the reviewer may not approve
+    released = site.publish()
     assert released.items == [number]
     assert site.ledger.item(number).state == PUBLISHED
 
@@ -68,12 +65,14 @@ def test_emergency_banner_with_two_approvals_is_live_within_ten_seconds(site, ng
         base = nginx(site.paths.current)
         assert "emergency-banner" not in fetch(base + "/")
         item = site.submit("acil-duyuru", "Acil: Merkez İlçede Su Kesintisi",
-                           "Ana isale hattındaki arıza nedeniyle su kesintisi. Bilgi için **ALO 153**.")
-        assert site.approve(item.number, approvers=("web2",)).state == IN_REVIEW  # one approval is not enough
+                           "Ana isale hattındaki arıza nedeniyle su kesintisi. Bilgi için **ALO 153**.",
+                           bitis="2026-11-30 18:00")
+        assert site.approve(item.number, by="web2").state == IN_REVIEW  # one approval is not enough
+        second = site.actor("mudur1")
         time.sleep(0.5)
         assert "Su Kesintisi" not in fetch(base + "/")
         started = time.monotonic()
-        approve(site.ledger, site.instance, item.number, "mudur1", site.clock)  # second, distinct approver
+        approve(site.ledger, site.instance, item.number, second, site.clock)  # second, distinct approver
         home = ""
         while time.monotonic() - started < 10:
             home = fetch(base + "/")

@@ -8,8 +8,6 @@ import re
 
 import pytest
 
-from municms.actions.publish import publish
-from municms.actions.withdraw import withdraw
 from municms.build import build_site
 from municms.deploy import get_target
 from municms.errors import ValidationError
@@ -39,7 +37,7 @@ def files_mentioning(root, needle: str) -> list[str]:
 def test_due_item_is_published_deployed_and_recorded(site):
     item = site.submit("duyuru", "Işıklı Çarşı İhalesi Sonuçlandı", BODY, etiketler=["ihale"])
     site.approve(item.number)
-    result = publish(site.ledger, site.instance, site.paths, site.clock)
+    result = site.publish()
     assert result.items == [item.number]
     assert get_target(site.instance, site.paths).current().id == result.release_id
     page = text_of(site, "duyurular/2026/isikli-carsi-ihalesi-sonuclandi/index.html")
@@ -52,13 +50,14 @@ def test_due_item_is_published_deployed_and_recorded(site):
     assert (published.state, published.slug) == (PUBLISHED, "isikli-carsi-ihalesi-sonuclandi")
     event = site.ledger.events(item.id)[-1]
     assert (event.action, event.actor, event.from_state, event.to_state) == ("publish", "sistem", APPROVED, PUBLISHED)
-    assert event.data == {"release": result.release_id, "url": "/duyurular/2026/isikli-carsi-ihalesi-sonuclandi/"}
+    assert event.data == {"release": result.release_id, "url": "/duyurular/2026/isikli-carsi-ihalesi-sonuclandi/",
+                          "via": "zamanlayıcı"}  # the system publishes on the scheduler's behalf
     assert (site.paths.logs / "builds" / f"{result.release_id}.log").is_file()
     assert not (site.paths.builds / result.release_id).exists()  # the build became the release
     release = get_target(site.instance, site.paths).current()
     assert (release.items, release.published_by) == ([item.number], "sistem")
     # publishing again with nothing new changes no content and publishes nothing
-    again = publish(site.ledger, site.instance, site.paths, site.clock)
+    again = site.publish()
     assert (again.items, again.files_written, again.files_removed) == ([], 0, 0)
 
 
@@ -66,7 +65,7 @@ def test_due_item_is_published_deployed_and_recorded(site):
 def test_embargoed_item_appears_nowhere_until_its_time(site):
     tomorrow = site.clock.now() + dt.timedelta(days=1)
     title = "Gülabibey Mahallesine Yeni Çocuk Parkı"
-    item = site.submit("haber", title, "Park törenle açıldı.", publish_at=tomorrow, etiketler=["park"])
+    item = site.submit("haber", title, "Park törenle açıldı.", yayin=tomorrow, etiketler=["park"])
     site.approve(item.number)
     first = run_due(site.ledger, site.instance, site.paths, site.clock)
     assert first.scheduled == [item.number]
@@ -97,7 +96,7 @@ def test_embargoed_item_appears_nowhere_until_its_time(site):
 def test_two_builds_of_the_same_inputs_are_identical_but_for_the_release_id(site, tmp_path):
     for title in ("Birinci Haber", "İkinci Haber"):
         site.approve(site.submit("haber", title, f"{title} metni.", etiketler=["ihale"]).number)
-    publish(site.ledger, site.instance, site.paths, site.clock)
+    site.publish()
     now = site.clock.now()
     build_site(site.instance, tmp_path / "a", now=now, build_id="surum-a")
     build_site(site.instance, tmp_path / "b", now=now, build_id="surum-b")
@@ -113,7 +112,7 @@ def test_two_builds_of_the_same_inputs_are_identical_but_for_the_release_id(site
 @pytest.mark.slow
 def test_expired_item_leaves_listings_and_feeds_but_keeps_a_notice(site):
     ends = site.clock.now() + dt.timedelta(days=2)
-    item = site.submit("duyuru", "Geçici Trafik Düzenlemesi", "Yol kapalı.", expire_at=ends)
+    item = site.submit("duyuru", "Geçici Trafik Düzenlemesi", "Yol kapalı.", bitis=ends)
     site.approve(item.number)
     run_due(site.ledger, site.instance, site.paths, site.clock)
     url = "duyurular/2026/gecici-trafik-duzenlemesi/"
@@ -135,8 +134,8 @@ def test_expired_item_leaves_listings_and_feeds_but_keeps_a_notice(site):
 def test_withdrawn_item_shows_its_public_reason_only(site):
     item = site.submit("duyuru", "Kura Listesi", "Ad soyad listesi.", etiketler=["kura"])
     site.approve(item.number)
-    publish(site.ledger, site.instance, site.paths, site.clock)
-    withdraw(site.ledger, site.instance, item.number, "web1", site.clock, reason="Kişisel veri içerdiği için.")
+    site.publish()
+    site.withdraw(item.number, by="web1", reason="Kişisel veri içerdiği için.")
     result = run_due(site.ledger, site.instance, site.paths, site.clock)
     assert result.published is not None
     page = text_of(site, "duyurular/2026/kura-listesi/index.html")
@@ -151,10 +150,10 @@ def test_director_publishes_with_a_recorded_reason_only(site):
     item = site.submit("haber", "Müdür Onayıyla Yayın", "Metin.")
     site.approve(item.number)
     with pytest.raises(ValidationError) as caught:
-        publish(site.ledger, site.instance, site.paths, site.clock, actor="mudur1")
+        site.publish(by="mudur1")
     assert caught.value.message_tr == "Yayımlama için gerekçe zorunludur."
     assert not list(site.paths.content.rglob("mudur-onayiyla-yayin*")) and not site.paths.current.exists()
-    result = publish(site.ledger, site.instance, site.paths, site.clock, actor="mudur1", reason="Basın toplantısı.")
+    result = site.publish(by="mudur1", reason="Basın toplantısı.")
     event = site.ledger.events(item.id)[-1]
     assert (event.action, event.actor, event.reason) == ("publish", "mudur1", "Basın toplantısı.")
     assert get_target(site.instance, site.paths).current().published_by == "mudur1"

@@ -7,7 +7,6 @@ import threading
 
 import pytest
 
-from municms.actions.publish import publish
 from municms.deploy import get_target
 from municms.model import PUBLISHED, SCHEDULED
 from municms.scheduler import run_due
@@ -27,7 +26,7 @@ def test_a_pass_with_nothing_to_do_builds_nothing(site):
 def test_waiting_item_with_the_title_of_a_public_one_does_not_block_publishing(site):
     """The tiny site already has "Meclis Toplantısı Gündemi" pages; next month's agenda waits for its day."""
     tomorrow = site.clock.now() + dt.timedelta(days=1)
-    item = site.submit("duyuru", "Meclis Toplantısı Gündemi", "Aralık gündemi.", publish_at=tomorrow)
+    item = site.submit("duyuru", "Meclis Toplantısı Gündemi", "Aralık gündemi.", yayin=tomorrow)
     site.approve(item.number)
     run_due(site.ledger, site.instance, site.paths, site.clock)
     assert site.ledger.item(item.number).state == SCHEDULED
@@ -50,7 +49,7 @@ def test_concurrent_publishes_queue_and_each_item_is_published_once(site):
 
     def worker():
         try:
-            results.append(publish(site.ledger, site.instance, site.paths, site.clock))
+            results.append(site.publish())
         except Exception as exc:  # reported below
             errors.append(exc)
 

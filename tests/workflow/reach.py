@@ -20,19 +20,14 @@ ASSIGNER, REVIEWER, APPROVER = "mudur1", "web1", "web2"
 NEEDS_SITE = frozenset({PUBLISHED, EXPIRED})
 
 
-def when(moment: dt.datetime) -> str:
-    """A moment as a department writes it in the front matter (`yayin`, `bitis`)."""
-    return moment.strftime("%Y-%m-%d %H:%M")
-
-
 def reach(m, state: str, count: int = 1, tur: str = "duyuru", title: str = "Işıklı Çarşı İhalesi",
           **front) -> list[Item]:
     """`count` fresh items of municipality `m` in `state` (published ones need a site: NEEDS_SITE)."""
     tomorrow = m.clock.now() + dt.timedelta(days=1)
     if state == SCHEDULED:
-        front.setdefault("yayin", when(tomorrow))
+        front.setdefault("yayin", tomorrow)
     if state == EXPIRED:
-        front.setdefault("bitis", when(tomorrow))
+        front.setdefault("bitis", tomorrow)
     first = len(m.ledger.items()) + 1
     items = [m.submit(tur, f"{title} {first + n}", f"Metin {first + n}.\n", **front) for n in range(count)]
     numbers = [item.number for item in items]

@@ -21,7 +21,7 @@ from municms.errors import NotFound, PermissionDenied, ValidationError
 from municms.model import (APPROVED, ASSIGNED, CHANGES_REQUESTED, IN_REVIEW, MUDUR, PUBLISHED, WITHDRAWN,
                            Revision)
 from tests.municipality import PASSWORD, submission_text
-from tests.workflow.reach import reach, when
+from tests.workflow.reach import reach
 
 FOUR_EYES_REVIEWER = ("İçeriği incelemeye alan kişi onu onaylayamaz; onay başka bir kişiden gelmelidir "
                       "(dört göz ilkesi).")
