@@ -70,10 +70,12 @@ def check_item(tur: str, front_matter: dict, body: str, attachments: Iterable[st
     `site_paths` the files of the site now public (None: unknown, absolute links are not checked)."""
     names = {PurePosixPath(a).name for a in attachments}
     found = required_fields(tur, front_matter) + listed_attachments(front_matter, names)
-    # On the page body ids and in-body '#x' links are both prefixed: a body link reaches the body's own
-    # headings, never the theme's ids (icerik …).
-    ids = {body_anchor(i) for i in body_ids(body)}
-    found += body_links(body, names, instance.municipality.site_url, site_paths, ids)
+    if "[" in body or "<" in body:  # else the body has no link, image or HTML: nothing to parse (most bodies)
+        tokens = _MARKDOWN.parse(body)
+        # On the page body ids and in-body '#x' links are both prefixed: a body link reaches the body's own
+        # headings, never the theme's ids (icerik …).
+        ids = {body_anchor(i) for i in body_ids(body, tokens)}
+        found += body_links(body, names, instance.municipality.site_url, site_paths, ids, tokens)
     return sorted(found, key=lambda c: (not c.blocking, c.line or 0))
 
 
@@ -96,10 +98,10 @@ def listed_attachments(front_matter: dict, names: set[str]) -> list[ItemCheck]:
 
 
 def body_links(body: str, attachments: set[str], site_url: str, site_paths: Collection[str] | None,
-               ids: set[str]) -> list[ItemCheck]:
+               ids: set[str], tokens: list | None = None) -> list[ItemCheck]:
     """Links and images of the body: own attachments, own headings, addresses of the site."""
     found = []
-    for link in links_of(body):
+    for link in links_of(body, tokens):
         problem = _check_link(link, attachments, site_url.rstrip("/"), site_paths, ids)
         if problem is not None:
             found.append(problem)
@@ -156,11 +158,12 @@ def _on_site(path: str, site_paths: Collection[str]) -> bool:
     return rel in site_paths or rel + "/index.html" in site_paths
 
 
-def links_of(body: str) -> list[Link]:
-    """Every link and image address of a Markdown body, with its line (raw HTML included)."""
+def links_of(body: str, tokens: list | None = None) -> list[Link]:
+    """Every link and image address of a Markdown body (`tokens`: its parse, if the caller has it), with its
+    line (raw HTML included)."""
     lines = body.split("\n")
     found: list[Link] = []
-    for token in _MARKDOWN.parse(body):
+    for token in _MARKDOWN.parse(body) if tokens is None else tokens:
         if token.map is None:
             continue
         start, end = token.map
@@ -186,11 +189,11 @@ def _line_of(lines: list[str], start: int, end: int, needle: str) -> int:
     return start + 1
 
 
-def body_ids(body: str) -> set[str]:
+def body_ids(body: str, tokens: list | None = None) -> set[str]:
     """Ids the body's headings get on the page (h2–h6 keep theirs through sanitising), as the toc extension
     makes them: Turkish slug of the text, `_1`, `_2` … for repeats; `{#id}` and raw `<h2 id>` as written."""
     ids: set[str] = set(_HTML_HEADING_ID.findall(body))
-    tokens = _MARKDOWN.parse(body)
+    tokens = _MARKDOWN.parse(body) if tokens is None else tokens
     for index, token in enumerate(tokens):
         if token.type != "heading_open" or token.tag == "h1":
             continue
