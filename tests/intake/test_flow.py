@@ -56,14 +56,9 @@ def test_quarantine_never_overwrites(ledger, instance, paths, clock):
         "bos-2.md", "bos-2.md.hata.txt", "bos.md", "bos.md.hata.txt"]
 
 
-def test_resubmission_after_change_request_is_revision_2(ledger, instance, paths, clock):
-    from municms.actions.assign import assign
-    from municms.actions.request_changes import request_changes
-    from municms.actions.start_review import start_review
-    from municms.actions.users import add_user
-
-    add_user(ledger, instance, "mudur", "mudur", "parola-123456", "sistem", clock)
-    add_user(ledger, instance, "editor", "editor", "parola-123456", "sistem", clock, unit="web")
+def test_resubmission_after_change_request_is_revision_2(municipality):
+    m = municipality()
+    ledger, instance, paths, clock = m.ledger, m.instance, m.paths, m.clock
     drop(paths, "fen-isleri", "ihale.md", submission_text(baslik="İhale"))
     [result] = intake_all(ledger, instance, paths, clock)
     # too early: the item is only registered
@@ -71,9 +66,9 @@ def test_resubmission_after_change_request_is_revision_2(ledger, instance, paths
     [early] = intake_all(ledger, instance, paths, clock)
     assert early.status == "quarantined" and early.problems[0].field == "kayit_no"
     assert "kaydedildi' durumunda" in early.problems[0].message_tr
-    assign(ledger, instance, result.number, "mudur", clock, to="editor")
-    start_review(ledger, instance, result.number, "editor", clock)
-    request_changes(ledger, instance, result.number, "editor", clock, reason="Tarih eksik.")
+    m.assign(result.number, to="web1", by="mudur1")
+    m.review(result.number, by="web1")
+    m.request_changes(result.number, by="web1", reason="Tarih eksik.")
     drop(paths, "zabita", "baskasi.md", submission_text(baslik="Başkası", kayit_no=result.number))
     drop(paths, "fen-isleri", "ihale-3.md", submission_text(baslik="İhale (düzeltilmiş)", kayit_no=result.number))
     outcome = {r.name: r for r in intake_all(ledger, instance, paths, clock)}
