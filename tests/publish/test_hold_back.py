@@ -303,3 +303,19 @@ def test_item_whose_registered_attachment_is_lost_is_held_back(municipality):
     assert lost.number in result.held[lost.number]["message"] and "form.pdf" in result.held[lost.number]["message"]
     assert m.ledger.item(lost.number).state == APPROVED
     assert files_mentioning(m.paths.current, "Eki Kaybolan Duyuru") == []
+
+
+@pytest.mark.slow
+def test_banner_with_a_broken_link_is_traced_from_the_home_page_and_held_back(municipality):
+    """A banner has no page of its own: the broken link shows on the home page, and the address leads to it."""
+    m = municipality("tiny")
+    good = m.submit("haber", "Sağlam Haber", "Metin.\n")
+    banner = m.submit("acil-duyuru", "Acil: Kırık Bağlantılı Uyarı", "Ayrıntı [burada](/olmayan-acil/).\n",
+                      bitis=BANNER_END)
+    m.approve(good.number)
+    m.approve(banner.number, by=("web2", "web3"))
+    result = m.publish()
+    assert result.items == [good.number]
+    assert result.held == {banner.number: {"rule": "links", "page": "index.html",
+                                           "message": "Bağlantı '/olmayan-acil/' hiçbir dosyaya gitmiyor."}}
+    assert "Kırık Bağlantılı Uyarı" not in (m.paths.current / "index.html").read_text("utf-8")
