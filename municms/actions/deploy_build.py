@@ -19,8 +19,11 @@ MAY_DEPLOY = (MUDUR, YONETICI, SYSTEM)
 
 
 def deploy_build(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock, actor: Actor,
-                 build_dir: Path, release_id: str, on_locked=None) -> Release:
-    """Make `build_dir` the release `release_id` and switch the public site to it; recorded in the register."""
+                 build_dir: Path, release_id: str, on_locked=None, on_unlocking=None) -> Release:
+    """Make `build_dir` the release `release_id` and switch the public site to it; recorded in the register.
+
+    `on_locked` and `on_unlocking` are called just after the deploy lock is taken and just before it is let go
+    (the command line reports when it held the lock)."""
     user = load_actor(ledger, actor)
     if user.role not in MAY_DEPLOY:
         raise PermissionDenied("Derlenmiş bir siteyi yayına almayı yalnız müdür ya da yönetici yapabilir.",
@@ -33,5 +36,7 @@ def deploy_build(ledger: Ledger, instance: Instance, paths: InstancePaths, clock
         with ledger.transaction() as tx:  # under the lock: the register lists switches in their order
             tx.append_event(Event(item_id=None, at=clock.now(), actor=user.login, action="deploy",
                                   data=event_data(actor, {"release": release.id, "build_dir": str(build_dir)})))
+        if on_unlocking is not None:
+            on_unlocking()
     release_deployed.send("deploy", release=release, actor=user.login)
     return release

@@ -27,19 +27,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from ..actions.deploy_build import deploy_build
 
-    locked = {}
+    held = {}  # when this process took the deploy lock and when it let it go
     try:
         with open_context(args) as ctx:
             actor = authenticate(args, ctx)
             print(json.dumps({"event": "start", "at": time.time()}), flush=True)
             release = deploy_build(ctx.ledger, ctx.instance, ctx.paths, ctx.clock, actor, Path(args.build_dir),
-                                   args.release_id, on_locked=lambda: locked.setdefault("at", time.time()))
-            released_at = time.time()
+                                   args.release_id, on_locked=lambda: held.setdefault("locked_at", time.time()),
+                                   on_unlocking=lambda: held.setdefault("released_at", time.time()))
     except MunicmsError as exc:
         print(json.dumps({"ok": False, "error": type(exc).__name__, "message": exc.message_tr},
                          ensure_ascii=False), flush=True)
         return 1
-    print(json.dumps({"ok": True, "id": release.id, "locked_at": locked.get("at"), "released_at": released_at,
+    print(json.dumps({"ok": True, "id": release.id, "locked_at": held.get("locked_at"),
+                      "released_at": held.get("released_at"),
                       "stats": release.meta.get("stats", {})}), flush=True)
     return 0
 
