@@ -132,6 +132,25 @@ def sshd(tmp_path):
     proc.wait(timeout=10)
 
 
+PASSWORD = "gizli-parola-123"
+
+
+def staff(paths: InstancePaths, clock):
+    """The instance's ledger with its people, made through the real actions: the first yonetici, who adds the
+    director mehmet.mudur and the editor ayse.editor (all with PASSWORD)."""
+    from municms.actions.users import add_user, init_first_user
+    from municms.auth import login_with_password
+    from municms.ledger import open_ledger
+
+    ledger = open_ledger(paths.database)
+    instance = load_instance(paths.root)
+    init_first_user(ledger, instance, "yonetici", PASSWORD, clock)
+    admin = login_with_password(ledger, "yonetici", PASSWORD, clock)
+    add_user(ledger, instance, "mehmet.mudur", "mudur", PASSWORD, admin, clock)
+    add_user(ledger, instance, "ayse.editor", "editor", PASSWORD, admin, clock, unit="web")
+    return ledger
+
+
 def run_deploy(paths: InstancePaths, build_dir: Path, rid: str) -> subprocess.Popen:
     """Start `python -m municms.deploy` in a subprocess (stdout: JSON lines)."""
     return subprocess.Popen([PYTHON, "-m", "municms.deploy", "--instance", str(paths.root), "--system",

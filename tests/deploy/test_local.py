@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from municms.actions.rollback import rollback as rollback_action
+from municms.auth import AuthenticationFailed, login_with_password
 from municms.clock import FixedClock
 from municms.deploy import get_target
 from municms.deploy.local import LocalTarget
-from municms.config import load_instance
 from municms.errors import ConflictError, DeployError, NotFound, PermissionDenied
 from municms.signals import release_rolled_back
 
-from .conftest import CHANGED_PAGE, release_id, tree
+from .conftest import CHANGED_PAGE, PASSWORD, release_id, staff, tree
 
 NOW = dt.datetime(2026, 11, 25, 14, 30, tzinfo=ZoneInfo("Europe/Istanbul"))
 META = {"items": ["BİM-2026-000001", "BİM-2026-000002"], "published_by": "ayse.editor"}
@@ -185,20 +185,10 @@ def test_rollback_errors(make_instance, variants):
     assert target.current().id == release_id(1)
 
 
-def _ledger_with_users(paths):
-    from municms.actions.users import add_user
-    from municms.ledger import open_ledger
-
-    ledger = open_ledger(paths.database)
-    instance = load_instance(paths.root)
-    add_user(ledger, instance, "mehmet.mudur", "mudur", "gizli-parola-123", "sistem", FixedClock(NOW))
-    add_user(ledger, instance, "ayse.editor", "editor", "gizli-parola-123", "sistem", FixedClock(NOW), unit="web")
-    return ledger
-
-
 def test_rollback_action_switches_records_and_sends_signal(make_instance, variants):
     instance, paths = make_instance()
-    ledger = _ledger_with_users(paths)
+    ledger = staff(paths, FixedClock(NOW))
+    director = login_with_password(ledger, "mehmet.mudur", PASSWORD, FixedClock(NOW))
     target = get_target(instance, paths)
     target.deploy(variants(1), release_id(1), META)
     target.deploy(variants(2), release_id(2), META)
@@ -209,7 +199,7 @@ def test_rollback_action_switches_records_and_sends_signal(make_instance, varian
 
     release_rolled_back.connect(receiver)
     try:
-        release = rollback_action(ledger, instance, paths, FixedClock(NOW), "mehmet.mudur", reason="Hatalı duyuru")
+        release = rollback_action(ledger, instance, paths, FixedClock(NOW), director, reason="Hatalı duyuru")
     finally:
         release_rolled_back.disconnect(receiver)
     assert release.id == release_id(1)
@@ -225,17 +215,23 @@ def test_rollback_action_switches_records_and_sends_signal(make_instance, varian
 
 def test_rollback_refused_for_an_editor_and_an_unknown_user(make_instance, variants):
     instance, paths = make_instance()
-    ledger = _ledger_with_users(paths)
+    ledger = staff(paths, FixedClock(NOW))
+    editor = login_with_password(ledger, "ayse.editor", PASSWORD, FixedClock(NOW))
     target = get_target(instance, paths)
     target.deploy(variants(1), release_id(1), META)
     target.deploy(variants(2), release_id(2), META)
     events = len(ledger.events())
     with pytest.raises(PermissionDenied) as refused:
-        rollback_action(ledger, instance, paths, FixedClock(NOW), "ayse.editor")
+        rollback_action(ledger, instance, paths, FixedClock(NOW), editor)
     assert refused.value.message_tr == "Siteyi geri almayı yalnız müdür ya da yönetici yapabilir."
-    with pytest.raises(NotFound):
-        rollback_action(ledger, instance, paths, FixedClock(NOW), "kimse")
-    assert target.current().id == release_id(2) and len(ledger.events()) == events
+    # an unknown login cannot log in, and a bare login is no actor
+    with pytest.raises(AuthenticationFailed):
+        login_with_password(ledger, "kimse", PASSWORD, FixedClock(NOW))
+    with pytest.raises(PermissionDenied) as refused:
+        rollback_action(ledger, instance, paths, FixedClock(NOW), "mehmet.mudur")
+    assert refused.value.message_tr.startswith("Kimliği doğrulanmamış bir işlem reddedildi")
+    assert target.current().id == release_id(2)
+    assert [(e.actor, e.action) for e in ledger.events()[events:]] == [("kimse", "login_failed")]
 
 
 def test_interrupted_releases_of_other_ids_are_described_or_removed(make_instance, variants):

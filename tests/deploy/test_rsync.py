@@ -73,8 +73,8 @@ def test_rsync_cli_releases_and_leftover_cleanup(make_instance, variants, sshd, 
     target.deploy(variants(3), release_id(3), {"published_by": "sistem"})
     assert sorted(p.name for p in (remote / "releases").iterdir()) == sorted(
         f"{release_id(n)}{ext}" for n in (2, 3) for ext in ("", ".json"))  # keep_releases 2
-    out = subprocess.run([sys.executable, "publish.py", "--instance", str(paths.root), "releases"], cwd=REPO,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([sys.executable, "publish.py", "--instance", str(paths.root), "releases", "--system"],
+                         cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert out.splitlines()[1].startswith(f"* {release_id(3)}") and "  sistem  " in out.splitlines()[1]
     assert out.splitlines()[2].startswith(f"  {release_id(2)}")
     assert {r.id: r for r in target.releases()}[release_id(2)].meta["recovered"] is True
