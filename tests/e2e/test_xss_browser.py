@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -85,6 +86,12 @@ def test_search_results_show_hostile_titles_as_text(page, hostile, site_server):
     page.evaluate(FIRE_EVERY_HANDLER)
     assert page.evaluate("() => window.__xss") is None and not dialogs
     assert page.locator(".pagefind-ui__results b, .pagefind-ui__results img, .pagefind-ui__results svg").count() == 0
+    # The query itself comes back on the page ("… için sonuç bulunamadı"): as text too.
+    query = '"><img src=x onerror=window.__xss=1><svg onload=window.__xss=1>'
+    page.goto(base + "/arama/?q=" + urllib.parse.quote(query))
+    expect(page.locator(".pagefind-ui__message")).to_contain_text(query)
+    page.evaluate(FIRE_EVERY_HANDLER)
+    assert page.evaluate("() => window.__xss") is None and not dialogs
 
 
 def test_served_by_publish_serve_every_page_carries_the_csp(page, hostile):
