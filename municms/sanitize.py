@@ -61,10 +61,17 @@ def body_anchor(name: str) -> str:
     return name if name.startswith(BODY_ID_PREFIX) else BODY_ID_PREFIX + name
 
 
+def _embedded_urls(attribute: str, value: str) -> list[str]:
+    """The addresses of an embedding attribute (srcset lists several: 'a.jpg 1x, b.jpg 2x')."""
+    if attribute == "srcset":
+        return [candidate.split()[0] for candidate in value.split(",") if candidate.strip()]
+    return [value]
+
+
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     """Embedded resources only from this site; in-body references follow the prefixed ids."""
     if attribute in EMBED_ATTRIBUTES:
-        urls = [c.strip().split()[0] for c in value.split(",") if c.strip()] if attribute == "srcset" else [value]
+        urls = _embedded_urls(attribute, value)
         return value if urls and all(is_site_path(url) for url in urls) else None
     if attribute == "href" and value.startswith("#") and len(value) > 1:
         return "#" + body_anchor(value[1:])
@@ -95,8 +102,6 @@ def foreign_embeds(text: str) -> list[str]:
     found: list[str] = []
     for attribute in EMBED_ATTRIBUTES:
         for node in tree.css(f"[{attribute}]"):
-            value = node.attributes.get(attribute) or ""
-            urls = [c.strip().split()[0] for c in value.split(",") if c.strip()] if attribute == "srcset" \
-                else [value]
+            urls = _embedded_urls(attribute, node.attributes.get(attribute) or "")
             found += [url for url in urls if not is_site_path(url) and url not in found]
     return found

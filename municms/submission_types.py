@@ -180,9 +180,10 @@ class Reader:
     def _url(self, path, value):
         text = self._scalar_text(path, value)
         if text is not None and not is_web_url(text):
-            self.problem(path, f"'{text}' geçerli bir web adresi değil: http:// ya da https:// ile başlayan, bir "
-                         "sunucu adı içeren tam bir adres olmalıdır; boşluk, tırnak, < > ve 'kullanıcı@' olamaz "
-                         "(ör. https://www.turkiye.gov.tr/corum-belediyesi).", "invalid URL: not an absolute http(s) URL")
+            self.problem(path, f"'{text}' geçerli bir web adresi değil: http:// ya da https:// ile başlayan, "
+                         "bir sunucu adı içeren tam bir adres olmalıdır; boşluk, tırnak, < > ve 'kullanıcı@' "
+                         "olamaz (ör. https://www.turkiye.gov.tr/corum-belediyesi).",
+                         "invalid URL: not an absolute http(s) URL")
             return None
         return text
 

@@ -52,7 +52,8 @@ def assert_titles_read_as_typed(site, titles: dict[str, str], texts: dict[str, s
     facts = [texts_of(dd) for dd in LexborHTMLParser(seminar.read_text(encoding="utf-8")).css(".facts dd")]
     assert one_line(texts["yer"]) in facts and one_line(texts["egitmen"]) in facts
     # The feed and the calendar carry the same text (Atom titles are text, not HTML).
-    feed_titles = {one_line(e.text or "") for e in ET.parse(site / "atom.xml").iter("{http://www.w3.org/2005/Atom}title")}
+    feed = ET.parse(site / "atom.xml")
+    feed_titles = {one_line(e.text or "") for e in feed.iter("{http://www.w3.org/2005/Atom}title")}
     assert titles["haber"] in feed_titles and titles["seminer"] in feed_titles
     calendar = Calendar.from_ical((site / "seminerler.ics").read_bytes())
     assert titles["seminer"] in {str(event.get("summary")) for event in calendar.walk("VEVENT")}
