@@ -10,7 +10,6 @@ import re
 from urllib.parse import urlsplit
 
 import nh3
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 from selectolax.lexbor import LexborHTMLParser
 
@@ -93,12 +92,10 @@ def trusted_html(fragment) -> Markup:
     return Markup(sanitise_html(str(fragment or "")))
 
 
-_MARKDOWN = MarkdownIt("commonmark")
-
-
-def foreign_embeds(text: str) -> list[str]:
-    """Addresses on other sites that a Markdown or HTML body would embed (images, video …), in order, once each."""
-    tree = LexborHTMLParser(_MARKDOWN.render(text))
+def foreign_embeds(html: str) -> list[str]:
+    """Addresses on other sites that HTML would embed (images, video …), in order, once each. Given a Markdown
+    body it finds those of its raw HTML (Markdown images are item_checks' rule `embeds`)."""
+    tree = LexborHTMLParser(html)
     found: list[str] = []
     for attribute in EMBED_ATTRIBUTES:
         for node in tree.css(f"[{attribute}]"):

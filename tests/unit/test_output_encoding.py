@@ -84,11 +84,11 @@ def test_the_policy_keeps_site_images_and_removes_embeds_from_other_hosts():
         '<img alt="e"><img alt="f"><img alt="g"><a href="https://www.turkiye.gov.tr/harita.png">harita</a>')
 
 
-def test_foreign_embeds_finds_markdown_and_html_images_and_media():
-    body = ("![harita](https://harita.example/k.png)\n\n![foto](foto.jpg)\n\n"
+def test_foreign_embeds_finds_the_images_and_media_of_raw_html():
+    body = ('<p><img src="https://harita.example/k.png" alt="harita"></p>\n\n![foto](foto.jpg)\n\n'
             '<video poster="http://v.example/p.jpg"><source src="/ortak/tanitim.mp4"></video>\n\n'
             '<picture><source srcset="kucuk.jpg 1x, https://cdn.example/b.jpg 2x"></picture>\n\n'
-            "[bağlantı olarak](https://harita.example/k.png)\n")
+            '<a href="https://harita.example/k.png">bağlantı olarak</a>\n')
     assert foreign_embeds(body) == ["https://harita.example/k.png", "https://cdn.example/b.jpg",
                                     "http://v.example/p.jpg"]
     assert is_site_path("ekler/foto.jpg") and not is_site_path("HTTPS://x.example/a.png")
