@@ -21,8 +21,13 @@ def expire(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, clo
 def schedule(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, clock: Clock,
              reason: str | None = None) -> Item:
     """approved → scheduled: its `yayin` is still ahead."""
-    return run(ledger, ref, SCHEDULE, actor, clock, None, reason=reason,
-               data={"publish_at": ledger.item(ref).publish_at.isoformat()})
+    data: dict = {}
+
+    def execute(tx, item, user, to_state, now):  # after the check: an item without `yayin` is refused first
+        data["publish_at"] = item.publish_at.isoformat() if item.publish_at else None
+        return {}
+
+    return run(ledger, ref, SCHEDULE, actor, clock, None, reason=reason, data=data, execute=execute)
 
 
 def expire_due(ledger: Ledger, instance: Instance, clock: Clock) -> list[Item]:

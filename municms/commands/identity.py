@@ -29,14 +29,15 @@ def add_identity_flags(parser: argparse.ArgumentParser, *, password_stdin: bool 
                             help="kurulumun sahibi olarak sistem adına çalış (otomasyon için; kayda geçer)")
 
 
-def read_line(prompt: str, from_stdin: bool) -> str:
+def read_line(prompt: str, from_stdin: bool, instead: str = "") -> str:
     """One secret: the next line of standard input, or typed at the terminal (never echoed)."""
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     if not sys.stdin.isatty():
-        raise AuthenticationFailed(
-            "Parola sorulamıyor (terminal yok): --password-stdin ile standart girdiden verin ya da "
-            f"{TOKEN_VARIABLE} ortam değişkeninde kişisel anahtar kullanın.", "no terminal for the password prompt")
+        instead = instead or (f"--password-stdin ile standart girdiden verin ya da {TOKEN_VARIABLE} ortam "
+                              "değişkeninde kişisel anahtar kullanın")
+        raise AuthenticationFailed(f"Parola sorulamıyor (terminal yok): {instead}.",
+                                   "no terminal for the password prompt")
     return getpass.getpass(prompt)
 
 

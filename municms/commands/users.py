@@ -19,7 +19,8 @@ def _user_json(user: User) -> dict:
 
 
 def _new_password(from_stdin: bool, prompt: str = "Yeni parola: ") -> str:
-    password = read_line(prompt, from_stdin)
+    password = read_line(prompt, from_stdin, "yeni parolayı --password-stdin (users password için "
+                                             "--new-password-stdin) ile standart girdiden verin")
     if not from_stdin and read_line("Yeni parola (yeniden): ", False) != password:
         raise ValidationError([Problem("password", "İki parola birbirini tutmuyor.", "passwords differ")],
                               "Parola alınamadı.", "password not taken")

@@ -66,9 +66,14 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    ctx, actor = _authenticated(args)
+    with ctx:
+        return _show(args, ctx, actor)
+
+
+def _show(args: argparse.Namespace, ctx: Context, actor: Actor) -> int:
     from ..actions.request_changes import change_request_path
 
-    ctx, actor = _authenticated(args)
     instance, paths, ledger = ctx.instance, ctx.paths, ctx.ledger
     item = visible_item(ledger, actor, args.ref)
     revisions, events = ledger.revisions(item.id), ledger.events(item.id)
