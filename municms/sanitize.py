@@ -83,8 +83,20 @@ def sanitise_html(fragment: str) -> str:
     """Keep structural, accessible markup; drop scripts, styles, event handlers, frames and foreign embeds."""
     # No rel= is added: `target` is not allowed, so no link can open a window that needs noopener, and an
     # <a> whose javascript: href was removed must stay valid HTML (rel without href is an error).
-    return nh3.clean(fragment, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto", "tel"},
-                     link_rel=None, id_prefix=BODY_ID_PREFIX, attribute_filter=_filter_attribute)
+    clean = nh3.clean(fragment, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto", "tel"},
+                      link_rel=None, id_prefix=BODY_ID_PREFIX, attribute_filter=_filter_attribute)
+    return _without_empty_images(clean) if "<img" in clean else clean
+
+
+def _without_empty_images(html: str) -> str:
+    """An image whose address was refused leaves its text alternative, not an <img> without src (invalid)."""
+    tree = LexborHTMLParser(f"<body>{html}</body>")
+    empty = tree.css("img:not([src])")
+    if not empty:
+        return html
+    for node in empty:
+        node.replace_with(node.attributes.get("alt") or "")
+    return tree.body.inner_html
 
 
 def trusted_html(fragment) -> Markup:

@@ -20,3 +20,11 @@ def test_links_tables_and_heading_anchors_kept():
 
 def test_target_blank_dropped_so_no_window_can_be_opened():
     assert sanitise_html('<a href="/iletisim/" target="_blank">İletişim</a>') == '<a href="/iletisim/">İletişim</a>'
+
+
+def test_an_image_from_another_site_leaves_its_alt_text_not_an_img_without_src():
+    from municms.sanitize import sanitise_html
+
+    html = sanitise_html('<p>Harita: <img src="https://evil.example/x.png" alt="Güzergâh <b>"> '
+                         '<img src="/theme/logo.png" alt="Logo"></p>')
+    assert html == '<p>Harita: Güzergâh &lt;b&gt; <img src="/theme/logo.png" alt="Logo"></p>'
