@@ -189,10 +189,15 @@ def _register_new(tx: Transaction, instance, paths: InstancePaths, sub: Submissi
 
 def _resubmit(tx: Transaction, paths: InstancePaths, sub: Submission, staging: Path, clock: Clock,
               author: str) -> tuple[Item, Revision, str, Event]:
-    item = tx.item(sub.kayit_no)
-    if item.department != sub.department:
-        raise PermissionDenied(f"{item.number} başka bir müdürlüğe ait; yeni sürümü yalnız '{item.department}' "
-                               "gönderebilir.", f"{item.number} belongs to {item.department}")
+    try:
+        item = tx.item(sub.kayit_no)
+    except NotFound:
+        item = None
+    if item is None or item.department != sub.department:
+        # the same answer whether the number does not exist or is another department's: nothing is revealed
+        raise NotFound(f"'{sub.kayit_no}' numaralı kayıt müdürlüğünüzün kayıtları arasında bulunamadı; kayit_no "
+                       "yalnız kendi müdürlüğünüzün bir kaydını gösterebilir.",
+                       f"kayit_no {sub.kayit_no} is not an item of {sub.department}")
     rev_no = item.current_rev + 1
     stored = f"{item.year}/{item.number}.r{rev_no}"
     revision = _revision(sub, item.id, rev_no, stored, author, clock.now())

@@ -73,7 +73,15 @@ def test_resubmission_after_change_request_is_revision_2(municipality):
     drop(paths, "fen-isleri", "ihale-3.md", submission_text(baslik="İhale (düzeltilmiş)", kayit_no=result.number))
     outcome = {r.name: r for r in intake_all(ledger, instance, paths, clock)}
     assert outcome["baskasi.md"].status == "quarantined"
-    assert "başka bir müdürlüğe ait" in outcome["baskasi.md"].problems[0].message_tr
+    assert outcome["baskasi.md"].problems[0].message_tr == (
+        f"'{result.number}' numaralı kayıt müdürlüğünüzün kayıtları arasında bulunamadı; kayit_no yalnız kendi "
+        "müdürlüğünüzün bir kaydını gösterebilir.")
+    # a number that does not exist gets the same words: another department's items are not revealed
+    missing = result.number[:-6] + "999999"
+    drop(paths, "zabita", "yok.md", submission_text(baslik="Yok", kayit_no=missing))
+    [unknown] = intake_all(ledger, instance, paths, clock)
+    assert unknown.problems[0].message_tr == outcome["baskasi.md"].problems[0].message_tr.replace(
+        result.number, missing)
     resubmitted = outcome["ihale-3.md"]
     assert (resubmitted.status, resubmitted.number, resubmitted.rev) == ("resubmitted", result.number, 2)
     item = ledger.item(result.number)

@@ -135,8 +135,10 @@ def test_department_staff_resubmit_only_their_own_items(municipality):
     # through the inbox: another department's file naming the item is quarantined
     result = resubmit(m, made.with_changes(department="mali-hizmetler"), name="baskasi.md")
     assert result.status == "quarantined" and result.problems[0].field == "kayit_no"
-    assert result.problems[0].message_tr == \
-        f"{made.number} başka bir müdürlüğe ait; yeni sürümü yalnız 'fen-isleri' gönderebilir."
+    assert result.problems[0].message_tr == (
+        f"'{made.number}' numaralı kayıt müdürlüğünüzün kayıtları arasında bulunamadı; kayit_no yalnız kendi "
+        "müdürlüğünüzün bir kaydını gösterebilir.")
+    assert "fen-isleri" not in result.report.read_text(encoding="utf-8")
     assert m.ledger.dump() == before
     # and the table's own scope: a logged-in staff member of another department may not resubmit it
     with pytest.raises(PermissionDenied) as err:
