@@ -170,6 +170,10 @@ def _check_scope(item: Item, action: str, user: User) -> None:
             f"department '{user.department}' may not act on item of '{item.department}'")
 
 
+# Who may switch the public site to another release by hand (rollback, deploying a build made elsewhere).
+SITE_SWITCH_ROLES = frozenset({MUDUR, YONETICI, SYSTEM})
+
+
 # State sets the pipeline shares (materialise, scheduler, publish import these; none keeps its own tuple).
 DUE_STATES = frozenset({APPROVED, SCHEDULED})               # approved; published once their time comes
 LIVE_STATES = DUE_STATES | {PUBLISHED}                      # may have a public page

@@ -36,6 +36,15 @@ def load_actor(reader: _Reader, actor: Actor) -> User:
     return user
 
 
+def load_site_switcher(reader: _Reader, actor: Actor, what_tr: str) -> User:
+    """The acting user, if their role may switch the public site by hand (workflow.SITE_SWITCH_ROLES)."""
+    user = load_actor(reader, actor)
+    if user.role not in workflow.SITE_SWITCH_ROLES:
+        raise PermissionDenied(f"{what_tr} yalnız müdür ya da yönetici yapabilir.",
+                               f"'{user.login}' ({user.role}) may not switch the public site")
+    return user
+
+
 def participants(reader: _Reader, item: Item) -> workflow.Participants:
     """The people the item's current revision already has, for the four-eyes rules of the table."""
     revision = reader.revision(item.id, item.current_rev)

@@ -8,15 +8,11 @@ from ..auth import Actor
 from ..clock import Clock
 from ..config import Instance
 from ..deploy import Release, deploy_lock, get_target
-from ..errors import PermissionDenied
 from ..ledger import Ledger
-from ..model import MUDUR, SYSTEM, YONETICI, Event
+from ..model import Event
 from ..paths import InstancePaths
 from ..signals import release_deployed
-from ._transition import event_data, load_actor
-
-MAY_DEPLOY = (MUDUR, YONETICI, SYSTEM)
-
+from ._transition import event_data, load_site_switcher
 
 def deploy_build(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock, actor: Actor,
                  build_dir: Path, release_id: str, on_locked=None, on_unlocking=None) -> Release:
@@ -24,10 +20,7 @@ def deploy_build(ledger: Ledger, instance: Instance, paths: InstancePaths, clock
 
     `on_locked` and `on_unlocking` are called just after the deploy lock is taken and just before it is let go
     (the command line reports when it held the lock)."""
-    user = load_actor(ledger, actor)
-    if user.role not in MAY_DEPLOY:
-        raise PermissionDenied("Derlenmiş bir siteyi yayına almayı yalnız müdür ya da yönetici yapabilir.",
-                               f"'{user.login}' ({user.role}) may not deploy")
+    user = load_site_switcher(ledger, actor, "Derlenmiş bir siteyi yayına almayı")
     target = get_target(instance, paths, clock)
     with deploy_lock(paths):
         if on_locked is not None:

@@ -6,24 +6,17 @@ from ..auth import Actor
 from ..clock import Clock
 from ..config import Instance
 from ..deploy import Release, deploy_lock, get_target
-from ..errors import PermissionDenied
 from ..ledger import Ledger
-from ..model import MUDUR, SYSTEM, YONETICI, Event
+from ..model import Event
 from ..paths import InstancePaths
 from ..signals import release_rolled_back
-from ._transition import event_data, load_actor
-
-MAY_ROLL_BACK = (MUDUR, YONETICI, SYSTEM)
+from ._transition import event_data, load_site_switcher
 
 
 def rollback(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock, actor: Actor,
              to: str | None = None, reason: str | None = None) -> Release:
     """Switch the served site to release `to` (default: the one before the current); one event; release_rolled_back."""
-    with ledger.transaction() as tx:
-        user = load_actor(tx, actor)
-    if user.role not in MAY_ROLL_BACK:
-        raise PermissionDenied("Siteyi geri almayı yalnız müdür ya da yönetici yapabilir.",
-                               f"'{user.login}' ({user.role}) may not roll back")
+    user = load_site_switcher(ledger, actor, "Siteyi geri almayı")
     target = get_target(instance, paths, clock)
     with deploy_lock(paths):
         previous = target.current()
