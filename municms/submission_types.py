@@ -130,17 +130,20 @@ class Reader:
             return None
         return text
 
-    def _words(self, path, value):
-        items = value if isinstance(value, list) else [p for p in str(value).split(",")]
+    def _words(self, path, value, separators: str = ",;"):
+        """A list, or one text separated by commas (tags and audiences: semicolons too, as Pelican reads a
+        Tags line either way; so the tags a page shows are exactly the ones registered)."""
+        items = value if isinstance(value, list) else [str(value)]
         words = []
         for index, item in enumerate(items):
             text = self._scalar_text(path + (index,) if isinstance(value, list) else path, item)
-            if text:
-                words.append(text)
+            for part in re.split(f"[{re.escape(separators)}]", text or ""):
+                if part.strip():
+                    words.append(part.strip())
         return words
 
     def _files(self, path, value):
-        return self._words(path, value)
+        return self._words(path, value, separators=",")
 
     def _count(self, path, value):
         if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str)

@@ -44,6 +44,17 @@ def test_minimal_duyuru(tmp_path, instance):
     assert sub.body == "Gövde metni.\n" and sub.warnings == []
 
 
+@pytest.mark.parametrize("written, tags", [
+    ("ihale, altyapı", ["ihale", "altyapı"]),
+    ("ihale; altyapı", ["ihale", "altyapı"]),
+    ('["a;b", "c, d", "&lt;b&gt;"]', ["a", "b", "c", "d", "&lt", "b&gt"]),
+])
+def test_tags_split_on_commas_and_semicolons_as_pelican_reads_them(tmp_path, instance, written, tags):
+    # Pelican splits a Tags line on ';' when there is one: intake registers the same tags the page will show
+    sub = parse(tmp_path, instance, submission_text(etiketler=f"'{written}'" if written[0] != "[" else written))
+    assert sub.front_matter["etiketler"] == tags
+
+
 def test_turkish_date_forms_are_accepted(tmp_path, instance):
     sub = parse(tmp_path, instance, submission_text(yayin="01.12.2026 09:30"))
     assert sub.publish_at == dt.datetime(2026, 12, 1, 9, 30, tzinfo=TZ)
