@@ -1,10 +1,11 @@
-"""Fixtures of the intake tests: a fresh instance (instance.yaml only), its ledger, a fixed clock, drop helpers."""
+"""Fixtures of the intake tests: the parts of tests/municipality.py's bare instance one at a time (intake is the
+front door itself: these tests drop files and call it, so they need the folder, ledger and clock separately,
+e.g. to open the ledger under a given umask), plus drop helpers. Tests that act on items use `municipality`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -17,6 +18,7 @@ from municms.clock import FixedClock
 from municms.config import load_instance
 from municms.ledger import open_ledger
 from municms.paths import InstancePaths
+from tests.municipality import bare_instance
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "tests" / "fixtures" / "samples"
@@ -32,11 +34,8 @@ def number(seq: int) -> str:
 
 @pytest.fixture
 def root(tmp_path) -> Path:
-    """An instance folder holding the repository's instance.yaml and nothing else."""
-    folder = tmp_path / "instance"
-    folder.mkdir()
-    shutil.copy2(REPO / "instance.yaml", folder / "instance.yaml")
-    return folder
+    """An instance folder holding the repository's instance.yaml and nothing else (as municipality("bare"))."""
+    return bare_instance(tmp_path / "instance")
 
 
 @pytest.fixture
