@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gzip
 import io
 import os
 import shutil
@@ -209,6 +210,18 @@ class Municipality:
 
     def close(self) -> None:
         self.ledger.close()
+
+
+def files_mentioning(root, needle: str) -> list[str]:
+    """Every file below root (search index decompressed) whose text contains needle."""
+    hits = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        if path.name.endswith((".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")):
+            data = gzip.decompress(data)
+        if needle.encode("utf-8") in data:
+            hits.append(path.relative_to(root).as_posix())
+    return hits
 
 
 def bare_instance(target: Path) -> Path:

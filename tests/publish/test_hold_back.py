@@ -4,13 +4,13 @@ people log in, publishing is the real pipeline (and the real scheduler thread)."
 
 from __future__ import annotations
 
-import gzip
 import os
 import threading
 import time
 from pathlib import Path
 
 import pytest
+
 from pelican import signals as pelican_signals
 
 from municms.actions.publish import PublishError
@@ -19,7 +19,7 @@ from municms.deploy import get_target
 from municms.errors import ValidationError
 from municms.model import APPROVED, CHANGES_REQUESTED, IN_REVIEW, PUBLISHED, WITHDRAWN
 from municms.scheduler import Scheduler, run_due
-from tests.municipality import submission_text
+from tests.municipality import files_mentioning, submission_text
 
 BROKEN_TITLE = "Kırık Bağlantılı Duyuru"
 BROKEN_BODY = "Ayrıntılar [burada](/olmayan-sayfa/).\n"
@@ -28,18 +28,6 @@ BROKEN_MESSAGE = "Bağlantı '/olmayan-sayfa/' hiçbir dosyaya gitmiyor."
 BANNER_TITLE = "Acil: Merkez İlçede Su Kesintisi"
 BANNER_BODY = "Ana isale hattındaki arıza nedeniyle su kesintisi yaşanacaktır.\n"
 BANNER_END = "2026-11-30 18:00"
-
-
-def files_mentioning(root, needle: str) -> list[str]:
-    """Every file of a release (search index decompressed) whose text contains needle."""
-    hits = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        if path.name.endswith((".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")):
-            data = gzip.decompress(data)
-        if needle.encode("utf-8") in data:
-            hits.append(path.relative_to(root).as_posix())
-    return hits
 
 
 def failed_build_logs(m) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import re
 
 import pytest
@@ -13,24 +12,13 @@ from municms.deploy import get_target
 from municms.errors import ValidationError
 from municms.model import APPROVED, EXPIRED, PUBLISHED, SCHEDULED
 from municms.scheduler import run_due
+from tests.municipality import files_mentioning
 
 BODY = "Işıklı Çarşı'nın yenileme ihalesi **sonuçlandı**."
 
 
 def text_of(site, rel: str) -> str:
     return (site.paths.current / rel).read_text(encoding="utf-8")
-
-
-def files_mentioning(root, needle: str) -> list[str]:
-    """Every output file (search index decompressed) whose text contains needle."""
-    hits = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        if path.name.endswith((".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")):
-            data = gzip.decompress(data)
-        if needle.encode("utf-8") in data:
-            hits.append(path.relative_to(root).as_posix())
-    return hits
 
 
 @pytest.mark.slow
