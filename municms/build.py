@@ -89,7 +89,8 @@ def pelican_settings(instance: Instance, output: Path, build_id: str, now: dt.da
 
 
 def build_site(instance: Instance, output: Path | None = None, now: dt.datetime | None = None,
-               build_id: str | None = None, check: bool = True, embargoed: list[Embargoed] = ()) -> BuildResult:
+               build_id: str | None = None, check: bool = True, embargoed: list[Embargoed] = (),
+               search: bool = True) -> BuildResult:
     """Build the whole site into output (default var/build/<id>/); nothing is written if the build or a check fails."""
     now = now or dt.datetime.now(instance.tz)
     build_id = build_id or new_build_id()
@@ -113,7 +114,8 @@ def build_site(instance: Instance, output: Path | None = None, now: dt.datetime 
             raise BuildError("Site oluşturulamadı:\n" + "\n".join(f"  - {r.getMessage()}" for r in errors),
                              "build failed: " + "; ".join(r.getMessage() for r in errors))
         phases["pelican"] = time.perf_counter() - started
-        index_site(staging)
+        if search:  # a preview has no search page to feed
+            index_site(staging)
         phases["search"] = time.perf_counter() - started - sum(phases.values())
         if check:
             check_site(staging, instance.municipality.site_url, instance.required_pages, embargoed)
