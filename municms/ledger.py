@@ -18,9 +18,10 @@ from typing import Iterator
 
 from .errors import ConflictError, MunicmsError, NotFound
 from .model import ITEM_FIELDS, Event, Item, Revision, User
+from .turkish import fold
 from .private import create_private_file, tighten
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS counters (
@@ -37,6 +38,9 @@ CREATE TABLE IF NOT EXISTS items (
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL, closed_at TEXT, public_reason TEXT, reviewer TEXT,
     UNIQUE (year, seq));
 CREATE INDEX IF NOT EXISTS items_state ON items (state);
+CREATE INDEX IF NOT EXISTS items_unit ON items (unit, year, seq);
+CREATE INDEX IF NOT EXISTS items_department ON items (department, year, seq);
+CREATE INDEX IF NOT EXISTS items_assignee ON items (assignee, year, seq);
 CREATE TABLE IF NOT EXISTS revisions (
     item_id INTEGER NOT NULL REFERENCES items (id), rev INTEGER NOT NULL,
     front_matter TEXT NOT NULL, body TEXT NOT NULL, source_name TEXT NOT NULL DEFAULT '',
@@ -61,11 +65,19 @@ CREATE INDEX IF NOT EXISTS events_actor_action ON events (actor, action, at);
 CREATE TABLE IF NOT EXISTS tokens (
     id INTEGER PRIMARY KEY AUTOINCREMENT, login TEXT NOT NULL REFERENCES users (login),
     token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, created_by TEXT NOT NULL, revoked_at TEXT);
+CREATE TABLE IF NOT EXISTS sessions (
+    id_hash TEXT PRIMARY KEY, login TEXT NOT NULL REFERENCES users (login), created_at TEXT NOT NULL,
+    last_seen TEXT NOT NULL, csrf_token TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS sessions_login ON sessions (login);
+CREATE TABLE IF NOT EXISTS drafts (
+    login TEXT NOT NULL REFERENCES users (login), path TEXT NOT NULL, fields TEXT NOT NULL,
+    saved_at TEXT NOT NULL, PRIMARY KEY (login, path));
 """
 
 # Upgrades of an existing ledger, by the version they lead to; run in one transaction before SCHEMA.
 MIGRATIONS = {
     2: ["ALTER TABLE items ADD COLUMN reviewer TEXT"],
+    3: [],  # editorial sessions and drafts: new tables only, which SCHEMA creates
 }
 
 _NUMBER = re.compile(r"^(?P<prefix>.+)-(?P<year>\d{4})-(?P<seq>\d+)$")
@@ -150,6 +162,38 @@ class _Reader:
         sql = "SELECT * FROM items" + (" WHERE " + " AND ".join(where) if where else "")
         return [_item(r) for r in self.conn.execute(sql + " ORDER BY year, seq", args)]
 
+    def find_items(self, *, unit: str | None = None, department: str | None = None, assignee: str | None = None,
+                   states: tuple[str, ...] = (), tur: str | None = None, since: dt.date | None = None,
+                   until: dt.date | None = None, text: str | None = None, newest_first: bool = False,
+                   after: tuple[int, int] | None = None, limit: int = 50) -> list[Item]:
+        """One page of items in register order (or newest first) after the (year, seq) key `after`; `text`
+        matches the title (Turkish-folded: 'zabita' finds 'ZABITA') or the number. Indexed, so a page costs
+        the same at 20,000 items as at 20."""
+        where, args = [], []
+        for column, value in (("unit", unit), ("department", department), ("assignee", assignee), ("tur", tur)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        if states:
+            where.append(f"state IN ({', '.join('?' for _ in states)})")
+            args += list(states)
+        if since is not None:
+            where.append("substr(created_at, 1, 10) >= ?")
+            args.append(since.isoformat())
+        if until is not None:
+            where.append("substr(created_at, 1, 10) <= ?")
+            args.append(until.isoformat())
+        if text:
+            where.append("(instr(tr_fold(title), ?) > 0 OR instr(tr_fold(number), ?) > 0)")
+            args += [fold(text), fold(text)]
+        if after is not None:
+            where.append("(year, seq) < (?, ?)" if newest_first else "(year, seq) > (?, ?)")
+            args += list(after)
+        order = "DESC" if newest_first else "ASC"
+        sql = ("SELECT * FROM items" + (" WHERE " + " AND ".join(where) if where else "")
+               + f" ORDER BY year {order}, seq {order} LIMIT ?")
+        return [_item(r) for r in self.conn.execute(sql, [*args, int(limit)])]
+
     def revisions(self, item_id: int) -> list[Revision]:
         rows = self.conn.execute("SELECT * FROM revisions WHERE item_id = ? ORDER BY rev", (item_id,))
         return [_revision(r) for r in rows]
@@ -203,6 +247,23 @@ class _Reader:
         row = self.conn.execute("SELECT * FROM tokens WHERE token_hash = ?", (token_hash,)).fetchone()
         return dict(row) if row else None
 
+    def session(self, id_hash: str) -> dict | None:
+        """The editorial session with this hashed id (login, created_at, last_seen, csrf_token), if any."""
+        row = self.conn.execute("SELECT * FROM sessions WHERE id_hash = ?", (id_hash,)).fetchone()
+        if row is None:
+            return None
+        return {**dict(row), "created_at": _to_dt(row["created_at"]), "last_seen": _to_dt(row["last_seen"])}
+
+    def latest_draft(self, login: str) -> dict | None:
+        """The form `login` was sending when their session expired most recently (path, fields, saved_at)."""
+        row = self.conn.execute("SELECT * FROM drafts WHERE login = ? ORDER BY saved_at DESC LIMIT 1",
+                                (login,)).fetchone()
+        return _draft(row) if row else None
+
+    def draft(self, login: str, path: str) -> dict | None:
+        row = self.conn.execute("SELECT * FROM drafts WHERE login = ? AND path = ?", (login, path)).fetchone()
+        return _draft(row) if row else None
+
     def register_rows(self, date_from: dt.date, date_to: dt.date) -> list[Item]:
         """Items registered between the two days (inclusive, local dates), in register order."""
         rows = self.conn.execute(
@@ -216,6 +277,11 @@ class _Reader:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
         return [(t, tuple(tuple(row) for row in self.conn.execute(f"SELECT * FROM {t} ORDER BY rowid")))
                 for t in tables]
+
+
+def _draft(row: sqlite3.Row) -> dict:
+    return {"login": row["login"], "path": row["path"], "fields": json.loads(row["fields"]),
+            "saved_at": _to_dt(row["saved_at"])}
 
 
 def _same_prefix(number: str, prefix: str) -> bool:
@@ -298,6 +364,30 @@ class Transaction(_Reader):
         if self.conn.execute(f"UPDATE users SET {assignments} WHERE login = ?", args).rowcount != 1:
             raise NotFound(f"'{login}' adlı kullanıcı bulunamadı.", f"user '{login}' not found")
 
+    def insert_session(self, id_hash: str, login: str, csrf_token: str, at: dt.datetime) -> None:
+        self.conn.execute("INSERT INTO sessions (id_hash, login, created_at, last_seen, csrf_token) "
+                          "VALUES (?, ?, ?, ?, ?)", (id_hash, login, _to_text(at), _to_text(at), csrf_token))
+
+    def touch_session(self, id_hash: str, at: dt.datetime) -> None:
+        self.conn.execute("UPDATE sessions SET last_seen = ? WHERE id_hash = ?", (_to_text(at), id_hash))
+
+    def delete_session(self, id_hash: str) -> int:
+        return self.conn.execute("DELETE FROM sessions WHERE id_hash = ?", (id_hash,)).rowcount
+
+    def delete_sessions(self, login: str | None = None, idle_before: dt.datetime | None = None) -> int:
+        """End every session of `login`, or every session last seen before `idle_before`."""
+        if login is not None:
+            return self.conn.execute("DELETE FROM sessions WHERE login = ?", (login,)).rowcount
+        return self.conn.execute("DELETE FROM sessions WHERE last_seen < ?", (_to_text(idle_before),)).rowcount
+
+    def save_draft(self, login: str, path: str, fields: dict, at: dt.datetime) -> None:
+        self.conn.execute("INSERT INTO drafts (login, path, fields, saved_at) VALUES (?, ?, ?, ?) "
+                          "ON CONFLICT (login, path) DO UPDATE SET fields = excluded.fields, "
+                          "saved_at = excluded.saved_at", (login, path, _json(fields), _to_text(at)))
+
+    def delete_draft(self, login: str, path: str) -> int:
+        return self.conn.execute("DELETE FROM drafts WHERE login = ? AND path = ?", (login, path)).rowcount
+
     def insert_user(self, user: User) -> None:
         try:
             self.conn.execute(
@@ -321,6 +411,7 @@ class Ledger:
             conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
                                    check_same_thread=False)
             conn.row_factory = sqlite3.Row
+            conn.create_function("tr_fold", 1, lambda text: fold(text or ""), deterministic=True)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
@@ -375,6 +466,10 @@ class Ledger:
         with self._read() as r:
             return r.items(state, unit, department)
 
+    def find_items(self, **filters) -> list[Item]:
+        with self._read() as r:
+            return r.find_items(**filters)
+
     def revisions(self, item_id: int) -> list[Revision]:
         with self._read() as r:
             return r.revisions(item_id)
@@ -410,6 +505,18 @@ class Ledger:
     def token(self, token_hash: str) -> dict | None:
         with self._read() as r:
             return r.token(token_hash)
+
+    def session(self, id_hash: str) -> dict | None:
+        with self._read() as r:
+            return r.session(id_hash)
+
+    def latest_draft(self, login: str) -> dict | None:
+        with self._read() as r:
+            return r.latest_draft(login)
+
+    def draft(self, login: str, path: str) -> dict | None:
+        with self._read() as r:
+            return r.draft(login, path)
 
     def register_rows(self, date_from: dt.date, date_to: dt.date) -> list[Item]:
         with self._read() as r:
