@@ -35,6 +35,12 @@ def title(text: str) -> str:
     return " ".join(upper(word[:1]) + lower(word[1:]) for word in text.split(" "))
 
 
+def fold(text: str) -> str:
+    """Text as people type it when searching: Turkish lower case, letters without their marks, one space between
+    words ('ZABITA', 'Zabıta', 'zabita' → 'zabita'; 'IŞIKLI Çarşı' → 'isikli carsi')."""
+    return " ".join(lower(text).translate(_TRANSLIT).split())
+
+
 def slugify(text: str, max_length: int = 80) -> str:
     """URL slug that treats Turkish letters deliberately: 'İhale', 'ihale', 'IHALE' → 'ihale'."""
     # An apostrophe only separates a proper noun from its suffix (Çorum'da): keep the word whole.

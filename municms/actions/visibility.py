@@ -8,7 +8,7 @@ import datetime as dt
 from ..auth import Actor
 from ..errors import NotFound
 from ..ledger import Ledger
-from ..model import Item
+from ..model import BIRIM, EDITOR, Item
 from ..workflow import may_see
 from ._transition import load_actor
 
@@ -36,3 +36,16 @@ def visible_register(ledger: Ledger, actor: Actor, date_from: dt.date, date_to: 
     """The register lines between two days that `actor` may see."""
     user = load_actor(ledger, actor)
     return [item for item in ledger.register_rows(date_from, date_to) if may_see(user, item)]
+
+
+def find_visible(ledger: Ledger, actor: Actor, **filters) -> list[Item]:
+    """One page of ledger.find_items() within what `actor` may see: the scope is part of the query, so a
+    department's or a unit's page is as fast at 20,000 items as at 20."""
+    user = load_actor(ledger, actor)
+    scope = {BIRIM: ("department", user.department), EDITOR: ("unit", user.unit)}.get(user.role)
+    if scope is not None:
+        column, value = scope
+        if filters.get(column) not in (None, value):
+            return []  # asked for another department's (unit's) items: there are none to see
+        filters[column] = value
+    return ledger.find_items(**filters)
