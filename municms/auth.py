@@ -1,7 +1,8 @@
 """Who acts: a person proven by password or personal token, or the built-in system actor of `serve`.
 
 Every action takes an `Actor`, and only this module makes one: `login_with_password`, `login_with_token`,
-`system_actor` (scheduler, watcher, intake inside `serve`) and `owner_system_actor` (the instance owner's
+`login_with_session` (the editorial web app's session cookie, see `start_session`), `system_actor`
+(scheduler, watcher, intake inside `serve`) and `owner_system_actor` (the instance owner's
 explicit `--system`). A bare login string is refused by the actions, so no front end can act for someone
 it did not authenticate. Failed logins are events in the register; too many in a window lock the login.
 """
@@ -39,7 +40,7 @@ class Actor:
     """An authenticated actor: its login, how it was proven, and (for the system) on whose behalf."""
 
     login: str
-    via: str                           # password | token | system
+    via: str                           # password | token | session | system
     detail: str = ""                   # system: scheduler, watcher, intake, --system (os user …)
     _proof: object = field(default=None, repr=False, compare=False)
 
@@ -122,6 +123,76 @@ def login_with_token(ledger: Ledger, token: str, clock: Clock) -> Actor:
     if row is None or row["login"] != login or row["revoked_at"] or user is None:
         raise _fail(ledger, login, clock, "token", "unknown, revoked or inactive")
     return Actor(login, "token", _proof=_PROOF)
+
+
+SESSION_TOUCH = dt.timedelta(seconds=15)   # last_seen is written at most this often per session
+SESSION_PURGE = dt.timedelta(days=1)       # sessions idle this long past the timeout are deleted at any login
+
+
+class SessionExpired(AuthenticationFailed):
+    """The session exists but was idle too long; `login` says whose it was (to keep their unsent form)."""
+
+    def __init__(self, login: str):
+        super().__init__("Oturumunuzun süresi doldu; lütfen yeniden giriş yapın.", f"session of '{login}' expired")
+        self.login = login
+
+
+@dataclass(frozen=True)
+class Session:
+    """A new editorial session: the id for the cookie (stored only hashed) and its CSRF token."""
+
+    id: str
+    csrf_token: str
+
+
+def start_session(ledger: Ledger, actor: Actor, clock: Clock, idle_timeout: dt.timedelta) -> Session:
+    """A server-side session for an actor just proven by password; stale sessions of anyone are purged."""
+    if not actor.authentic or actor.is_system:
+        raise PermissionDenied("Oturum yalnız parolasıyla giriş yapan bir kullanıcı için açılır.",
+                               f"no session for {actor!r}")
+    session = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32))
+    now = clock.now()
+    with ledger.transaction() as tx:
+        tx.delete_sessions(idle_before=now - idle_timeout - SESSION_PURGE)
+        tx.insert_session(token_hash(session.id), actor.login, session.csrf_token, now)
+    return session
+
+
+def session_csrf_token(ledger: Ledger, session_id: str) -> str | None:
+    """The CSRF token of a stored session (expired or not), without touching it; None if there is none."""
+    row = ledger.session(token_hash(session_id)) if session_id else None
+    return row["csrf_token"] if row else None
+
+
+def login_with_session(ledger: Ledger, session_id: str, clock: Clock, idle_timeout: dt.timedelta) -> Actor:
+    """The actor of a live session of an active user; marks it seen. An idle one raises SessionExpired."""
+    id_hash = token_hash(session_id or "")
+    row = ledger.session(id_hash) if session_id else None
+    if row is None:
+        raise AuthenticationFailed("Oturum bulunamadı; lütfen giriş yapın.", "no such session")
+    now = clock.now()
+    if _active_user(ledger, row["login"]) is None:  # deactivated: every session of theirs ends at once
+        with ledger.transaction() as tx:
+            tx.delete_sessions(login=row["login"])
+        raise AuthenticationFailed("Oturum bulunamadı; lütfen giriş yapın.", f"'{row['login']}' is inactive")
+    if now - row["last_seen"] > idle_timeout:
+        raise SessionExpired(row["login"])
+    if now - row["last_seen"] >= SESSION_TOUCH:
+        with ledger.transaction() as tx:
+            tx.touch_session(id_hash, now)
+    return Actor(row["login"], "session", _proof=_PROOF)
+
+
+def end_session(ledger: Ledger, session_id: str) -> None:
+    """Logout, or the end of an expired session: the row is deleted, the cookie is worthless."""
+    with ledger.transaction() as tx:
+        tx.delete_session(token_hash(session_id or ""))
+
+
+def end_sessions(ledger: Ledger, login: str) -> int:
+    """Every session of `login` ends (after a password change: other browsers must log in again)."""
+    with ledger.transaction() as tx:
+        return tx.delete_sessions(login=login)
 
 
 def system_actor(detail: str) -> Actor:

@@ -73,6 +73,13 @@ class IntakeSettings(_Strict):
     quiet_seconds: float = Field(default=0.5, ge=0)
 
 
+class Editorial(_Strict):
+    """The editorial web app under /yonetim/."""
+
+    # A session unused this long ends; a form sent after that is kept as a draft for its user.
+    idle_minutes: int = Field(default=30, gt=0)
+
+
 class RsyncTarget(_Strict):
     """Another host reached over ssh; releases live under <path>/releases, the site at <path>/current."""
 
@@ -110,6 +117,7 @@ class Instance(_Strict):
     attachments: Attachments
     intake: IntakeSettings = IntakeSettings()
     deploy: Deploy = Deploy()
+    editorial: Editorial = Editorial()
     required_pages: list[str] = Field(default_factory=lambda: list(DEFAULT_REQUIRED_PAGES))
 
     # Filled in by load_instance; not part of the file.

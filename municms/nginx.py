@@ -28,8 +28,24 @@ def _headers(cache: str, indent: str) -> str:
     return "".join(f"{indent}{line}\n" for line in lines)
 
 
-def server_block(root: Path | str, port: int = 80, listen: str = "", server_name: str = "_") -> str:
-    """A `server { … }` block serving root (normally <instance>/var/current)."""
+DEFAULT_UPSTREAM = "127.0.0.1:8000"   # `publish.py serve`, which runs the editorial app
+EDITORIAL_MAX_BODY = "64m"            # submissions with attachments are uploaded through the app
+
+
+def _editorial(upstream: str, i1: str, i2: str) -> str:
+    """/yonetim/ goes to `serve` (it sends its own security headers and no-store)."""
+    lines = [f"proxy_pass http://{upstream};", "proxy_set_header Host $host;",
+             "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+             "proxy_set_header X-Forwarded-Proto $scheme;", "proxy_redirect off;",
+             f"client_max_body_size {EDITORIAL_MAX_BODY};"]
+    return (f"{i1}location = /yonetim {{\n{i2}return 301 /yonetim/;\n{i1}}}\n\n"
+            f"{i1}location /yonetim/ {{\n" + "".join(f"{i2}{line}\n" for line in lines) + f"{i1}}}\n\n")
+
+
+def server_block(root: Path | str, port: int = 80, listen: str = "", server_name: str = "_",
+                 upstream: str = DEFAULT_UPSTREAM) -> str:
+    """A `server { … }` block serving root (normally <instance>/var/current) and proxying /yonetim/ to
+    `publish.py serve` at upstream (host:port)."""
     address = f"{listen}:{port}" if listen else str(port)
     i1, i2 = "    ", "        "
     return (
@@ -50,6 +66,7 @@ def server_block(root: Path | str, port: int = 80, listen: str = "", server_name
         f"{i1}gzip_types {GZIP_TYPES};\n"
         f"{i1}absolute_redirect off;\n"
         f"{i1}error_page 404 /404.html;\n\n"
+        f"{_editorial(upstream, i1, i2)}"
         f"{i1}location / {{\n{i2}try_files $uri $uri/ =404;\n{_headers(CACHE_PAGE, i2)}{i1}}}\n\n"
         f"{i1}location ~* {HASHED_ASSET} {{\n{i2}try_files $uri =404;\n{_headers(CACHE_HASHED, i2)}{i1}}}\n\n"
         f"{i1}location ~* \\.ics$ {{\n{i2}types {{ }}\n{i2}default_type text/calendar;\n"
@@ -61,13 +78,14 @@ def server_block(root: Path | str, port: int = 80, listen: str = "", server_name
     )
 
 
-def standalone_conf(prefix: Path, root: Path | str, port: int, listen: str = "127.0.0.1") -> str:
+def standalone_conf(prefix: Path, root: Path | str, port: int, listen: str = "127.0.0.1",
+                    upstream: str = DEFAULT_UPSTREAM) -> str:
     """A complete nginx.conf runnable as `nginx -p PREFIX -c PREFIX/nginx.conf` without privileges."""
     prefix = Path(prefix)
     temp = "".join(f"    {kind}_temp_path {prefix / 'tmp' / kind};\n"
                    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read files private to the caller
-    block = server_block(root, port, listen).replace("\n", "\n    ").rstrip() + "\n"
+    block = server_block(root, port, listen, upstream=upstream).replace("\n", "\n    ").rstrip() + "\n"
     return (
         f"{user}worker_processes 1;\n"
         "daemon off;\n"

@@ -1,13 +1,107 @@
-"""A small local web server for the built site (pretty URLs, the site's own 404 page, the security headers)."""
+"""`publish.py serve`'s web server: one uvicorn process serving the deployed site at / and the editorial app at
+/yonetim/, with the security headers of municms.headers on every response.
+
+The site is read from `var/current` (a symlink switched atomically per deploy), resolved once per request, so
+a request is answered entirely from one release. `make_server` is the plain file server of the site alone
+(tests serve a built folder with it)."""
 
 from __future__ import annotations
 
 import functools
-import os
 import http.server
+import os
+import socket
 from pathlib import Path
+from typing import Callable
+from urllib.parse import quote
+
+from starlette.applications import Starlette
+from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount
 
 from .headers import SECURITY_HEADERS
+
+EDITORIAL_PREFIX = "/yonetim"
+
+
+class SiteFiles:
+    """ASGI app serving a built site: index.html for folders, the site's own 404.html, GET and HEAD only."""
+
+    def __init__(self, directory: Path | Callable[[], Path]):
+        self._directory = directory if callable(directory) else (lambda: Path(directory))
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return
+        response = self.response(scope["method"], scope["path"], scope.get("query_string", b""))
+        await response(scope, receive, send)
+
+    def response(self, method: str, path: str, query: bytes) -> Response:
+        if method not in ("GET", "HEAD"):
+            return PlainTextResponse("Method Not Allowed", status_code=405, headers={"Allow": "GET, HEAD"})
+        root = Path(os.path.realpath(self._directory()))   # one release for the whole request
+        parts = [part for part in path.split("/") if part not in ("", ".")]
+        target = root.joinpath(*parts) if ".." not in parts else None
+        if target is not None and target.is_dir():
+            if not path.endswith("/"):  # relative Location, like nginx with absolute_redirect off
+                location = quote(path) + "/" + (f"?{query.decode('latin-1')}" if query else "")
+                return RedirectResponse(location, status_code=301)
+            target = target / "index.html"
+        if target is not None and target.is_file() and _inside(target, root):
+            return FileResponse(target)
+        page = root / "404.html"
+        if page.is_file():
+            return FileResponse(page, status_code=404, media_type="text/html")
+        return PlainTextResponse("Not Found", status_code=404)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return os.path.commonpath([os.path.realpath(path), str(root)]) == str(root)
+
+
+class SecurityHeaders:
+    """ASGI middleware: the headers the generated nginx config sends, on every response."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(name.encode("latin-1"), value.encode("latin-1"))  # as nginx spells them
+                         for name, value in SECURITY_HEADERS.items() if name.lower().encode() not in names]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def site_and_editorial_app(site_dir: Path | Callable[[], Path], editorial) -> SecurityHeaders:
+    """The whole web front of `serve`: the editorial app at /yonetim/, the site everywhere else."""
+    routes = [Mount(EDITORIAL_PREFIX, app=editorial), Mount("", app=SiteFiles(site_dir))]
+    return SecurityHeaders(Starlette(routes=routes))
+
+
+def serve_site_and_app(site_dir: Path | Callable[[], Path], editorial, host: str = "127.0.0.1",
+                       port: int = 8000) -> None:
+    """Serve until interrupted (Ctrl+C or SIGTERM), printing the addresses once the port is bound."""
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)  # connections wait in the backlog until uvicorn accepts them
+    shown = site_dir() if callable(site_dir) else site_dir
+    print(f"Site yayında: http://{host}:{port}/  (klasör: {shown})  yönetim: http://{host}:{port}"
+          f"{EDITORIAL_PREFIX}/  — durdurmak için Ctrl+C", flush=True)
+    config = uvicorn.Config(site_and_editorial_app(site_dir, editorial), log_level="warning", access_log=False,
+                            lifespan="off")
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -36,13 +130,3 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
 def make_server(directory: Path, host: str, port: int) -> http.server.ThreadingHTTPServer:
     handler = functools.partial(_SiteHandler, directory=os.path.abspath(directory))
     return http.server.ThreadingHTTPServer((host, port), handler)
-
-
-def serve_directory(directory: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve directory until interrupted, printing the address."""
-    server = make_server(directory, host, port)
-    print(f"Site yayında: http://{host}:{port}/  (klasör: {directory})  — durdurmak için Ctrl+C", flush=True)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()

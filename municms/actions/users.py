@@ -146,6 +146,11 @@ def revoke_tokens(ledger: Ledger, login: str, actor: Actor, clock: Clock) -> int
     return revoked
 
 
+def acting_user(ledger: Ledger, actor: Actor) -> User:
+    """The user record of an authenticated actor (role, unit, department), if still active."""
+    return load_actor(ledger, actor)
+
+
 def list_users(ledger: Ledger, actor: Actor) -> list[User]:
     """Every user; only a yonetici may see the list."""
     _yonetici(ledger, actor, "Kullanıcıları listelemeyi")

@@ -29,6 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=80, help="dinlenecek bağlantı noktası (varsayılan 80)")
     p.add_argument("--listen", default="", metavar="ADDR", help="dinlenecek adres (ör. 127.0.0.1)")
     p.add_argument("--server-name", default="_", metavar="NAME", help="sunucu adı (ör. www.corum.bel.tr)")
+    p.add_argument("--upstream", default="127.0.0.1:8000", metavar="HOST:PORT",
+                   help="/yonetim/ isteklerinin gönderileceği 'publish.py serve' adresi (varsayılan 127.0.0.1:8000)")
     p.add_argument("--standalone", metavar="PREFIX",
                    help="tek başına çalışan tam nginx.conf üret (nginx -p PREFIX -c PREFIX/nginx.conf)")
     p.set_defaults(handler=cmd_nginx_config)
@@ -78,9 +80,9 @@ def cmd_nginx_config(args: argparse.Namespace) -> int:
     if args.standalone:
         prefix = Path(args.standalone).resolve()
         prepare_prefix(prefix)
-        text = standalone_conf(prefix, root, args.port, args.listen or "127.0.0.1")
+        text = standalone_conf(prefix, root, args.port, args.listen or "127.0.0.1", args.upstream)
     else:
-        text = server_block(root, args.port, args.listen, args.server_name)
+        text = server_block(root, args.port, args.listen, args.server_name, args.upstream)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"nginx yapılandırması yazıldı: {args.output}")

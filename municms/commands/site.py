@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json_flag(p)
     p.set_defaults(handler=cmd_check)
 
-    p = sub.add_parser("serve", help="oluşturulmuş siteyi yerelde yayınla")
+    p = sub.add_parser("serve", help="siteyi, /yonetim/ yönetim panelini, zamanlayıcıyı ve izleyiciyi çalıştır")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--dir", metavar="DIR", help="yayınlanacak klasör (varsayılan: son yayın ya da son derleme)")
@@ -65,18 +65,25 @@ def latest_site_dir(paths: InstancePaths) -> Path | None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from ..serve import serve_directory
+    """One process: the site at /, the editorial app at /yonetim/, the scheduler and the inbox watcher."""
+    from ..serve import serve_site_and_app
+    from ..web import create_app
 
     instance = load_instance(args.instance)
     paths = InstancePaths(instance.root)
     # Serving a given folder is just a file server; otherwise the scheduler and the inbox watcher run too.
     background = None if (args.no_scheduler or args.dir) else start_background(instance, paths)
     try:
-        site_dir = Path(args.dir) if args.dir else latest_site_dir(paths)
-        if site_dir is None:
-            from ..build import build_site
-            site_dir = build_site(instance).output
-        serve_directory(site_dir, args.host, args.port)
+        if args.dir:
+            site_dir = Path(args.dir)
+        else:
+            fallback = latest_site_dir(paths)
+            if fallback is None:
+                from ..build import build_site
+                fallback = build_site(instance).output
+            # var/current once a release exists (also one deployed after start), resolved per request
+            site_dir = lambda: paths.current if paths.current.exists() else fallback  # noqa: E731
+        serve_site_and_app(site_dir, create_app(instance), args.host, args.port)
     finally:
         if background is not None:
             background.stop()

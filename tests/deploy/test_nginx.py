@@ -50,6 +50,11 @@ def test_cli_config_is_accepted_by_nginx(make_instance, tmp_path):
                  "disable_symlinks off;", f'add_header Content-Security-Policy "{CSP}" always;'):
         assert line in block, line
     assert "'unsafe-inline'" not in block
+    assert "    location /yonetim/ {\n        proxy_pass http://127.0.0.1:8000;\n" in block  # publish.py serve
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in block
+    elsewhere = subprocess.run(cli + ["--upstream", "10.0.0.5:8100"], cwd=REPO, capture_output=True, text=True,
+                               check=True).stdout
+    assert "    location /yonetim/ {\n        proxy_pass http://10.0.0.5:8100;\n" in elsewhere
     # The bare server block is valid inside any http {} block.
     wrapper = tmp_path / "wrap"
     wrapper.mkdir()

@@ -1,0 +1,76 @@
+"""Jinja2 for the editorial app: autoescape on, Turkish filters, and the helpers every template may use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.routing import iter_route_contexts
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+from starlette.responses import HTMLResponse
+
+from ..actions.users import acting_user
+from ..model import ROLE_LABELS_TR, state_label
+from ..turkish import format_moment
+
+TEMPLATES = Path(__file__).parent / "templates"
+CSRF_FIELD = "csrf_token"
+
+
+def _moment(value: dt.datetime | None) -> str:
+    return format_moment(value, "d MMMM y HH:mm") if value else ""
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    env = templates.env
+    env.autoescape = True   # every value is text; only municms.sanitize.trusted_html may mark body HTML safe
+    env.filters["state_label"] = state_label
+    env.filters["moment"] = _moment
+    env.filters["role_label"] = lambda role: ROLE_LABELS_TR.get(role, role)
+    return templates
+
+
+def url(request: Request, name: str, **params) -> str:
+    """The path of a named route of the app, below wherever the app is mounted (/yonetim)."""
+    return request.scope.get("root_path", "") + str(request.app.url_path_for(name, **params))
+
+
+def has_route(request: Request, name: str) -> bool:
+    """Whether the app has a route of that name (a screen another module may add later)."""
+    return any(route.name == name for route in iter_route_contexts(request.app.routes))
+
+
+def csrf_field(request: Request) -> Markup:
+    """The hidden CSRF input of a form: the session's token, or the pre-login token of the login form."""
+    token = getattr(request.state, "csrf_token", "") or ""
+    return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">')
+
+
+def render(request: Request, template: str, context: dict | None = None, *, actor=None,
+           status_code: int = 200) -> HTMLResponse:
+    """A page of the app. `actor` (the logged-in user) shows the navigation and the logout button; a draft
+    kept for this screen after an expired session is in `draft_fields` (a form fills its fields from it)."""
+    app = request.app
+    user = acting_user(app.state.ledger, actor) if actor is not None else None
+    draft = None
+    if actor is not None and request.method == "GET":
+        from ..actions.drafts import draft_for
+        draft = draft_for(app.state.ledger, actor, draft_key(request))
+    values = {
+        "request": request, "user": user, "municipality": app.state.instance.municipality,
+        "draft_fields": (draft or {}).get("fields", {}), "draft": draft,
+        "url": lambda name, **params: url(request, name, **params),
+        "has_route": lambda name: has_route(request, name),
+        "csrf_field": lambda: csrf_field(request),
+        **(context or {}),
+    }
+    return app.state.templates.TemplateResponse(request, template, values, status_code=status_code)
+
+
+def draft_key(request: Request) -> str:
+    """The screen a draft belongs to: its path below the mount, with the query string."""
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
