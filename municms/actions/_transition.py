@@ -17,6 +17,8 @@ from ..model import CLOSING_STATES, SYSTEM_USER, Event, Item, User
 
 # execute(tx, item, user, to_state, now) -> extra item fields; runs after the check, before the update.
 Execute = Callable[[Transaction, Item, User, str, dt.datetime], dict]
+# expect(tx, item) raises if the item is not the version the caller last saw (the API's If-Match).
+Expect = Callable[[_Reader, Item], None]
 
 
 def load_actor(reader: _Reader, actor: Actor) -> User:
@@ -82,11 +84,16 @@ def apply(tx: Transaction, item: Item, action: str, user: User, now: dt.datetime
 
 def run(ledger: Ledger, ref: int | str, action: str, actor: Actor, clock: Clock, signal: Signal | None, *,
         reason: str | None = None, data: dict | None = None, execute: Execute | None = None,
-        after_commit: Callable[[Item, Event], None] | None = None) -> Item:
-    """One whole action in its own transaction; the signal is sent only after the commit."""
+        after_commit: Callable[[Item, Event], None] | None = None, expect: Expect | None = None) -> Item:
+    """One whole action in its own transaction; the signal is sent only after the commit.
+
+    `expect` runs under the write lock, before the check: a version test there cannot be overtaken by
+    another writer, so an update based on a stale read is refused instead of lost."""
     with ledger.transaction() as tx:
         user = load_actor(tx, actor)
         item = tx.item(ref)
+        if expect is not None:
+            expect(tx, item)
         updated, event = apply(tx, item, action, user, clock.now(), reason=reason,
                                data=event_data(actor, data), execute=execute)
     if after_commit is not None:

@@ -10,11 +10,11 @@ from ..item_checks import check_current, refuse_blocking
 from ..ledger import Ledger
 from ..model import APPROVED, Item
 from ..workflow import APPROVE
-from ._transition import run
+from ._transition import Expect, run
 
 
 def approve(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, clock: Clock,
-            reason: str | None = None) -> Item:
+            reason: str | None = None, expect: Expect | None = None) -> Item:
     """Record `actor`'s approval of the current revision; in_review → approved once enough approvals."""
     data: dict = {}
 
@@ -29,4 +29,4 @@ def approve(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, cl
             signals.item_approved.send(APPROVE, item=item, event=event)
 
     return run(ledger, ref, APPROVE, actor, clock, None, reason=reason, data=data, execute=execute,
-               after_commit=announce)
+               after_commit=announce, expect=expect)

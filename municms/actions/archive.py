@@ -9,10 +9,10 @@ from ..config import Instance
 from ..ledger import Ledger
 from ..model import Item
 from ..workflow import ARCHIVE
-from ._transition import run
+from ._transition import Expect, run
 
 
 def archive(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, clock: Clock,
-            reason: str | None = None) -> Item:
+            reason: str | None = None, expect: Expect | None = None) -> Item:
     """expired | withdrawn → archived."""
-    return run(ledger, ref, ARCHIVE, actor, clock, signals.item_archived, reason=reason)
+    return run(ledger, ref, ARCHIVE, actor, clock, signals.item_archived, reason=reason, expect=expect)

@@ -10,11 +10,11 @@ from ..errors import Problem, ValidationError
 from ..ledger import Ledger
 from ..model import EDITOR, Item
 from ..workflow import ASSIGN
-from ._transition import run
+from ._transition import Expect, run
 
 
 def assign(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, clock: Clock, to: str,
-           reason: str | None = None) -> Item:
+           reason: str | None = None, expect: Expect | None = None) -> Item:
     """Assign item `ref` to editor `to`; the item moves to that editor's unit queue."""
 
     def execute(tx, item, user, to_state, now):
@@ -28,4 +28,4 @@ def assign(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, clo
         return {"assignee": target.login, "unit": target.unit}
 
     return run(ledger, ref, ASSIGN, actor, clock, signals.item_assigned, reason=reason,
-               data={"assignee": to}, execute=execute)
+               data={"assignee": to}, execute=execute, expect=expect)

@@ -115,11 +115,37 @@ def intake_file(ledger: Ledger, instance, paths: InstancePaths, path: Path, cloc
     claimed = session.claim(path)
     if claimed is None:
         return IntakeResult("skipped", department, name)
+    return _take_claimed(ledger, instance, paths, claimed, department, name, clock, session, author)
+
+
+def intake_upload(ledger: Ledger, instance, paths: InstancePaths, department: str, name: str,
+                  content: bytes | dict[str, bytes], clock: Clock, *, author: str) -> IntakeResult:
+    """Register or quarantine a submission a front end received (web form, JSON API) exactly as if it had
+    been dropped into inbox/<department>/<name>: same parser, number, receipt and quarantine report.
+
+    It is written straight into a claim of this call's session rather than into the inbox, so the watcher can
+    never take it first (and record the folder instead of `author`). If the process dies, recovery moves the
+    claim to the inbox like any other, and the submission is registered on the next pass."""
+    with Session(paths) as session:
+        claimed = session.claim_target(department, name)
+        if isinstance(content, dict):  # a bundle: index.md plus attachments
+            claimed.mkdir()
+            for part, data in content.items():
+                (claimed / part).write_bytes(data)
+        else:
+            claimed.write_bytes(content)
+        return _take_claimed(ledger, instance, paths, claimed, department, name, clock, session, author)
+
+
+def _take_claimed(ledger, instance, paths, claimed: Path, department: str, name: str, clock: Clock,
+                  session: Session, author: str | None) -> IntakeResult:
     try:
         return _take(ledger, instance, paths, claimed, department, name, clock, session, author)
     except BaseException:
         if os.path.lexists(claimed):  # an unexpected failure: the entry goes back to wait for the next pass
-            os.rename(claimed, unique_target(path.parent, name))
+            inbox = paths.inbox / department
+            inbox.mkdir(parents=True, exist_ok=True)
+            os.rename(claimed, unique_target(inbox, name))
         raise
 
 

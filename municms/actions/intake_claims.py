@@ -72,11 +72,15 @@ class Session:
         self._staged += 1
         return f".staging-{self.id}-{self._staged}"
 
+    def claim_target(self, department: str, name: str) -> Path:
+        """Where this session's claim of inbox/<department>/<name> lives (processing/<dep>/<session>--<name>)."""
+        target_dir = processing_dir(self.paths) / department
+        target_dir.mkdir(parents=True, exist_ok=True)
+        return target_dir / f"{self.id}{CLAIM_SEPARATOR}{name}"
+
     def claim(self, path: Path) -> Path | None:
         """Atomically move a dropped entry into processing/<dep>/; None if another process took it first."""
-        target_dir = processing_dir(self.paths) / path.parent.name
-        target_dir.mkdir(parents=True, exist_ok=True)
-        target = target_dir / f"{self.id}{CLAIM_SEPARATOR}{path.name}"
+        target = self.claim_target(path.parent.name, path.name)
         try:
             os.rename(path, target)
         except FileNotFoundError:

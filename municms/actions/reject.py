@@ -9,10 +9,10 @@ from ..config import Instance
 from ..ledger import Ledger
 from ..model import Item
 from ..workflow import REJECT
-from ._transition import run
+from ._transition import Expect, run
 
 
 def reject(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, clock: Clock,
-           reason: str | None = None) -> Item:
+           reason: str | None = None, expect: Expect | None = None) -> Item:
     """assigned | in_review → rejected; the reason is required."""
-    return run(ledger, ref, REJECT, actor, clock, signals.item_rejected, reason=reason)
+    return run(ledger, ref, REJECT, actor, clock, signals.item_rejected, reason=reason, expect=expect)

@@ -14,7 +14,7 @@ from ..model import Event, Item
 from ..paths import InstancePaths
 from ..turkish import format_moment
 from ..workflow import REQUEST_CHANGES
-from ._transition import run
+from ._transition import Expect, run
 
 
 def change_request_path(paths: InstancePaths, item: Item) -> Path:
@@ -38,7 +38,7 @@ def change_request_text(instance: Instance, item: Item, event: Event) -> str:
 
 
 def request_changes(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, clock: Clock,
-                    reason: str | None = None) -> Item:
+                    reason: str | None = None, expect: Expect | None = None) -> Item:
     """in_review → changes_requested; writes submissions/receipts/<department>/<number>.degisiklik.txt."""
 
     def write_note(item: Item, event: Event) -> None:
@@ -47,4 +47,4 @@ def request_changes(ledger: Ledger, instance: Instance, ref: int | str, actor: A
         write_atomic(target, change_request_text(instance, item, event))
 
     return run(ledger, ref, REQUEST_CHANGES, actor, clock, signals.changes_requested, reason=reason,
-               after_commit=write_note)
+               after_commit=write_note, expect=expect)

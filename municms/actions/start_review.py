@@ -10,11 +10,11 @@ from ..item_checks import check_current
 from ..ledger import Ledger
 from ..model import Item
 from ..workflow import START_REVIEW
-from ._transition import run
+from ._transition import Expect, run
 
 
 def start_review(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, clock: Clock,
-                 reason: str | None = None) -> Item:
+                 reason: str | None = None, expect: Expect | None = None) -> Item:
     """assigned → in_review; the reviewer is recorded, and the four-eyes rules keep them from approving.
     The item's own checks (item_checks) go into the event, for the reviewer to see with `show`."""
     checks = check_current(ledger, instance, ledger.item(ref))
@@ -23,4 +23,5 @@ def start_review(ledger: Ledger, instance: Instance, ref: int | str, actor: Acto
         return {"reviewer": user.login}
 
     return run(ledger, ref, START_REVIEW, actor, clock, signals.item_review_started, reason=reason,
-               data={"checks": [c.as_dict() for c in checks]} if checks else None, execute=execute)
+               data={"checks": [c.as_dict() for c in checks]} if checks else None, execute=execute,
+               expect=expect)
