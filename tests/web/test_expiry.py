@@ -113,3 +113,11 @@ def test_passwords_are_never_kept_in_a_draft(editorial):
     assert response.headers["location"] == f"{BASE}/giris?neden=zaman-asimi"
     assert dict(e.m.ledger.dump())["drafts"] == ()
     assert "gizli-parola-99" not in repr(e.m.ledger.dump())
+
+
+def test_sessions_abandoned_long_ago_are_purged_at_the_next_login(editorial):
+    e = editorial()
+    e.login("web1")
+    e.m.clock.advance(dt.timedelta(minutes=30, days=1, seconds=1))
+    e.login("web2", client=e.client())
+    assert [row[1] for row in dict(e.m.ledger.dump())["sessions"]] == ["web2"]
