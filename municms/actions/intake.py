@@ -115,7 +115,7 @@ def intake_file(ledger: Ledger, instance, paths: InstancePaths, path: Path, cloc
     claimed = session.claim(path)
     if claimed is None:
         return IntakeResult("skipped", department, name)
-    return _take_claimed(ledger, instance, paths, claimed, department, name, clock, session, author)
+    return _take_claimed(ledger, instance, paths, claimed, path.parent, name, clock, session, author)
 
 
 def intake_upload(ledger: Ledger, instance, paths: InstancePaths, department: str, name: str,
@@ -128,22 +128,27 @@ def intake_upload(ledger: Ledger, instance, paths: InstancePaths, department: st
     claim to the inbox like any other, and the submission is registered on the next pass."""
     with Session(paths) as session:
         claimed = session.claim_target(department, name)
-        if isinstance(content, dict):  # a bundle: index.md plus attachments
-            claimed.mkdir()
-            for part, data in content.items():
-                (claimed / part).write_bytes(data)
-        else:
-            claimed.write_bytes(content)
-        return _take_claimed(ledger, instance, paths, claimed, department, name, clock, session, author)
+        try:
+            if isinstance(content, dict):  # a bundle: index.md plus attachments
+                claimed.mkdir()
+                for part, data in content.items():
+                    (claimed / part).write_bytes(data)
+            else:
+                claimed.write_bytes(content)
+        except BaseException:  # half-written (disk full): never registered, the caller hears of it
+            remove_tree(claimed)
+            raise
+        return _take_claimed(ledger, instance, paths, claimed, paths.inbox / department, name, clock, session,
+                             author)
 
 
-def _take_claimed(ledger, instance, paths, claimed: Path, department: str, name: str, clock: Clock,
+def _take_claimed(ledger, instance, paths, claimed: Path, inbox: Path, name: str, clock: Clock,
                   session: Session, author: str | None) -> IntakeResult:
+    """Register or quarantine a claimed entry; an unexpected failure puts it into `inbox` for the next pass."""
     try:
-        return _take(ledger, instance, paths, claimed, department, name, clock, session, author)
+        return _take(ledger, instance, paths, claimed, inbox.name, name, clock, session, author)
     except BaseException:
-        if os.path.lexists(claimed):  # an unexpected failure: the entry goes back to wait for the next pass
-            inbox = paths.inbox / department
+        if os.path.lexists(claimed):
             inbox.mkdir(parents=True, exist_ok=True)
             os.rename(claimed, unique_target(inbox, name))
         raise

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
+
+from fastapi.testclient import TestClient
 
 from municms.model import APPROVED, ASSIGNED, CHANGES_REQUESTED, IN_REVIEW
 from tests.web.api_client import Api, error
@@ -107,3 +111,29 @@ def test_cursor_pages_walk_every_visible_item_exactly_once(municipality):
         assert response.status_code == 422 and error(response)["problems"][0]["path"] == [field]
     bad = api.get("/items", "fen1", params={"cursor": "bm90LWJpemlt"})
     assert (bad.status_code, error(bad)["code"]) == (400, "bad_request")
+
+
+def test_simultaneous_changes_from_one_version_let_exactly_one_through(municipality):
+    """Six clients hold the same ETag and send assign at the same moment: one wins, five get 412. (A version
+    compared before the action's transaction would let several through: re-assignment is allowed.)"""
+    m = municipality()
+    api = Api(m)
+    number = m.submit("duyuru", "Duyuru").number
+    editors = ["web1", "web2", "web3"]
+    for login in editors:
+        m.person(login)
+    tokens = [api.token("mudur1"), api.token("mudur2")]
+    etag = api.item(number, "mudur1").headers["ETag"]
+    start = threading.Barrier(6)
+
+    def attempt(n: int) -> int:
+        client = TestClient(api.app)
+        start.wait()
+        return client.post(f"/yonetim/api/v1/items/{quote(number)}/actions/assign",
+                           headers={"Authorization": f"Bearer {tokens[n % 2]}", "If-Match": etag},
+                           json={"to": editors[n % 3]}).status_code
+
+    with ThreadPoolExecutor(6) as pool:
+        codes = sorted(pool.map(attempt, range(6)))
+    assert codes == [200, 412, 412, 412, 412, 412]
+    assert [e.action for e in m.ledger.events(m.ledger.item(number).id)] == ["register", "assign"]
