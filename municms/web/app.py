@@ -112,5 +112,6 @@ def _add_error_pages(app: FastAPI) -> None:
         if exc.status_code == 404:
             return _error_page(request, 404, "Sayfa bulunamadı", "Aradığınız yönetim sayfası yok.", exc)
         if exc.status_code == 405:
-            return _error_page(request, 405, "İzin verilmeyen istek", "Bu adres bu istek türünü kabul etmiyor.", exc)
+            return _error_page(request, 405, "İzin verilmeyen istek", "Bu adres bu istek türünü kabul etmiyor.",
+                               exc)
         return _error_page(request, exc.status_code, "İstek işlenemedi", "İstek işlenemedi.", exc)

@@ -135,5 +135,5 @@ def test_server_rendered_html_is_valid(editorial, vnu_command, tmp_path):
     errors = [m for m in json.loads(output)["messages"] if m["type"] == "error"] if output else []
     assert {m["url"].rsplit("/", 1)[-1] for m in errors if m["url"].endswith("bozuk.html")} == {"bozuk.html"}
     errors = [m for m in errors if not m["url"].endswith("bozuk.html")]
-    assert len(pages) == 13 and errors == [], "\n".join(f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
-                                   for m in errors)
+    listing = "\n".join(f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}" for m in errors)
+    assert len(pages) == 13 and errors == [], listing

@@ -107,7 +107,8 @@ def test_passwords_are_never_kept_in_a_draft(editorial):
     client, _ = e.login("web2")
     form = client.get(f"{BASE}/parola")
     e.m.clock.advance(31 * MINUTES)
-    response = client.post(f"{BASE}/parola", data={"mevcut_parola": "dogru-parola-2026", "yeni_parola": "gizli-parola-99",
+    response = client.post(f"{BASE}/parola", data={"mevcut_parola": "dogru-parola-2026",
+                                                   "yeni_parola": "gizli-parola-99",
                                                    "yeni_parola_tekrar": "gizli-parola-99",
                                                    "csrf_token": csrf_of(form)}, follow_redirects=False)
     assert response.headers["location"] == f"{BASE}/giris?neden=zaman-asimi"

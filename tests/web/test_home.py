@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from fastapi.routing import iter_route_contexts
 
 from municms.model import state_label
 
-from .conftest import BASE, page
+from .conftest import page
 
 SEMINAR = dict(egitmen="A. Yılmaz", yer="Kültür Merkezi", baslangic="2026-12-15 10:00", bitis="2026-12-15 12:00",
                kontenjan=20)
@@ -52,7 +53,7 @@ def test_new_submission_link_when_the_screen_exists(town):
     e, _ = town
     _, home = e.login("fen1")
     link = page(home).main.find("a", string="Yeni gönderi")
-    names = {route.name for route in __import__("fastapi.routing").routing.iter_route_contexts(e.app.routes)}
+    names = {route.name for route in iter_route_contexts(e.app.routes)}
     assert (link is not None) == ("new_submission" in names)
 
 
