@@ -1,10 +1,13 @@
 """The editor's queue and the register at scale: a ledger of N items registered by the real intake, then pages
 of the queue (scope, filters, Turkish search, keyset pages) and the register read as staff read them.
 
-    .venv/bin/python bench/editorial_queue.py [--items 20000] [--rounds 200]
+    .venv/bin/python bench/editorial_queue.py [--items 20000] [--rounds 200] [--clients 20 --seconds 30]
 
 Prints p50/p95/max milliseconds per query kind (target for the editorial app: p95 ≤ 100 ms at 20,000 items).
-Every query goes through municms.actions.visibility with a logged-in actor, as the app's screens do.
+Every query goes through municms.actions.visibility with a logged-in actor, as the app's screens do. Then
+(unless --clients 0) the same instance is served as `publish.py serve` serves it (one uvicorn process) and
+N concurrent clients, each logged in through the login form or holding a personal token, load the unit
+queue screen (first page, a search, later pages) and the JSON API's item list for the given seconds.
 """
 
 from __future__ import annotations
@@ -12,19 +15,26 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
+import re
 import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+
+import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.intake import generate  # noqa: E402
 from municms import auth  # noqa: E402
 from municms.actions.intake import intake_all  # noqa: E402
-from municms.actions.users import add_user, init_first_user  # noqa: E402
+from municms.actions.users import add_user, init_first_user, issue_token  # noqa: E402
 from municms.actions.visibility import find_visible, visible_register  # noqa: E402
 from municms.clock import SystemClock  # noqa: E402
 from municms.config import load_instance  # noqa: E402
@@ -54,6 +64,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=20000)
     parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="municms-bench-queue-") as temp:
@@ -95,7 +107,75 @@ def main() -> None:
         for name, query in queries.items():
             rounds = args.rounds if "all" not in name else max(5, args.rounds // 20)  # a whole export is rare
             print(f"  {name:34} {percentiles(timed(rounds, query))}")
+        token = issue_token(ledger, "web1", editor, clock)
         ledger.close()
+        if args.clients:
+            http_load(root, keys, token, args.clients, args.seconds)
+
+
+def _serve(root: Path, port: int) -> subprocess.Popen:
+    site = root / "bos-site"
+    site.mkdir()
+    code = ("import sys; from pathlib import Path; from municms.serve import serve_site_and_app; "
+            "from municms.web.app import create_app; "
+            f"serve_site_and_app(Path({str(site)!r}), create_app(Path({str(root)!r})), port={port})")
+    server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(REPO)})
+    server.stdout.readline()  # printed once the port is bound
+    return server
+
+
+def _login(base: str) -> httpx.Client:
+    client = httpx.Client(base_url=base, timeout=30)
+    form = client.get("/yonetim/giris").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    answer = client.post("/yonetim/giris", data={"kullanici": "web1", "parola": PASSWORD, "csrf_token": token})
+    assert answer.status_code in (200, 303), answer.status_code
+    return client
+
+
+def http_load(root: Path, keys: list, token: str, clients: int, seconds: float) -> None:
+    """`clients` threads for `seconds`: each request's latency, and every answer that is not 200 as an error."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = _serve(root, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        sessions = [_login(base) for _ in range(clients)]
+        api = [httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"})
+               for _ in range(clients)]
+        paths = ["/yonetim/isler/birim", "/yonetim/isler/birim?ara=isikli+carsi+duyurusu+1"]
+        paths += [f"/yonetim/isler/birim?sonra={year}-{seq}" for year, seq in keys[:20]]
+        samples: dict[str, list[float]] = {"screen": [], "api": []}
+        errors: dict[str, int] = {"screen": 0, "api": 0}
+        deadline = time.perf_counter() + seconds
+
+        def work(n: int) -> None:
+            k = 0
+            while time.perf_counter() < deadline:
+                kind = "api" if k % 4 == 3 else "screen"
+                client = api[n] if kind == "api" else sessions[n]
+                path = "/yonetim/api/v1/items?limit=50" if kind == "api" else paths[(n + k) % len(paths)]
+                started = time.perf_counter()
+                status = client.get(path).status_code
+                samples[kind].append(time.perf_counter() - started)
+                errors[kind] += status != 200
+                k += 1
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        print(f"HTTP, {clients} concurrent clients for {seconds:.0f} s against one `serve` process:")
+        for kind, label in (("screen", "unit queue screen (HTML)"), ("api", "API GET /items?limit=50")):
+            done = samples[kind]
+            print(f"  {label:34} {percentiles(done)}  {len(done)} requests, {len(done) / seconds:.0f}/s, "
+                  f"{errors[kind]} errors")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 if __name__ == "__main__":
