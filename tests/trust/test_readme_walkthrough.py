@@ -83,8 +83,11 @@ def demo_checkout(tmp_path) -> Path:
 
 def test_readme_walkthrough_as_written(demo_checkout):
     python = REPO / ".venv" / "bin" / "python"
-    made = subprocess.run(["make", "-s", "-f", str(REPO / "Makefile"), "demo-users", f"PY={python}",
-                           f"PY_STAMP={REPO / '.venv' / '.municms-installed'}"],
+    stamp = REPO / ".venv" / ".municms-installed"
+    # -o: never reinstall here. The checkout's pyproject.toml is a copy, possibly newer than the stamp, and
+    # `pip install -e .` run in the checkout would point the shared .venv at a folder without municms.
+    made = subprocess.run(["make", "-s", "-f", str(REPO / "Makefile"), "-o", str(stamp), "demo-users",
+                           f"PY={python}", f"PY_STAMP={stamp}"],
                           cwd=demo_checkout, capture_output=True, text=True, timeout=300)
     assert made.returncode == 0, made.stdout + made.stderr
     port = free_port()
