@@ -78,6 +78,13 @@ class Editorial(_Strict):
 
     # A session unused this long ends; a form sent after that is kept as a draft for its user.
     idle_minutes: int = Field(default=30, gt=0)
+    # Days an item may stay open after registration before the director's "Gecikenler" lists it: per type,
+    # `default` for the others.
+    sla_days: dict[str, int] = Field(default_factory=lambda: {"default": 5})
+
+    def sla_for(self, tur: str) -> int:
+        """The SLA in days of a submission type."""
+        return self.sla_days.get(tur, self.sla_days.get("default", 5))
 
 
 class RsyncTarget(_Strict):
@@ -250,6 +257,13 @@ def _cross_checks(inst: Instance, lines: dict) -> list[Problem]:
             add(("sections", tur, "slug"), f"'{section.slug}' adresi '{slugs[section.slug]}' türünde de kullanılıyor.",
                 f"section slug '{section.slug}' used twice")
         slugs[section.slug] = tur
+    for tur, days in inst.editorial.sla_days.items():
+        if tur != "default" and tur not in SUBMISSION_TYPES:
+            add(("editorial", "sla_days", tur),
+                f"'{tur}' bilinen bir gönderi türü değil. Türler: {', '.join(SUBMISSION_TYPES)}.",
+                f"unknown submission type '{tur}'")
+        if days <= 0:
+            add(("editorial", "sla_days", tur), "Süre en az 1 gün olmalıdır.", "SLA must be at least one day")
     if inst.deploy.target == "rsync" and inst.deploy.rsync is None:
         add(("deploy", "target"), "'rsync' hedefi için deploy.rsync bölümü (host, path) gereklidir.",
             "deploy.target rsync needs a deploy.rsync section")

@@ -6,11 +6,11 @@ from .. import signals
 from ..auth import Actor
 from ..clock import Clock
 from ..config import Instance
-from ..errors import Problem, ValidationError
+from ..errors import PermissionDenied, Problem, ValidationError
 from ..ledger import Ledger
-from ..model import EDITOR, Item
-from ..workflow import ASSIGN
-from ._transition import Expect, run
+from ..model import ASSIGNED, EDITOR, REGISTERED, Item, User
+from ..workflow import ASSIGN, TRANSITIONS
+from ._transition import Expect, load_actor, run
 
 
 def assign(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, clock: Clock, to: str,
@@ -29,3 +29,13 @@ def assign(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, clo
 
     return run(ledger, ref, ASSIGN, actor, clock, signals.item_assigned, reason=reason,
                data={"assignee": to}, execute=execute, expect=expect)
+
+
+def assignable_editors(ledger: Ledger, instance: Instance, actor: Actor) -> list[User]:
+    """The active editors of the editorial units, by unit then login: whom a director may assign to."""
+    user = load_actor(ledger, actor)
+    if not any(user.role in TRANSITIONS[(state, ASSIGN)].roles for state in (REGISTERED, ASSIGNED)):
+        raise PermissionDenied("Havale yalnız müdür yapabilir.", f"'{user.login}' ({user.role}) may not assign")
+    order = {unit: index for index, unit in enumerate(instance.editorial_units)}
+    editors = [u for u in ledger.users() if u.active and u.role == EDITOR and u.unit in order]
+    return sorted(editors, key=lambda u: (order[u.unit], u.login))

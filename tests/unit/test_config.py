@@ -91,3 +91,13 @@ def test_missing_instance_file(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_instance(tmp_path)
     assert "bulunamadı" in info.value.problems[0].message_tr
+
+
+def test_sla_days_per_type_with_a_default_and_every_bad_entry_reported():
+    inst = load_instance(REPO)
+    assert (inst.editorial.sla_for("acil-duyuru"), inst.editorial.sla_for("haber")) == (1, 5)
+    text = DEMO.replace("    acil-duyuru: 1\n", "    acil-duyuru: 0\n    bulten: 2\n")
+    found = {p.field: p.message_tr for p in problems_of(text)}
+    assert found == {"editorial.sla_days.acil-duyuru": "Süre en az 1 gün olmalıdır.",
+                     "editorial.sla_days.bulten": found.get("editorial.sla_days.bulten")}
+    assert found["editorial.sla_days.bulten"].startswith("'bulten' bilinen bir gönderi türü değil.")
