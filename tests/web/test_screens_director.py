@@ -159,3 +159,47 @@ def test_the_administrator_reads_the_register_and_editors_do_not(editorial):
     assert numbers_listed(Browser(e, "yonetici1").get("/mudur/defter")) == ["BİM-2026-000001"]
     for login in ("web1", "fen1"):
         assert Browser(e, login).get("/mudur/defter").status_code == 403
+
+
+def test_hostile_titles_and_notes_are_text_on_the_directors_screens(editorial):
+    from .test_screens_escaping import HOSTILE, markup_injected
+
+    e = editorial()
+    m = e.m
+    m.person("web1")
+    first = m.submit("duyuru", "Başlık " + HOSTILE)
+    m.submit("haber", HOSTILE, department="mali-hizmetler")
+    mudur = Browser(e, "mudur1")
+    assign_by_screen(mudur, first.number, "web1", HOSTILE)
+    m.clock.advance(dt.timedelta(days=6))
+    mudur = Browser(e, "mudur1")
+    for browser, path in [(mudur, "/mudur/havale"), (mudur, "/mudur/havale/edilenler"),
+                          (mudur, f"/mudur/havale/{first.number}"), (mudur, "/mudur/gecikenler"),
+                          (mudur, "/mudur/defter"), (mudur, "/mudur/defter/yazdir"), (mudur, "/yayin/"),
+                          (mudur, f"/mudur/defter?mudurluk={HOSTILE}"), (Browser(e, "yonetici1"), "/mudur/defter")]:
+        response = browser.get(path)
+        assert response.status_code in (200, 422), path
+        assert markup_injected(response) == [], path
+    history = page(mudur.get(f"/mudur/havale/{first.number}")).find(id="havaleler-baslik").parent
+    assert HOSTILE in history.get_text()
+
+
+def test_the_menu_shows_each_role_its_screens_and_marks_the_current_one(editorial):
+    e = editorial()
+    expected = {
+        "fen1": ["Ana sayfa", "Yeni gönderi", "Word dosyasıyla gönder", "Müdürlüğümün kayıtları", "Parolamı değiştir"],
+        "web1": ["Ana sayfa", "İş kuyruğum", "Birim kuyruğu", "Parolamı değiştir"],
+        "mudur1": ["Ana sayfa", "İş kuyruğum", "Birim kuyruğu", "Havale", "Gecikenler", "Kayıt defteri", "Yayın",
+                   "Parolamı değiştir"],
+        "yonetici1": ["Ana sayfa", "Kayıt defteri", "Yayın", "Kullanıcılar", "Parolamı değiştir"],
+    }
+    for login, labels in expected.items():
+        browser = Browser(e, login)
+        nav = page(browser.get("/")).find("nav", class_="main-nav")
+        assert [a.get_text() for a in nav.find_all("a")] == labels, login
+        assert [a.get_text() for a in nav.find_all("a", attrs={"aria-current": "page"})] == ["Ana sayfa"]
+        for link in nav.find_all("a"):
+            target = browser.client.get(link["href"])
+            assert target.status_code == 200, (login, link["href"])   # every link leads to an allowed screen
+            current = page(target).find("nav", class_="main-nav").find_all("a", attrs={"aria-current": "page"})
+            assert [a.get_text() for a in current] == [link.get_text()], (login, link["href"])
