@@ -153,12 +153,30 @@ def test_register_pages_filters_csv_and_print(editorial, tmp_path):
     assert len(table.tbody.find_all("tr")) == 230
 
 
-def test_the_administrator_reads_the_register_and_editors_do_not(editorial):
+def test_each_role_reads_the_register_within_its_scope_and_its_csv_is_the_clis(editorial, tmp_path):
     e = editorial()
-    e.m.submit("duyuru", "Duyuru")
-    assert numbers_listed(Browser(e, "yonetici1").get("/mudur/defter")) == ["BİM-2026-000001"]
-    for login in ("web1", "fen1"):
-        assert Browser(e, login).get("/mudur/defter").status_code == 403
+    m = e.m
+    m.submit("duyuru", "Fen duyurusu", department="fen-isleri")
+    m.submit("duyuru", "Mali duyurusu", department="mali-hizmetler")
+    m.submit("seminer", "Fen semineri", department="fen-isleri", egitmen="Ayşe Yılmaz", yer="Kültür Merkezi",
+             baslangic="2026-12-15 14:00", bitis="2026-12-15 16:00", kontenjan=40)
+    expected = {"yonetici1": ["BİM-2026-000001", "BİM-2026-000002", "BİM-2026-000003"],
+                "mudur1": ["BİM-2026-000001", "BİM-2026-000002", "BİM-2026-000003"],
+                "fen1": ["BİM-2026-000001", "BİM-2026-000003"], "mali1": ["BİM-2026-000002"],
+                "web1": ["BİM-2026-000001", "BİM-2026-000002"], "egitim1": ["BİM-2026-000003"]}
+    for login, numbers in expected.items():
+        browser = Browser(e, login)
+        assert numbers_listed(browser.get("/mudur/defter")) == numbers, login
+        # another department's filter shows nothing to department staff, never that department's lines
+        other = browser.get("/mudur/defter?mudurluk=mali-hizmetler")
+        assert numbers_listed(other) == [n for n in numbers if n == "BİM-2026-000002"], login
+        out = tmp_path / f"{login}.csv"
+        code, _, err = m.run("defter", "--from", "2026-01-01", "--to", "2026-11-25", "--format", "csv",
+                             "--output", str(out), login=login)
+        assert code == 0, err
+        assert browser.get("/mudur/defter.csv").content == out.read_bytes(), login
+        printed = page(browser.get("/mudur/defter/yazdir")).find("table", class_="register")
+        assert [tr.td.get_text() for tr in printed.tbody.find_all("tr")] == numbers, login
 
 
 def test_hostile_titles_and_notes_are_text_on_the_directors_screens(editorial):
@@ -187,8 +205,9 @@ def test_hostile_titles_and_notes_are_text_on_the_directors_screens(editorial):
 def test_the_menu_shows_each_role_its_screens_and_marks_the_current_one(editorial):
     e = editorial()
     expected = {
-        "fen1": ["Ana sayfa", "Yeni gönderi", "Word dosyasıyla gönder", "Müdürlüğümün kayıtları", "Parolamı değiştir"],
-        "web1": ["Ana sayfa", "İş kuyruğum", "Birim kuyruğu", "Parolamı değiştir"],
+        "fen1": ["Ana sayfa", "Yeni gönderi", "Word dosyasıyla gönder", "Müdürlüğümün kayıtları", "Kayıt defteri",
+                 "Parolamı değiştir"],
+        "web1": ["Ana sayfa", "İş kuyruğum", "Birim kuyruğu", "Kayıt defteri", "Parolamı değiştir"],
         "mudur1": ["Ana sayfa", "İş kuyruğum", "Birim kuyruğu", "Havale", "Gecikenler", "Kayıt defteri", "Yayın",
                    "Parolamı değiştir"],
         "yonetici1": ["Ana sayfa", "Kayıt defteri", "Yayın", "Kullanıcılar", "Parolamı değiştir"],

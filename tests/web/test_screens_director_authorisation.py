@@ -9,11 +9,12 @@ from .screens import Browser, form_token
 
 PEOPLE = ("yonetici1", "mudur1", "web1", "egitim1", "fen1", "mali1")
 DIRECTOR, READERS, ADMIN = {"mudur1"}, {"mudur1", "yonetici1"}, {"yonetici1"}
+EVERYONE = set(PEOPLE)   # the register: each within what they may see (test_screens_director)
 NUMBER = "BİM-2026-000001"
 SCREENS = {
     "/mudur/havale": DIRECTOR, "/mudur/havale/edilenler": DIRECTOR, f"/mudur/havale/{NUMBER}": DIRECTOR,
     "/mudur/gecikenler": DIRECTOR,
-    "/mudur/defter": READERS, "/mudur/defter.csv": READERS, "/mudur/defter/yazdir": READERS,
+    "/mudur/defter": EVERYONE, "/mudur/defter.csv": EVERYONE, "/mudur/defter/yazdir": EVERYONE,
     "/yayin/": READERS, "/yayin/gunlukler": READERS,
     "/kullanicilar/": ADMIN, "/kullanicilar/web1": ADMIN,
 }

@@ -1,5 +1,6 @@
 """Director (mudur) screens: items waiting for havale and the assign/reassign form, overdue items by the SLA of
-their type, and the register (kayıt defteri) with date and department filters, its CSV and a printable A4 page."""
+their type, and the register (kayıt defteri) with date and department filters, its CSV and a printable A4 page
+(the register for every role, within what each may see)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from ...actions.visibility import find_visible, visible_item, visible_register
 from ...auth import Actor
 from ...commands.workflow import DEFTER_HEADERS, defter_csv, defter_rows
 from ...errors import ConflictError, InvalidTransition, PermissionDenied, ValidationError
-from ...model import ASSIGNED, MUDUR, REGISTERED, YONETICI
+from ...model import ASSIGNED, BIRIM, EDITOR, MUDUR, REGISTERED, YONETICI
 from ..submission_form import TYPE_LABELS_TR
 from ..session import require_role
 from ..templating import render, url
@@ -23,7 +24,9 @@ from ._paging import page_of
 
 router = APIRouter(prefix="/mudur")
 director = require_role(MUDUR)
-register_readers = require_role(MUDUR, YONETICI)
+# Everyone reads the register, as with `publish.py defter`: department staff their department's lines,
+# editors their unit's (find_visible / visible_register put the scope into the query).
+register_readers = require_role(BIRIM, EDITOR, MUDUR, YONETICI)
 REGISTER_PAGE = 100
 
 
