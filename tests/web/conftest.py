@@ -98,3 +98,23 @@ def live_editorial(editorial):
     for server, thread in servers:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+BROKEN_PAGE = '<!DOCTYPE html><html lang="tr"><title>x</title><p><div></p>'
+
+
+def vnu_errors(vnu_command: list[str], folder, pages: dict[str, str]) -> str:
+    """The Nu Html Checker's errors on the given pages, one line each ('' when there are none); a broken page is
+    checked with them, so a checker that reports nothing fails here."""
+    import json
+    import subprocess
+
+    for name, html in {**pages, "bozuk": BROKEN_PAGE}.items():
+        (folder / f"{name}.html").write_text(html, encoding="utf-8")
+    result = subprocess.run([*vnu_command, *sorted(map(str, folder.glob("*.html")))], capture_output=True,
+                            text=True, timeout=300)
+    output = (result.stderr or result.stdout).strip()
+    errors = [msg for msg in json.loads(output)["messages"] if msg["type"] == "error"] if output else []
+    assert {msg["url"].rsplit("/", 1)[-1] for msg in errors if msg["url"].endswith("bozuk.html")} == {"bozuk.html"}
+    return "\n".join(f"{msg['url'].rsplit('/', 1)[-1]}:{msg.get('lastLine')}: {msg['message']}"
+                     for msg in errors if not msg["url"].endswith("bozuk.html"))
