@@ -12,6 +12,7 @@ from ...model import ROLES, ROLE_LABELS_TR, YONETICI
 from ...passwords import MIN_LENGTH
 from ..session import require_role
 from ..templating import render
+from ._refusal import refusal
 
 router = APIRouter(prefix="/kullanicilar")
 administrator = require_role(YONETICI)
@@ -44,14 +45,8 @@ async def add(request: Request, actor: Actor = Depends(administrator)):
         user = add_user(state.ledger, state.instance, values["login"], values["role"], password, actor, state.clock,
                         unit=values["unit"] or None, department=values["department"] or None)
         done, values = f"'{user.login}' kullanıcısı eklendi.", {}
-    except ValidationError as exc:
-        status = 422
-        errors = [(FIELD_IDS.get(p.field, "yeni-kullanici"), p.message_tr) for p in exc.problems] \
-            or [("yeni-kullanici", exc.message_tr)]
-    except PermissionDenied as exc:
-        status, errors = 403, [("yeni-kullanici", exc.message_tr)]
-    except ConflictError as exc:  # an existing login
-        status, errors = 409, [("yeni-kullanici", exc.message_tr)]
+    except (ValidationError, PermissionDenied, ConflictError) as exc:  # ConflictError: an existing login
+        status, errors = refusal(exc, "yeni-kullanici", lambda p: FIELD_IDS.get(p.field, "yeni-kullanici"))
     context = _list_context(request, actor)
     context.update(errors=errors, done=done, values=values)
     return render(request, "admin/users.html", context, actor=actor, status_code=status)

@@ -21,6 +21,7 @@ from ..submission_form import TYPE_LABELS_TR
 from ..session import require_role
 from ..templating import render, url
 from ._paging import page_of
+from ._refusal import refusal
 
 router = APIRouter(prefix="/mudur")
 director = require_role(MUDUR)
@@ -78,13 +79,8 @@ async def assign_item(request: Request, number: str, actor: Actor = Depends(dire
         try:
             updated = assign(state.ledger, state.instance, item.id, actor, state.clock, to=to, reason=note or None)
             done = f"{updated.number} {updated.assignee} kişisine havale edildi."
-        except ValidationError as exc:
-            status = 422
-            errors = [("editor", p.message_tr) for p in exc.problems] or [("editor", exc.message_tr)]
-        except PermissionDenied as exc:
-            status, errors = 403, [("editor", exc.message_tr)]
-        except (InvalidTransition, ConflictError) as exc:
-            status, errors = 409, [("editor", exc.message_tr)]
+        except (ValidationError, PermissionDenied, InvalidTransition, ConflictError) as exc:
+            status, errors = refusal(exc, "editor")
     context = _assign_context(request, actor, number)
     context.update(errors=errors, done=done, chosen=to if errors else context["chosen"],
                    note=note if errors else "")

@@ -12,11 +12,12 @@ from ...actions.rollback import rollback
 from ...actions.visibility import find_visible
 from ...auth import Actor
 from ...deploy import get_target
-from ...errors import MunicmsError, PermissionDenied, ValidationError
+from ...errors import MunicmsError, PermissionDenied
 from ...model import APPROVED, MUDUR, SCHEDULED, YONETICI
 from ..submission_form import TYPE_LABELS_TR
 from ..session import require_role
 from ..templating import render
+from ._refusal import refusal
 
 router = APIRouter(prefix="/yayin")
 publishers = require_role(MUDUR, YONETICI)
@@ -33,14 +34,6 @@ def _context(request: Request, actor: Actor) -> dict:
             "type_labels": TYPE_LABELS_TR, "errors": [], "done": None, "result": None, "reasons": {}}
 
 
-def _problems(exc: MunicmsError, field: str) -> list[tuple[str, str]]:
-    problems = getattr(exc, "problems", None) or []
-    lines = [(field, p.message_tr) for p in problems if hasattr(p, "message_tr")]
-    lines += [(field, f"{p.get('item') or '—'}: sayfa {p.get('page')}, kural '{p.get('rule')}': {p.get('message')}")
-              for p in problems if isinstance(p, dict)]
-    return lines or [(field, exc.message_tr)]
-
-
 @router.get("/", name="publishing")
 def publishing(request: Request, actor: Actor = Depends(publishers)):
     return render(request, "publishing/index.html", _context(request, actor), actor=actor)
@@ -55,12 +48,8 @@ async def publish_now(request: Request, actor: Actor = Depends(publishers)):
     try:
         result = await run_in_threadpool(publish, state.ledger, state.instance, state.paths, state.clock, actor,
                                          reason=reason)
-    except ValidationError as exc:
-        status, errors = 422, _problems(exc, "yayin-gerekce")
-    except PermissionDenied as exc:
-        status, errors = 403, [("yayin-gerekce", exc.message_tr)]
     except MunicmsError as exc:
-        status, errors = 409, _problems(exc, "yayin-gerekce")
+        status, errors = refusal(exc, "yayin-gerekce")
     context = _context(request, actor)
     context.update(errors=errors, result=result, reasons={"publish": reason or ""} if errors else {},
                    done=f"Yayın {result.release_id} yayında." if result else None)

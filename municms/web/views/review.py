@@ -26,6 +26,7 @@ from ..submission_form import TYPE_LABELS_TR
 from ..session import require_role
 from ..templating import render
 from ._paging import page_of
+from ._refusal import refusal
 
 router = APIRouter(prefix="/isler")
 editors = require_role(EDITOR, MUDUR)
@@ -132,14 +133,9 @@ async def act_on_item(request: Request, number: str, actor: Actor = Depends(edit
             await run_in_threadpool(run, state.ledger, state.instance, item.id, actor, state.clock, reason=reason)
             label = ACTION_LABELS_TR[action]
             done = f"{upper(label[:1])}{label[1:]} kaydedildi."  # Turkish capitals: incelemeye → İncelemeye
-        except ValidationError as exc:
-            status = 422
-            errors = [(f"gerekce-{action}" if p.field == "reason" else "islemler", p.message_tr)
-                      for p in exc.problems] or [("islemler", exc.message_tr)]
-        except PermissionDenied as exc:
-            status, errors = 403, [("islemler", exc.message_tr)]
-        except (InvalidTransition, ConflictError) as exc:
-            status, errors = 409, [("islemler", exc.message_tr)]
+        except (ValidationError, PermissionDenied, InvalidTransition, ConflictError) as exc:
+            status, errors = refusal(exc, "islemler",
+                                     lambda p: f"gerekce-{action}" if p.field == "reason" else "islemler")
     context = _item_context(request, actor, number)
     context.update(errors=errors, done=done, reason=reason or "", failed_action=action)
     return render(request, "review/item.html", context, actor=actor, status_code=status)
