@@ -55,13 +55,10 @@ class Actor:
 
 def _throttled(ledger: Ledger, login: str, clock: Clock) -> None:
     now = clock.now()
-    with ledger.transaction() as tx:
-        if tx.count_events(login, FAILED_LOGIN, now - FAILURE_WINDOW) >= MAX_FAILURES:
+    # A read on every login and every API request; the write lock is taken only to record a refusal.
+    if ledger.count_events(login, FAILED_LOGIN, now - FAILURE_WINDOW) >= MAX_FAILURES:
+        with ledger.transaction() as tx:
             tx.append_event(Event(at=now, actor=login, action=THROTTLED_LOGIN, data={"why": "throttled"}))
-            locked = True
-        else:
-            locked = False
-    if locked:
         minutes = int(FAILURE_WINDOW.total_seconds() // 60)
         raise AuthenticationFailed(
             f"Çok fazla hatalı giriş denemesi: '{login}' için girişler {minutes} dakika boyunca durduruldu. "

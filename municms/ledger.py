@@ -506,6 +506,10 @@ class Ledger:
         with self._read() as r:
             return r.token(token_hash)
 
+    def count_events(self, actor: str, action: str, since: dt.datetime) -> int:
+        with self._read() as r:
+            return r.count_events(actor, action, since)
+
     def session(self, id_hash: str) -> dict | None:
         with self._read() as r:
             return r.session(id_hash)
