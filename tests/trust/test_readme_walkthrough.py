@@ -6,12 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pty
-import re
 import select
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request

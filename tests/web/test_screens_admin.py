@@ -7,7 +7,7 @@ from __future__ import annotations
 from municms.auth import token_hash
 
 from .conftest import BASE, page
-from .screens import Browser, errors_of, form_token
+from .screens import Browser, errors_of
 
 NEW_PASSWORD = "yeni-editor-parolasi-2026"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from municms.actions.expire import expire_due, schedule_waiting
-from municms.model import (APPROVED, ARCHIVED, ASSIGNED, CHANGES_REQUESTED, EXPIRED, IN_REVIEW, PUBLISHED,
+from municms.model import (ARCHIVED, ASSIGNED, CHANGES_REQUESTED, EXPIRED, IN_REVIEW, PUBLISHED,
                            REGISTERED, REJECTED, SCHEDULED, WITHDRAWN, Item)
 
 # The people of each step (tests.municipality.PEOPLE): the director assigns to web1, who reviews;

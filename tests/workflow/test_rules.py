@@ -18,7 +18,7 @@ from municms.actions.resubmit import add_revision
 from municms.actions.users import add_user, deactivate_user
 from municms.actions.withdraw import withdraw
 from municms.errors import NotFound, PermissionDenied, ValidationError
-from municms.model import (APPROVED, ASSIGNED, CHANGES_REQUESTED, IN_REVIEW, MUDUR, PUBLISHED, WITHDRAWN,
+from municms.model import (APPROVED, ASSIGNED, CHANGES_REQUESTED, IN_REVIEW, PUBLISHED, WITHDRAWN,
                            Revision)
 from tests.municipality import PASSWORD, submission_text
 from tests.workflow.reach import reach

@@ -3,7 +3,6 @@ the same intake as the inbox folders (actions.submit)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import secrets
 from pathlib import PurePath
