@@ -115,13 +115,20 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
 }
 
 
-def may_see(user: User, item: Item) -> bool:
-    """Department staff see their department's items, editors their unit's, everyone else all."""
+def visibility_scope(user: User) -> tuple[str, str | None] | None:
+    """The item field that bounds what `user` sees and its value: department staff their department, editors
+    their unit; None for everyone else (they see all)."""
     if user.role == BIRIM:
-        return item.department == user.department
+        return "department", user.department
     if user.role == EDITOR:
-        return item.unit == user.unit
-    return True
+        return "unit", user.unit
+    return None
+
+
+def may_see(user: User, item: Item) -> bool:
+    """Whether `item` lies within the user's visibility scope."""
+    scope = visibility_scope(user)
+    return scope is None or getattr(item, scope[0]) == scope[1]
 
 
 def allowed_actions(item: Item, user: User) -> list[str]:
