@@ -356,7 +356,7 @@ class Transaction(_Reader):
         return cur.rowcount
 
     def update_user(self, login: str, **fields) -> None:
-        unknown = set(fields) - {"password_hash", "active"}
+        unknown = set(fields) - {"password_hash", "active", "role", "unit", "department"}
         if unknown:
             raise ValueError(f"unknown user fields: {sorted(unknown)}")
         assignments = ", ".join(f"{name} = ?" for name in fields)

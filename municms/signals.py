@@ -24,5 +24,6 @@ item_held = municms_signals.signal("item_held")  # left out of a release: its pa
 item_expired = municms_signals.signal("item_expired")
 item_archived = municms_signals.signal("item_archived")
 user_added = municms_signals.signal("user_added")
+user_role_changed = municms_signals.signal("user_role_changed")  # role, unit or department
 release_deployed = municms_signals.signal("release_deployed")
 release_rolled_back = municms_signals.signal("release_rolled_back")

@@ -1,5 +1,5 @@
-"""User administration: first yonetici, add, deactivate, passwords, personal tokens; every change is an
-event with no item."""
+"""User administration: first yonetici, add, change role, deactivate, passwords, personal tokens; every change
+is an event with no item."""
 
 from __future__ import annotations
 
@@ -26,6 +26,15 @@ def validate_user(instance: Instance, login: str, role: str, unit: str | None, d
         problems.append(Problem("login", "Kullanıcı adı 2–32 karakter olmalı; küçük harf (a-z), rakam, nokta, "
                                          "tire ve alt çizgi kullanılabilir ('sistem' ayrılmıştır).",
                                 "invalid login"))
+    problems += validate_placement(instance, role, unit, department)
+    if len(password) < MIN_LENGTH:
+        problems.append(Problem("password", f"Parola en az {MIN_LENGTH} karakter olmalıdır.", "password too short"))
+    return problems
+
+
+def validate_placement(instance: Instance, role: str, unit: str | None, department: str | None) -> list[Problem]:
+    """Every problem of a role with its editorial unit and department (for a new user and a role change)."""
+    problems = []
     if role not in ROLES:
         problems.append(Problem("role", f"'{role}' bilinen bir rol değil. Roller: {', '.join(ROLES)}.",
                                 "unknown role"))
@@ -41,8 +50,6 @@ def validate_user(instance: Instance, login: str, role: str, unit: str | None, d
     if role != BIRIM and department:
         problems.append(Problem("department", "Müdürlük yalnız birim personeli için verilir.",
                                 "only birim users have a department"))
-    if len(password) < MIN_LENGTH:
-        problems.append(Problem("password", f"Parola en az {MIN_LENGTH} karakter olmalıdır.", "password too short"))
     return problems
 
 
@@ -111,6 +118,46 @@ def deactivate_user(ledger: Ledger, login: str, actor: Actor, clock: Clock) -> N
         tx.update_user(login, active=False)
         revoked = tx.revoke_tokens(login, clock.now())
         _record(tx, actor, acting, "user_deactivate", clock.now(), {"login": login, "tokens_revoked": revoked})
+
+
+def change_role(ledger: Ledger, instance: Instance, login: str, role: str, actor: Actor, clock: Clock,
+                unit: str | None = None, department: str | None = None) -> User:
+    """A new role (with its unit or department) for `login`, set by another yonetici; the user's sessions end
+    and personal tokens are revoked, so the next request is made with the new rights after a new login."""
+    unit, department = unit or None, department or None
+    problems = validate_placement(instance, role, unit, department)
+    if problems:
+        raise ValidationError(problems, "Rol değiştirilemedi.", "role not changed")
+    with ledger.transaction() as tx:
+        acting = _yonetici(tx, actor, "Rol değiştirmeyi")
+        before = tx.user(login)  # NotFound with a Turkish message
+        _check_role_change(tx, acting, before, role, unit, department)
+        tx.update_user(login, role=role, unit=unit, department=department)
+        sessions = tx.delete_sessions(login=login)
+        tokens = tx.revoke_tokens(login, clock.now())
+        event = _record(tx, actor, acting, "user_role", clock.now(), {
+            "login": login, "from": {"role": before.role, "unit": before.unit, "department": before.department},
+            "to": {"role": role, "unit": unit, "department": department},
+            "sessions_ended": sessions, "tokens_revoked": tokens})
+        user = tx.user(login)
+    signals.user_role_changed.send("user_role", user=user, before=before, event=event)
+    return user
+
+
+def _check_role_change(tx, acting: User, before: User, role: str, unit: str | None, department: str | None) -> None:
+    if before.login == acting.login:
+        raise PermissionDenied("Kendi rolünüzü değiştiremezsiniz; bunu başka bir yönetici yapmalıdır.",
+                               f"'{acting.login}' may not change their own role")
+    if (before.role, before.unit, before.department) == (role, unit, department):
+        raise ValidationError([Problem("role", f"'{before.login}' kullanıcısının rolü ve birimi zaten bunlar; "
+                                               "değişiklik yok.", "nothing to change")],
+                              "Rol değiştirilemedi.", "role not changed")
+    if before.role == YONETICI and before.active and role != YONETICI:
+        others = [u for u in tx.users() if u.role == YONETICI and u.active and u.login != before.login]
+        if not others:
+            raise PermissionDenied(f"'{before.login}' son etkin yöneticidir; rolü değiştirilirse kimse "
+                                   "kullanıcıları yönetemez. Önce başka bir yönetici ekleyin.",
+                                   f"'{before.login}' is the last active yonetici")
 
 
 def change_password(ledger: Ledger, instance: Instance, login: str, password: str, actor: Actor,

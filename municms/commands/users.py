@@ -1,4 +1,4 @@
-"""CLI: user administration (users init, add, list, token, deactivate, password)."""
+"""CLI: user administration (users init, add, role, list, token, deactivate, password)."""
 
 from __future__ import annotations
 
@@ -66,6 +66,19 @@ def cmd_add(args: argparse.Namespace) -> int:
                  f"Kullanıcı zaten var: {existing.login} ({existing.role}); değiştirilmedi.")
             return 0
     emit(args, {"ok": True, "user": _user_json(user)}, f"Kullanıcı eklendi: {user.login} ({user.role}).")
+    return 0
+
+
+def cmd_role(args: argparse.Namespace) -> int:
+    from ..actions.users import change_role
+
+    with open_context(args) as ctx:
+        user = change_role(ctx.ledger, ctx.instance, args.login, args.role, authenticate(args, ctx), ctx.clock,
+                           unit=args.unit, department=args.department)
+    where = f" ({user.unit or user.department})" if user.unit or user.department else ""
+    emit(args, {"ok": True, "user": _user_json(user)},
+         f"{user.login} kullanıcısının rolü: {user.role}{where}; açık oturumları kapandı, kişisel "
+         "anahtarları iptal edildi.")
     return 0
 
 
@@ -142,6 +155,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="aynı rol ve birimle zaten varsa hata verme, hiçbir şeyi değiştirme")
     add_json_flag(a)
     a.set_defaults(handler=cmd_add)
+
+    a = users.add_parser("role", help="rolü, yayın birimini ya da müdürlüğü değiştir (başka bir yönetici; "
+                                      "oturumları kapanır, anahtarları iptal edilir)")
+    a.add_argument("login", metavar="LOGIN")
+    a.add_argument("role", metavar="ROL", choices=ROLES, help=f"yeni rol: {', '.join(ROLES)}")
+    place = a.add_mutually_exclusive_group()
+    place.add_argument("--unit", metavar="U", help="editörün yayın birimi (web, egitim, destek …)")
+    place.add_argument("--department", metavar="D", help="birim personelinin müdürlüğü")
+    add_identity_flags(a)
+    add_json_flag(a)
+    a.set_defaults(handler=cmd_role)
 
     a = users.add_parser("list", help="kullanıcıları listele (yönetici)")
     add_identity_flags(a)

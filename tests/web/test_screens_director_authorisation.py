@@ -23,6 +23,7 @@ FORMS = {
     "/yayin/yayimla": (READERS, {"gerekce": "x"}),
     "/yayin/geri-al": (READERS, {"surum": "20261125T090000Z-000000", "gerekce": "x"}),
     "/kullanicilar/": (ADMIN, {"login": "sizma", "role": "yonetici", "parola": "uzun-bir-parola-1"}),
+    "/kullanicilar/web1/rol": (ADMIN, {"role": "yonetici"}),
     "/kullanicilar/web1/devre-disi": (ADMIN, {}),
     "/kullanicilar/web1/parola": (ADMIN, {"yeni_parola": "uzun-bir-parola-1"}),
     "/kullanicilar/web1/anahtar": (ADMIN, {}),

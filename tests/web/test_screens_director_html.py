@@ -64,7 +64,9 @@ def test_director_publishing_and_admin_screens_are_valid_html(editorial, vnu_com
     pages["ekle-hata"] = post_form(admin, "/kullanicilar/", "/kullanicilar/", login="A", role="editor",
                                    parola="x").text
     pages["anahtar"] = post_form(admin, "/kullanicilar/web1", "/kullanicilar/web1/anahtar").text
-    assert len(pages) == 18
+    pages["rol-hata"] = post_form(admin, "/kullanicilar/web1", "/kullanicilar/web1/rol", role="birim",
+                                  unit="web").text
+    assert len(pages) == 19
     assert vnu_errors(vnu_command, tmp_path, pages) == ""
 
 
@@ -114,9 +116,13 @@ def test_axe_finds_nothing_on_the_director_publishing_and_admin_screens(page, li
             page.get_by_role("button", name="Yeni anahtar oluştur").click()
             expect(page.locator("#yeni-anahtar")).to_contain_text("mct1.web1.")
             axe("anahtar")
+            page.get_by_label("Rol", exact=True).select_option("birim")
+            page.get_by_role("button", name="Rolü değiştir").click()
+            expect(page.locator(".error-summary")).to_contain_text("Birim personeli için müdürlük zorunludur")
+            axe("rol hatası")
             page.goto(f"{base}{BASE}/kullanicilar/")
             page.get_by_role("button", name="Kullanıcıyı ekle").click()
             axe("kullanıcı ekle, boş")
         page.context.clear_cookies()
-    assert len(checked) == 20, checked
+    assert len(checked) == 21, checked
     assert found == {}, "\n".join(f"{name}:\n{text}" for name, text in found.items())

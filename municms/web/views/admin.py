@@ -1,11 +1,12 @@
-"""Administration (yonetici): users (add, deactivate, reset password) and personal API tokens (create: shown
-once on the answer page and never again, stored hashed; revoke)."""
+"""Administration (yonetici): users (add, change role, deactivate, reset password) and personal API tokens
+(create: shown once on the answer page and never again, stored hashed; revoke)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from ...actions.users import add_user, change_password, deactivate_user, issue_token, list_users, revoke_tokens
+from ...actions.users import (add_user, change_password, change_role, deactivate_user, issue_token, list_users,
+                              revoke_tokens)
 from ...auth import Actor
 from ...errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from ...model import ROLES, ROLE_LABELS_TR, YONETICI
@@ -18,15 +19,20 @@ router = APIRouter(prefix="/kullanicilar")
 administrator = require_role(YONETICI)
 FIELD_IDS = {"login": "yeni-kullanici", "role": "yeni-rol", "unit": "yeni-birim", "department": "yeni-mudurluk",
              "password": "yeni-kullanici-parola"}
+ROLE_FIELD_IDS = {"role": "rol", "unit": "rol-birim", "department": "rol-mudurluk"}
+
+
+def _choices(request: Request) -> dict:
+    """The options of the role, unit and department selects."""
+    instance = request.app.state.instance
+    return {"roles": [(role, ROLE_LABELS_TR.get(role, role)) for role in ROLES],
+            "units": instance.editorial_units,
+            "departments": [(d, instance.department_name(d)) for d in instance.departments]}
 
 
 def _list_context(request: Request, actor: Actor) -> dict:
-    instance = request.app.state.instance
     return {"users": list_users(request.app.state.ledger, actor), "min_length": MIN_LENGTH, "errors": [],
-            "done": None, "values": {},
-            "roles": [(role, ROLE_LABELS_TR.get(role, role)) for role in ROLES],
-            "units": instance.editorial_units,
-            "departments": [(d, instance.department_name(d)) for d in instance.departments]}
+            "done": None, "values": {}, **_choices(request)}
 
 
 @router.get("/", name="users")
@@ -60,15 +66,35 @@ def _user(request: Request, actor: Actor, login: str):
 
 
 def _user_page(request: Request, actor: Actor, login: str, *, status: int = 200, errors=(), done=None,
-               token: str | None = None):
-    context = {"person": _user(request, actor, login), "min_length": MIN_LENGTH, "errors": list(errors),
-               "done": done, "token": token}
+               token: str | None = None, values: dict | None = None):
+    person = _user(request, actor, login)
+    values = values or {"role": person.role, "unit": person.unit or "", "department": person.department or ""}
+    context = {"person": person, "min_length": MIN_LENGTH, "errors": list(errors), "done": done, "token": token,
+               "values": values, **_choices(request)}
     return render(request, "admin/user.html", context, actor=actor, status_code=status)
 
 
 @router.get("/{login}", name="user_page")
 def user_page(request: Request, login: str, actor: Actor = Depends(administrator)):
     return _user_page(request, actor, login)
+
+
+@router.post("/{login}/rol", name="change_role")
+async def role(request: Request, login: str, actor: Actor = Depends(administrator)):
+    state = request.app.state
+    _user(request, actor, login)
+    form = await request.form()
+    values = {key: str(form.get(key) or "").strip() for key in ("role", "unit", "department")}
+    try:
+        user = change_role(state.ledger, state.instance, login, values["role"], actor, state.clock,
+                           unit=values["unit"] or None, department=values["department"] or None)
+    except (ValidationError, PermissionDenied) as exc:
+        status, errors = refusal(exc, "rol", lambda p: ROLE_FIELD_IDS.get(p.field, "rol"))
+        return _user_page(request, actor, login, status=status, errors=errors, values=values)
+    where = user.unit or (user.department and state.instance.department_name(user.department))
+    done = (f"'{login}' kullanıcısının rolü artık {ROLE_LABELS_TR.get(user.role, user.role)}"
+            f"{f' ({where})' if where else ''}; açık oturumları kapandı, anahtarları iptal edildi.")
+    return _user_page(request, actor, login, done=done)
 
 
 @router.post("/{login}/devre-disi", name="deactivate_user")
