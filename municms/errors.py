@@ -84,6 +84,10 @@ class ConflictError(MunicmsError):
     """A concurrent change or a lock prevents the action."""
 
 
+class TooLarge(MunicmsError):
+    """A request body above the app's upload limit: refused before it is read."""
+
+
 class BuildError(MunicmsError):
     """The site could not be built or failed a post-build check."""
 

@@ -11,14 +11,17 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import RedirectResponse
+from starlette.responses import RedirectResponse, Response
+from starlette.types import Scope
 
+from ..attachments import size_tr
 from ..clock import Clock, SystemClock
 from ..config import Instance, load_instance
-from ..errors import NotFound, PermissionDenied
+from ..errors import NotFound, PermissionDenied, TooLarge
 from ..ledger import Ledger, open_ledger
 from ..paths import InstancePaths
 from . import views
+from .body_limit import BodyLimit, upload_limit
 from .session import SESSION_COOKIE, CsrfFailed, LoginRequired, delete_cookie, login_url, verify_csrf
 from .templating import make_templates, render
 
@@ -48,6 +51,8 @@ def create_app(instance: Instance | str | Path, *, clock: Clock | None = None,
         return response
 
     _add_error_pages(app)
+    limit = upload_limit(instance.attachments.max_bytes)
+    app.add_middleware(BodyLimit, limit=limit, refusal=lambda scope: _too_large(scope, limit))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in view_modules():
         include_view(app, module.router)
@@ -78,6 +83,15 @@ def _error_page(request: Request, status: int, title: str, message: str, exc: Ex
     actor = getattr(request.state, "actor", None)
     return render(request, "error.html", {"title": title, "message": message, "status": status},
                   actor=actor, status_code=status)
+
+
+def _too_large(scope: Scope, limit: int) -> Response:
+    """The 413 page (or the API's error object) of a request body above the upload limit."""
+    message = (f"Gönderdiğiniz veri çok büyük: bir istekte en çok {size_tr(limit)} gönderilebilir (ekler ve "
+               "form birlikte). Hiçbir şey kaydedilmedi; büyük ekleri küçültüp ya da ayrı gönderilerle yeniden "
+               "deneyin.")
+    return _error_page(Request(scope), 413, "Gönderi çok büyük", message,
+                       TooLarge(message, f"request body above {limit} bytes"))
 
 
 def _is_api(request: Request) -> bool:

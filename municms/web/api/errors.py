@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from ...auth import AuthenticationFailed
 from ...errors import (ConflictError, InvalidTransition, MunicmsError, NotFound, PermissionDenied, Problem,
-                       ValidationError)
+                       TooLarge, ValidationError)
 
 log = logging.getLogger("municms.api")
 
@@ -52,6 +52,7 @@ STATUS = [
     (NotFound, 404, "not_found"),
     (InvalidTransition, 409, "invalid_transition"),
     (ConflictError, 409, "conflict"),
+    (TooLarge, 413, "too_large"),
     (Quarantined, 422, "quarantined"),
     (ValidationError, 422, "invalid"),
     (MunicmsError, 400, "error"),
