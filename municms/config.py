@@ -78,6 +78,8 @@ class Editorial(_Strict):
 
     # A session unused this long ends; a form sent after that is kept as a draft for its user.
     idle_minutes: int = Field(default=30, gt=0)
+    # An editor who opens an item's edit form holds its edit lock this long (renewed while they work on it).
+    edit_lock_minutes: int = Field(default=30, gt=0)
     # Days an item may stay open after registration before the director's "Gecikenler" lists it: per type,
     # `default` for the others.
     sla_days: dict[str, int] = Field(default_factory=lambda: {"default": 5})

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import ConflictError, MunicmsError, NotFound
-from .model import ITEM_FIELDS, Event, Item, Revision, User
+from .model import ITEM_FIELDS, Comment, EditLock, Event, Item, Revision, User
 from .turkish import fold
 from .private import create_private_file, tighten
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS counters (
@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS items (
     unit TEXT NOT NULL DEFAULT '', assignee TEXT, author TEXT NOT NULL DEFAULT '', slug TEXT NOT NULL DEFAULT '',
     publish_at TEXT, expire_at TEXT, current_rev INTEGER NOT NULL DEFAULT 1,
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL, closed_at TEXT, public_reason TEXT, reviewer TEXT,
+    live_rev INTEGER,
     UNIQUE (year, seq));
 CREATE INDEX IF NOT EXISTS items_state ON items (state);
 CREATE INDEX IF NOT EXISTS items_unit ON items (unit, year, seq);
@@ -72,12 +73,26 @@ CREATE INDEX IF NOT EXISTS sessions_login ON sessions (login);
 CREATE TABLE IF NOT EXISTS drafts (
     login TEXT NOT NULL REFERENCES users (login), path TEXT NOT NULL, fields TEXT NOT NULL,
     saved_at TEXT NOT NULL, PRIMARY KEY (login, path));
+CREATE TABLE IF NOT EXISTS comments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, item_id INTEGER NOT NULL REFERENCES items (id), at TEXT NOT NULL,
+    author TEXT NOT NULL, rev INTEGER NOT NULL, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS comments_item ON comments (item_id, id);
+CREATE TRIGGER IF NOT EXISTS comments_no_update BEFORE UPDATE ON comments
+BEGIN SELECT RAISE(ABORT, 'comments are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS comments_no_delete BEFORE DELETE ON comments
+BEGIN SELECT RAISE(ABORT, 'comments are append-only'); END;
+CREATE TABLE IF NOT EXISTS edit_locks (
+    item_id INTEGER PRIMARY KEY REFERENCES items (id), login TEXT NOT NULL, taken_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL);
 """
 
 # Upgrades of an existing ledger, by the version they lead to; run in one transaction before SCHEMA.
 MIGRATIONS = {
     2: ["ALTER TABLE items ADD COLUMN reviewer TEXT"],
     3: [],  # editorial sessions and drafts: new tables only, which SCHEMA creates
+    # the revision the public site shows while a newer one is in review (comments, edit locks: new tables)
+    4: ["ALTER TABLE items ADD COLUMN live_rev INTEGER",
+        "UPDATE items SET live_rev = current_rev WHERE state IN ('published', 'expired')"],
 }
 
 _NUMBER = re.compile(r"^(?P<prefix>.+)-(?P<year>\d{4})-(?P<seq>\d+)$")
@@ -198,6 +213,11 @@ class _Reader:
         rows = self.conn.execute("SELECT * FROM revisions WHERE item_id = ? ORDER BY rev", (item_id,))
         return [_revision(r) for r in rows]
 
+    def next_rev(self, item_id: int) -> int:
+        """The number of the item's next revision (above every stored one, also one turned down)."""
+        return self.conn.execute("SELECT coalesce(max(rev), 0) + 1 FROM revisions WHERE item_id = ?",
+                                 (item_id,)).fetchone()[0]
+
     def revision(self, item_id: int, rev: int) -> Revision | None:
         row = self.conn.execute("SELECT * FROM revisions WHERE item_id = ? AND rev = ?",
                                 (item_id, rev)).fetchone()
@@ -263,6 +283,17 @@ class _Reader:
     def draft(self, login: str, path: str) -> dict | None:
         row = self.conn.execute("SELECT * FROM drafts WHERE login = ? AND path = ?", (login, path)).fetchone()
         return _draft(row) if row else None
+
+    def comments(self, item_id: int) -> list[Comment]:
+        """The item's comments, oldest first."""
+        rows = self.conn.execute("SELECT * FROM comments WHERE item_id = ? ORDER BY id", (item_id,))
+        return [Comment(id=r["id"], item_id=r["item_id"], at=_to_dt(r["at"]), author=r["author"], rev=r["rev"],
+                        text=r["text"]) for r in rows]
+
+    def edit_lock(self, item_id: int) -> EditLock | None:
+        """The item's edit lock as stored (possibly expired: compare expires_at with now)."""
+        row = self.conn.execute("SELECT * FROM edit_locks WHERE item_id = ?", (item_id,)).fetchone()
+        return EditLock(row["item_id"], row["login"], _to_dt(row["taken_at"]), _to_dt(row["expires_at"])) if row else None
 
     def register_rows(self, date_from: dt.date, date_to: dt.date) -> list[Item]:
         """Items registered between the two days (inclusive, local dates), in register order."""
@@ -344,6 +375,20 @@ class Transaction(_Reader):
                               (item_id, rev, login, _to_text(at)))
         except sqlite3.IntegrityError:
             raise ConflictError(f"{login} bu sürümü zaten onayladı.", "duplicate approval") from None
+
+    def insert_comment(self, comment: Comment) -> int:
+        return self.conn.execute("INSERT INTO comments (item_id, at, author, rev, text) VALUES (?, ?, ?, ?, ?)",
+                                 (comment.item_id, _to_text(comment.at), comment.author, comment.rev,
+                                  comment.text)).lastrowid
+
+    def put_edit_lock(self, lock: EditLock) -> None:
+        self.conn.execute("INSERT INTO edit_locks (item_id, login, taken_at, expires_at) VALUES (?, ?, ?, ?) "
+                          "ON CONFLICT (item_id) DO UPDATE SET login = excluded.login, taken_at = excluded.taken_at, "
+                          "expires_at = excluded.expires_at",
+                          (lock.item_id, lock.login, _to_text(lock.taken_at), _to_text(lock.expires_at)))
+
+    def delete_edit_lock(self, item_id: int) -> int:
+        return self.conn.execute("DELETE FROM edit_locks WHERE item_id = ?", (item_id,)).rowcount
 
     def insert_token(self, login: str, token_hash: str, at: dt.datetime, created_by: str) -> int:
         cur = self.conn.execute("INSERT INTO tokens (login, token_hash, created_at, created_by) VALUES (?, ?, ?, ?)",
@@ -521,6 +566,14 @@ class Ledger:
     def draft(self, login: str, path: str) -> dict | None:
         with self._read() as r:
             return r.draft(login, path)
+
+    def comments(self, item_id: int) -> list[Comment]:
+        with self._read() as r:
+            return r.comments(item_id)
+
+    def edit_lock(self, item_id: int) -> EditLock | None:
+        with self._read() as r:
+            return r.edit_lock(item_id)
 
     def register_rows(self, date_from: dt.date, date_to: dt.date) -> list[Item]:
         with self._read() as r:

@@ -66,6 +66,12 @@ class Entry:
     approved_at: dt.datetime | None = None   # first time it reached 'approved'
     changed_at: dt.datetime | None = None    # last approval (a later revision)
     was_published: bool = False              # it had a public page once (withdrawn before publication: no page)
+    ledger_item: Item | None = None          # the item as the ledger has it, when `item` is its public view
+
+    @property
+    def actual(self) -> Item:
+        """The item as the ledger has it (a new revision of published content may be in review)."""
+        return self.ledger_item or self.item
 
 
 @dataclass(frozen=True)
@@ -351,12 +357,29 @@ def load_entries(ledger) -> list[Entry]:
     """Entries of every item that has or may get a public file (read from the ledger)."""
     entries = []
     for item in ledger.items():
-        if item.state not in LIVE_STATES | ENDED_STATES:
+        view = public_view(item)
+        if view is None:
             continue
         revisions = {r.rev: r for r in ledger.revisions(item.id)}
-        revision = revisions.get(item.current_rev) or revisions[max(revisions)]
+        revision = revisions.get(view.current_rev) or revisions[max(revisions)]
         events = ledger.events(item.id)
-        approvals = [e.at for e in events if e.to_state == APPROVED]
+        approvals = [e.at for e in events if e.to_state == APPROVED and e.data.get("rev", 0) <= view.current_rev]
         published = any(e.to_state == PUBLISHED for e in events)
-        entries.append(Entry(item, revision, min(approvals, default=None), max(approvals, default=None), published))
+        entries.append(Entry(view, revision, min(approvals, default=None), max(approvals, default=None), published,
+                             ledger_item=item if view is not item else None))
     return entries
+
+
+def public_view(item: Item) -> Item | None:
+    """The item as the public site sees it, or None if it has no public file.
+
+    Published content whose new revision is being edited, reviewed or sent back stays published in its
+    published revision (`live_rev`) until the new one is approved and published; after a withdrawal the
+    notice names the published revision, never an unreviewed one."""
+    if item.state in LIVE_STATES:
+        return item
+    if item.state in ENDED_STATES:
+        return item if item.live_rev in (None, item.current_rev) else item.with_changes(current_rev=item.live_rev)
+    if item.live_rev is not None:
+        return item.with_changes(state=PUBLISHED, current_rev=item.live_rev)
+    return None

@@ -71,6 +71,7 @@ class Item:
     closed_at: dt.datetime | None = None
     public_reason: str | None = None
     reviewer: str | None = None            # who took the item into review (four-eyes)
+    live_rev: int | None = None            # the revision the public site shows (set on publication)
 
     def with_changes(self, **changes) -> "Item":
         return replace(self, **changes)
@@ -109,6 +110,28 @@ class Event:
     to_state: str | None = None
     reason: str | None = None
     data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A note on an item by someone who may see it (append-only), on the revision current when written."""
+
+    id: int | None = None
+    item_id: int | None = None
+    at: dt.datetime | None = None
+    author: str = ""
+    rev: int = 1
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class EditLock:
+    """Who is editing an item's content in the editorial app, since when and until when (renewed on use)."""
+
+    item_id: int
+    login: str
+    taken_at: dt.datetime
+    expires_at: dt.datetime
 
 
 @dataclass(frozen=True)

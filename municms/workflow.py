@@ -27,14 +27,16 @@ EXPIRE = "expire"
 WITHDRAW = "withdraw"
 ARCHIVE = "archive"
 HOLD = "hold"  # publish left an approved item out of a release (its page failed a check); the state stays
+EDIT = "edit"  # an editor writes a new revision (of an item in review, or of published content)
+DISCARD = "discard"  # a new revision of published content is turned down: the published revision stays
 ACTIONS = (REGISTER, ASSIGN, START_REVIEW, APPROVE, REQUEST_CHANGES, RESUBMIT, REJECT, SCHEDULE, PUBLISH,
-           EXPIRE, WITHDRAW, ARCHIVE, HOLD)
+           EXPIRE, WITHDRAW, ARCHIVE, HOLD, EDIT, DISCARD)
 
 ACTION_LABELS_TR = {
     REGISTER: "kaydetme", ASSIGN: "havale", START_REVIEW: "incelemeye alma", APPROVE: "onaylama",
     REQUEST_CHANGES: "değişiklik isteme", RESUBMIT: "yeniden gönderme", REJECT: "reddetme",
     SCHEDULE: "zamanlama", PUBLISH: "yayımlama", EXPIRE: "süre sonu", WITHDRAW: "geri çekme",
-    ARCHIVE: "arşivleme", HOLD: "yayından alıkoyma",
+    ARCHIVE: "arşivleme", HOLD: "yayından alıkoyma", EDIT: "düzenleme", DISCARD: "yeni sürümü geri çevirme",
 }
 
 
@@ -77,6 +79,7 @@ class Rule:
     reason_roles: frozenset[str] = frozenset()  # only these roles must give a reason (mudur force-publish)
     not_by: frozenset[str] = frozenset()   # relations that disqualify the actor (four-eyes)
     approvals: dict = field(default_factory=dict)  # tur → distinct approvals needed (default 1)
+    live: bool | None = None  # True: only items with a published revision; False: only items without one
 
 
 def _rule(to_state: str, *roles: str, **options) -> Rule:
@@ -96,8 +99,9 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
                                 approvals={tur: 2 for tur in TWO_APPROVALS_TYPES}),
     (IN_REVIEW, REQUEST_CHANGES): _rule(CHANGES_REQUESTED, *_EDITORS, reason_required=True),
     (CHANGES_REQUESTED, RESUBMIT): _rule(IN_REVIEW, BIRIM, SYSTEM),
-    (ASSIGNED, REJECT): _rule(REJECTED, *_EDITORS, reason_required=True),
-    (IN_REVIEW, REJECT): _rule(REJECTED, *_EDITORS, reason_required=True),
+    # Rejection ends an item that never was public; published content is never rejected (DISCARD instead).
+    (ASSIGNED, REJECT): _rule(REJECTED, *_EDITORS, reason_required=True, live=False),
+    (IN_REVIEW, REJECT): _rule(REJECTED, *_EDITORS, reason_required=True, live=False),
     (APPROVED, SCHEDULE): _rule(SCHEDULED, SYSTEM),
     (APPROVED, PUBLISH): _rule(PUBLISHED, SYSTEM, MUDUR, reason_roles=frozenset({MUDUR})),
     (SCHEDULED, PUBLISH): _rule(PUBLISHED, SYSTEM, MUDUR, reason_roles=frozenset({MUDUR})),
@@ -112,6 +116,16 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     (PUBLISHED, WITHDRAW): _rule(WITHDRAWN, *_EDITORS, reason_required=True),  # the public reason
     (EXPIRED, ARCHIVE): _rule(ARCHIVED, MUDUR, YONETICI, SYSTEM),
     (WITHDRAWN, ARCHIVE): _rule(ARCHIVED, MUDUR, YONETICI, SYSTEM),
+    # An editor's edit is a new revision in review: it needs an approval by someone else, like new content.
+    # Published content stays public in its published revision until the new one is approved and published.
+    **{(state, EDIT): _rule(IN_REVIEW, *_EDITORS)
+       for state in (ASSIGNED, IN_REVIEW, CHANGES_REQUESTED, APPROVED, SCHEDULED, PUBLISHED)},
+    # A new revision of published content is turned down, not the content: the item goes back to published.
+    **{(state, DISCARD): _rule(PUBLISHED, *_EDITORS, reason_required=True, live=True)
+       for state in (IN_REVIEW, CHANGES_REQUESTED, APPROVED, SCHEDULED)},
+    # ... and withdrawing it stays possible while a new revision is under way (with the public reason).
+    **{(state, WITHDRAW): _rule(WITHDRAWN, *_EDITORS, reason_required=True, live=True)
+       for state in (IN_REVIEW, CHANGES_REQUESTED)},
 }
 
 
@@ -134,7 +148,19 @@ def may_see(user: User, item: Item) -> bool:
 def allowed_actions(item: Item, user: User) -> list[str]:
     """Actions this user may try on this item now (for menus; check() still decides)."""
     return [action for (state, action), rule in TRANSITIONS.items()
-            if state == item.state and user.role in rule.roles and may_see(user, item)]
+            if state == item.state and user.role in rule.roles and may_see(user, item) and _fits(rule, item)]
+
+
+def _fits(rule: Rule, item: Item) -> bool:
+    """Whether a rule meant for published content (or for content never published) applies to `item`."""
+    return rule.live is None or rule.live == (item.live_rev is not None)
+
+
+def needs_reason(rule: Rule, action: str, item: Item, user: User) -> bool:
+    """Reasons are required by the rule, by the role (mudur force-publish), and for every withdrawal of
+    content that is public (the page then shows the reason)."""
+    return (rule.reason_required or user.role in rule.reason_roles
+            or (action == WITHDRAW and item.live_rev is not None))
 
 
 def check(item: Item, action: str, user: User, participants: Participants = Participants(), *,
@@ -150,6 +176,11 @@ def check(item: Item, action: str, user: User, participants: Participants = Part
         raise InvalidTransition(
             f"{item.number or 'Kayıt'} '{state_label(item.state)}' durumunda; {label} yapılamaz.",
             f"{item.number}: action '{action}' is not allowed in state '{item.state}'")
+    if not _fits(rule, item):
+        message = (f"{item.number} yayında olan bir içeriğin yeni sürümüdür; reddedilemez. Yeni sürümü 'geri "
+                   "çevir' ile reddedin (yayındaki sürüm kalır) ya da içeriği gerekçesiyle geri çekin."
+                   if action == REJECT else f"{item.number} hiç yayımlanmadı; {label} yapılamaz.")
+        raise InvalidTransition(message, f"{item.number}: '{action}' does not apply (live revision: {item.live_rev})")
     if user.role not in rule.roles:
         raise PermissionDenied(
             f"{label.capitalize()} yetkiniz yok ({ROLE_LABELS_TR.get(user.role, user.role)}: {user.login}).",
@@ -159,7 +190,7 @@ def check(item: Item, action: str, user: User, participants: Participants = Part
     if barred:
         raise PermissionDenied(RELATION_MESSAGES_TR.get(barred[0], f"{label.capitalize()} yapamazsınız."),
                                f"'{user.login}' is {barred[0]} of {item.number}; may not '{action}'")
-    if (rule.reason_required or user.role in rule.reason_roles) and not (reason or "").strip():
+    if needs_reason(rule, action, item, user) and not (reason or "").strip():
         raise ValidationError([Problem("reason", "Gerekçe yazılması zorunludur.", "a reason is required")],
                               f"{label.capitalize()} için gerekçe zorunludur.", f"'{action}' needs a reason")
     needed = rule.approvals.get(item.tur, 1)

@@ -18,7 +18,8 @@ from pathlib import Path
 import yaml
 
 from municms import auth
-from municms.actions import (approve, archive, assign, reject, request_changes, start_review, withdraw)
+from municms.actions import (approve, archive, assign, discard, edit, reject, request_changes, start_review,
+                             withdraw)
 from municms.actions.intake import IntakeResult, intake_file
 from municms.actions.publish import PublishResult, publish
 from municms.actions.users import add_user, init_first_user
@@ -148,6 +149,15 @@ class Municipality:
 
     def archive(self, ref, by: str = "mudur1", reason: str | None = None) -> Item:
         return archive.archive(self.ledger, self.instance, ref, self.actor(by), self.clock, reason=reason)
+
+    def edit(self, ref, document: str, by: str = "web2", keep: tuple[str, ...] = (),
+             uploads: dict[str, bytes] | None = None) -> Item:
+        """An editor's edit: the whole Markdown document, as the edit form and the API send it."""
+        return edit.edit_item(self.ledger, self.instance, self.paths, ref, self.actor(by), self.clock,
+                              edit.Edit(document, list(keep), dict(uploads or {})))
+
+    def discard(self, ref, by: str = "web1", reason: str = "Düzeltme gerekmiyor.") -> Item:
+        return discard.discard(self.ledger, self.instance, ref, self.actor(by), self.clock, reason=reason)
 
     def publish(self, by: str | None = None, reason: str | None = None) -> PublishResult:
         """The real pipeline, as the scheduler inside `serve` runs it (or as `by`, e.g. a mudur with a reason)."""

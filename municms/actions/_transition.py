@@ -48,10 +48,13 @@ def load_site_switcher(reader: _Reader, actor: Actor, what_tr: str) -> User:
 
 
 def participants(reader: _Reader, item: Item) -> workflow.Participants:
-    """The people the item's current revision already has, for the four-eyes rules of the table."""
-    revision = reader.revision(item.id, item.current_rev)
-    return workflow.Participants(author=item.author,
-                                 editors=frozenset({revision.author}) if revision and revision.author else frozenset(),
+    """The people the item's current revision already has, for the four-eyes rules of the table.
+
+    Everyone who wrote a revision since the published one counts as an editor of the current revision: a
+    department's answer to an editor's edit still carries the editor's text."""
+    since = item.live_rev or 0
+    editors = frozenset(r.author for r in reader.revisions(item.id) if r.rev > since and r.author)
+    return workflow.Participants(author=item.author, editors=editors,
                                  reviewer=item.reviewer,
                                  approvals=tuple(reader.approvals(item.id, item.current_rev)))
 

@@ -229,7 +229,7 @@ def _resubmit(tx: Transaction, paths: InstancePaths, sub: Submission, staging: P
         raise NotFound(f"'{sub.kayit_no}' numaralı kayıt müdürlüğünüzün kayıtları arasında bulunamadı; kayit_no "
                        "yalnız kendi müdürlüğünüzün bir kaydını gösterebilir.",
                        f"kayit_no {sub.kayit_no} is not an item of {sub.department}")
-    rev_no = item.current_rev + 1
+    rev_no = tx.next_rev(item.id)
     stored = f"{item.year}/{item.number}.r{rev_no}"
     revision = _revision(sub, item.id, rev_no, stored, author, clock.now())
     item, event = add_revision(tx, item, revision, system_actor("kayıt"), clock, title=sub.title, slug=slugify(sub.title),

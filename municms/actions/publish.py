@@ -249,9 +249,9 @@ def changed_since(tx: Transaction, entries: list[Entry], now) -> list[str]:
     current = {item.id: item for item in tx.items()}
     moved = []
     for entry in entries:
-        now_item = current.get(entry.item.id)
+        now_item, then = current.get(entry.item.id), entry.actual
         if is_public(entry, now) and (now_item is None or (now_item.state, now_item.current_rev)
-                                      != (entry.item.state, entry.item.current_rev)):
+                                      != (then.state, then.current_rev)):
             moved.append(entry.item.number)
     return moved
 
@@ -305,8 +305,8 @@ def mark_published(tx: Transaction, due: list[Item], user: User, actor: Actor, n
             continue  # cannot happen under the write lock (changed_since looked); kept as a guard
         where = placed.get(item.number)
 
-        def execute(tx, item, user, to_state, now, where=where):
-            return {"slug": where.slug} if where else {}
+        def execute(tx, item, user, to_state, now, where=where):  # the public site now shows this revision
+            return {"live_rev": item.current_rev, **({"slug": where.slug} if where else {})}
         data = event_data(actor, {"release": release.id, "url": "/" + where.url if where else ""})
         done.append(apply(tx, current, PUBLISH, user, now, reason=reason, data=data, execute=execute))
     return done

@@ -23,7 +23,10 @@ def add_revision(tx: Transaction, item: Item, revision: Revision, actor: Actor, 
     """
     now: dt.datetime = clock.now()
     user = load_actor(tx, actor)
-    new_rev = item.current_rev + 1
+    new_rev = tx.next_rev(item.id)
+
+    if item.live_rev is not None:  # published content keeps its address and publication time
+        changes = {k: v for k, v in changes.items() if k not in ("slug", "publish_at")}
 
     def execute(tx, item, user, to_state, now):
         tx.insert_revision(replace(revision, item_id=item.id, rev=new_rev,

@@ -12,6 +12,8 @@ from municms.actions._transition import run
 from municms.actions.approve import approve
 from municms.actions.archive import archive
 from municms.actions.assign import assign
+from municms.actions.discard import discard
+from municms.actions.edit import Edit, edit_item
 from municms.actions.reject import reject
 from municms.actions.request_changes import request_changes
 from municms.actions.resubmit import add_revision
@@ -22,6 +24,7 @@ from municms.model import (APPROVED, ARCHIVED, ASSIGNED, BIRIM, CHANGES_REQUESTE
                            MUDUR, PUBLISHED, RECEIVED, REGISTERED, REJECTED, SCHEDULED, STATES, SYSTEM,
                            SYSTEM_USER, WITHDRAWN, YONETICI, Revision)
 from municms.workflow import ACTIONS
+from tests.municipality import submission_text
 from tests.workflow.reach import NEEDS_SITE, reach
 
 ROLES = (BIRIM, EDITOR, MUDUR, YONETICI, SYSTEM)
@@ -51,6 +54,15 @@ EXPECTED = {
     (PUBLISHED, "withdraw"): (WITHDRAWN, E),
     (EXPIRED, "archive"): (ARCHIVED, (MUDUR, YONETICI, SYSTEM)),
     (WITHDRAWN, "archive"): (ARCHIVED, (MUDUR, YONETICI, SYSTEM)),
+    # an editor's edit is a new revision in review, from any state an editor works in (published included)
+    **{(state, "edit"): (IN_REVIEW, E) for state in (ASSIGNED, IN_REVIEW, CHANGES_REQUESTED, APPROVED, SCHEDULED,
+                                                     PUBLISHED)},
+}
+# Only for published content whose new revision is under way (live_rev set): turning the revision down,
+# and withdrawing the content meanwhile. Rejection is for content never published (test below).
+LIVE_ONLY = {
+    **{(state, "discard"): (PUBLISHED, E) for state in (IN_REVIEW, CHANGES_REQUESTED, APPROVED, SCHEDULED)},
+    **{(state, "withdraw"): (WITHDRAWN, E) for state in (IN_REVIEW, CHANGES_REQUESTED)},
 }
 REASON = "Metindeki tarih yanlış; düzeltilmelidir."
 # One person of each role, none of whom has a four-eyes relation to the items of reach() (web1 reviews them,
@@ -67,6 +79,11 @@ def perform(m, action: str, item, actor):
         return assign(m.ledger, m.instance, item.number, actor, m.clock, to=TARGET, reason=REASON)
     if action in functions:
         return functions[action](m.ledger, m.instance, item.number, actor, m.clock, REASON)
+    if action == "edit":
+        document = submission_text(item.tur, item.title, "Editörün düzelttiği metin.\n")
+        return edit_item(m.ledger, m.instance, m.paths, item.number, actor, m.clock, Edit(document))
+    if action == "discard":
+        return discard(m.ledger, m.instance, item.number, actor, m.clock, REASON)
     if action == "resubmit":
         # The revision as intake stores it (its author is the department); test_rules proves that a file
         # dropped with `kayit_no` makes the same resubmit event through intake itself.
@@ -82,8 +99,8 @@ def allowed(state: str) -> list[tuple[str, str]]:
 
 
 def test_the_table_knows_every_action_of_the_design():
-    assert sorted(ACTIONS) == sorted({action for (_, action) in EXPECTED})
-    assert {(s, a) for (s, a) in workflow.TRANSITIONS} == set(EXPECTED)
+    assert sorted(ACTIONS) == sorted({action for (_, action) in EXPECTED | LIVE_ONLY})
+    assert {(s, a) for (s, a) in workflow.TRANSITIONS} == set(EXPECTED) | set(LIVE_ONLY)
 
 
 def test_from_received_only_registration_by_the_system_or_the_department(municipality):
@@ -136,3 +153,36 @@ def test_every_action_and_role_from(state, municipality):
                 assert m.ledger.dump() == before, (action, role)
     assert sorted(passed) == allowed(state)
     assert fresh == []
+
+
+@pytest.mark.parametrize("state", [IN_REVIEW, CHANGES_REQUESTED, APPROVED])
+def test_published_content_under_a_new_revision_is_discarded_or_withdrawn_never_rejected(state, municipality):
+    m = municipality(site="tiny")
+    actors = {role: m.actor(login) for role, login in ACTING.items()} | {SYSTEM: auth.system_actor("zamanlayıcı")}
+    actions = ("discard", "withdraw", "reject")
+    # what applies to live content: the live-only rules, and withdrawal of approved content (any content)
+    table = {**{k: v for k, v in EXPECTED.items() if k[1] == "withdraw"}, **LIVE_ONLY}
+    allowed_here = sorted((a, r) for (s, a), (_, roles) in table.items() if s == state for r in roles)
+    items = reach(m, PUBLISHED, 1 + len(allowed_here))
+    for item in items:  # web1 edits the published item: a new revision in review, published revision stays
+        m.edit(item.number, submission_text("duyuru", item.title, "Yeni metin.\n"), by="web1")
+        if state == CHANGES_REQUESTED:
+            m.request_changes(item.number, by="web1")
+        elif state == APPROVED:
+            m.approve(item.number, by="web2")
+    refused_on, *fresh = [m.ledger.item(item.number) for item in items]
+    assert {(i.state, i.live_rev) for i in [refused_on, *fresh]} == {(state, 1)}
+    passed = []
+    for action in actions:
+        for role in ROLES:
+            expected = table.get((state, action))
+            before = m.ledger.dump()
+            if expected and role in expected[1]:
+                updated = perform(m, action, fresh.pop(), actors[role])
+                assert (updated.state, updated.current_rev if action == "discard" else 1) == (expected[0], 1)
+                passed.append((action, role))
+            else:
+                with pytest.raises(InvalidTransition if expected is None else PermissionDenied):
+                    perform(m, action, refused_on, actors[role])
+                assert m.ledger.dump() == before, (action, role)
+    assert sorted(passed) == allowed_here and fresh == []
