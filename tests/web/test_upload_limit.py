@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
@@ -69,7 +70,8 @@ def call_asgi(app, path: str, headers: list[tuple[bytes, bytes]], body: bytes | 
              "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
              "headers": [(b"host", b"testserver"), *headers], "client": ("127.0.0.1", 5000),
              "server": ("testserver", 80)}
-    asyncio.run(app(scope, receive, send))
+    with ThreadPoolExecutor(1) as thread:   # a loop of its own: Playwright may be running one in this thread
+        thread.submit(asyncio.run, app(scope, receive, send)).result()
     return answer
 
 
