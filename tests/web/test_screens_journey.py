@@ -1,6 +1,9 @@
-"""The whole journey in real Chromium (no JavaScript needed by the pages): a department submits with an
-attachment, an editor reviews, previews and asks for changes, the department sends revision 2, a different
-editor approves; axe-core finds 0 WCAG 2.2 AA violations on every department and editor screen on the way."""
+"""The whole journey in real Chromium, every step on a screen by a person who logged in with a password: a
+department submits a news item with an attachment; the director assigns it with a note on the havale screen;
+an editor reviews, previews and asks for changes; the department sends revision 2; a different editor
+approves; the director publishes; the page and its attachment are on the public site and the item is in the
+register as published. axe-core finds 0 WCAG 2.2 AA violations on every screen on the way; a failure keeps a
+screenshot of the page (pytest-playwright's --screenshot=only-on-failure, in test-results/)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from municms.model import APPROVED
+from municms.model import APPROVED, PUBLISHED, state_label
 from tests.e2e.test_accessibility import axe_violations, readable
 from tests.intake.test_bundles_docx import PDF
 from tests.municipality import PASSWORD
@@ -17,7 +20,7 @@ from tests.municipality import PASSWORD
 pytestmark = pytest.mark.browser
 
 
-def test_submission_to_approval_in_chromium_with_no_axe_violations(page, live_editorial, axe_source, tmp_path):
+def test_submission_to_publication_in_chromium_with_no_axe_violations(page, live_editorial, axe_source, tmp_path):
     e, base = live_editorial("tiny")
     m = e.m
     for login in ("fen1", "web1", "web2", "mudur1"):
@@ -68,12 +71,24 @@ def test_submission_to_approval_in_chromium_with_no_axe_violations(page, live_ed
     axe("müdürlüğümün kayıtları")
     log_out()
 
-    # the director assigns it (no director screen yet: the real action, as mudur1 logged in with a password)
-    m.assign(number, to="web1", by="mudur1")
+    # the director assigns it on the havale screen, with a note
+    log_in("mudur1")
+    page.get_by_role("link", name="Havale", exact=True).click()
+    axe("havale bekleyenler")
+    page.get_by_role("link", name=number, exact=True).click()
+    page.get_by_label("Havale edilecek editör").select_option("web1")
+    page.get_by_label("Havale notu (isteğe bağlı)").fill("Açılış haberi; bugün bakılsın.")
+    page.get_by_role("button", name="Havale et").click()
+    expect(page.get_by_role("status")).to_have_text(f"{number} web1 kişisine havale edildi.")
+    axe("havale edildi")
+    [assigned] = [ev for ev in m.ledger.events(m.ledger.item(number).id) if ev.action == "assign"]
+    assert (assigned.actor, assigned.data["assignee"], assigned.reason) == \
+        ("mudur1", "web1", "Açılış haberi; bugün bakılsın.")
+    log_out()
 
     # an editor takes it into review, opens the preview and asks for changes
     log_in("web1")
-    page.goto(f"{base}/yonetim/isler/")  # the home page's menu has no link to the queues yet
+    page.get_by_role("link", name="İş kuyruğum").click()
     axe("iş kuyruğum")
     page.get_by_role("link", name=number, exact=True).click()
     page.get_by_role("button", name="İncelemeye al").click()
@@ -106,7 +121,7 @@ def test_submission_to_approval_in_chromium_with_no_axe_violations(page, live_ed
 
     # a different editor approves, after reading the diff
     log_in("web2")
-    page.goto(f"{base}/yonetim/isler/birim")
+    page.get_by_role("link", name="Birim kuyruğu").click()
     page.get_by_label("Ara (başlık ya da kayıt no)").fill("isikli carsi")
     page.get_by_role("button", name="Süz").click()
     axe("birim kuyruğu, süzülmüş")
@@ -116,4 +131,37 @@ def test_submission_to_approval_in_chromium_with_no_axe_violations(page, live_ed
     expect(page.locator(".notice")).to_have_text("Onaylama kaydedildi.")
     axe("kayıt (editör), onaylandı")
     assert m.ledger.item(number).state == APPROVED
-    assert len(checked) == 12
+    log_out()
+
+    # the director publishes it now, giving the reason a director must give
+    log_in("mudur1")
+    page.get_by_role("link", name="Yayın", exact=True).click()
+    expect(page.locator("main table").first).to_contain_text(number)
+    axe("yayın")
+    page.get_by_label(re.compile("^Gerekçe")).fill("Açılış haberi onaylandı.")
+    page.get_by_role("button", name="Şimdi yayımla").click()
+    expect(page.locator(".notice")).to_have_text(re.compile(r"^Yayın \S+ yayında\.$"))
+    expect(page.locator("#sonuc-baslik + dl")).to_contain_text(number)
+    axe("yayımlandı")
+    assert m.ledger.item(number).state == PUBLISHED
+    [published] = [ev for ev in m.ledger.events(m.ledger.item(number).id) if ev.action == "publish"]
+    assert (published.actor, published.reason) == ("mudur1", "Açılış haberi onaylandı.")
+
+    # the register shows it published
+    page.get_by_role("link", name="Kayıt defteri").click()
+    row = page.locator("table.register tbody tr", has_text=number)
+    expect(row).to_contain_text("Işıklı Çarşı Açıldı")
+    expect(row).to_contain_text(state_label(PUBLISHED))
+    axe("kayıt defteri")
+    log_out()
+
+    # the page is on the public site, revision 2, with its attachment
+    page.goto(f"{base}/haberler/")
+    page.get_by_role("link", name="Işıklı Çarşı Açıldı").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Işıklı Çarşı Açıldı")
+    expect(page.locator("main strong").first).to_have_text("açıldı")
+    expect(page.locator("main")).to_contain_text("saat 10:00'da")
+    pdf = page.request.get(page.get_by_role("link", name="Program").first.evaluate("a => a.href"))
+    assert pdf.status == 200 and pdf.body() == PDF
+    axe("yayımlanan sayfa")
+    assert len(checked) == 18
