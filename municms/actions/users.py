@@ -4,6 +4,7 @@ is an event with no item."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .. import signals
 from ..clock import Clock
@@ -11,7 +12,7 @@ from ..config import Instance
 from ..errors import PermissionDenied, Problem, ValidationError
 from ..ledger import Ledger
 from ..auth import Actor, may_manage, new_token, system_actor, token_hash
-from ..model import BIRIM, EDITOR, ROLES, SYSTEM, SYSTEM_USER, YONETICI, Event, User
+from ..model import BIRIM, CLOSING_STATES, EDITOR, ROLES, SYSTEM, SYSTEM_USER, YONETICI, Event, User
 from ..passwords import MIN_LENGTH, hash_password
 from ._transition import event_data, load_actor
 
@@ -120,8 +121,18 @@ def deactivate_user(ledger: Ledger, login: str, actor: Actor, clock: Clock) -> N
         _record(tx, actor, acting, "user_deactivate", clock.now(), {"login": login, "tokens_revoked": revoked})
 
 
+@dataclass(frozen=True)
+class RoleChange:
+    """A done role change: the user before and after, and the open items assigned to them that their new role
+    or unit no longer reaches (the director assigns them again)."""
+
+    before: User
+    user: User
+    open_assignments: list[str]
+
+
 def change_role(ledger: Ledger, instance: Instance, login: str, role: str, actor: Actor, clock: Clock,
-                unit: str | None = None, department: str | None = None) -> User:
+                unit: str | None = None, department: str | None = None) -> RoleChange:
     """A new role (with its unit or department) for `login`, set by another yonetici; the user's sessions end
     and personal tokens are revoked, so the next request is made with the new rights after a new login."""
     unit, department = unit or None, department or None
@@ -132,16 +143,18 @@ def change_role(ledger: Ledger, instance: Instance, login: str, role: str, actor
         acting = _yonetici(tx, actor, "Rol değiştirmeyi")
         before = tx.user(login)  # NotFound with a Turkish message
         _check_role_change(tx, acting, before, role, unit, department)
+        left = [item.number for item in tx.find_items(assignee=login, limit=1_000_000)
+                if item.state not in CLOSING_STATES and not (role == EDITOR and item.unit == unit)]
         tx.update_user(login, role=role, unit=unit, department=department)
         sessions = tx.delete_sessions(login=login)
         tokens = tx.revoke_tokens(login, clock.now())
         event = _record(tx, actor, acting, "user_role", clock.now(), {
             "login": login, "from": {"role": before.role, "unit": before.unit, "department": before.department},
             "to": {"role": role, "unit": unit, "department": department},
-            "sessions_ended": sessions, "tokens_revoked": tokens})
-        user = tx.user(login)
-    signals.user_role_changed.send("user_role", user=user, before=before, event=event)
-    return user
+            "sessions_ended": sessions, "tokens_revoked": tokens, "open_assignments": left})
+        change = RoleChange(before, tx.user(login), left)
+    signals.user_role_changed.send("user_role", user=change.user, before=before, event=event)
+    return change
 
 
 def _check_role_change(tx, acting: User, before: User, role: str, unit: str | None, department: str | None) -> None:

@@ -73,12 +73,15 @@ def cmd_role(args: argparse.Namespace) -> int:
     from ..actions.users import change_role
 
     with open_context(args) as ctx:
-        user = change_role(ctx.ledger, ctx.instance, args.login, args.role, authenticate(args, ctx), ctx.clock,
-                           unit=args.unit, department=args.department)
+        change = change_role(ctx.ledger, ctx.instance, args.login, args.role, authenticate(args, ctx),
+                             ctx.clock, unit=args.unit, department=args.department)
+    user, left = change.user, change.open_assignments
     where = f" ({user.unit or user.department})" if user.unit or user.department else ""
-    emit(args, {"ok": True, "user": _user_json(user)},
-         f"{user.login} kullanıcısının rolü: {user.role}{where}; açık oturumları kapandı, kişisel "
-         "anahtarları iptal edildi.")
+    text = (f"{user.login} kullanıcısının rolü: {user.role}{where}; açık oturumları kapandı, kişisel "
+            "anahtarları iptal edildi.")
+    if left:
+        text += f"\nYeni rolünün dışında kalan havale edilmiş açık işler (yeniden havale edin): {', '.join(left)}"
+    emit(args, {"ok": True, "user": _user_json(user), "open_assignments": left}, text)
     return 0
 
 

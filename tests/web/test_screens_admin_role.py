@@ -4,6 +4,8 @@ an invalid unit) change nothing; the same change from the command line."""
 
 from __future__ import annotations
 
+import json
+
 from municms import signals
 
 from .conftest import BASE, page
@@ -19,8 +21,10 @@ def test_a_changed_editor_sees_the_new_units_queue_at_once_and_loses_the_old(edi
     m = e.m
     web_item = m.submit("duyuru", "Su Kesintisi")
     seminar = m.submit("seminer", "Zabıta Eğitimi Semineri", **SEMINAR)   # the egitim unit's
+    m.assign(web_item.number, to="web1")
     web1 = Browser(e, "web1")
     assert numbers_listed(web1.get("/isler/birim")) == [web_item.number]
+    assert numbers_listed(web1.get("/isler/")) == [web_item.number]
     token = m.run("users", "token", "web1", login="web1")[1].strip()
     sent = []
 
@@ -32,8 +36,10 @@ def test_a_changed_editor_sees_the_new_units_queue_at_once_and_loses_the_old(edi
         response = post_form(admin, "/kullanicilar/web1", "/kullanicilar/web1/rol", role="editor", unit="egitim",
                              department="")
     assert response.status_code == 200, errors_of(response)
-    assert page(response).find(role="status").get_text() == ("'web1' kullanıcısının rolü artık editör (egitim); "
-                                                             "açık oturumları kapandı, anahtarları iptal edildi.")
+    assert page(response).find(role="status").get_text() == (
+        "'web1' kullanıcısının rolü artık editör (egitim); açık oturumları kapandı, anahtarları iptal edildi. "
+        f"Ona havale edilmiş 1 açık iş yeni rolünün dışında kaldı ({web_item.number}); müdür bunları başka bir "
+        "editöre havale etmeli.")
     assert page(response).find("select", id="rol-birim").find("option", selected=True)["value"] == "egitim"
     user = m.ledger.user("web1")
     assert (user.role, user.unit, user.department, user.active) == ("editor", "egitim", None, True)
@@ -41,7 +47,7 @@ def test_a_changed_editor_sees_the_new_units_queue_at_once_and_loses_the_old(edi
     assert (event.item_id, event.actor, event.data) == (None, "yonetici1", {
         "login": "web1", "from": {"role": "editor", "unit": "web", "department": None},
         "to": {"role": "editor", "unit": "egitim", "department": None},
-        "sessions_ended": 1, "tokens_revoked": 1})
+        "sessions_ended": 1, "tokens_revoked": 1, "open_assignments": [web_item.number]})
     assert sent == [("user_role", "web", "egitim")]
 
     old_session = web1.get("/isler/birim", follow_redirects=False)
@@ -49,6 +55,7 @@ def test_a_changed_editor_sees_the_new_units_queue_at_once_and_loses_the_old(edi
     assert e.client().get(f"{BASE}/api/v1/items", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     again = Browser(e, "web1")
     assert numbers_listed(again.get("/isler/birim")) == [seminar.number]
+    assert numbers_listed(again.get("/isler/")) == []
     assert again.get(f"/isler/kayit/{web_item.number}").status_code == 404
     assert again.get(f"/isler/kayit/{seminar.number}").status_code == 200
 
@@ -118,12 +125,19 @@ def test_users_role_on_the_command_line(editorial):
                    "iptal edildi.\n")
     user = m.ledger.user("fen1")
     assert (user.role, user.unit, user.department) == ("editor", "destek", None)
+    code, out, _ = m.run("users", "role", "fen1", "editor", "--unit", "web", "--json", login="yonetici1")
+    assert code == 0 and json.loads(out) == {"ok": True, "open_assignments": [], "user": {
+        "login": "fen1", "role": "editor", "unit": "web", "department": None, "active": True}}
+    item = m.submit("duyuru", "Su Kesintisi", department="mali-hizmetler")
+    m.assign(item.number, to="fen1")
+    code, out, _ = m.run("users", "role", "fen1", "birim", "--department", "fen-isleri", login="yonetici1")
+    assert code == 0 and out.splitlines()[1] == \
+        f"Yeni rolünün dışında kalan havale edilmiş açık işler (yeniden havale edin): {item.number}"
     code, _, err = m.run("users", "role", "yonetici1", "mudur", login="yonetici1")
     assert code == 1
     assert err.strip() == "HATA: Kendi rolünüzü değiştiremezsiniz; bunu başka bir yönetici yapmalıdır."
-    code, _, err = m.run("users", "role", "fen1", "birim", login="yonetici1")
+    code, _, err = m.run("users", "role", "fen1", "editor", login="yonetici1")
     assert code == 1 and err.splitlines()[:2] == [
         "HATA: Rol değiştirilemedi.",
-        "  - alan 'department': Birim personeli için müdürlük zorunludur: "
-        f"{', '.join(m.instance.departments)}."]
-    assert m.ledger.user("fen1").role == "editor"
+        f"  - alan 'unit': Editör için yayın birimi zorunludur: {', '.join(m.instance.editorial_units)}."]
+    assert m.ledger.user("fen1").role == "birim"

@@ -86,14 +86,18 @@ async def role(request: Request, login: str, actor: Actor = Depends(administrato
     form = await request.form()
     values = {key: str(form.get(key) or "").strip() for key in ("role", "unit", "department")}
     try:
-        user = change_role(state.ledger, state.instance, login, values["role"], actor, state.clock,
-                           unit=values["unit"] or None, department=values["department"] or None)
+        change = change_role(state.ledger, state.instance, login, values["role"], actor, state.clock,
+                             unit=values["unit"] or None, department=values["department"] or None)
     except (ValidationError, PermissionDenied) as exc:
         status, errors = refusal(exc, "rol", lambda p: ROLE_FIELD_IDS.get(p.field, "rol"))
         return _user_page(request, actor, login, status=status, errors=errors, values=values)
+    user = change.user
     where = user.unit or (user.department and state.instance.department_name(user.department))
     done = (f"'{login}' kullanıcısının rolü artık {ROLE_LABELS_TR.get(user.role, user.role)}"
             f"{f' ({where})' if where else ''}; açık oturumları kapandı, anahtarları iptal edildi.")
+    if change.open_assignments:
+        done += (f" Ona havale edilmiş {len(change.open_assignments)} açık iş yeni rolünün dışında kaldı "
+                 f"({', '.join(change.open_assignments)}); müdür bunları başka bir editöre havale etmeli.")
     return _user_page(request, actor, login, done=done)
 
 
