@@ -90,8 +90,11 @@ def _too_large(scope: Scope, limit: int) -> Response:
     message = (f"Gönderdiğiniz veri çok büyük: bir istekte en çok {size_tr(limit)} gönderilebilir (ekler ve "
                "form birlikte). Hiçbir şey kaydedilmedi; büyük ekleri küçültüp ya da ayrı gönderilerle yeniden "
                "deneyin.")
-    return _error_page(Request(scope), 413, "Gönderi çok büyük", message,
-                       TooLarge(message, f"request body above {limit} bytes"))
+    response = _error_page(Request(scope), 413, "Gönderi çok büyük", message,
+                           TooLarge(message, f"request body above {limit} bytes"))
+    # The rest of the body is never read: the connection cannot carry another request after this answer.
+    response.headers.update({"Cache-Control": "no-store", "Connection": "close"})
+    return response
 
 
 def _is_api(request: Request) -> bool:

@@ -98,6 +98,7 @@ def test_a_form_above_the_limit_gets_a_turkish_413_page_and_registers_nothing(ed
     assert html.find("h1").get_text() == "Gönderi çok büyük"
     assert html.find("main").find("p").get_text() == REFUSED
     assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert (response.headers["cache-control"], response.headers["connection"]) == ("no-store", "close")
     assert m.ledger.dump() == before and files_of(m) == files
     # the same form with the attachment within the limit is registered
     done = fen.submit("haber", {"baslik": "Küçük ekli haber"}, files=[("rapor.pdf", pdf_of(900_000))])

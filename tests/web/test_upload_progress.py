@@ -111,3 +111,23 @@ def test_a_submission_with_progress_lands_with_the_same_receipt_as_without_javas
     for place in (m, other.m):
         stored = place.paths.registered / "2026" / "BİM-2026-000001" / "ekler" / "program.pdf"
         assert stored.read_bytes() == attachment.read_bytes()
+
+
+def test_an_upload_above_the_limit_shows_the_turkish_page_with_and_without_javascript(
+        browser, live_editorial, tmp_path):
+    e, base = live_editorial("tiny")
+    m = e.m
+    m.person("fen1")
+    big = tmp_path / "buyuk.pdf"
+    big.write_bytes(PDF + b"\n%" + b"0" * 3_000_000)          # the limit of the tiny site is 2 MB
+    for javascript in (True, False):
+        context = browser.new_context(java_script_enabled=javascript)
+        page = context.new_page()
+        log_in(page, base, "fen1")
+        page.goto(f"{base}{BASE}/birim/yeni?tur=haber")
+        fill_news(page, big)
+        page.get_by_role("button", name="Gönder").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Gönderi çok büyük")
+        expect(page.locator("main p").first).to_contain_text("bir istekte en çok 2,0 MB gönderilebilir")
+        context.close()
+    assert m.ledger.find_items() == []
