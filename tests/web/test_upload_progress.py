@@ -62,6 +62,11 @@ def test_a_submission_with_progress_lands_with_the_same_receipt_as_without_javas
     expect(page.locator("#yukleme")).to_be_hidden()
     violations = axe_violations(page, axe_source)
     assert violations == [], readable(violations)
+    page.evaluate("document.getElementById('yukleme').hidden = false")   # as while sending
+    expect(page.get_by_role("progressbar", name="Yükleme durumu")).to_be_visible()
+    violations = axe_violations(page, axe_source)
+    assert violations == [], readable(violations)
+    page.evaluate("document.getElementById('yukleme').hidden = true")
 
     # a missing title: the form again with its errors, as without JavaScript, and still enhanced
     kinds.clear()
