@@ -10,6 +10,7 @@ from fastapi.routing import iter_route_contexts
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
+from starlette.routing import NoMatchFound
 
 from ..actions.users import acting_user
 from ..model import ROLE_LABELS_TR, state_label
@@ -27,20 +28,52 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     env = templates.env
     env.autoescape = True   # every value is text; only municms.sanitize.trusted_html may mark body HTML safe
+    env.auto_reload = False  # templates ship with the code: compiled once per process, no stat() per render
     env.filters["state_label"] = state_label
     env.filters["moment"] = _moment
     env.filters["role_label"] = lambda role: ROLE_LABELS_TR.get(role, role)
     return templates
 
 
+class RouteIndex:
+    """The app's routes by name. FastAPI's url_path_for walks every route of the app per call, and a page of
+    the queue asks for a link per row; here the walk is done once per set of routes."""
+
+    def __init__(self, app):
+        self.size = len(app.routes)
+        self._by_name: dict[str, list] = {}
+        for route in iter_route_contexts(app.routes):
+            if route.name:
+                self._by_name.setdefault(route.name, []).append(route)
+
+    def has(self, name: str) -> bool:
+        return name in self._by_name
+
+    def path(self, name: str, **params) -> str:
+        for route in self._by_name.get(name, ()):
+            try:
+                return str(route.url_path_for(name, **params))
+            except NoMatchFound:
+                continue
+        raise NoMatchFound(name, params)
+
+
+def routes(app) -> RouteIndex:
+    """The app's RouteIndex, built again if routes were added since (a screen another module adds later)."""
+    index = getattr(app.state, "route_index", None)
+    if index is None or index.size != len(app.routes):
+        index = app.state.route_index = RouteIndex(app)
+    return index
+
+
 def url(request: Request, name: str, **params) -> str:
     """The path of a named route of the app, below wherever the app is mounted (/yonetim)."""
-    return request.scope.get("root_path", "") + str(request.app.url_path_for(name, **params))
+    return request.scope.get("root_path", "") + routes(request.app).path(name, **params)
 
 
 def has_route(request: Request, name: str) -> bool:
     """Whether the app has a route of that name (a screen another module may add later)."""
-    return any(route.name == name for route in iter_route_contexts(request.app.routes))
+    return routes(request.app).has(name)
 
 
 def csrf_field(request: Request) -> Markup:
