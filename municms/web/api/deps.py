@@ -49,9 +49,18 @@ def current_actor(credentials: HTTPAuthorizationCredentials | None = Depends(bea
 def item_etag(reader: _Reader, item: Item) -> str:
     """A strong ETag of the item's current version: anything an action changes changes it (state, revision,
     assignee, time, and the last event, which an acil-duyuru's first approval adds without a new state)."""
-    events = reader.events(item.id)
+    return item_etags(reader, [item])[0]
+
+
+def item_etags(reader: _Reader, items: list[Item]) -> list[str]:
+    """The ETags of a page of items, with one query for their last events."""
+    last = reader.last_event_ids([item.id for item in items])
+    return [_etag(item, last.get(item.id, 0)) for item in items]
+
+
+def _etag(item: Item, last_event_id: int) -> str:
     parts = [item.id, item.current_rev, item.state, item.assignee, item.unit, item.reviewer,
-             item.updated_at.isoformat() if item.updated_at else "", events[-1].id if events else 0]
+             item.updated_at.isoformat() if item.updated_at else "", last_event_id]
     return '"' + hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32] + '"'
 
 

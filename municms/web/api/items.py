@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from ...actions.visibility import find_visible, visible_item
 from ...auth import Actor
 from ...model import STATES
-from .deps import Services, current_actor, item_etag, services
+from .deps import Services, current_actor, item_etag, item_etags, services
 from .errors import ApiRoute, BadRequest, errors
 from .schemas import EventOut, ItemOut, ItemPage, RevisionOut, event_out, item_out, revision_out
 
@@ -51,7 +51,7 @@ def list_items(state: str | None = Query(None, description=f"durum: {', '.join(S
     rows = [item for item in rows if department is None or item.department == department]
     page = rows[:limit]
     more = len(rows) > limit
-    return ItemPage(items=[item_out(item, item_etag(svc.ledger, item)) for item in page],
+    return ItemPage(items=[item_out(item, etag) for item, etag in zip(page, item_etags(svc.ledger, page))],
                     next_cursor=encode_cursor(page[-1].year, page[-1].seq) if more else None)
 
 
