@@ -52,7 +52,7 @@ def expected_get(login: str, screen: str, item=None) -> int:
 def test_every_role_gets_exactly_its_screens_and_its_items(four_items):
     e, items = four_items
     screens = ["/birim/yeni", "/birim/yeni?tur=haber", "/birim/word", "/birim/", "/isler/", "/isler/birim"]
-    item_screens = ["/birim/kayit/{}", "/isler/kayit/{}"]
+    item_screens = ["/birim/kayit/{}", "/isler/kayit/{}", "/isler/kayit/{}/duzenle"]
     anonymous = e.client()
     for login in PEOPLE:
         browser = Browser(e, login)

@@ -25,6 +25,7 @@ class ItemOut(BaseModel):
     reviewer: str | None = None
     author: str
     current_rev: int
+    live_rev: int | None = Field(None, description="sitede yayında olan sürüm (yayımlanmadıysa null)")
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None
@@ -78,6 +79,7 @@ class Action(str, Enum):
     reject = "reject"
     withdraw = "withdraw"
     archive = "archive"
+    discard = "discard"
 
 
 class ActionIn(BaseModel):
@@ -115,6 +117,7 @@ def item_out(item: Item, etag: str) -> ItemOut:
     return ItemOut(number=item.number, title=item.title, tur=item.tur, department=item.department,
                    unit=item.unit, state=item.state, state_label=state_label(item.state), assignee=item.assignee,
                    reviewer=item.reviewer, author=item.author, current_rev=item.current_rev,
+                   live_rev=item.live_rev,
                    created_at=item.created_at, updated_at=item.updated_at, closed_at=item.closed_at,
                    publish_at=item.publish_at, expire_at=item.expire_at, public_reason=item.public_reason,
                    etag=etag)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Body, Depends, Header, Response
 
-from ...actions import approve, archive, assign, reject, request_changes, start_review, withdraw
+from ...actions import approve, archive, assign, discard, reject, request_changes, start_review, withdraw
 from ...actions.visibility import visible_item
 from ...auth import Actor
 from ...errors import NotFound, Problem, ValidationError
@@ -17,12 +17,13 @@ router = APIRouter(route_class=ApiRoute, tags=["iş akışı"])
 ACTIONS = {
     Action.review: start_review.start_review, Action.approve: approve.approve,
     Action.request_changes: request_changes.request_changes, Action.reject: reject.reject,
-    Action.withdraw: withdraw.withdraw, Action.archive: archive.archive,
+    Action.withdraw: withdraw.withdraw, Action.archive: archive.archive, Action.discard: discard.discard,
 }
 
 
 @router.post("/items/{number}/actions/{action}", response_model=ItemOut, responses=errors(403, 404, 409, 412, 428),
-             summary="Bir iş akışı işlemi: assign, review, approve, request-changes, reject, withdraw, archive")
+             summary="Bir iş akışı işlemi: assign, review, approve, request-changes, reject, withdraw, archive, "
+                     "discard")
 def act(number: str, action: Action, response: Response, body: ActionIn | None = Body(None),
         if_match: str | None = Header(None, alias="If-Match",
                                       description="kaydın okunduğu andaki ETag değeri (zorunlu)"),

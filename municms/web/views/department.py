@@ -9,19 +9,21 @@ from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from ...actions.comments import add_comment
 from ...actions.department_notes import change_request_note, receipts
 from ...actions.intake import IntakeResult
 from ...actions.submit import submit
 from ...actions.visibility import find_visible, visible_item
 from ...auth import Actor
 from ...config import SUBMISSION_TYPES
-from ...errors import Problem
+from ...errors import PermissionDenied, Problem, ValidationError
 from ...item_checks import BODY
 from ...model import BIRIM, CHANGES_REQUESTED
 from .. import submission_form as sf
 from ..session import require_role
 from ..templating import render
 from ._paging import page_of
+from ._refusal import refusal
 
 router = APIRouter(prefix="/birim")
 department_staff = require_role(BIRIM)
@@ -155,6 +157,7 @@ def _item_context(request: Request, actor: Actor, number: str) -> dict:
             "note": change_request_note(state.ledger, state.instance, actor, item.id)
             if item.state == CHANGES_REQUESTED else None,
             "may_answer": item.state == CHANGES_REQUESTED, "current": current,
+            "comments": state.ledger.comments(item.id), "comment_errors": [], "done": None,
             **_form_context(item.tur, sf.revision_values(item.tur, current.front_matter if current else {}),
                             current.body if current else "", item=item)}
 
@@ -162,6 +165,21 @@ def _item_context(request: Request, actor: Actor, number: str) -> dict:
 @router.get("/kayit/{number}", name="department_item")
 def department_item(request: Request, number: str, actor: Actor = Depends(department_staff)):
     return render(request, "department/item.html", _item_context(request, actor, number), actor=actor)
+
+
+@router.post("/kayit/{number}/yorum", name="department_comment")
+async def comment_on_item(request: Request, number: str, actor: Actor = Depends(department_staff)):
+    state = request.app.state
+    form = await request.form()
+    status, errors, done = 200, [], None
+    try:
+        await run_in_threadpool(add_comment, state.ledger, number, actor, state.clock, str(form.get("yorum") or ""))
+        done = "Yorumunuz eklendi."
+    except (ValidationError, PermissionDenied) as exc:
+        status, errors = refusal(exc, "yeni-yorum")
+    context = _item_context(request, actor, number)
+    context.update(comment_errors=errors, done=done)
+    return render(request, "department/item.html", context, actor=actor, status_code=status)
 
 
 @router.post("/kayit/{number}")

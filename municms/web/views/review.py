@@ -11,7 +11,9 @@ from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse
 
-from ...actions import approve, reject, request_changes, start_review
+from ...actions import approve, discard, reject, request_changes, start_review, withdraw
+from ...actions.comments import add_comment
+from ...actions.edit_lock import current_lock
 from ...actions.visibility import find_visible, visible_item
 from ...auth import Actor
 from ...config import SUBMISSION_TYPES
@@ -21,7 +23,8 @@ from ...model import ASSIGNED, CHANGES_REQUESTED, EDITOR, IN_REVIEW, MUDUR, STAT
 from ...preview import build_preview
 from ...revision_diff import diff_revisions
 from ...turkish import upper
-from ...workflow import ACTION_LABELS_TR, APPROVE, REJECT, REQUEST_CHANGES, START_REVIEW, allowed_actions
+from ...workflow import (ACTION_LABELS_TR, APPROVE, DISCARD, EDIT, REJECT, REQUEST_CHANGES, START_REVIEW, WITHDRAW,
+                         TRANSITIONS, allowed_actions, needs_reason)
 from ..submission_form import TYPE_LABELS_TR
 from ..session import require_role
 from ..templating import render
@@ -37,6 +40,8 @@ ACTION_FORMS = {
     APPROVE: ("Onayla", False, approve.approve),
     REQUEST_CHANGES: ("Değişiklik iste", True, request_changes.request_changes),
     REJECT: ("Reddet", True, reject.reject),
+    DISCARD: ("Yeni sürümü geri çevir (yayındaki sürüm kalır)", True, discard.discard),
+    WITHDRAW: ("Yayından geri çek", True, withdraw.withdraw),
 }
 EVENT_LABELS_TR = {**ACTION_LABELS_TR, "login_failed": "hatalı giriş"}
 
@@ -106,15 +111,23 @@ def _item_context(request: Request, actor: Actor, number: str) -> dict:
     revisions = ledger.revisions(item.id)
     diffs = [diff_revisions(old, new) for old, new in zip(revisions, revisions[1:])]
     user = ledger.user(actor.login)
-    forms = [(action, *ACTION_FORMS[action][:2]) for action in allowed_actions(item, user) if action in ACTION_FORMS]
+    allowed = allowed_actions(item, user)
+    forms = [(action, ACTION_FORMS[action][0], needs_reason(TRANSITIONS[(item.state, action)], action, item, user))
+             for action in allowed if action in ACTION_FORMS]
     return {"item": item, "revisions": revisions, "diffs": list(reversed(diffs)), "events": ledger.events(item.id),
             "event_labels": EVENT_LABELS_TR, "forms": forms, "errors": [], "done": None,
-            "department_name": request.app.state.instance.department_name(item.department)}
+            "department_name": request.app.state.instance.department_name(item.department),
+            "comments": ledger.comments(item.id), "may_edit": EDIT in allowed,
+            "lock": current_lock(ledger, item, request.app.state.clock.now())}
 
 
 @router.get("/kayit/{number}", name="review_item")
 def review_item(request: Request, number: str, actor: Actor = Depends(editors)):
-    return render(request, "review/item.html", _item_context(request, actor, number), actor=actor)
+    context = _item_context(request, actor, number)
+    if request.query_params.get("duzenlendi"):  # after the edit form's redirect
+        context["done"] = (f"{context['item'].current_rev}. sürüm kaydedildi. Onay, bu sürümü düzenlemeyen ve "
+                           "incelemeye almayan bir editörden gelmelidir (dört göz ilkesi).")
+    return render(request, "review/item.html", context, actor=actor)
 
 
 @router.post("/kayit/{number}")
@@ -138,6 +151,21 @@ async def act_on_item(request: Request, number: str, actor: Actor = Depends(edit
                                      lambda p: f"gerekce-{action}" if p.field == "reason" else "islemler")
     context = _item_context(request, actor, number)
     context.update(errors=errors, done=done, reason=reason or "", failed_action=action)
+    return render(request, "review/item.html", context, actor=actor, status_code=status)
+
+
+@router.post("/kayit/{number}/yorum", name="review_comment")
+async def comment_on_item(request: Request, number: str, actor: Actor = Depends(editors)):
+    state = request.app.state
+    form = await request.form()
+    status, errors, done = 200, [], None
+    try:
+        await run_in_threadpool(add_comment, state.ledger, number, actor, state.clock, str(form.get("yorum") or ""))
+        done = "Yorumunuz eklendi."
+    except (ValidationError, PermissionDenied, ConflictError) as exc:
+        status, errors = refusal(exc, "yeni-yorum")
+    context = _item_context(request, actor, number)
+    context.update(errors=errors, done=done)
     return render(request, "review/item.html", context, actor=actor, status_code=status)
 
 
