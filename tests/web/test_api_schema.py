@@ -18,7 +18,9 @@ from tests.web.api_client import Api
 
 ENDPOINTS = {("get", "/api/v1/items"), ("post", "/api/v1/items"), ("get", "/api/v1/items/{number}"),
              ("get", "/api/v1/items/{number}/revisions"), ("get", "/api/v1/items/{number}/events"),
-             ("post", "/api/v1/items/{number}/actions/{action}"), ("get", "/api/v1/releases")}
+             ("post", "/api/v1/items/{number}/actions/{action}"), ("get", "/api/v1/releases"),
+             ("put", "/api/v1/items/{number}/content"), ("get", "/api/v1/items/{number}/comments"),
+             ("post", "/api/v1/items/{number}/comments")}
 
 
 @pytest.fixture
