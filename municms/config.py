@@ -80,6 +80,9 @@ class Editorial(_Strict):
     idle_minutes: int = Field(default=30, gt=0)
     # An editor who opens an item's edit form holds its edit lock this long (renewed while they work on it).
     edit_lock_minutes: int = Field(default=30, gt=0)
+    # The largest request the app accepts (a form or an API submission with all its attachments); each
+    # attachment is still held to attachments.max_bytes. Unset: five attachments of the largest size.
+    max_request_bytes: int | None = Field(default=None, gt=0)
     # Days an item may stay open after registration before the director's "Gecikenler" lists it: per type,
     # `default` for the others.
     sla_days: dict[str, int] = Field(default_factory=lambda: {"default": 5})
@@ -87,6 +90,13 @@ class Editorial(_Strict):
     def sla_for(self, tur: str) -> int:
         """The SLA in days of a submission type."""
         return self.sla_days.get(tur, self.sla_days.get("default", 5))
+
+
+class ServeSettings(_Strict):
+    """`publish.py serve`: the web server of the site and the editorial app."""
+
+    # Processes answering requests, all on one port; 0: one per CPU core, at most 4 (`serve --workers` wins).
+    workers: int = Field(default=0, ge=0)
 
 
 class RsyncTarget(_Strict):
@@ -127,6 +137,7 @@ class Instance(_Strict):
     intake: IntakeSettings = IntakeSettings()
     deploy: Deploy = Deploy()
     editorial: Editorial = Editorial()
+    serve: ServeSettings = ServeSettings()
     required_pages: list[str] = Field(default_factory=lambda: list(DEFAULT_REQUIRED_PAGES))
 
     # Filled in by load_instance; not part of the file.

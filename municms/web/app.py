@@ -51,7 +51,7 @@ def create_app(instance: Instance | str | Path, *, clock: Clock | None = None,
         return response
 
     _add_error_pages(app)
-    limit = upload_limit(instance.attachments.max_bytes)
+    limit = upload_limit(instance)
     app.add_middleware(BodyLimit, limit=limit, refusal=lambda scope: _too_large(scope, limit))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in view_modules():

@@ -14,9 +14,14 @@ log = logging.getLogger(__name__)
 FORM_ALLOWANCE = 1_000_000
 
 
-def upload_limit(max_attachment_bytes: int) -> int:
-    """The largest request body the app accepts: one attachment of the largest allowed size and its form."""
-    return max_attachment_bytes + FORM_ALLOWANCE
+ATTACHMENTS_PER_REQUEST = 5
+
+
+def upload_limit(instance) -> int:
+    """The largest request body the app accepts: `editorial.max_request_bytes`, or five attachments of the
+    largest allowed size and their form."""
+    configured = instance.editorial.max_request_bytes
+    return configured or ATTACHMENTS_PER_REQUEST * instance.attachments.max_bytes + FORM_ALLOWANCE
 
 
 class BodyTooLarge(Exception):

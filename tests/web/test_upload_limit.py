@@ -1,4 +1,4 @@
-"""The app's upload limit (one attachment of attachments.max_bytes and its form): a larger body is refused with
+"""The app's upload limit (editorial.max_request_bytes, or five attachments of attachments.max_bytes and their form): a larger body is refused with
 413 and a Turkish page (the error object below /yonetim/api/) before it is read, a chunked one is cut off as it
 grows past the limit, and nothing of it is registered."""
 
@@ -81,10 +81,12 @@ def submission_form(browser: Browser, attachment: bytes) -> tuple[str, bytes]:
                       "metin": "Metin.\n", "islem": "gonder"}, [("ekler", "rapor.pdf", attachment)])
 
 
-def test_the_limit_is_one_largest_attachment_and_its_form(editorial):
+def test_the_limit_comes_from_instance_yaml_or_five_largest_attachments_and_their_form(editorial):
     m = editorial("tiny").m
-    assert m.instance.attachments.max_bytes == 1_000_000
-    assert upload_limit(m.instance.attachments.max_bytes) == 1_000_000 + FORM_ALLOWANCE == 2_000_000
+    assert (m.instance.editorial.max_request_bytes, upload_limit(m.instance)) == (2_000_000, 2_000_000)
+    bare = editorial("bare").m.instance
+    assert bare.editorial.max_request_bytes is None
+    assert upload_limit(bare) == 5 * bare.attachments.max_bytes + FORM_ALLOWANCE == 101_000_000
 
 
 def test_a_form_above_the_limit_gets_a_turkish_413_page_and_registers_nothing(editorial):
