@@ -28,7 +28,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dir", metavar="DIR", help="yayınlanacak klasör (varsayılan: son yayın ya da son derleme)")
     p.add_argument("--no-scheduler", action="store_true",
                    help="zamanlayıcıyı ve gelen kutusu izleyicisini başlatma (yalnız siteyi sun)")
+    p.add_argument("--workers", type=_count, metavar="N",
+                   help="istekleri yanıtlayan işlem sayısı (varsayılan: instance.yaml'da serve.workers; "
+                        "0 = işlemci çekirdeği başına bir, en çok 4)")
     p.set_defaults(handler=cmd_serve)
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"'{text}' bir sayı değil (0 ya da daha büyük bir tam sayı yazın)")
+    return int(text)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -65,25 +74,30 @@ def latest_site_dir(paths: InstancePaths) -> Path | None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """One process: the site at /, the editorial app at /yonetim/, the scheduler and the inbox watcher."""
-    from ..serve import serve_site_and_app
+    """The site at /, the editorial app at /yonetim/ (in N worker processes), the scheduler and the inbox
+    watcher (once, in this process)."""
+    from ..serve_workers import SiteChoice, serve_in_process, serve_with_workers, worker_count
     from ..web import create_app
 
     instance = load_instance(args.instance)
     paths = InstancePaths(instance.root)
+    workers = worker_count(instance.serve.workers if args.workers is None else args.workers)
     # Serving a given folder is just a file server; otherwise the scheduler and the inbox watcher run too.
     background = None if (args.no_scheduler or args.dir) else start_background(instance, paths)
     try:
         if args.dir:
-            site_dir = Path(args.dir)
+            site = SiteChoice(Path(args.dir).resolve())
         else:
             fallback = latest_site_dir(paths)
             if fallback is None:
                 from ..build import build_site
                 fallback = build_site(instance).output
             # var/current once a release exists (also one deployed after start), resolved per request
-            site_dir = lambda: paths.current if paths.current.exists() else fallback  # noqa: E731
-        serve_site_and_app(site_dir, create_app(instance), args.host, args.port)
+            site = SiteChoice(fallback, paths.current)
+        if workers == 1:
+            serve_in_process(site, create_app(instance), args.host, args.port)
+        else:
+            serve_with_workers(instance.root, site, args.host, args.port, workers)
     finally:
         if background is not None:
             background.stop()
