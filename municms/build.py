@@ -115,7 +115,7 @@ def build_site(instance: Instance, output: Path | None = None, now: dt.datetime 
                              "build failed: " + "; ".join(r.getMessage() for r in errors))
         phases["pelican"] = time.perf_counter() - started
         if search:  # a preview has no search page to feed
-            index_site(staging)
+            index_site(staging, now=now)
         phases["search"] = time.perf_counter() - started - sum(phases.values())
         if check:
             check_site(staging, instance.municipality.site_url, instance.required_pages, embargoed)

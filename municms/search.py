@@ -1,18 +1,253 @@
-"""Full-text search index of the built site with Pagefind (Turkish stemming, static files, no server)."""
+"""Full-text search of the built site with Pagefind (Turkish stemming, static files, no server), split into
+bundles that the search page merges in the browser, so a publish re-indexes a few hundred pages, not the site.
+
+Layout under <site>/pagefind/ (a page belongs to exactly one bundle, so merged results hold no duplicates):
+  (the folder itself)  genel: undated pages (corporate pages, e-services, org chart …); the primary bundle, whose
+                       scripts the search page loads
+  yeni/                dated items published since the first day of the current month (site time): small,
+                       rebuilt on every publish
+  yil-2016/ …          dated items of that year (the year of their address /<section>/<year>/<slug>/), except
+                       those in yeni/
+  parcalar.json        the bundles merged into the primary one and the first day of yeni/; the search script
+                       reads it, so a new year's bundle changes no page
+Only pages whose content carries data-pagefind-body are indexed (withdrawn and expired items do not).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import os
+import re
+import secrets
+import shutil
 import subprocess
-import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from pagefind_bin_extended import get_executable
 
 from .errors import BuildError
 
+SEARCH_DIR = "pagefind"
+GENERAL = "genel"
+RECENT = "yeni"
+YEAR_PREFIX = "yil-"
+PARTS_FILE = "parcalar.json"
+WORKERS = 2  # one Pagefind process per core of the publishing machine
+_PART_NAME = re.compile(r"^(genel|yeni|yil-\d{4})$")
+_DATED_PAGE = re.compile(r"^[^/]+/(\d{4})/[^/]+/index\.html$")  # /<section>/<year>/<slug>/ of dated items
+_BODY = b"data-pagefind-body"
+# the publication date in the item header of article.html (a seminar's later <time>s are its sessions)
+_PUBLISHED = re.compile('Yayın tarihi: <time datetime="(\\d{4}-\\d{2}-\\d{2})'.encode())
 
-def index_site(output: Path) -> None:
-    """Write the Pagefind index into output/pagefind/; only elements marked data-pagefind-body are indexed."""
-    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(output), "--quiet"],
-                            capture_output=True, text=True, timeout=600)
-    if result.returncode != 0:
-        raise BuildError("Arama dizini oluşturulamadı: " + (result.stderr or result.stdout).strip()[-500:],
-                         f"pagefind failed with exit code {result.returncode}")
+
+@dataclass
+class BundleBuild:
+    """One Pagefind run: the bundle, how many pages it holds, its seconds and its peak resident memory."""
+    part: str
+    pages: int
+    seconds: float
+    max_rss_mb: float
+
+
+@dataclass
+class SearchIndex:
+    """What index_site did: bundles built, bundles removed because no page belongs to them any more."""
+    built: dict[str, BundleBuild] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def year_part(year: int) -> str:
+    return f"{YEAR_PREFIX}{year}"
+
+
+def recent_from(now: dt.datetime) -> str:
+    """First day (ISO date) of the recent bundle: the first of the current month in the site's time."""
+    return now.date().replace(day=1).isoformat()
+
+
+def part_of(rel: str, html: bytes, recent_start: str) -> str | None:
+    """The bundle of one built page (rel: its path in the site), or None when the page is not indexed."""
+    if _BODY not in html:
+        return None
+    dated = _DATED_PAGE.match(rel)
+    if not dated:
+        return GENERAL
+    published = _PUBLISHED.search(html)
+    if published and published.group(1).decode() >= recent_start:
+        return RECENT
+    return year_part(int(dated.group(1)))
+
+
+def parts_for(changed: list[str] | set[str]) -> set[str]:
+    """Bundles to rebuild after the given output files changed (paths relative to the site): the recent bundle
+    always, the year of each dated item, genel for any other page."""
+    parts = {RECENT}
+    for rel in changed:
+        if rel.endswith(".html") and not rel.startswith(SEARCH_DIR + "/"):
+            dated = _DATED_PAGE.match(rel)
+            parts.add(year_part(int(dated.group(1))) if dated else GENERAL)
+    return parts
+
+
+def split_site(site: Path, recent_start: str, parts: set[str] | None = None) -> dict[str, list[str]]:
+    """Indexed pages of the built site by bundle, sorted; only the bundles in parts (all when None)."""
+    if parts is None or GENERAL in parts:
+        candidates = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                            if not p.relative_to(site).parts[0].startswith((SEARCH_DIR, ".")))
+    else:
+        years = {int(p[len(YEAR_PREFIX):]) for p in parts if p.startswith(YEAR_PREFIX)}
+        if RECENT in parts:  # items of the recent bundle live under their year, this year or later ones
+            first = int(recent_start[:4])
+            years |= {int(d.name) for d in site.glob("*/[0-9][0-9][0-9][0-9]") if int(d.name) >= first}
+        candidates = sorted(p.relative_to(site).as_posix() for year in years
+                            for p in site.glob(f"*/{year}/*/index.html"))
+    split: dict[str, list[str]] = {}
+    for rel in candidates:
+        part = part_of(rel, (site / rel).read_bytes(), recent_start)
+        if part and (parts is None or part in parts):
+            split.setdefault(part, []).append(rel)
+    return split
+
+
+def index_site(site: Path, parts: set[str] | None = None, now: dt.datetime | None = None) -> SearchIndex:
+    """Write the search bundles into site/pagefind/: all of them when parts is None (two Pagefind processes at a
+    time), else only the named ones (e.g. {"yeni", "yil-2026"}); other bundles are left as they are."""
+    started = time.perf_counter()
+    site = Path(site)
+    now = now or dt.datetime.now().astimezone()
+    start = recent_from(now)
+    root = site / SEARCH_DIR
+    previous = read_parts_file(site)
+    if parts is not None:
+        unknown = sorted(p for p in parts if not _PART_NAME.match(p))
+        if unknown:
+            raise ValueError(f"unknown search bundles: {unknown}")
+        parts = set(parts) | _moved_out_of_recent(previous, start, parts)
+        if previous is None:  # no index yet: every bundle
+            parts = None
+    pages = split_site(site, start, parts)
+    wanted = set(pages) | {GENERAL} if parts is None else set(parts)
+    result = SearchIndex()
+    root.mkdir(parents=True, exist_ok=True)
+    for part in sorted(wanted - {GENERAL}):
+        if not pages.get(part):
+            if _remove_bundle(root, part):
+                result.removed.append(part)
+    if parts is None:  # bundles of years that have no page left
+        for folder in sorted(root.glob(YEAR_PREFIX + "*")) + sorted(root.glob(RECENT)):
+            if folder.name not in pages and _PART_NAME.match(folder.name) and _remove_bundle(root, folder.name):
+                result.removed.append(folder.name)
+    todo = sorted((p for p in wanted if pages.get(p) or p == GENERAL), key=lambda p: -len(pages.get(p, ())))
+    with ThreadPoolExecutor(max_workers=min(WORKERS, os.cpu_count() or 1)) as pool:
+        for build in pool.map(lambda part: _build_bundle(site, part, pages.get(part, [])), todo):
+            result.built[build.part] = build
+    _write_parts_file(site, start)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _moved_out_of_recent(previous: dict | None, start: str, parts: set[str]) -> set[str]:
+    """When the month turned since the last index, the items that left the recent bundle must go back into their
+    year's bundle, or they could not be found: those years are built too."""
+    if previous is None or RECENT not in parts or previous.get("yeni_baslangic") == start:
+        return set()
+    old = previous.get("yeni_baslangic") or start
+    low, high = sorted((int(old[:4]), int(start[:4])))
+    return {year_part(year) for year in range(low, high + 1)}
+
+
+def read_parts_file(site: Path) -> dict | None:
+    """The contents of pagefind/parcalar.json, or None when the site has no split index."""
+    path = Path(site) / SEARCH_DIR / PARTS_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def _write_parts_file(site: Path, start: str) -> None:
+    """List the bundles present (recent first, then years newest first); unchanged bytes are not rewritten."""
+    root = site / SEARCH_DIR
+    years = sorted((d.name for d in root.glob(YEAR_PREFIX + "*") if _PART_NAME.match(d.name)), reverse=True)
+    merged = ([RECENT] if (root / RECENT).is_dir() else []) + years
+    text = json.dumps({"birincil": GENERAL, "parcalar": merged, "yeni_baslangic": start},
+                      ensure_ascii=False, indent=1) + "\n"
+    path = root / PARTS_FILE
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        temporary = path.with_name(f".{PARTS_FILE}.tmp-{secrets.token_hex(4)}")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+
+
+def _build_bundle(site: Path, part: str, pages: list[str]) -> BundleBuild:
+    """Index exactly these pages into a fresh folder (Pagefind never removes files it wrote before), then put
+    it in place of the bundle's old files."""
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix=f".arama-{part}-", dir=site.parent))
+    try:
+        chosen = work / "site"
+        for rel in pages:  # hard links: the pages are read, never written
+            (chosen / rel).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(site / rel, chosen / rel)
+            except OSError:
+                shutil.copy2(site / rel, chosen / rel)
+        chosen.mkdir(exist_ok=True)
+        output = work / "bundle"
+        max_rss = _run_pagefind(chosen, output)
+        if part == GENERAL:
+            _replace_primary(site / SEARCH_DIR, output, work)
+        else:
+            _replace_folder(site / SEARCH_DIR / part, output, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return BundleBuild(part, len(pages), round(time.perf_counter() - started, 3), max_rss)
+
+
+def _run_pagefind(chosen: Path, output: Path) -> float:
+    """Run Pagefind over the folder of chosen pages; return its peak resident memory in MB."""
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen([str(get_executable()), "--site", str(chosen),
+                                    "--output-path", str(output), "--quiet"], stdout=log, stderr=log)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            log.seek(0)
+            detail = log.read().decode("utf-8", errors="replace").strip()[-500:]
+            raise BuildError("Arama dizini oluşturulamadı: " + detail,
+                             f"pagefind failed with exit code {process.returncode}")
+    return round(usage.ru_maxrss / 1024, 1)
+
+
+def _replace_folder(target: Path, new: Path, work: Path) -> None:
+    old = work / "old"
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+
+
+def _replace_primary(root: Path, new: Path, work: Path) -> None:
+    """The primary bundle's files are pagefind/ itself: swap them one entry at a time, keep the other bundles."""
+    trash = work / "old"
+    trash.mkdir()
+    fresh = {entry.name for entry in new.iterdir()}
+    for entry in list(root.iterdir()):
+        if entry.name in fresh or not (_PART_NAME.match(entry.name) or entry.name == PARTS_FILE
+                                       or entry.name.startswith(".")):
+            entry.rename(trash / entry.name)
+    for name in sorted(fresh):
+        (new / name).rename(root / name)
+
+
+def _remove_bundle(root: Path, part: str) -> bool:
+    folder = root / part
+    if part == GENERAL or not folder.is_dir():
+        return False
+    shutil.rmtree(folder)
+    return True
