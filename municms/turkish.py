@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from slugify import slugify as _slugify
 
 LOCALE = "tr_TR"
+_BABEL_LOCALE = Locale.parse(LOCALE)   # parsed once: Babel parses a locale name again on every call
 
 # Python's str.lower/upper follow the default Unicode mapping, which is wrong for Turkish dotted/dotless i.
 _UPPER_SPECIAL = str.maketrans({"i": "İ", "ı": "I"})
@@ -66,12 +68,12 @@ def format_day(value: dt.date | dt.datetime, fmt: str = "d MMMM y EEEE") -> str:
     """'25 Kasım 2026 Çarşamba' (Babel, Turkish)."""
     if isinstance(value, dt.datetime):
         value = value.date()
-    return format_date(value, fmt, locale=LOCALE)
+    return format_date(value, fmt, locale=_BABEL_LOCALE)
 
 
 def format_moment(value: dt.datetime, fmt: str = "d MMMM y EEEE HH:mm") -> str:
     """'25 Kasım 2026 Çarşamba 14:30'."""
-    return format_datetime(value, fmt, locale=LOCALE)
+    return format_datetime(value, fmt, locale=_BABEL_LOCALE)
 
 
 def distinct_slug(slug: str, taken: set[str]) -> str:
