@@ -6,8 +6,9 @@ import pytest
 from fastapi.routing import iter_route_contexts
 
 from municms.model import state_label
+from municms.web.views.home import HOME_ROWS
 
-from .conftest import page
+from .conftest import BASE, page
 
 SEMINAR = dict(egitmen="A. Yılmaz", yer="Kültür Merkezi", baslangic="2026-12-15 10:00", bitis="2026-12-15 12:00",
                kontenjan=20)
@@ -93,3 +94,14 @@ def test_titles_are_text_never_markup(town):
     assert html.find("script") is None and html.main.find("img") is None
     assert html.main.find("td", string=HOSTILE) is not None
     assert "<script>" not in home.text
+
+
+def test_a_long_list_shows_its_first_rows_and_links_to_its_screen(editorial):
+    """The home reads one page, not the whole register: at 20,000 items it must not render them all."""
+    e = editorial()
+    made = [e.m.submit("duyuru", f"Duyuru {n}") for n in range(HOME_ROWS + 1)]
+    _, home = e.login("mudur1")
+    assert tables(home) == {"Havale bekleyenler": rows(*made[:HOME_ROWS])}
+    main = page(home).main
+    assert main.find("caption").get_text() == f"Havale bekleyenler: ilk {HOME_ROWS} kayıt"
+    assert main.find("a", string="Havale bekleyenler: tümünü gör")["href"] == f"{BASE}/mudur/havale"
