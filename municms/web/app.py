@@ -44,12 +44,7 @@ def create_app(instance: Instance | str | Path, *, clock: Clock | None = None,
     app.state.idle_timeout = dt.timedelta(minutes=instance.editorial.idle_minutes)
     app.state.templates = make_templates()
 
-    @app.middleware("http")
-    async def no_store(request: Request, call_next):
-        response = await call_next(request)
-        response.headers.setdefault("Cache-Control", "no-store")   # pages of one user: never cached
-        return response
-
+    app.add_middleware(NoStore)
     _add_error_pages(app)
     limit = upload_limit(instance)
     app.add_middleware(BodyLimit, limit=limit, refusal=lambda scope: _too_large(scope, limit))
@@ -63,6 +58,28 @@ def create_app(instance: Instance | str | Path, *, clock: Clock | None = None,
         # The API answers its own errors as JSON objects: `error_response(request, exc)` if it defines one.
         app.state.api_errors = getattr(api, "error_response", None)
     return app
+
+
+class NoStore:
+    """ASGI middleware: `Cache-Control: no-store` on every answer that does not set its own (pages of one user
+    are never cached). Plain ASGI: an @app.middleware("http") function costs a task and a stream per request."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_no_store(message):
+            if message["type"] == "http.response.start":
+                headers = message.get("headers", [])
+                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                    message = {**message, "headers": [*headers, (b"cache-control", b"no-store")]}
+            await send(message)
+
+        await self.app(scope, receive, send_no_store)
 
 
 def view_modules() -> list:
