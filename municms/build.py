@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 # Written into every build: `build --output DIR` replaces DIR only when it is empty or holds this file, so a
 # folder of someone's own files given by mistake is never deleted. Constant, so releases share it unchanged.
 BUILD_MARKER = ".municms-build"
-_MARKER_TEXT = "Bu klasör municms ile oluşturulmuş bir site derlemesidir; yeni derleme onu bütünüyle değiştirir.\n"
+MARKER_TEXT = "Bu klasör municms ile oluşturulmuş bir site derlemesidir; yeni derleme onu bütünüyle değiştirir.\n"
 
 
 @dataclass
@@ -43,6 +43,11 @@ class BuildResult:
     files: int
     warnings: list[str] = field(default_factory=list)
     phases: dict[str, float] = field(default_factory=dict)  # seconds of pelican, search, checks, manifest
+    # an incremental build (municms.incremental): what it wrote and removed, pages rendered, sources parsed
+    written: list[str] | None = None
+    removed: list[str] | None = None
+    rendered: int | None = None
+    read: int | None = None
 
 
 class _Collector(logging.Handler):
@@ -90,13 +95,18 @@ def pelican_settings(instance: Instance, output: Path, build_id: str, now: dt.da
 
 def build_site(instance: Instance, output: Path | None = None, now: dt.datetime | None = None,
                build_id: str | None = None, check: bool = True, embargoed: list[Embargoed] = (),
-               search: bool = True) -> BuildResult:
-    """Build the whole site into output (default var/build/<id>/); nothing is written if the build or a check fails."""
+               search: bool = True, state=None) -> BuildResult:
+    """Build the whole site into output (default var/build/<id>/); nothing is written if the build or a check fails.
+
+    With a publisher `state` (municms.incremental), only what changed since its last build is rendered, checked
+    and written into its working tree, and output is a snapshot of that tree (hard links)."""
     now = now or dt.datetime.now(instance.tz)
     build_id = build_id or new_build_id()
     paths = InstancePaths(instance.root)
     output = Path(output) if output else paths.builds / build_id
     check_output_replaceable(output)
+    if state is not None:
+        return _build_incremental(instance, paths, output, now, build_id, check, embargoed, search, state)
     staging = output.parent / f".{output.name}.tmp-{secrets.token_hex(4)}"
     settings = pelican_settings(instance, staging, build_id, now)
 
@@ -120,7 +130,7 @@ def build_site(instance: Instance, output: Path | None = None, now: dt.datetime 
         if check:
             check_site(staging, instance.municipality.site_url, instance.required_pages, embargoed)
         phases["checks"] = time.perf_counter() - started - sum(phases.values())
-        (staging / BUILD_MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+        (staging / BUILD_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         manifest = build_manifest(settings, staging, instance, build_id)
         phases["manifest"] = time.perf_counter() - started - sum(phases.values())
         _replace_dir(staging, output)
@@ -136,6 +146,31 @@ def build_site(instance: Instance, output: Path | None = None, now: dt.datetime 
     warnings = [r.getMessage() for r in collector.records if r.levelno == logging.WARNING]
     result = BuildResult(build_id, output, seconds, stats.get("articles", 0), stats.get("pages", 0), files, warnings,
                          {name: round(value, 3) for name, value in phases.items()})
+    _write_build_log(paths, result)
+    return result
+
+
+def _build_incremental(instance: Instance, paths: InstancePaths, output: Path, now: dt.datetime, build_id: str,
+                       check: bool, embargoed, search: bool, state) -> BuildResult:
+    from .incremental.build import build_incremental, snapshot
+    from .incremental.registry import save
+
+    built = build_incremental(instance, state, now, build_id, embargoed, check=check, search=search)
+    started = time.perf_counter()
+    staging = output.parent / f".{output.name}.tmp-{secrets.token_hex(4)}"
+    try:
+        files = snapshot(built.tree, staging)
+        _replace_dir(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    manifest = {"build_id": build_id, "shared": {}, "sources": {},
+                "files": {rel: {"sha256": digest, "sources": []} for rel, digest in sorted(built.hashes.items())}}
+    write_manifest(paths, manifest)
+    save(state, paths)
+    phases = {**built.phases, "snapshot": round(time.perf_counter() - started, 3)}
+    result = BuildResult(build_id, output, built.seconds + phases["snapshot"], built.articles, built.pages, files,
+                         built.warnings, phases, built.written, built.removed, built.rendered, built.read)
     _write_build_log(paths, result)
     return result
 

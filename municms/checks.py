@@ -90,10 +90,15 @@ class _Site:
         return self._ids[page]
 
 
-def check_links(site: _Site) -> list[CheckProblem]:
+def check_links(site: _Site, pages: set[str] | None = None,
+                links: dict[str, frozenset[str]] | None = None) -> list[CheckProblem]:
+    """Links, anchors, attachments and empty pages of every page (or of `pages`); each checked page's link
+    targets go into `links` (an incremental build re-checks a page when one of them changes)."""
     problems, anchors = [], []
-    for page in site.html_files():  # one parse per page: its links are checked and its ids kept for anchors
+    chosen = site.html_files() if pages is None else sorted(p for p in pages if p in site.files)
+    for page in chosen:  # one parse per page: its links are checked and its ids kept for anchors
         tree = site.parse(page)
+        targets = set()
         main = tree.css_first("main")
         if main is None or not main.text(strip=True):
             problems.append(CheckProblem(page, "empty", "Sayfanın ana içeriği boş."))
@@ -105,6 +110,7 @@ def check_links(site: _Site) -> list[CheckProblem]:
             target, fragment = site.target_file(page, href)
             if target is None:
                 continue
+            targets.add(target)
             if href in attachments:
                 if not site.files.get(target):
                     problems.append(CheckProblem(page, "attachments",
@@ -113,6 +119,8 @@ def check_links(site: _Site) -> list[CheckProblem]:
                 problems.append(CheckProblem(page, "links", f"Bağlantı '{href}' hiçbir dosyaya gitmiyor."))
             elif fragment and target.endswith(".html"):
                 anchors.append((page, href, target, fragment))
+        if links is not None:
+            links[page] = frozenset(targets)
     problems += [CheckProblem(page, "anchors", f"Bağlantı '{href}': sayfada '#{fragment}' yok.")
                  for page, href, target, fragment in anchors if fragment not in site.ids(target)]
     return problems
@@ -128,8 +136,9 @@ def check_required_pages(site: _Site, required: list[str]) -> list[CheckProblem]
     return missing
 
 
-def check_embargo(root: Path, embargoed: list[Embargoed]) -> list[CheckProblem]:
-    """No not-yet-due item may appear in any public text file (HTML, feeds, sitemap, JSON, search index)."""
+def check_embargo(root: Path, embargoed: list[Embargoed], files: set[str] | None = None) -> list[CheckProblem]:
+    """No not-yet-due item may appear in any public text file (HTML, feeds, sitemap, JSON, search index); only
+    `files` are read when given (the rest were checked against the same items before)."""
     if not embargoed:
         return []
     needles = []
@@ -138,8 +147,9 @@ def check_embargo(root: Path, embargoed: list[Embargoed]) -> list[CheckProblem]:
         titles = dict.fromkeys((item.title, str(escape(item.title)), html.escape(item.title, quote=False)))
         needles += [(item.ref, item)] + [(t, item) for t in titles] + ([(item.url, item)] if item.url else [])
     problems = []
-    for path in sorted(root.rglob("*")):
-        if path.is_dir():
+    paths = sorted(root.rglob("*")) if files is None else [root / rel for rel in sorted(files)]
+    for path in paths:
+        if path.is_dir() or not path.exists():
             continue
         rel = path.relative_to(root).as_posix()
         if any(item.url and rel.startswith(item.url.strip("/") + "/") for item in embargoed):
@@ -159,10 +169,14 @@ def check_embargo(root: Path, embargoed: list[Embargoed]) -> list[CheckProblem]:
     return problems
 
 
-def check_site(root: Path, site_url: str, required: list[str] = (), embargoed: list[Embargoed] = ()) -> None:
-    """Run every check; raise BuildError listing all problems."""
+def check_site(root: Path, site_url: str, required: list[str] = (), embargoed: list[Embargoed] = (), *,
+               pages: set[str] | None = None, embargo_files: set[str] | None = None) -> dict[str, frozenset[str]]:
+    """Run every check (links only on `pages`, the embargo scan only over `embargo_files`, when given); raise
+    BuildError listing all problems; return each checked page's link targets."""
     site = _Site(Path(root), site_url)
-    problems = check_links(site) + check_required_pages(site, list(required)) + check_embargo(Path(root), list(embargoed))
+    links: dict[str, frozenset[str]] = {}
+    problems = (check_links(site, pages, links) + check_required_pages(site, list(required))
+                + check_embargo(Path(root), list(embargoed), embargo_files))
     if problems:
         shown = "\n".join(f"  - {p}" for p in problems[:200])
         more = f"\n  … ve {len(problems) - 200} sorun daha" if len(problems) > 200 else ""
@@ -170,3 +184,4 @@ def check_site(root: Path, site_url: str, required: list[str] = (), embargoed: l
                            f"post-build checks failed with {len(problems)} problems")
         error.problems = problems
         raise error
+    return links

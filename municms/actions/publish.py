@@ -32,6 +32,7 @@ from ..content_change import Change
 from ..content_index import ContentIndex
 from ..deploy import Release, deploy_lock, get_target
 from ..errors import BuildError, ConflictError, DeployError, MunicmsError
+from ..incremental.registry import state_for
 from ..ledger import Ledger, Transaction
 from ..materialise import (Entry, MaterialiseError, Placed, clean_leftovers, is_due, is_public, load_entries,
                            materialise, place, publication_date)
@@ -191,7 +192,7 @@ def build_or_hold_back(work: Work, instance: Instance, paths: InstancePaths) -> 
         change = materialise(entries, instance, paths, now)
         embargoed = embargoed_items(entries, instance, paths, now)
         with contextlib.redirect_stdout(sys.stderr):  # Pelican's summary line must not mix with --json output
-            result = build_site(instance, now=now, build_id=build_id, embargoed=embargoed)
+            result = build_site(instance, now=now, build_id=build_id, embargoed=embargoed, state=state_for(paths))
         return Built(entries, change, result)
     except MunicmsError as exc:
         if change is not None:

@@ -51,6 +51,10 @@ class ListingsGenerator(Generator):
         self.everything = newest_first(dated)
 
         self.context.update({
+            # the footer's feed links and year: what every page shows of the site as a whole
+            "FEED_LINKS": [(listing.url + "atom.xml", listing.title) for listing in self.sections
+                           if listing.items and listing.key != "e-hizmet"],
+            "COPYRIGHT_YEAR": self.today.year,
             "MUNICIPALITY": instance.municipality,
             "NAV": _nav(instance, pages),
             "BUILD_ID": self.settings["MUNICMS_BUILD_ID"],
@@ -89,10 +93,11 @@ class ListingsGenerator(Generator):
             else:
                 self._write("eservices.html", listing.url + "index.html", listing=listing,
                             groups=self._eservice_groups(listing.items))
-        self._write("tags.html", "etiket/index.html", tags=self.tags)
+        self._write("tags.html", "etiket/index.html",
+                    tags=[(tag.head(), len(tag.items)) for tag in self.tags])
         for listing in self.tags:
             self._write_listing(listing, "tag.html", kind="tag")
-        self._write("departments.html", "birimler/index.html", departments=self.departments)
+        self._write("departments.html", "birimler/index.html", departments=[d.head() for d in self.departments])
         for listing in self.departments:
             self._write_listing(listing, "department.html", kind="department")
         self._write_feed(self.everything, "atom.xml", None)
@@ -106,21 +111,21 @@ class ListingsGenerator(Generator):
 
     def _write_listing(self, listing: Listing, template: str, kind: str) -> None:
         cfg = self.instance.listings
-        years = listing.years()
-        self._write(template, listing.url + "index.html", listing=listing, items=listing.latest(cfg.latest),
+        years, head = listing.year_list(), listing.head()
+        self._write(template, listing.url + "index.html", listing=head, items=listing.latest(cfg.latest),
                     years=years, kind=kind)
         for year, items in listing.by_year().items():
             base = f"{listing.url}{year}/"
             if len(items) > cfg.month_split_over:
                 months = by_month(items)
-                self._write("archive.html", base + "index.html", listing=listing, year=year, items=[],
+                self._write("archive.html", base + "index.html", listing=head, year=year, items=[],
                             months=[(m, len(v), v[0].date) for m, v in months.items()], years=years, kind=kind)
                 for month, month_items in months.items():
-                    self._write("archive.html", f"{base}{month:02d}/index.html", listing=listing, year=year,
+                    self._write("archive.html", f"{base}{month:02d}/index.html", listing=head, year=year,
                                 month=month_items[0].date, items=month_items, months=[], years=years,
                                 kind=kind)
             else:
-                self._write("archive.html", base + "index.html", listing=listing, year=year, items=items,
+                self._write("archive.html", base + "index.html", listing=head, year=year, items=items,
                             months=[], years=years, kind=kind)
 
     def _write_home(self, count: int) -> None:

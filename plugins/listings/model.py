@@ -32,6 +32,23 @@ class Listing:
     def latest(self, count: int) -> list:
         return self.items[:count]
 
+    def head(self) -> "ListingHead":
+        """What a listing's own pages show of it (not its items): a new item leaves older pages unchanged."""
+        return ListingHead(self.key, self.title, self.url, self.description, getattr(self, "details", {}))
+
+    def year_list(self) -> list[int]:
+        """Its years, newest first (the archive links; no counts, so older pages stay as they are)."""
+        return list(self.by_year())
+
+
+@dataclass(frozen=True)
+class ListingHead:
+    key: str
+    title: str
+    url: str
+    description: str = ""
+    details: dict = field(default_factory=dict)
+
 
 def newest_first(items) -> list:
     return sorted(items, key=lambda a: (a.date, a.relative_source_path), reverse=True)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 from pelican import signals
+
+from municms.site_files import write_output
 
 _INPUT = "_MUNICMS_SEMINARS"
 
@@ -52,8 +53,7 @@ def _write(pelican) -> None:
         return
     seminars = settings.pop(_INPUT, [])
     data = seminar_calendar(seminars, instance.municipality.site_url, instance.municipality.name)
-    with open(os.path.join(pelican.output_path, "seminerler.ics"), "wb") as handle:
-        handle.write(data)
+    write_output(settings, pelican.output_path, "seminerler.ics", data)
 
 
 def register() -> None:

@@ -5,11 +5,12 @@ One new item changes only its own section-year part and the index, never the who
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from xml.sax.saxutils import escape
 
 from pelican import signals
+
+from municms.site_files import write_output
 
 _INPUT = "_MUNICMS_SITEMAP_INPUT"
 
@@ -27,10 +28,6 @@ def _urlset(entries) -> str:
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(rows) + "\n</urlset>\n")
 
 
-def _write(path: str, text: str) -> None:
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)
 
 
 def _write_sitemaps(pelican) -> None:
@@ -55,16 +52,16 @@ def _write_sitemaps(pelican) -> None:
     index_rows = []
     for name in sorted(parts):
         entries = sorted(parts[name])
-        _write(os.path.join(pelican.output_path, "sitemaps", f"{name}.xml"), _urlset(entries))
+        write_output(settings, pelican.output_path, f"sitemaps/{name}.xml", _urlset(entries))
         lastmod = max(lastmod for _, lastmod in entries)
         stamp = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
         index_rows.append(f"<sitemap><loc>{escape(base)}sitemaps/{name}.xml</loc>{stamp}</sitemap>")
-    _write(os.path.join(pelican.output_path, "sitemap.xml"),
-           '<?xml version="1.0" encoding="UTF-8"?>\n'
-           '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(index_rows)
-           + "\n</sitemapindex>\n")
-    _write(os.path.join(pelican.output_path, "robots.txt"),
-           f"User-agent: *\nAllow: /\nDisallow: /yonetim/\n\nSitemap: {base}sitemap.xml\n")
+    write_output(settings, pelican.output_path, "sitemap.xml",
+                 '<?xml version="1.0" encoding="UTF-8"?>\n'
+                 '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(index_rows)
+                 + "\n</sitemapindex>\n")
+    write_output(settings, pelican.output_path, "robots.txt",
+                 f"User-agent: *\nAllow: /\nDisallow: /yonetim/\n\nSitemap: {base}sitemap.xml\n")
 
 
 def register() -> None:

@@ -1,0 +1,156 @@
+"""An incremental build: real Pelican over the whole content, rendering and writing only what changed, into the
+state's working tree; then the search index, the checks (on the changed pages and the pages linking to what
+changed or went away) and the file hashes of what changed. The tree is then handed out as a snapshot of hard
+links (every file of the tree is a new inode when it changes, so a snapshot never changes afterwards).
+
+`build --full` (and the nightly comparison) builds from nothing into a fresh tree and compares hash by hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..checks import Embargoed, check_site
+from ..config import Instance
+from ..errors import BuildError
+from ..paths import InstancePaths
+from ..search import index_site, parts_for
+from .pelican import IncrementalPelican, replace_file
+from .state import SiteState
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IncrementalBuild:
+    build_id: str
+    tree: Path
+    seconds: float
+    articles: int
+    pages: int
+    files: int
+    written: list[str]                     # files created or replaced in the tree
+    removed: list[str]                     # files the tree no longer has
+    rendered: int                          # pages and feeds rendered (the others were up to date)
+    read: int                              # source files parsed (the others reused)
+    warnings: list[str] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)
+
+
+def environment_digest(instance: Instance, settings: dict) -> str:
+    """Theme, plugins, Pelican settings and instance.yaml: if any changes, every page is rendered again."""
+    digest = hashlib.sha256()
+    roots = [Path(settings["THEME"]), *[Path(p) for p in settings.get("PLUGIN_PATHS") or []]]
+    files = [instance.root / "instance.yaml", instance.root / "pelicanconf.py"]
+    for root in roots:
+        files += sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in files:
+        if path.is_file():
+            digest.update(str(path).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def build_incremental(instance: Instance, state: SiteState, now: dt.datetime, build_id: str,
+                      embargoed: list[Embargoed] = (), check: bool = True, search: bool = True) -> IncrementalBuild:
+    """Bring the state's tree up to date with content/ and data/; BuildError (tree state forgotten) on failure."""
+    from ..build import BUILD_MARKER, MARKER_TEXT, _Collector, pelican_settings
+
+    started = time.perf_counter()
+    phases: dict[str, float] = {}
+    with state.lock:
+        settings = pelican_settings(instance, state.work, build_id, now)
+        settings["MUNICMS_OUTPUTS"] = {}
+        settings.pop("MUNICMS_MANIFEST", None)  # the state knows each page's inputs; no per-page source scan
+        state.begin(environment_digest(instance, settings))
+        collector = _Collector()
+        root_logger = logging.getLogger()
+        root_logger.addHandler(collector)
+        try:
+            IncrementalPelican(settings, state).run()
+            errors = [r for r in collector.records if r.levelno >= logging.ERROR]
+            if errors:
+                raise BuildError("Site oluşturulamadı:\n" + "\n".join(f"  - {r.getMessage()}" for r in errors),
+                                 "build failed: " + "; ".join(r.getMessage() for r in errors))
+            phases["pelican"] = time.perf_counter() - started
+            plugin_outputs = settings["MUNICMS_OUTPUTS"]
+            state.changed |= {str(state.work / rel) for rel, written in plugin_outputs.items() if written}
+            if replace_file(str(state.work / BUILD_MARKER), MARKER_TEXT.encode()):
+                state.changed.add(str(state.work / BUILD_MARKER))
+            extra = set(plugin_outputs) | {BUILD_MARKER}
+            removed = state.remove_stale(extra)
+            written = state.relative_changed()
+            if search and (written or removed or not (state.work / "pagefind").is_dir()):
+                before = {rel: digest for rel, digest in state.hashes.items() if rel.startswith("pagefind/")}
+                fresh = state.fresh or not (state.work / "pagefind").is_dir()
+                index_site(state.work, None if fresh else parts_for(written | removed), now=now)
+                index = _files_under(state.work, "pagefind/")
+                state.update_hashes(index | set(before))
+                written |= {rel for rel in index if state.hashes.get(rel) != before.get(rel)}
+                removed |= set(before) - index
+            phases["search"] = time.perf_counter() - started - sum(phases.values())
+            unhashed = state.missing_hashes()
+            state.update_hashes(written | unhashed | removed)
+            if check:
+                _check(instance, state, written | unhashed, removed, embargoed)
+            phases["checks"] = time.perf_counter() - started - sum(phases.values())
+            rendered = len(state.pending)
+            state.commit(extra, tuple(embargoed))
+        except BaseException:
+            state.fail()
+            raise
+        finally:
+            root_logger.removeHandler(collector)
+        stats = settings.get("MUNICMS_STATS", {})
+        warnings = [r.getMessage() for r in collector.records if r.levelno == logging.WARNING]
+        return IncrementalBuild(build_id, state.work, time.perf_counter() - started, stats.get("articles", 0),
+                                stats.get("pages", 0), len(state.hashes), sorted(written), sorted(removed),
+                                rendered, state.content.read, warnings, {k: round(v, 3) for k, v in phases.items()},
+                                dict(state.hashes))
+
+
+def _check(instance: Instance, state: SiteState, changed: set[str], removed: set[str],
+           embargoed: list[Embargoed]) -> None:
+    """The checks of a full build on what this build can have broken: changed pages, pages whose link targets
+    changed or went away; the embargo scan over every file when the embargoed items changed."""
+    pages = {rel for rel in changed if rel.endswith(".html")}
+    touched = changed | removed
+    pages |= {page for page, targets in state.links.items() if targets & touched}
+    if state.fresh or (removed and not state.links):
+        pages = None  # nothing checked yet, or links into a removed file unknown (state read from disk)
+    full_embargo = tuple(embargoed) != state.embargoed
+    links = check_site(state.work, instance.municipality.site_url, instance.required_pages, embargoed,
+                       pages=pages, embargo_files=None if full_embargo else changed)
+    state.links.update(links)
+    for rel in removed:
+        state.links.pop(rel, None)
+
+
+def _files_under(tree: Path, prefix: str) -> set[str]:
+    root = tree / prefix
+    return {p.relative_to(tree).as_posix() for p in root.rglob("*") if p.is_file()} if root.is_dir() else set()
+
+
+def snapshot(tree: Path, target: Path) -> int:
+    """A copy of the tree made of hard links (the pages of the tree are replaced, never rewritten in place); the
+    search index, which its indexer may rewrite in place, is copied. Returns the number of files."""
+    count = 0
+    for dirpath, _, filenames in os.walk(tree):
+        rel = os.path.relpath(dirpath, tree).replace(os.sep, "/")
+        folder = target / rel if rel != "." else target
+        folder.mkdir(parents=True, exist_ok=True)
+        copy = rel == "pagefind" or rel.startswith("pagefind/")
+        for name in filenames:
+            if copy:
+                shutil.copy2(os.path.join(dirpath, name), folder / name)
+            else:
+                os.link(os.path.join(dirpath, name), folder / name)
+            count += 1
+    return count

@@ -1,0 +1,95 @@
+"""Digests of what a page is made from: the inputs of one Pelican write (template, output name, the values
+passed to it and the global context names its templates read), so a publish renders only pages whose inputs
+changed.
+
+A content object is digested by its source file (path, size, modification time in nanoseconds) and the address
+the build gave it; every other value by its type and contents, recursively. Anything the digest does not know
+is digested by `repr`, which is safe only if `repr` shows the contents: unknown objects with the default
+`object.__repr__` are refused (a fingerprint must never be stable while its output changes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from enum import Enum
+from typing import Any
+
+from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
+
+
+class UnknownValue(TypeError):
+    """A value whose contents the digest cannot see."""
+
+
+def source_stamp(path: str) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_size, info.st_mtime_ns
+
+
+class Digester:
+    """Digests values of one build; content objects and repeated values are digested once."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, tuple[Any, bytes]] = {}  # id → (the object, kept alive; its digest)
+
+    def __call__(self, value: Any) -> bytes:
+        return self.digest(value)
+
+    def digest(self, value: Any) -> bytes:
+        if value is None or isinstance(value, (str, int, float, bool, bytes, dt.date, dt.datetime, dt.time,
+                                               dt.timedelta)):
+            return _hash(b"v", repr(value).encode())
+        if isinstance(value, Enum):
+            return _hash(b"e", repr(value).encode())
+        known = self._by_id.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        result = self._compute(value)
+        self._by_id[id(value)] = (value, result)
+        return result
+
+    def _compute(self, value: Any) -> bytes:
+        if isinstance(value, Content):
+            return self._content(value)
+        if isinstance(value, URLWrapper):  # a category or tag: its name and address
+            return _hash(b"u", type(value).__name__.encode(), value.name.encode(), value.url.encode())
+        if isinstance(value, dict):
+            parts = sorted((self.digest(k), self.digest(v)) for k, v in value.items())
+            return _hash(b"d", *(k + v for k, v in parts))
+        if isinstance(value, (list, tuple)):
+            return _hash(b"l" if isinstance(value, list) else b"t", *(self.digest(v) for v in value))
+        if isinstance(value, (set, frozenset)):
+            return _hash(b"s", *sorted(self.digest(v) for v in value))
+        fields = getattr(value, "__digest_fields__", None)
+        if fields is not None:  # a plain data object that names what it shows
+            return _hash(b"o", type(value).__name__.encode(), *(self.digest(getattr(value, f)) for f in fields))
+        if hasattr(value, "__dataclass_fields__"):
+            return _hash(b"o", type(value).__name__.encode(),
+                         *(self.digest(getattr(value, f)) for f in value.__dataclass_fields__))
+        if hasattr(value, "model_dump"):  # pydantic (the instance configuration)
+            return _hash(b"p", type(value).__name__.encode(), self.digest(value.model_dump()))
+        if hasattr(value, "__dict__") and type(value).__repr__ is object.__repr__:
+            return _hash(b"o", type(value).__name__.encode(),
+                         self.digest({k: v for k, v in vars(value).items() if not k.startswith("_")}))
+        if type(value).__repr__ is object.__repr__:
+            raise UnknownValue(f"cannot digest {type(value).__name__}")
+        return _hash(b"r", type(value).__name__.encode(), repr(value).encode())
+
+    def _content(self, content: Content) -> bytes:
+        """A page or article: its source file as read, and where the build put it (slugs depend on others)."""
+        stamp = source_stamp(content.source_path) if content.source_path and os.path.exists(content.source_path) \
+            else (0, 0)
+        return _hash(b"c", type(content).__name__.encode(), str(content.source_path).encode(), repr(stamp).encode(),
+                     str(content.url).encode(), str(content.save_as).encode(), str(content.slug).encode(),
+                     str(getattr(content, "status", "")).encode())
+
+
+def _hash(*parts: bytes) -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(len(part).to_bytes(4, "little"))
+        digest.update(part)
+    return digest.digest()

@@ -1,0 +1,270 @@
+"""Pelican, kept between publishes: its generators reuse the content objects of unchanged source files, and its
+writer renders a page only when the digest of the page's inputs differs from the last successful build.
+
+Still real Pelican: the same readers, generators, signals, plugins, templates and writer classes, subclassed
+where they read or write. Every file this writer (and the static generator) puts into the working tree is a
+new file moved into place, never an existing file rewritten: releases may share the tree's files by hard links.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from jinja2 import meta
+from pelican import Pelican
+from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator
+from pelican.writers import Writer
+
+from .digest import Digester, source_stamp
+
+log = logging.getLogger(__name__)
+
+
+class ContentCache:
+    """Content objects by source path, with the stamp of the file they were read from (kept in memory)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[tuple[int, int], object]] = {}
+        self.read = 0      # files parsed in the last build
+        self.reused = 0    # content objects reused in the last build
+
+    def reset_counts(self) -> None:
+        self.read = self.reused = 0
+
+
+def _cached_generator(base):
+    class Cached(base):
+        """`base` reading a source file only when it changed; reused objects get this build's context."""
+
+        content_cache: ContentCache  # set by IncrementalPelican before the generator is made
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._cache_data_policy = True
+
+        def get_cached_data(self, filename, default=None):
+            path = os.path.join(self.path, filename)
+            entry = self.content_cache.entries.get(path)
+            try:
+                stamp = source_stamp(path)
+            except OSError:
+                return default
+            if entry is None or entry[0] != stamp:
+                self.content_cache.read += 1
+                return default
+            content = entry[1]
+            content._context = self.context   # links resolve against this build's content
+            content.settings = self.settings
+            self.content_cache.reused += 1
+            return content
+
+        def cache_data(self, filename, data):
+            path = os.path.join(self.path, filename)
+            self.content_cache.entries[path] = (source_stamp(path), data)
+
+        def save_cache(self):
+            """Kept in memory between publishes; nothing is pickled."""
+
+    Cached.__name__ = base.__name__
+    Cached.__qualname__ = base.__qualname__
+    return Cached
+
+
+CachedArticlesGenerator = _cached_generator(ArticlesGenerator)
+CachedPagesGenerator = _cached_generator(PagesGenerator)
+
+
+def replace_file(target: str, data: bytes) -> bool:
+    """Write `data` to `target` as a new file (temp + rename); False (nothing written) if it already holds it."""
+    try:
+        with open(target, "rb") as handle:
+            if handle.read() == data:
+                return False
+    except OSError:
+        pass
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".#")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+    return True
+
+
+class _NewFile:
+    """A text file handle whose content replaces the target on close, only if it differs."""
+
+    def __init__(self, target: str, encoding: str, written: set[str]):
+        self.target, self.encoding, self.parts, self.written = target, encoding, [], written
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+
+    def close(self) -> None:
+        data = b"".join(p if isinstance(p, bytes) else p.encode(self.encoding) for p in self.parts)
+        if replace_file(self.target, data):
+            self.written.add(self.target)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, *rest) -> None:
+        if kind is None:
+            self.close()
+
+
+class FingerprintWriter(Writer):
+    """Pelican's writer that skips a page whose inputs have the digest of the last successful build."""
+
+    state = None  # the SiteState, set by IncrementalPelican
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings)
+        self.digester = Digester()
+        self._globals_of: dict[str, frozenset[str]] = {}
+
+    def _open_w(self, filename, encoding, override=False):
+        """Pelican's overwrite rules (the same errors), then a new file instead of the old one opened for writing:
+        opening it would empty a file that releases share."""
+        if filename in self._overridden_files:
+            if override:
+                return super()._open_w(filename, encoding, override)  # raises FileOverwriteFailedError
+            return open(os.devnull, "w", encoding=encoding)
+        if filename in self._written_files and not override:
+            return super()._open_w(filename, encoding, override)  # raises FileOverwriteFailedError
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return _NewFile(filename, encoding, self.state.changed)
+
+    def _template_globals(self, template) -> frozenset[str]:
+        """Names a template (with what it extends, includes and imports) reads from the global context."""
+        name = template.name
+        if name not in self._globals_of:
+            env, found, seen, todo = template.environment, set(), set(), [name]
+            while todo:
+                current = todo.pop()
+                if current in seen or current is None:
+                    continue
+                seen.add(current)
+                source = env.loader.get_source(env, current)[0]
+                ast = env.parse(source)
+                found |= meta.find_undeclared_variables(ast)
+                todo += [t for t in meta.find_referenced_templates(ast) if t]
+            self._globals_of[name] = frozenset(found - set(env.globals))
+        return self._globals_of[name]
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
+                   override_output=False, url=None, **kwargs):
+        if not name:
+            return super().write_file(name, template, context, relative_urls, paginated, template_name,
+                                      override_output, url, **kwargs)
+        names = self._template_globals(template)
+        inputs = {"template": template.name, "name": name, "relative_urls": relative_urls, "url": url,
+                  "kwargs": kwargs, "globals": {key: context.get(key) for key in sorted(names - set(kwargs))}}
+        fingerprint = self.digester.digest(inputs).hex()
+        if not self.state.needs(name, fingerprint):
+            return None
+        return super().write_file(name, template, context, relative_urls, paginated, template_name,
+                                  override_output, url, **kwargs)
+
+    def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
+                   feed_title=None):
+        if path:
+            limit = self.settings["FEED_MAX_ITEMS"]
+            inputs = {"feed": path, "url": url, "type": feed_type, "title": feed_title,
+                      "elements": [getattr(e, "_article", e) for e in elements[:limit]],
+                      "site": (context.get("SITEURL"), context.get("FEED_DOMAIN"), context.get("SITENAME"),
+                               context.get("TIMEZONE"), context.get("DEFAULT_LANG"))}
+            if not self.state.needs(path, self.digester.digest(inputs).hex()):
+                return None
+        return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+
+
+class SafeStaticGenerator(StaticGenerator):
+    """Static files and theme files are copied as new files, only when they differ (never rewritten in place)."""
+
+    state = None
+
+    def _copy_staticfile(self, sc):
+        source = os.path.join(self.path, sc.source_path)
+        target = os.path.join(self.output_path, sc.save_as)
+        self.state.outputs_seen.add(sc.save_as)
+        _copy_new(source, target, self.state.changed)
+
+    def _file_update_required(self, staticfile):
+        self.state.outputs_seen.add(staticfile.save_as)
+        return super()._file_update_required(staticfile)
+
+    def _copy_paths(self, paths, source, destination, output_path, final_path=None):
+        for path in paths:
+            source_path = Path(source) / path
+            if final_path:
+                target = Path(output_path) / destination / final_path
+                target = target / source_path.name if source_path.is_file() else target
+            else:
+                target = Path(output_path) / destination / path
+            files = [source_path] if source_path.is_file() else sorted(p for p in source_path.rglob("*")
+                                                                       if p.is_file())
+            for file in files:
+                dest = target if source_path.is_file() else target / file.relative_to(source_path)
+                self.state.outputs_seen.add(dest.relative_to(output_path).as_posix())
+                _copy_new(str(file), str(dest), self.state.changed)
+
+
+def _copy_new(source: str, target: str, changed: set[str]) -> None:
+    try:
+        same = os.path.getsize(source) == os.path.getsize(target) and _same_bytes(source, target)
+    except OSError:
+        same = False
+    if same:
+        return
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".#")
+    os.close(fd)
+    try:
+        shutil.copy2(source, temp)
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+    changed.add(target)
+
+
+def _same_bytes(a: str, b: str) -> bool:
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        return fa.read() == fb.read()
+
+
+class IncrementalPelican(Pelican):
+    """Pelican whose article and page generators use the state's content cache and whose writer and static
+    generator write only what changed."""
+
+    def __init__(self, settings, state):
+        self.state = state
+        super().__init__(settings)
+
+    def _get_generator_classes(self):
+        """Pelican's classes, with this state bound to per-build subclasses (no class-wide state)."""
+        bound = {ArticlesGenerator: _bind(CachedArticlesGenerator, content_cache=self.state.content),
+                 PagesGenerator: _bind(CachedPagesGenerator, content_cache=self.state.content),
+                 StaticGenerator: _bind(SafeStaticGenerator, state=self.state)}
+        return [bound.get(cls, cls) for cls in super()._get_generator_classes()]
+
+    def _get_writer(self):
+        return _bind(FingerprintWriter, state=self.state)(self.output_path, settings=self.settings)
+
+
+def _bind(cls, **attributes):
+    return type(cls.__name__, (cls,), attributes)

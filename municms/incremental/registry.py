@@ -1,0 +1,70 @@
+"""One publisher state per instance in this process (serve keeps it warm), saved after every successful build
+to var/work/state.json so another process (the command line) starts from the same digests.
+
+Several processes may publish one instance (serve's scheduler, a director on the command line); they take
+turns under the deploy lock. The saved `generation` tells a process that another one built since: its own
+digests are then replaced by the saved ones (its cached content objects stay valid, they are keyed by the
+source files' stamps).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+from ..files import write_atomic
+from ..paths import InstancePaths
+from .state import SiteState
+
+_STATES: dict[Path, SiteState] = {}
+_GUARD = threading.Lock()
+STATE_FILE = "state.json"
+
+
+def work_dir(paths: InstancePaths) -> Path:
+    return paths.var / "work"
+
+
+def state_for(paths: InstancePaths) -> SiteState:
+    """This process's state of the instance, brought up to date with what another process saved."""
+    root = Path(paths.root).resolve()
+    with _GUARD:
+        state = _STATES.get(root)
+        if state is None:
+            state = _STATES[root] = SiteState(work_dir(paths) / "site")
+    load_saved(state, work_dir(paths) / STATE_FILE)
+    return state
+
+
+def forget(paths: InstancePaths) -> None:
+    """Drop this process's state (tests; a restore)."""
+    with _GUARD:
+        _STATES.pop(Path(paths.root).resolve(), None)
+
+
+def load_saved(state: SiteState, file: Path) -> None:
+    try:
+        saved = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        if state.generation:  # the saved state is gone (var/work deleted): start again from nothing
+            state.reset()
+        return
+    if saved.get("generation") == state.generation:
+        return
+    state.fingerprints = dict(saved.get("fingerprints", {}))
+    state.hashes = dict(saved.get("hashes", {}))
+    state.outputs = set(saved.get("outputs", []))
+    state.environment = saved.get("environment", "")
+    state.embargoed = ()
+    state.links = {}   # not saved (large); the first build of this process checks what it cannot rule out
+    state.generation = saved.get("generation", 0)
+
+
+def save(state: SiteState, paths: InstancePaths) -> None:
+    state.generation += 1
+    data = {"generation": state.generation, "environment": state.environment,
+            "fingerprints": state.fingerprints, "hashes": state.hashes, "outputs": sorted(state.outputs)}
+    folder = work_dir(paths)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(folder / STATE_FILE, json.dumps(data, ensure_ascii=False, separators=(",", ":")))

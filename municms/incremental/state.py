@@ -1,0 +1,137 @@
+"""What a long-lived publisher keeps between builds: the content objects of unchanged sources, the digest of
+every page's inputs, the working tree those pages live in, the hash of every file in it, and the links of
+every page (to re-check only pages whose targets changed).
+
+Only a successful build commits its digests; a failed one forgets the digests of every page it touched, so
+the next build renders them again whatever the working tree holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .pelican import ContentCache
+
+# Outputs the search indexer manages inside the tree; the stale-file pass leaves them to it.
+SEARCH_DIR = "pagefind/"
+
+
+@dataclass
+class SiteState:
+    """One instance's publisher state (serve keeps it; a CLI run starts with an empty one)."""
+
+    work: Path                                              # var/work/site: the tree every build updates
+    content: ContentCache = field(default_factory=ContentCache)
+    fingerprints: dict[str, str] = field(default_factory=dict)   # output → digest of its inputs
+    hashes: dict[str, str] = field(default_factory=dict)         # file in the tree → sha256
+    links: dict[str, frozenset[str]] = field(default_factory=dict)   # page → output files it links to
+    outputs: set[str] = field(default_factory=set)          # every output of the last successful build
+    embargoed: tuple = ()                                   # what the last successful build checked against
+    environment: str = ""                                   # digest of theme, settings, plugins, code
+    generation: int = 0                                     # successful builds saved (registry.save)
+    fresh: bool = True                                      # this build starts from no digests at all
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    # one build's bookkeeping
+    pending: dict[str, str] = field(default_factory=dict)
+    outputs_seen: set[str] = field(default_factory=set)
+    changed: set[str] = field(default_factory=set)          # absolute paths written by this build
+
+    def begin(self, environment: str) -> None:
+        """Start a build; a different environment (theme, settings, code) makes every page stale."""
+        if environment != self.environment or not self.work.is_dir():
+            self.fingerprints.clear()
+            self.links.clear()
+        self.environment = environment
+        self.fresh = not self.fingerprints
+        self.pending, self.outputs_seen, self.changed = {}, set(), set()
+        self.content.reset_counts()
+        self.work.mkdir(parents=True, exist_ok=True)
+        for leftover in self.work.rglob(".#*"):   # temp files of a killed build
+            leftover.unlink(missing_ok=True)
+
+    def needs(self, name: str, fingerprint: str) -> bool:
+        """Whether the page `name` must be rendered (its inputs changed, or it is missing)."""
+        self.outputs_seen.add(name)
+        if self.fingerprints.get(name) == fingerprint and (self.work / name).is_file():
+            return False
+        self.pending[name] = fingerprint
+        return True
+
+    def relative_changed(self) -> set[str]:
+        return {Path(p).relative_to(self.work).as_posix() for p in self.changed}
+
+    def fail(self) -> None:
+        """A failed build: the pages it touched are rendered again next time."""
+        for name in self.pending:
+            self.fingerprints.pop(name, None)
+        for rel in self.relative_changed():
+            self.fingerprints.pop(rel, None)
+            self.hashes.pop(rel, None)
+        self.pending, self.changed = {}, set()
+
+    def commit(self, extra_outputs: set[str], embargoed: tuple) -> None:
+        self.fingerprints.update(self.pending)
+        self.outputs = set(self.outputs_seen) | extra_outputs
+        self.embargoed = embargoed
+        self.pending = {}
+
+    def remove_stale(self, extra_outputs: set[str]) -> set[str]:
+        """Delete the files of the tree that this build did not produce (outside the search index)."""
+        keep = self.outputs_seen | extra_outputs
+        removed = set()
+        for dirpath, _, filenames in os.walk(self.work):
+            rel_dir = os.path.relpath(dirpath, self.work).replace(os.sep, "/")
+            prefix = "" if rel_dir == "." else rel_dir + "/"
+            if prefix.startswith(SEARCH_DIR):
+                continue
+            for name in filenames:
+                rel = prefix + name
+                if rel not in keep:
+                    os.unlink(os.path.join(dirpath, name))
+                    self.fingerprints.pop(rel, None)
+                    self.hashes.pop(rel, None)
+                    self.links.pop(rel, None)
+                    removed.add(rel)
+        _remove_empty_dirs(self.work)
+        return removed
+
+    def update_hashes(self, files: set[str]) -> None:
+        for rel in files:
+            path = self.work / rel
+            if path.is_file():
+                self.hashes[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+            else:
+                self.hashes.pop(rel, None)
+
+    def missing_hashes(self) -> set[str]:
+        """Files of the tree without a recorded hash (a first build, or after a failure)."""
+        found = set()
+        for dirpath, _, filenames in os.walk(self.work):
+            rel_dir = os.path.relpath(dirpath, self.work).replace(os.sep, "/")
+            prefix = "" if rel_dir == "." else rel_dir + "/"
+            found.update(prefix + n for n in filenames if (prefix + n) not in self.hashes)
+        return found
+
+    def reset(self) -> None:
+        """Forget everything and empty the tree (a full build starts from nothing)."""
+        shutil.rmtree(self.work, ignore_errors=True)
+        self.content = ContentCache()
+        self.fingerprints.clear()
+        self.hashes.clear()
+        self.links.clear()
+        self.outputs.clear()
+        self.environment = ""
+
+
+def _remove_empty_dirs(root: Path) -> None:
+    for dirpath, dirnames, filenames in os.walk(root, topdown=False):
+        if dirpath != str(root) and not os.listdir(dirpath):
+            try:
+                os.rmdir(dirpath)
+            except OSError:
+                pass
