@@ -6,8 +6,8 @@ Layout under <site>/pagefind/ (a page belongs to exactly one bundle, so merged r
                        scripts the search page loads
   yeni/                dated items published since the first day of the current month (site time): small,
                        rebuilt on every publish
-  yil-2016/ …          dated items of that year (the year of their address /<section>/<year>/<slug>/), except
-                       those in yeni/
+  2016/ …              dated items of that year (the year of their address /<section>/<year>/<slug>/), except
+                       those in yeni/; named like the site's year folders, so a release stores each as a shard
   parcalar.json        the bundles merged into the primary one and the first day of yeni/; the search script
                        reads it, so a new year's bundle changes no page
 Only pages whose content carries data-pagefind-body are indexed (withdrawn and expired items do not).
@@ -35,10 +35,10 @@ from .errors import BuildError
 SEARCH_DIR = "pagefind"
 GENERAL = "genel"
 RECENT = "yeni"
-YEAR_PREFIX = "yil-"
 PARTS_FILE = "parcalar.json"
 WORKERS = 2  # one Pagefind process per core of the publishing machine
-_PART_NAME = re.compile(r"^(genel|yeni|yil-\d{4})$")
+_PART_NAME = re.compile(r"^(genel|yeni|\d{4})$")
+_YEAR = re.compile(r"^\d{4}$")
 _DATED_PAGE = re.compile(r"^[^/]+/(\d{4})/[^/]+/index\.html$")  # /<section>/<year>/<slug>/ of dated items
 _BODY = b"data-pagefind-body"
 # the publication date in the item header of article.html (a seminar's later <time>s are its sessions)
@@ -47,11 +47,11 @@ _PUBLISHED = re.compile('Yayın tarihi: <time datetime="(\\d{4}-\\d{2}-\\d{2})'.
 
 @dataclass
 class BundleBuild:
-    """One Pagefind run: the bundle, how many pages it holds, its seconds and its peak resident memory."""
+    """One Pagefind run: the bundle, how many pages it holds, its wall-clock and CPU seconds."""
     part: str
     pages: int
     seconds: float
-    max_rss_mb: float
+    cpu_seconds: float
 
 
 @dataclass
@@ -63,7 +63,7 @@ class SearchIndex:
 
 
 def year_part(year: int) -> str:
-    return f"{YEAR_PREFIX}{year}"
+    return f"{year:04d}"
 
 
 def recent_from(now: dt.datetime) -> str:
@@ -101,10 +101,11 @@ def split_site(site: Path, recent_start: str, parts: set[str] | None = None) -> 
         candidates = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
                             if not p.relative_to(site).parts[0].startswith((SEARCH_DIR, ".")))
     else:
-        years = {int(p[len(YEAR_PREFIX):]) for p in parts if p.startswith(YEAR_PREFIX)}
+        years = {int(p) for p in parts if _YEAR.match(p)}
         if RECENT in parts:  # items of the recent bundle live under their year, this year or later ones
             first = int(recent_start[:4])
-            years |= {int(d.name) for d in site.glob("*/[0-9][0-9][0-9][0-9]") if int(d.name) >= first}
+            years |= {int(d.name) for d in site.glob("*/[0-9][0-9][0-9][0-9]")
+                      if int(d.name) >= first and d.parent.name != SEARCH_DIR}
         candidates = sorted(p.relative_to(site).as_posix() for year in years
                             for p in site.glob(f"*/{year}/*/index.html"))
     split: dict[str, list[str]] = {}
@@ -117,7 +118,7 @@ def split_site(site: Path, recent_start: str, parts: set[str] | None = None) -> 
 
 def index_site(site: Path, parts: set[str] | None = None, now: dt.datetime | None = None) -> SearchIndex:
     """Write the search bundles into site/pagefind/: all of them when parts is None (two Pagefind processes at a
-    time), else only the named ones (e.g. {"yeni", "yil-2026"}); other bundles are left as they are."""
+    time), else only the named ones (e.g. {"yeni", "2026"}); other bundles are left as they are."""
     started = time.perf_counter()
     site = Path(site)
     now = now or dt.datetime.now().astimezone()
@@ -140,7 +141,7 @@ def index_site(site: Path, parts: set[str] | None = None, now: dt.datetime | Non
             if _remove_bundle(root, part):
                 result.removed.append(part)
     if parts is None:  # bundles of years that have no page left
-        for folder in sorted(root.glob(YEAR_PREFIX + "*")) + sorted(root.glob(RECENT)):
+        for folder in sorted(root.glob("[0-9][0-9][0-9][0-9]")) + sorted(root.glob(RECENT)):
             if folder.name not in pages and _PART_NAME.match(folder.name) and _remove_bundle(root, folder.name):
                 result.removed.append(folder.name)
     todo = sorted((p for p in wanted if pages.get(p) or p == GENERAL), key=lambda p: -len(pages.get(p, ())))
@@ -174,7 +175,7 @@ def read_parts_file(site: Path) -> dict | None:
 def _write_parts_file(site: Path, start: str) -> None:
     """List the bundles present (recent first, then years newest first); unchanged bytes are not rewritten."""
     root = site / SEARCH_DIR
-    years = sorted((d.name for d in root.glob(YEAR_PREFIX + "*") if _PART_NAME.match(d.name)), reverse=True)
+    years = sorted((d.name for d in root.glob("[0-9][0-9][0-9][0-9]") if d.is_dir()), reverse=True)
     merged = ([RECENT] if (root / RECENT).is_dir() else []) + years
     text = json.dumps({"birincil": GENERAL, "parcalar": merged, "yeni_baslangic": start},
                       ensure_ascii=False, indent=1) + "\n"
@@ -200,18 +201,18 @@ def _build_bundle(site: Path, part: str, pages: list[str]) -> BundleBuild:
                 shutil.copy2(site / rel, chosen / rel)
         chosen.mkdir(exist_ok=True)
         output = work / "bundle"
-        max_rss = _run_pagefind(chosen, output)
+        cpu = _run_pagefind(chosen, output)
         if part == GENERAL:
             _replace_primary(site / SEARCH_DIR, output, work)
         else:
             _replace_folder(site / SEARCH_DIR / part, output, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return BundleBuild(part, len(pages), round(time.perf_counter() - started, 3), max_rss)
+    return BundleBuild(part, len(pages), round(time.perf_counter() - started, 3), cpu)
 
 
 def _run_pagefind(chosen: Path, output: Path) -> float:
-    """Run Pagefind over the folder of chosen pages; return its peak resident memory in MB."""
+    """Run Pagefind over the folder of chosen pages; return the CPU seconds it used."""
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen([str(get_executable()), "--site", str(chosen),
                                     "--output-path", str(output), "--quiet"], stdout=log, stderr=log)
@@ -222,7 +223,7 @@ def _run_pagefind(chosen: Path, output: Path) -> float:
             detail = log.read().decode("utf-8", errors="replace").strip()[-500:]
             raise BuildError("Arama dizini oluşturulamadı: " + detail,
                              f"pagefind failed with exit code {process.returncode}")
-    return round(usage.ru_maxrss / 1024, 1)
+    return round(usage.ru_utime + usage.ru_stime, 3)
 
 
 def _replace_folder(target: Path, new: Path, work: Path) -> None:

@@ -22,13 +22,14 @@ TINY_SPLIT = {
     "yeni": ["duyurular/2026/meclis-toplantisi-gundemi-2/index.html",  # published 1-25 November 2026
              "mukellef-duyurulari/2026/emlak-vergisi-2-taksit/index.html",
              "seminerler/2026/e-devlet-kullanimi-semineri/index.html"],
-    "yil-2026": ["duyurular/2026/meclis-toplantisi-gundemi/index.html",
+    "2026": ["duyurular/2026/meclis-toplantisi-gundemi/index.html",
                  "faaliyet-raporlari/2026/2025-faaliyet-raporu/index.html",
-                 "haberler/2026/isikli-carsi-yenilendi/index.html", "haberler/2026/kurban-bayrami-temizligi/index.html"],
-    "yil-2025": ["haberler/2025/kurban-bayrami-temizligi/index.html"],
+                 "haberler/2026/isikli-carsi-yenilendi/index.html",
+                 "haberler/2026/kurban-bayrami-temizligi/index.html"],
+    "2025": ["haberler/2025/kurban-bayrami-temizligi/index.html"],
 }
-BUNDLE_FOLDERS = {"genel": "pagefind", "yeni": "pagefind/yeni", "yil-2026": "pagefind/yil-2026",
-                  "yil-2025": "pagefind/yil-2025"}
+BUNDLE_FOLDERS = {"genel": "pagefind", "yeni": "pagefind/yeni", "2026": "pagefind/2026",
+                  "2025": "pagefind/2025"}
 
 
 @pytest.fixture(scope="module")
@@ -74,16 +75,16 @@ def test_every_indexed_page_is_in_exactly_one_bundle(built):
 
 
 def test_parts_file_lists_the_bundles_the_search_page_merges(built):
-    assert read_parts_file(built) == {"birincil": "genel", "parcalar": ["yeni", "yil-2026", "yil-2025"],
+    assert read_parts_file(built) == {"birincil": "genel", "parcalar": ["yeni", "2026", "2025"],
                                       "yeni_baslangic": "2026-11-01"}
     assert "parcalar.json" in (built / "theme/js/arama.js").read_text(encoding="utf-8")
 
 
 def test_index_holds_turkish_words_of_an_article_in_its_years_bundle(built):
-    text = json.dumps([f for f in fragments(built / "pagefind/yil-2026").values()], ensure_ascii=False)
+    text = json.dumps([f for f in fragments(built / "pagefind/2026").values()], ensure_ascii=False)
     assert "IŞIKLI Çarşı Yenilendi" in text
     assert "/haberler/2026/isikli-carsi-yenilendi/" in text
-    others = [f for part in ("genel", "yeni", "yil-2025") for f in fragments(built / BUNDLE_FOLDERS[part]).values()]
+    others = [f for part in ("genel", "yeni", "2025") for f in fragments(built / BUNDLE_FOLDERS[part]).values()]
     assert "IŞIKLI" not in json.dumps(others, ensure_ascii=False)
 
 
@@ -91,7 +92,7 @@ def test_a_page_goes_by_its_address_and_its_publication_date(built):
     seminar = "seminerler/2026/e-devlet-kullanimi-semineri/index.html"
     html = (built / seminar).read_bytes()  # published 10 November, its session on 10 December
     assert part_of(seminar, html, "2026-11-01") == "yeni"
-    assert part_of(seminar, html, "2026-12-01") == "yil-2026"  # the session's date is not a publication date
+    assert part_of(seminar, html, "2026-12-01") == "2026"  # the session's date is not a publication date
     service = "e-hizmetler/borc-sorgulama/index.html"
     assert part_of(service, (built / service).read_bytes(), "2026-11-01") == "genel"
     listing = "haberler/2026/index.html"
@@ -100,20 +101,20 @@ def test_a_page_goes_by_its_address_and_its_publication_date(built):
 
 def test_parts_for_changed_files():
     changed = ["haberler/2016/eski-haber/index.html", "kvkk/index.html", "haberler/index.html",
-               "pagefind/yil-2016/pagefind-entry.json", "atom.xml"]
-    assert parts_for(changed) == {"yeni", "yil-2016", "genel"}
+               "pagefind/2016/pagefind-entry.json", "atom.xml"]
+    assert parts_for(changed) == {"yeni", "2016", "genel"}
     assert parts_for([]) == {"yeni"}
 
 
 def test_building_named_bundles_leaves_the_others_untouched(built, tmp_path):
     site = copy_site(built, tmp_path / "site")
     before = files_of(site)
-    result = index_site(site, {"yil-2025"}, now=FIXED_NOW)
-    assert set(result.built) == {"yil-2025"} and result.built["yil-2025"].pages == 1 and result.removed == []
+    result = index_site(site, {"2025"}, now=FIXED_NOW)
+    assert set(result.built) == {"2025"} and result.built["2025"].pages == 1 and result.removed == []
     after = files_of(site)
     assert sorted(after) == sorted(before)
     touched = sorted(name for name in after if after[name] != before[name])
-    assert touched and all(name.startswith("pagefind/yil-2025/") for name in touched), touched
+    assert touched and all(name.startswith("pagefind/2025/") for name in touched), touched
     # rebuilt from the same pages, the bundle has the same bytes
     assert {name: after[name][0] for name in touched} == {name: before[name][0] for name in touched}
 
@@ -130,15 +131,15 @@ def test_turn_of_the_month_puts_last_months_items_back_into_their_year(built, tm
     site = copy_site(built, tmp_path / "site")
     december = dt.datetime(2026, 12, 1, 9, 0, tzinfo=FIXED_NOW.tzinfo)
     result = index_site(site, {"yeni"}, now=december)  # the publisher asks for the recent bundle only
-    assert set(result.built) == {"yil-2026"} and result.removed == ["yeni"]
+    assert set(result.built) == {"2026"} and result.removed == ["yeni"]
     assert not (site / "pagefind/yeni").exists()
-    assert entry(site, "yil-2026")["languages"]["tr"]["page_count"] == 7
-    assert read_parts_file(site)["parcalar"] == ["yil-2026", "yil-2025"]
+    assert entry(site, "2026")["languages"]["tr"]["page_count"] == 7
+    assert read_parts_file(site)["parcalar"] == ["2026", "2025"]
 
 
 def test_unknown_bundle_name_is_refused(built, tmp_path):
     with pytest.raises(ValueError):
-        index_site(copy_site(built, tmp_path / "site"), {"yil-16"}, now=FIXED_NOW)
+        index_site(copy_site(built, tmp_path / "site"), {"16"}, now=FIXED_NOW)
 
 
 def test_search_page_is_built_with_form_that_works_without_javascript(built):
