@@ -56,7 +56,22 @@ class SiteFiles:
 
 
 def _inside(path: Path, root: Path) -> bool:
-    return os.path.commonpath([os.path.realpath(path), str(root)]) == str(root)
+    """Is path a file of the release at root: inside it, or inside one of its shards (a symlink of the release
+    to a folder of <var>/shards/, as municms.deploy.shards composes releases)?"""
+    real = os.path.realpath(path)
+    if _within(real, str(root)):
+        return True
+    shards, folder = os.path.join(os.path.dirname(os.path.dirname(root)), "shards"), str(root)
+    for part in path.relative_to(root).parts:
+        folder = os.path.join(folder, part)
+        if os.path.islink(folder):  # the first symlink on the way must be a shard, and the file inside it
+            shard = os.path.realpath(folder)
+            return os.path.dirname(shard) == shards and _within(real, shard)
+    return False
+
+
+def _within(path: str, folder: str) -> bool:
+    return os.path.commonpath([path, folder]) == folder
 
 
 class SecurityHeaders:

@@ -18,6 +18,7 @@ from pathlib import Path
 from icalendar import Calendar
 from selectolax.lexbor import LexborHTMLParser
 
+from tests.site_tree import site_files
 from tests.tinysite import REPO
 
 # Markup, quotes, script URLs and entity-encoded tags, as a department might paste them.
@@ -179,7 +180,7 @@ NOT_FROM_TEXT = (".css", ".js", ".svg", ".png", ".wasm", ".pf_index", ".pf_meta"
 def live_markup(site: Path) -> list[str]:
     """Read every output file with the parser of its kind; what would run in a browser or feed reader."""
     problems = []
-    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+    for path in site_files(site):
         rel = path.relative_to(site).as_posix()
         data = path.read_bytes()
         if rel.endswith(".html"):

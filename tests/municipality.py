@@ -29,6 +29,7 @@ from municms.errors import NotFound
 from municms.ledger import open_ledger
 from municms.model import BIRIM, EDITOR, MUDUR, REGISTERED, YONETICI, Item, User
 from municms.paths import InstancePaths
+from tests.site_tree import site_files
 
 REPO = Path(__file__).resolve().parents[1]
 PASSWORD = "dogru-parola-2026"
@@ -216,7 +217,7 @@ class Municipality:
     def files(self, root: Path | None = None) -> dict[str, bytes]:
         """Every file of the served release (or of `root`) by relative path."""
         root = root or self.paths.current
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in site_files(root)}
 
     def close(self) -> None:
         self.ledger.close()
@@ -225,7 +226,7 @@ class Municipality:
 def files_mentioning(root, needle: str) -> list[str]:
     """Every file below root (search index decompressed) whose text contains needle."""
     hits = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    for path in site_files(root):
         data = path.read_bytes()
         if path.name.endswith((".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")):
             data = gzip.decompress(data)

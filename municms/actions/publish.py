@@ -30,7 +30,7 @@ from ..clock import Clock
 from ..config import Instance
 from ..content_change import Change
 from ..content_index import ContentIndex
-from ..deploy import Release, deploy_lock, get_target
+from ..deploy import Release, deploy_lock, get_target, manifest_hashes
 from ..errors import BuildError, ConflictError, DeployError, MunicmsError
 from ..incremental.registry import state_for
 from ..ledger import Ledger, Transaction
@@ -291,7 +291,7 @@ def deploy(instance: Instance, paths: InstancePaths, clock: Clock, result: Build
     target = get_target(instance, paths, clock)
     meta = {"items": [item.number for item in due], "published_by": actor.login, "build_id": result.build_id}
     try:
-        return target.deploy(result.output, result.build_id, meta)
+        return target.deploy(result.output, result.build_id, meta, hashes=manifest_hashes(paths, result.build_id))
     finally:
         shutil.rmtree(result.output, ignore_errors=True)
 

@@ -1,15 +1,19 @@
 """Deploy targets behind one small interface: releases side by side, an atomic switch, rollback.
 
     target = get_target(instance, paths)
-    release = target.deploy(build_dir, release_id, {"items": [...], "published_by": "sistem", "build_id": ...})
+    release = target.deploy(build_dir, release_id, {"items": [...], "published_by": "sistem", "build_id": ...},
+                            hashes=manifest_hashes(paths, build_id))   # optional: sha256 per file, not read again
     target.releases()  # newest first      target.current()      target.rollback(to=None)
 
-Release metadata is kept outside the served tree (`releases/<id>.json`).
+A release is composed of shared, immutable shards (municms.deploy.shards); a deploy never modifies the build
+folder it is given. Release metadata is kept outside the served tree (`releases/<id>.json`); the release's
+own `surum.json` at the site root names it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +23,7 @@ from ..errors import ConflictError, DeployError, NotFound
 from .lock import deploy_lock
 
 __all__ = ["Release", "Target", "get_target", "deploy_lock", "check_release_id", "check_deploy_input", "prune_plan",
-           "rollback_choice"]
+           "rollback_choice", "manifest_hashes"]
 
 RELEASE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 
@@ -53,7 +57,8 @@ class Release:
 
 
 class Target(Protocol):
-    def deploy(self, build_dir: Path, release_id: str, meta: dict) -> Release: ...
+    def deploy(self, build_dir: Path, release_id: str, meta: dict, hashes: dict[str, str] | None = None,
+               link: bool = True) -> Release: ...
 
     def releases(self) -> list[Release]: ...
 
@@ -70,6 +75,15 @@ def get_target(instance, paths, clock=None) -> Target:
         return RsyncTarget(settings.rsync, paths, settings.rsync.keep_releases or settings.keep_releases, clock)
     from .local import LocalTarget
     return LocalTarget(paths, settings.keep_releases, clock)
+
+
+def manifest_hashes(paths, build_id: str) -> dict[str, str] | None:
+    """sha256 of every file of a build, from the manifest the build wrote (var/manifests/<id>.json); None if
+    there is none."""
+    path = paths.var / "manifests" / f"{build_id}.json"
+    if not path.is_file():
+        return None
+    return {rel: entry["sha256"] for rel, entry in json.loads(path.read_text(encoding="utf-8"))["files"].items()}
 
 
 def check_release_id(release_id: str) -> None:

@@ -1,8 +1,12 @@
 """Local target: var/releases/<id>/ side by side, var/current a symlink switched atomically.
 
+A release is a small folder of top-level files and relative symlinks to shards in var/shards/ (see
+municms.deploy.shards): a deploy stores only the shards that are new and links the others.
+
 Crash safety, step by step (each step leaves `var/current` pointing at one complete release):
-copy into `<id>.tmp/` (unchanged files hard-linked from the previous release) → fsync → rename to `<id>/`
-→ switch `var/current` (temp link + os.replace) → write `<id>.json` (temp + os.replace). A release without
+new shards filled as `var/shards/<name>.tmp/`, the release as `var/releases/<id>.tmp/` → one syncfs → shards
+renamed into place → release renamed to `<id>/` → switch `var/current` (temp link + os.replace) → write
+`<id>.json` (temp + os.replace) → prune releases, then the shards no release links to. A release without
 its `.json` is unfinished; the next deploy of the same id completes it, and every deploy first removes
 `*.tmp` leftovers.
 """
@@ -15,7 +19,6 @@ import json
 import logging
 import os
 import shutil
-import stat
 import time
 from pathlib import Path
 
@@ -24,6 +27,8 @@ from ..files import fsync_path, write_atomic
 from ..paths import InstancePaths
 from . import Release, check_deploy_input, now_iso, prune_plan, rollback_choice
 from .lock import deploy_lock
+from .shards import (Placer, collect_garbage, compose_release, plan_release, publish_shards, release_identity,
+                     remove_tree, stage_shards)
 
 log = logging.getLogger(__name__)
 
@@ -44,63 +49,6 @@ def write_json_atomic(path: Path, data: dict) -> None:
     write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str), durable=True)
 
 
-def _same_bytes(new: str, old: str, size: int) -> bool:
-    """Is `old` a regular file with exactly the bytes of `new` (whose size is known)?"""
-    try:
-        st = os.stat(old, follow_symlinks=False)
-    except FileNotFoundError:
-        return False
-    if not stat.S_ISREG(st.st_mode) or st.st_size != size:
-        return False
-    with open(new, "rb") as a, open(old, "rb") as b:
-        while True:
-            chunk = a.read(1 << 20)
-            if chunk != b.read(1 << 20):
-                return False
-            if not chunk:
-                return True
-
-
-def copy_release(build_dir: Path, dest: Path, previous: Path | None) -> dict:
-    """Copy build_dir to dest, hard-linking files identical to those of `previous`; sync it to disk."""
-    stats = {"files": 0, "linked": 0, "copied": 0, "bytes_copied": 0, "bytes_linked": 0}
-
-    def walk(src: str, dst: str, prev: str | None) -> None:
-        os.mkdir(dst)
-        with os.scandir(src) as scan:
-            entries = sorted(scan, key=lambda e: e.name)
-        for entry in entries:
-            target, old = os.path.join(dst, entry.name), os.path.join(prev, entry.name) if prev else None
-            if entry.is_symlink():
-                os.symlink(os.readlink(entry.path), target)
-            elif entry.is_dir():
-                walk(entry.path, target, old if old and os.path.isdir(old) else None)
-            else:
-                st = entry.stat()
-                stats["files"] += 1
-                if old and _same_bytes(entry.path, old, st.st_size):
-                    os.link(old, target)
-                    stats["linked"] += 1
-                    stats["bytes_linked"] += st.st_size
-                else:
-                    shutil.copyfile(entry.path, target)
-                    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
-                    os.chmod(target, stat.S_IMODE(st.st_mode))
-                    stats["copied"] += 1
-                    stats["bytes_copied"] += st.st_size
-
-    walk(str(build_dir), str(dest), str(previous) if previous else None)
-    sync_filesystem(dest)  # file data and directory entries, before the rename makes the release visible
-    return stats
-
-
-def _remove_tree(path: Path) -> None:
-    if path.is_symlink() or path.is_file():
-        path.unlink()
-    elif path.exists():
-        shutil.rmtree(path)
-
-
 class LocalTarget:
     """Releases under var/releases/, served from the var/current symlink."""
 
@@ -109,6 +57,7 @@ class LocalTarget:
         self.keep = keep_releases
         self.clock = clock
         self.root = paths.releases
+        self.shards = paths.var / "shards"
 
     # -- reading -------------------------------------------------------------------------------------
     def current_id(self) -> str | None:
@@ -147,15 +96,15 @@ class LocalTarget:
     def recover(self, retrying: str | None = None) -> None:
         """Remove what an interrupted deploy, rollback or prune left behind (`retrying`: the id being redeployed)."""
         self.root.mkdir(parents=True, exist_ok=True)
-        for leftover in self.root.glob("*.tmp"):
+        for leftover in [*self.root.glob("*.tmp"), *self.shards.glob("*.tmp")]:
             log.info("removing leftover %s", leftover)
-            _remove_tree(leftover)
+            remove_tree(leftover)
         for meta in self.root.glob("*.json"):
             if not (self.root / meta.stem).is_dir():
                 meta.unlink()
         link_tmp = self.paths.var / ".current.tmp"
         if link_tmp.is_symlink() or link_tmp.exists():
-            _remove_tree(link_tmp)
+            remove_tree(link_tmp)
         current = self.current_id()
         for folder in list(self.root.iterdir()):
             if not folder.is_dir() or (self.root / f"{folder.name}.json").exists():
@@ -182,8 +131,13 @@ class LocalTarget:
         os.replace(link_tmp, current)
         fsync_path(self.paths.var)
 
-    def deploy(self, build_dir: Path, release_id: str, meta: dict) -> Release:
-        """Copy a built site in as release `release_id` and make it current."""
+    def deploy(self, build_dir: Path, release_id: str, meta: dict, hashes: dict[str, str] | None = None,
+               link: bool = True) -> Release:
+        """Make a built site release `release_id` (new shards stored, the others linked) and make it current.
+
+        `hashes`: sha256 per file path of the build (its manifest), so that those files are not read again.
+        `link` (default): hard-link the build's files (copy them across file systems); the tree is never
+        modified. `link=False`: files of new shards may be moved out of the build, which the caller drops."""
         build_dir = check_deploy_input(build_dir, release_id)
         with deploy_lock(self.paths):
             started = time.perf_counter()
@@ -195,7 +149,7 @@ class LocalTarget:
             current = self.current_id()
             stats = {}
             if current != release_id or not final.is_dir():  # else the switch was done, only metadata is missing
-                stats = self._stage(build_dir, release_id, current)
+                stats = self._stage(build_dir, release_id, meta.get("build_id", release_id), hashes, link)
                 self.switch(release_id)
             stats["seconds"] = round(time.perf_counter() - started, 3)
             record = {"id": release_id, "created_at": now_iso(self.clock, meta.get("created_at")),
@@ -208,25 +162,34 @@ class LocalTarget:
             log.info("deployed release %s: %s", release_id, stats)
             return self._release(release_id, release_id)
 
-    def _stage(self, build_dir: Path, release_id: str, current: str | None) -> dict:
-        """Copy into <id>.tmp/, fsync, rename to <id>/."""
-        previous = self.root / current if current and (self.root / current).is_dir() else None
-        if previous is None and self._finished_ids():
-            previous = self.root / self._finished_ids()[-1]
+    def _stage(self, build_dir: Path, release_id: str, build_id: str, hashes: dict[str, str] | None,
+               link: bool) -> dict:
+        """New shards and the release folder as *.tmp, one sync, then shards and release renamed into place."""
+        plan, new = plan_release(build_dir, hashes, lambda name: (self.shards / name).is_dir())
+        placer = Placer(move=not link)
+        stage_shards(new, build_dir, self.shards, placer)
         staging = self.root / f"{release_id}.tmp"
-        stats = copy_release(build_dir, staging, previous)
+        compose_release(plan, build_dir, staging, self.shards, placer, release_identity(release_id, plan, build_id))
+        sync_filesystem(self.paths.var)  # file data and folder entries, before a rename makes anything visible
+        publish_shards(new, self.shards)
+        if new:
+            fsync_path(self.shards)
         os.rename(staging, self.root / release_id)
         fsync_path(self.root)
-        return stats
+        written = sum(len(s.files) for s in new) + len(plan.top_files) + 1
+        return {"files": len(plan.hashes), "files_written": written, "shards": len(plan.shards),
+                "shards_new": len(new), "shards_reused": len(plan.shards) - len(new), **placer.stats}
 
     def prune(self) -> list[str]:
-        """Delete releases beyond keep_releases (never the current one or the one before it)."""
+        """Delete releases beyond keep_releases (never the current one or the one before it), then the shards
+        no remaining release links to."""
         doomed = prune_plan(self._finished_ids(), self.current_id(), self.keep)
         for rid in doomed:
             trash = self.root / f"{rid}.tmp"
             os.rename(self.root / rid, trash)
             (self.root / f"{rid}.json").unlink(missing_ok=True)
             shutil.rmtree(trash)
+        collect_garbage(self.shards, self.root)
         return doomed
 
     def rollback(self, to: str | None = None, by: str = "sistem", at: dt.datetime | None = None) -> Release:

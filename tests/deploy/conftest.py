@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from municms.config import load_instance
+from municms.deploy.shards import IDENTITY_FILE
 from municms.paths import InstancePaths
 from tests.servers import free_port, wait_for_port
 from tests.tinysite import TINY, build, copy_tiny
@@ -28,14 +30,28 @@ def release_id(n: int) -> str:
 
 
 def tree(root: Path) -> dict[str, str]:
-    """relative path → sha256 of every file under root (following the root symlink)."""
+    """relative path → sha256 of every file of the site under root (following the release's shard symlinks;
+    without the release's own surum.json, which no build holds)."""
     root = Path(os.path.realpath(root))
     out = {}
-    for dirpath, _, files in os.walk(root):
+    for dirpath, _, files in os.walk(root, followlinks=True):
         for name in files:
             path = Path(dirpath) / name
             out[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    out.pop(IDENTITY_FILE, None)
     return out
+
+
+def identity(release_dir: Path) -> dict:
+    """The release's surum.json."""
+    return json.loads((Path(release_dir) / IDENTITY_FILE).read_text(encoding="utf-8"))
+
+
+def shard_links(release_dir: Path) -> dict[str, str]:
+    """folder of the site → name of the shard the release links there."""
+    root = Path(release_dir)
+    return {str(path.relative_to(root)): os.path.basename(os.readlink(path))
+            for path in sorted(root.rglob("*")) if path.is_symlink()}
 
 
 @pytest.fixture(scope="session")
@@ -47,19 +63,16 @@ def base_build(tmp_path_factory) -> Path:
 
 
 def make_variant(base: Path, dest: Path, rid: str, changed: bool = False, bulk: Path | None = None) -> Path:
-    """A copy of the base build carrying release id `rid`; `changed` alters one article's text;
-    `bulk` (a folder of extra files, hard-linked in as ek/) makes the build bigger."""
+    """A copy of the base build for release `rid`; `changed` alters one article's text (with the release id,
+    so that two changed variants differ too); `bulk` (a folder of extra files, hard-linked in as ek/, plus
+    a page naming the release) makes the build bigger and its ek/ shard new in every release."""
     shutil.copytree(base, dest)
-    old = f'<meta name="municms-release" content="{BASE_ID}">'.encode()
-    new = f'<meta name="municms-release" content="{rid}">'.encode()
-    for path in dest.rglob("*.html"):
-        data = path.read_bytes()
-        path.write_bytes(data.replace(old, new))
     if changed:
         page = dest / CHANGED_PAGE
-        page.write_bytes(page.read_bytes().replace(b"</main>", "<p>Güncellendi.</p></main>".encode(), 1))
+        page.write_bytes(page.read_bytes().replace(b"</main>", f"<p>Güncellendi ({rid}).</p></main>".encode(), 1))
     if bulk is not None:
         shutil.copytree(bulk, dest / "ek", copy_function=os.link)
+        (dest / "ek" / "surum.html").write_text(f"<p>{rid}</p>", encoding="utf-8")  # a new ek/ shard each time
     return dest
 
 

@@ -1,4 +1,5 @@
-"""kill -9 during deploys (a real subprocess): the site is always one complete release; a rerun finishes."""
+"""kill -9 during deploys (a real subprocess): the site is always one complete release, every stored shard is
+complete; a rerun finishes and leaves no leftover nor unreferenced shard."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import time
 import pytest
 
 from municms.deploy import get_target
+from municms.deploy.shards import file_sha256, shard_digest
 
-from .conftest import release_id, run_deploy, tree
+from .conftest import release_id, run_deploy, shard_links, tree
 
 MAX_ATTEMPTS = 30
 KILLS = 10
@@ -32,7 +34,8 @@ def finished(proc) -> dict:
 
 
 def assert_consistent(paths, trees: dict[str, dict], all_releases: bool = False) -> str:
-    """var/current points at a complete release; every non-temporary release dir is complete."""
+    """var/current points at a complete release; every non-temporary release dir and every stored shard
+    (not `.tmp`) is complete: its files are exactly those its name's digest stands for."""
     current = os.readlink(paths.current)
     rid = current.removeprefix("releases/")
     assert rid in trees, current
@@ -40,7 +43,23 @@ def assert_consistent(paths, trees: dict[str, dict], all_releases: bool = False)
     for entry in paths.releases.iterdir() if all_releases else ():
         if entry.is_dir() and not entry.name.endswith(".tmp"):
             assert tree(entry) == trees[entry.name], entry.name
+    for shard in (paths.var / "shards").iterdir() if all_releases else ():
+        if not shard.name.endswith(".tmp"):
+            files = {str(p.relative_to(shard)): file_sha256(str(p)) for p in shard.rglob("*") if p.is_file()}
+            dirs = [str(p.relative_to(shard)) for p in shard.rglob("*") if p.is_dir()]
+            assert shard.name.endswith("-" + shard_digest(files, dirs)), shard.name
     return rid
+
+
+def assert_clean(paths) -> None:
+    """No leftover of a killed deploy, and every stored shard is linked from a release."""
+    assert not [p.name for p in paths.releases.iterdir() if p.name.endswith(".tmp")]
+    assert not os.path.lexists(paths.var / ".current.tmp")
+    used = set()
+    for release in paths.releases.iterdir():
+        if release.is_dir():
+            used |= set(shard_links(release).values())
+    assert set(os.listdir(paths.var / "shards")) == used
 
 
 @pytest.mark.slow
@@ -82,6 +101,5 @@ def test_kill_during_deploy_leaves_one_complete_release(make_instance, variants,
             assert result["ok"] is True
             mid_deploy_kills += killed
         assert assert_consistent(paths, trees) == rid
-        assert not [p.name for p in paths.releases.iterdir() if p.name.endswith(".tmp")]
-        assert not os.path.lexists(paths.var / ".current.tmp")
+        assert_clean(paths)
     assert [r.id for r in get_target(instance, paths).releases()] == [release_id(k) for k in (n, n - 1, n - 2)]

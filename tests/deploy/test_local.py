@@ -1,4 +1,4 @@
-"""Local target: byte-for-byte releases, hard links, atomic switch, retries, pruning, rollback."""
+"""Local target: byte-for-byte releases, atomic switch, retries, pruning, rollback (shards: test_shards.py)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from municms.auth import AuthenticationFailed, login_with_password
 from municms.clock import FixedClock
 from municms.deploy import get_target
 from municms.deploy.local import LocalTarget
+from municms.deploy.shards import plan_tree
 from municms.errors import ConflictError, DeployError, NotFound, PermissionDenied
 from municms.signals import release_rolled_back
 
-from .conftest import CHANGED_PAGE, PASSWORD, release_id, staff, tree
+from .conftest import PASSWORD, identity, release_id, shard_links, staff, tree
 
 NOW = dt.datetime(2026, 11, 25, 14, 30, tzinfo=ZoneInfo("Europe/Istanbul"))
 META = {"items": ["BİM-2026-000001", "BİM-2026-000002"], "published_by": "ayse.editor"}
@@ -37,34 +38,18 @@ def test_deploy_copies_build_and_switches_current(make_instance, variants):
     assert os.readlink(paths.current) == f"releases/{release_id(1)}"
     assert tree(paths.current) == tree(build_dir)
     assert listing(paths) == [release_id(1), f"{release_id(1)}.json"]
+    assert identity(paths.current) == {"release": release_id(1), "build_id": release_id(1),
+                                       "files": len(tree(build_dir)), "sha256": plan_tree(build_dir).tree_digest()}
     assert release.id == release_id(1) and release.current is True
     assert release.created_at == "2026-11-25T14:30:00+03:00"
     assert release.items == META["items"] and release.published_by == "ayse.editor"
     assert release.build_id == release_id(1)
     meta = json.loads((paths.releases / f"{release_id(1)}.json").read_text(encoding="utf-8"))
-    assert meta["items"] == META["items"] and meta["stats"]["copied"] == meta["stats"]["files"] == len(tree(build_dir))
+    assert meta["items"] == META["items"] and meta["stats"]["linked"] == meta["stats"]["files"] == len(tree(build_dir))
+    assert meta["stats"]["shards_new"] == meta["stats"]["shards"] == len(shard_links(paths.current))
     assert target.current() == release
     assert target.releases() == [release]
     assert not (paths.var / ".current.tmp").exists()
-
-
-def test_unchanged_files_are_hard_links_of_the_previous_release(make_instance, variants):
-    instance, paths = make_instance()
-    target = get_target(instance, paths)
-    target.deploy(variants(1), release_id(1), META)
-    second = target.deploy(variants(2, changed=True), release_id(2), META)
-    old, new = paths.releases / release_id(1), paths.releases / release_id(2)
-
-    for rel in ("theme/css/site.css", "atom.xml", "sitemap.xml", "seminerler.ics"):
-        assert (old / rel).stat().st_ino == (new / rel).stat().st_ino, rel
-    # Every HTML page carries the release id, so none can be shared; the changed article neither.
-    html = [rel for rel in tree(new) if rel.endswith(".html")]
-    for rel in html + [CHANGED_PAGE]:
-        assert (old / rel).stat().st_ino != (new / rel).stat().st_ino, rel
-    stats = second.meta["stats"]
-    assert stats["copied"] == len(html)
-    assert stats["linked"] == stats["files"] - len(html)
-    assert tree(paths.current) == tree(variants(2, changed=True))
 
 
 def test_same_release_id_twice_is_a_conflict(make_instance, variants):

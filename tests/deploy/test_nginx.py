@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import http.client
-import re
+import json
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -14,12 +16,12 @@ from pathlib import Path
 import pytest
 
 from municms.deploy import get_target
+from municms.deploy.shards import plan_tree
 from municms.nginx import CSP
 
-from .conftest import CHANGED_PAGE, REPO, free_port, release_id
+from .conftest import CHANGED_PAGE, REPO, free_port, release_id, tree
 
 PAGES = ["/", "/haberler/", "/haberler/2026/", f"/{CHANGED_PAGE}", "/kvkk/", "/duyurular/", "/theme/css/site.css"]
-RELEASE_META = re.compile(rb'<meta name="municms-release" content="([^"]+)">')
 
 
 def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
@@ -109,67 +111,98 @@ def test_headers_caching_gzip_and_404(make_instance, variants, nginx):
 
 
 class Client(threading.Thread):
-    """Fetches PAGES in a loop; records every response that is not one complete release's bytes."""
+    """Fetches PAGES and surum.json in a loop; records each answer with the moments before and after it."""
 
-    def __init__(self, base: str, builds: dict[str, Path], stop: threading.Event):
+    def __init__(self, base: str, stop: threading.Event):
         super().__init__(daemon=True)
-        self.base, self.builds, self.stop = base, builds, stop
-        self.requests, self.failures, self.seen = 0, [], set()
-
-    def check(self, page: str) -> None:
-        status, _, body = fetch(self.base + page)
-        self.requests += 1
-        if status != 200:
-            self.failures.append((page, status))
-            return
-        rel = page.lstrip("/") + ("index.html" if page.endswith("/") else "")
-        if not rel.endswith(".html"):
-            if body != (next(iter(self.builds.values())) / rel).read_bytes():
-                self.failures.append((page, "asset differs"))
-            return
-        found = RELEASE_META.findall(body)
-        rid = found[0].decode() if len(found) == 1 else None
-        if rid not in self.builds or body != (self.builds[rid] / rel).read_bytes():
-            self.failures.append((page, f"not one complete release: {rid}"))
-            return
-        self.seen.add(rid)
+        self.base, self.stop = base, stop
+        self.answers, self.failures = [], []
 
     def run(self) -> None:
         while not self.stop.is_set():
-            for page in PAGES:
+            for page in PAGES + ["/surum.json"]:
+                started = time.monotonic()
                 try:
-                    self.check(page)
+                    status, _, body = fetch(self.base + page)
                 except Exception as exc:  # a reset connection is a failure too
                     self.failures.append((page, repr(exc)))
+                    continue
+                self.answers.append((page, status, body, started, time.monotonic()))
+
+
+class Timeline:
+    """When each release may have become current: (before, after) the deploy or rollback that switched to it."""
+
+    def __init__(self):
+        self.switches: list[tuple[float, float, str]] = []
+
+    def switch(self, action, rid: str) -> None:
+        before = time.monotonic()
+        action()
+        self.switches.append((before, time.monotonic(), rid))
+
+    def current_during(self, start: float, end: float) -> set[str]:
+        """Releases that may have been current at some moment between start and end."""
+        found = set()
+        for i, (before, _, rid) in enumerate(self.switches):
+            replaced_by = self.switches[i + 1][1] if i + 1 < len(self.switches) else float("inf")
+            if before <= end and replaced_by >= start:
+                found.add(rid)
+        return found
+
+
+def rel_path(page: str) -> str:
+    return page.lstrip("/") + ("index.html" if page.endswith("/") else "")
 
 
 @pytest.mark.slow
 def test_switches_are_atomic_under_load(make_instance, variants, nginx):
+    """Releases share most files (shards), so no page names its release: every file fetched while releases are
+    switched must equal, hash for hash, that file of a release that was current during the request, and
+    surum.json must name such a release with its file list's hash."""
     instance, paths = make_instance("deploy: {keep_releases: 3}")
     target = get_target(instance, paths)
-    builds = {}
-    builds[release_id(0)] = variants(0)
-    target.deploy(builds[release_id(0)], release_id(0), {})
+    builds = {release_id(n): variants(n, changed=n % 2 == 1) for n in range(21)}  # odd ones change one article
+    manifests = {rid: tree(build) for rid, build in builds.items()}
+    digests = {rid: plan_tree(build).tree_digest() for rid, build in builds.items()}
+    timeline = Timeline()
+    timeline.switch(lambda: target.deploy(builds[release_id(0)], release_id(0), {}), release_id(0))
     stop = threading.Event()
     base = nginx(paths.current)
-    clients = [Client(base, builds, stop) for _ in range(2)]
-    for n in range(1, 21):  # builds exist before anyone may see them
-        builds[release_id(n)] = variants(n, changed=n % 2 == 1)
+    clients = [Client(base, stop) for _ in range(2)]
     for client in clients:
         client.start()
     try:
         for n in range(1, 21):
-            target.deploy(builds[release_id(n)], release_id(n), {})
+            timeline.switch(lambda: target.deploy(builds[release_id(n)], release_id(n), {}), release_id(n))
             if n % 4 == 0:
-                target.rollback()
+                timeline.switch(target.rollback, release_id(n - 1))
             if n % 5 == 0:
-                target.rollback(to=release_id(n - 1) if n % 4 else release_id(n))
+                to = release_id(n - 1) if n % 4 else release_id(n)
+                timeline.switch(lambda: target.rollback(to=to), to)
     finally:
         stop.set()
         for client in clients:
             client.join(timeout=30)
+
     failures = [f for client in clients for f in client.failures]
+    seen, changed_versions = set(), set()
+    for page, status, body, start, end in (a for client in clients for a in client.answers):
+        candidates = timeline.current_during(start, end)
+        if status != 200:
+            failures.append((page, status))
+        elif page == "/surum.json":
+            said = json.loads(body)
+            if said["release"] not in candidates or said["sha256"] != digests[said["release"]]:
+                failures.append((page, said, sorted(candidates)))
+            seen.add(said["release"])
+        else:
+            digest = hashlib.sha256(body).hexdigest()
+            if not any(manifests[rid][rel_path(page)] == digest for rid in candidates):
+                failures.append((page, "not the file of a release current during the request", sorted(candidates)))
+            if page == f"/{CHANGED_PAGE}":
+                changed_versions.add(digest)
     assert failures == []
-    assert sum(client.requests for client in clients) > 200
-    assert len(set().union(*(client.seen for client in clients))) >= 5
+    assert sum(len(client.answers) for client in clients) > 200
+    assert len(seen) >= 5 and len(changed_versions) >= 3
     assert target.current().id == release_id(20)

@@ -1,10 +1,12 @@
-"""rsync target against a real sshd on loopback: deploy, hard links on the remote side, pruning, rollback."""
+"""rsync target against a real sshd on loopback: only new shards sent, the local layout remotely, pruning of
+releases and shards, rollback."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +14,7 @@ from municms.deploy import get_target
 from municms.deploy.rsync import RsyncTarget
 from municms.errors import ConflictError, DeployError
 
-from .conftest import REPO, release_id, tree
+from .conftest import CHANGED_PAGE, REPO, identity, release_id, shard_links, tree
 
 
 def rsync_instance(make_instance, sshd, remote, keep: int = 2, identity=None):
@@ -36,13 +38,26 @@ def test_rsync_deploy_link_dest_and_rollback(make_instance, variants, sshd, tmp_
     assert os.readlink(remote / "current") == f"releases/{release_id(1)}"
     assert tree(remote / "current") == tree(one)
 
-    target.deploy(two, release_id(2), {"published_by": "sistem"})
+    assert identity(remote / "current")["release"] == release_id(1)
+    shards = remote / "shards"
+    before = {str(p): (p.stat().st_ino, p.stat().st_mtime_ns) for p in shards.rglob("*")}
+
+    second = target.deploy(two, release_id(2), {"published_by": "sistem"})
     assert tree(remote / "current") == tree(two)
     old, new = remote / "releases" / release_id(1), remote / "releases" / release_id(2)
-    for rel in ("theme/css/site.css", "atom.xml", "pagefind/pagefind.js"):
-        assert (old / rel).stat().st_ino == (new / rel).stat().st_ino, rel  # --link-dest on the far side
-    for rel in ("index.html", "haberler/2026/isikli-carsi-yenilendi/index.html"):
+    assert not (new / "haberler").is_symlink() and (new / "haberler" / "2026").is_symlink()  # the local layout
+    links_old, links_new = shard_links(old), shard_links(new)
+    assert [folder for folder in links_new if links_old[folder] != links_new[folder]] == ["haberler/2026"]
+    assert set(os.listdir(shards)) == set(links_old.values()) | set(links_new.values())
+    stats = second.meta["stats"]
+    assert (stats["shards_new"], stats["shards_reused"]) == (1, len(links_new) - 1)
+    # the shards stored already were neither sent again nor touched
+    assert {path: (Path(path).stat().st_ino, Path(path).stat().st_mtime_ns) for path in before} == before
+    for rel in ("theme/css/site.css", "pagefind/pagefind.js", "haberler/2025/kurban-bayrami-temizligi/index.html"):
+        assert (old / rel).stat().st_ino == (new / rel).stat().st_ino, rel  # one shard, stored once
+    for rel in (CHANGED_PAGE, "atom.xml"):  # the changed shard, and a file of the release's own top level
         assert (old / rel).stat().st_ino != (new / rel).stat().st_ino, rel
+    assert not (paths.var / "rsync").exists()  # the local staging is gone
     assert [(r.id, r.current) for r in target.releases()] == [(release_id(2), True), (release_id(1), False)]
     with pytest.raises(ConflictError):
         target.deploy(two, release_id(2), {})
@@ -58,6 +73,8 @@ def test_rsync_deploy_link_dest_and_rollback(make_instance, variants, sshd, tmp_
         f"{release_id(n)}{ext}" for n in (2, 3) for ext in ("", ".json"))
     assert tree(remote / "current") == tree(variants(3))
     assert target.current().id == release_id(3)
+    assert set(os.listdir(shards)) == set(shard_links(new).values()) | set(
+        shard_links(remote / "releases" / release_id(3)).values())  # 1's own shard went with it
 
 
 @pytest.mark.slow
@@ -69,6 +86,8 @@ def test_rsync_cli_releases_and_leftover_cleanup(make_instance, variants, sshd, 
     target.deploy(variants(2), release_id(2), {"published_by": "ayse.editor"})
     (remote / "releases" / f"{release_id(2)}.json").unlink()  # 2 served, its deploy killed before the metadata
     (remote / "releases" / f"{release_id(3)}.tmp" / "yarim").mkdir(parents=True)  # an interrupted upload
+    (remote / "shards" / "haberler+2026-yarim.tmp" / "a").mkdir(parents=True)
+    (remote / "shards" / "eski-0000").mkdir()  # stored, but its release never renamed into place
     (remote / "releases" / release_id(4)).mkdir()  # renamed into place, never served
     target.deploy(variants(3), release_id(3), {"published_by": "sistem"})
     assert sorted(p.name for p in (remote / "releases").iterdir()) == sorted(
@@ -79,6 +98,8 @@ def test_rsync_cli_releases_and_leftover_cleanup(make_instance, variants, sshd, 
     assert out.splitlines()[2].startswith(f"  {release_id(2)}")
     assert {r.id: r for r in target.releases()}[release_id(2)].meta["recovered"] is True
     assert tree(remote / "current") == tree(variants(3))
+    assert set(os.listdir(remote / "shards")) == set(shard_links(remote / "releases" / release_id(2)).values()) | set(
+        shard_links(remote / "releases" / release_id(3)).values())
 
 
 def test_rsync_unreachable_host_is_a_deploy_error(make_instance, variants, sshd, tmp_path):

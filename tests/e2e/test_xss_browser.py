@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from tests.hostile import PAGE_TITLES, canonical_texts, publish_hostile_site
 from tests.servers import free_port, wait_for_port
+from tests.site_tree import site_files
 
 from ..conftest import REPO
 
@@ -60,7 +61,7 @@ def test_no_payload_runs_on_any_page_and_titles_read_as_typed(page, hostile, sit
     base = site_server(site)
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if not p.name == "404.html")
+    pages = sorted(p.relative_to(site).as_posix() for p in site_files(site, ".html") if not p.name == "404.html")
     for rel in pages:
         visit_and_fire(page, f"{base}/{rel.removesuffix('index.html')}", dialogs)
     headings = {}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
-import re
 import signal
 import subprocess
 import sys
@@ -12,21 +12,23 @@ import time
 
 import pytest
 
+from municms.deploy.shards import IDENTITY_FILE, file_sha256, tree_digest
 from municms.model import PUBLISHED
 from tests.tinysite import REPO
 
-RELEASE_META = re.compile(r'<meta name="municms-release" content="([^"]+)">')
-
-
 def served_release(site) -> str | None:
-    """The release id every page of var/current carries (None before the first deploy)."""
+    """The release var/current serves, checked whole: its surum.json names the release the link points at,
+    and the hash of every file served (through the release's shards) adds up to the one it records."""
     if not site.paths.current.exists():
         return None
-    ids = {RELEASE_META.search((site.paths.current / page).read_text(encoding="utf-8")).group(1)
-           for page in ("index.html", "haberler/index.html", "iletisim/index.html")}
-    assert len(ids) == 1, ids
-    assert os.path.basename(os.readlink(site.paths.current)) in ids
-    return ids.pop()
+    said = json.loads((site.paths.current / IDENTITY_FILE).read_text(encoding="utf-8"))
+    assert os.path.basename(os.readlink(site.paths.current)) == said["release"]
+    root = os.path.realpath(site.paths.current)
+    served = {os.path.relpath(os.path.join(folder, name), root): file_sha256(os.path.join(folder, name))
+              for folder, _, names in os.walk(root, followlinks=True) for name in names}
+    served.pop(IDENTITY_FILE)
+    assert tree_digest(served) == said["sha256"]
+    return said["release"]
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from tests.hostile import (BODY_PAYLOADS, PAGE_TITLES, PAYLOADS, TEXT_FIELDS, canonical_texts, html_problems,
                            live_markup, one_line, publish_hostile_site, search_fragment)
+from tests.site_tree import site_files
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +39,7 @@ def texts_of(node) -> str:
 
 
 def assert_titles_read_as_typed(site, titles: dict[str, str], texts: dict[str, str]) -> None:
-    headings = {texts_of(h1) for page in site.rglob("*.html") for h1 in LexborHTMLParser(
+    headings = {texts_of(h1) for page in site_files(site, ".html") for h1 in LexborHTMLParser(
         page.read_text(encoding="utf-8")).css("h1")}
     for tur in PAGE_TITLES:
         assert titles[tur] in headings, (tur, titles[tur])
