@@ -48,7 +48,7 @@ $(PY):
 
 # Reinstalled only when pyproject.toml changes.
 $(PY_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	touch $@
 
 # Exactly the versions of package-lock.json (axe-core, Nu Html Checker); reinstalled when the lock changes.

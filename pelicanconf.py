@@ -9,7 +9,9 @@ TIMEZONE = "Europe/Istanbul"
 PATH = "content"
 THEME = "themes/belediye"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["turkish", "sections", "orgchart", "listings", "sitemap", "seminars", "manifest"]
+PLUGINS = ["turkish", "sections", "orgchart", "listings", "sitemap", "seminars", "manifest", "speedups"]
+# speedups: both cores write the pages; ListingsGenerator writes only through the writer, so it may share
+SPEEDUPS_SHARED_GENERATORS = ["ListingsGenerator"]
 
 # Dated sections are articles; corporate pages are pages. Attachments sit next to their item.
 ARTICLE_PATHS = ["haberler", "duyurular", "mukellef-duyurulari", "faaliyet-raporlari", "seminerler", "e-hizmetler"]

