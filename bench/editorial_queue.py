@@ -2,12 +2,14 @@
 of the queue (scope, filters, Turkish search, keyset pages) and the register read as staff read them.
 
     .venv/bin/python bench/editorial_queue.py [--items 20000] [--rounds 200] [--clients 20 --seconds 30]
+                                              [--workers N]
 
 Prints p50/p95/max milliseconds per query kind (target for the editorial app: p95 ≤ 100 ms at 20,000 items).
 Every query goes through municms.actions.visibility with a logged-in actor, as the app's screens do. Then
-(unless --clients 0) the same instance is served as `publish.py serve` serves it (one uvicorn process) and
-N concurrent clients, each logged in through the login form or holding a personal token, load the unit
-queue screen (first page, a search, later pages) and the JSON API's item list for the given seconds.
+(unless --clients 0) the same instance is served by `publish.py serve` itself (its worker processes: --workers,
+default serve's own) and N concurrent clients, each logged in through the login form or holding a personal
+token, load the editor's unit queue screen (first page, a search, later pages), the director's register screen
+(first and later pages) and the JSON API's item list for the given seconds.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--workers", type=int, default=None, help="serve --workers (default: serve's own)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="municms-bench-queue-") as temp:
@@ -84,6 +87,7 @@ def main() -> None:
         admin = auth.login_with_password(ledger, "yonetici", PASSWORD, clock)
         add_user(ledger, instance, "web1", "editor", PASSWORD, admin, clock, unit="web")
         add_user(ledger, instance, "fen", "birim", PASSWORD, admin, clock, department="fen-isleri")
+        add_user(ledger, instance, "mudur1", "mudur", PASSWORD, admin, clock)
         editor = auth.login_with_password(ledger, "web1", PASSWORD, clock)
         department = auth.login_with_password(ledger, "fen", PASSWORD, clock)
         first = find_visible(ledger, editor, limit=50)
@@ -110,55 +114,61 @@ def main() -> None:
         token = issue_token(ledger, "web1", editor, clock)
         ledger.close()
         if args.clients:
-            http_load(root, keys, token, args.clients, args.seconds)
+            http_load(root, keys, token, args.clients, args.seconds, args.workers)
 
 
-def _serve(root: Path, port: int) -> subprocess.Popen:
+def _serve(root: Path, port: int, workers: int | None) -> subprocess.Popen:
+    """`publish.py serve` of the instance (an empty site folder: the site is not what is measured here)."""
     site = root / "bos-site"
     site.mkdir()
-    code = ("import sys; from pathlib import Path; from municms.serve import serve_site_and_app; "
-            "from municms.web.app import create_app; "
-            f"serve_site_and_app(Path({str(site)!r}), create_app(Path({str(root)!r})), port={port})")
-    server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
-                              env={**os.environ, "PYTHONPATH": str(REPO)})
+    command = [sys.executable, str(REPO / "publish.py"), "--instance", str(root), "serve", "--host", "127.0.0.1",
+               "--port", str(port), "--dir", str(site)] + (["--workers", str(workers)] if workers else [])
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
     server.stdout.readline()  # printed once the port is bound
     return server
 
 
-def _login(base: str) -> httpx.Client:
+def _login(base: str, login: str) -> httpx.Client:
     client = httpx.Client(base_url=base, timeout=30)
     form = client.get("/yonetim/giris").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    answer = client.post("/yonetim/giris", data={"kullanici": "web1", "parola": PASSWORD, "csrf_token": token})
+    answer = client.post("/yonetim/giris", data={"kullanici": login, "parola": PASSWORD, "csrf_token": token})
     assert answer.status_code in (200, 303), answer.status_code
     return client
 
 
-def http_load(root: Path, keys: list, token: str, clients: int, seconds: float) -> None:
+KINDS = {"screen": "unit queue screen (HTML)", "register": "director's register (HTML)",
+         "api": "API GET /items?limit=50"}
+MIX = ("screen", "screen", "screen", "register", "api")   # what each client asks for, in turn
+
+
+def http_load(root: Path, keys: list, token: str, clients: int, seconds: float, workers: int | None) -> None:
     """`clients` threads for `seconds`: each request's latency, and every answer that is not 200 as an error."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = _serve(root, port)
+    server = _serve(root, port, workers)
     base = f"http://127.0.0.1:{port}"
     try:
-        sessions = [_login(base) for _ in range(clients)]
-        api = [httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"})
-               for _ in range(clients)]
-        paths = ["/yonetim/isler/birim", "/yonetim/isler/birim?ara=isikli+carsi+duyurusu+1"]
-        paths += [f"/yonetim/isler/birim?sonra={year}-{seq}" for year, seq in keys[:20]]
-        samples: dict[str, list[float]] = {"screen": [], "api": []}
-        errors: dict[str, int] = {"screen": 0, "api": 0}
+        logged_in = {"screen": [_login(base, "web1") for _ in range(clients)],
+                     "register": [_login(base, "mudur1") for _ in range(clients)],
+                     "api": [httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"})
+                             for _ in range(clients)]}
+        screens = ["/yonetim/isler/birim", "/yonetim/isler/birim?ara=isikli+carsi+duyurusu+1"]
+        screens += [f"/yonetim/isler/birim?sonra={year}-{seq}" for year, seq in keys[:20]]
+        register = ["/yonetim/mudur/defter"] + [f"/yonetim/mudur/defter?sonra={year}-{seq}" for year, seq in keys[:10]]
+        paths = {"screen": screens, "register": register, "api": ["/yonetim/api/v1/items?limit=50"]}
+        samples: dict[str, list[float]] = {kind: [] for kind in KINDS}
+        errors: dict[str, int] = {kind: 0 for kind in KINDS}
         deadline = time.perf_counter() + seconds
 
         def work(n: int) -> None:
             k = 0
             while time.perf_counter() < deadline:
-                kind = "api" if k % 4 == 3 else "screen"
-                client = api[n] if kind == "api" else sessions[n]
-                path = "/yonetim/api/v1/items?limit=50" if kind == "api" else paths[(n + k) % len(paths)]
+                kind = MIX[k % len(MIX)]
+                path = paths[kind][(n + k) % len(paths[kind])]
                 started = time.perf_counter()
-                status = client.get(path).status_code
+                status = logged_in[kind][n].get(path).status_code
                 samples[kind].append(time.perf_counter() - started)
                 errors[kind] += status != 200
                 k += 1
@@ -168,8 +178,9 @@ def http_load(root: Path, keys: list, token: str, clients: int, seconds: float) 
             thread.start()
         for thread in threads:
             thread.join()
-        print(f"HTTP, {clients} concurrent clients for {seconds:.0f} s against one `serve` process:")
-        for kind, label in (("screen", "unit queue screen (HTML)"), ("api", "API GET /items?limit=50")):
+        print(f"HTTP, {clients} concurrent clients for {seconds:.0f} s against `publish.py serve`"
+              f"{f' --workers {workers}' if workers else ''} ({os.cpu_count()} cores):")
+        for kind, label in KINDS.items():
             done = samples[kind]
             print(f"  {label:34} {percentiles(done)}  {len(done)} requests, {len(done) / seconds:.0f}/s, "
                   f"{errors[kind]} errors")
