@@ -89,6 +89,10 @@ def main() -> None:
           f"{first.build.files} files")
     print(f"publish of one item: {one.seconds:.2f} s, build {one.build.seconds:.2f} s, "
           f"rest (materialise, checks outside the build, deploy, ledger) {one.seconds - one.build.seconds:.2f} s")
+    if one.build.rendered is not None:
+        print(f"  incremental: {one.build.read} source(s) read, {one.build.rendered} page(s) rendered, "
+              f"{len(one.build.written)} file(s) written, {len(one.build.removed)} removed; phases "
+              + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in one.build.phases.items()))
 
 
 if __name__ == "__main__":

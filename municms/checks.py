@@ -90,15 +90,16 @@ class _Site:
         return self._ids[page]
 
 
-def check_links(site: _Site, pages: set[str] | None = None,
-                links: dict[str, frozenset[str]] | None = None) -> list[CheckProblem]:
+def check_links(site: _Site, pages: set[str] | None = None, links: dict[str, frozenset[str]] | None = None,
+                anchored: dict[str, frozenset[str]] | None = None) -> list[CheckProblem]:
     """Links, anchors, attachments and empty pages of every page (or of `pages`); each checked page's link
-    targets go into `links` (an incremental build re-checks a page when one of them changes)."""
+    targets go into `links`, those it links to with a #fragment into `anchored` (an incremental build
+    re-checks a page when a target goes away or an anchored target changes)."""
     problems, anchors = [], []
     chosen = site.html_files() if pages is None else sorted(p for p in pages if p in site.files)
     for page in chosen:  # one parse per page: its links are checked and its ids kept for anchors
         tree = site.parse(page)
-        targets = set()
+        targets, with_fragment = set(), set()
         main = tree.css_first("main")
         if main is None or not main.text(strip=True):
             problems.append(CheckProblem(page, "empty", "Sayfanın ana içeriği boş."))
@@ -119,8 +120,11 @@ def check_links(site: _Site, pages: set[str] | None = None,
                 problems.append(CheckProblem(page, "links", f"Bağlantı '{href}' hiçbir dosyaya gitmiyor."))
             elif fragment and target.endswith(".html"):
                 anchors.append((page, href, target, fragment))
+                with_fragment.add(target)
         if links is not None:
             links[page] = frozenset(targets)
+        if anchored is not None:
+            anchored[page] = frozenset(with_fragment)
     problems += [CheckProblem(page, "anchors", f"Bağlantı '{href}': sayfada '#{fragment}' yok.")
                  for page, href, target, fragment in anchors if fragment not in site.ids(target)]
     return problems
@@ -170,12 +174,13 @@ def check_embargo(root: Path, embargoed: list[Embargoed], files: set[str] | None
 
 
 def check_site(root: Path, site_url: str, required: list[str] = (), embargoed: list[Embargoed] = (), *,
-               pages: set[str] | None = None, embargo_files: set[str] | None = None) -> dict[str, frozenset[str]]:
+               pages: set[str] | None = None, embargo_files: set[str] | None = None) -> tuple[dict, dict]:
     """Run every check (links only on `pages`, the embargo scan only over `embargo_files`, when given); raise
-    BuildError listing all problems; return each checked page's link targets."""
+    BuildError listing all problems; return each checked page's link targets and anchored targets."""
     site = _Site(Path(root), site_url)
     links: dict[str, frozenset[str]] = {}
-    problems = (check_links(site, pages, links) + check_required_pages(site, list(required))
+    anchored: dict[str, frozenset[str]] = {}
+    problems = (check_links(site, pages, links, anchored) + check_required_pages(site, list(required))
                 + check_embargo(Path(root), list(embargoed), embargo_files))
     if problems:
         shown = "\n".join(f"  - {p}" for p in problems[:200])
@@ -184,4 +189,4 @@ def check_site(root: Path, site_url: str, required: list[str] = (), embargoed: l
                            f"post-build checks failed with {len(problems)} problems")
         error.problems = problems
         raise error
-    return links
+    return links, anchored

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 
 from babel import Locale
@@ -43,6 +44,7 @@ def fold(text: str) -> str:
     return " ".join(lower(text).translate(_TRANSLIT).split())
 
 
+@functools.lru_cache(maxsize=65536)  # pure; a publisher slugs the same titles and tags on every build
 def slugify(text: str, max_length: int = 80) -> str:
     """URL slug that treats Turkish letters deliberately: 'İhale', 'ihale', 'IHALE' → 'ihale'."""
     # An apostrophe only separates a proper noun from its suffix (Çorum'da): keep the word whole.

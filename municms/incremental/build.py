@@ -22,7 +22,7 @@ from ..config import Instance
 from ..errors import BuildError
 from ..paths import InstancePaths
 from ..search import index_site, parts_for
-from .pelican import IncrementalPelican, replace_file
+from .pelican import IncrementalPelican, MemoryBytecodeCache, replace_file
 from .state import SiteState
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,9 @@ def build_incremental(instance: Instance, state: SiteState, now: dt.datetime, bu
     with state.lock:
         settings = pelican_settings(instance, state.work, build_id, now)
         settings["MUNICMS_OUTPUTS"] = {}
+        if state.bytecode_cache is None:
+            state.bytecode_cache = MemoryBytecodeCache()
+        settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": state.bytecode_cache}
         settings.pop("MUNICMS_MANIFEST", None)  # the state knows each page's inputs; no per-page source scan
         state.begin(environment_digest(instance, settings))
         collector = _Collector()
@@ -90,19 +93,20 @@ def build_incremental(instance: Instance, state: SiteState, now: dt.datetime, bu
             if search and (written or removed or not (state.work / "pagefind").is_dir()):
                 before = {rel: digest for rel, digest in state.hashes.items() if rel.startswith("pagefind/")}
                 fresh = state.fresh or not (state.work / "pagefind").is_dir()
-                index_site(state.work, None if fresh else parts_for(written | removed), now=now)
+                index_site(state.work, None if fresh else parts_for(_indexed(state.work, written) | removed), now=now)
                 index = _files_under(state.work, "pagefind/")
                 state.update_hashes(index | set(before))
                 written |= {rel for rel in index if state.hashes.get(rel) != before.get(rel)}
                 removed |= set(before) - index
             phases["search"] = time.perf_counter() - started - sum(phases.values())
-            unhashed = state.missing_hashes()
+            unhashed = state.missing_hashes() if state.dirty or state.fresh else set()
             state.update_hashes(written | unhashed | removed)
             if check:
                 _check(instance, state, written | unhashed, removed, embargoed)
             phases["checks"] = time.perf_counter() - started - sum(phases.values())
             rendered = len(state.pending)
             state.commit(extra, tuple(embargoed))
+            state.trusted()
         except BaseException:
             state.fail()
             raise
@@ -121,16 +125,25 @@ def _check(instance: Instance, state: SiteState, changed: set[str], removed: set
     """The checks of a full build on what this build can have broken: changed pages, pages whose link targets
     changed or went away; the embargo scan over every file when the embargoed items changed."""
     pages = {rel for rel in changed if rel.endswith(".html")}
-    touched = changed | removed
-    pages |= {page for page, targets in state.links.items() if targets & touched}
-    if state.fresh or (removed and not state.links):
+    # a link breaks only when its target goes away; an anchor also when its (changed) target drops the id
+    pages |= {page for page, targets in state.links.items() if targets & removed}
+    pages |= {page for page, targets in state.anchors.items() if targets & changed}
+    if state.fresh or (not state.links and any(not rel.startswith("pagefind/") for rel in removed)):
         pages = None  # nothing checked yet, or links into a removed file unknown (state read from disk)
     full_embargo = tuple(embargoed) != state.embargoed
-    links = check_site(state.work, instance.municipality.site_url, instance.required_pages, embargoed,
-                       pages=pages, embargo_files=None if full_embargo else changed)
+    links, anchors = check_site(state.work, instance.municipality.site_url, instance.required_pages, embargoed,
+                                pages=pages, embargo_files=None if full_embargo else changed)
     state.links.update(links)
+    state.anchors.update(anchors)
     for rel in removed:
         state.links.pop(rel, None)
+        state.anchors.pop(rel, None)
+
+
+def _indexed(tree: Path, written: set[str]) -> set[str]:
+    """The written pages the search indexes (their content is marked data-pagefind-body): a listing or the home
+    page changing rebuilds no bundle."""
+    return {rel for rel in written if rel.endswith(".html") and b"data-pagefind-body" in (tree / rel).read_bytes()}
 
 
 def _files_under(tree: Path, prefix: str) -> set[str]:
@@ -139,18 +152,14 @@ def _files_under(tree: Path, prefix: str) -> set[str]:
 
 
 def snapshot(tree: Path, target: Path) -> int:
-    """A copy of the tree made of hard links (the pages of the tree are replaced, never rewritten in place); the
-    search index, which its indexer may rewrite in place, is copied. Returns the number of files."""
+    """A copy of the tree made of hard links: every file of the tree (pages, and the search bundles, which are
+    built in fresh folders and swapped in) is replaced, never rewritten in place. Returns the number of files."""
     count = 0
     for dirpath, _, filenames in os.walk(tree):
         rel = os.path.relpath(dirpath, tree).replace(os.sep, "/")
         folder = target / rel if rel != "." else target
         folder.mkdir(parents=True, exist_ok=True)
-        copy = rel == "pagefind" or rel.startswith("pagefind/")
         for name in filenames:
-            if copy:
-                shutil.copy2(os.path.join(dirpath, name), folder / name)
-            else:
-                os.link(os.path.join(dirpath, name), folder / name)
+            os.link(os.path.join(dirpath, name), folder / name)
             count += 1
     return count

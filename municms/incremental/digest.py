@@ -79,12 +79,21 @@ class Digester:
         return _hash(b"r", type(value).__name__.encode(), repr(value).encode())
 
     def _content(self, content: Content) -> bytes:
-        """A page or article: its source file as read, and where the build put it (slugs depend on others)."""
-        stamp = source_stamp(content.source_path) if content.source_path and os.path.exists(content.source_path) \
-            else (0, 0)
-        return _hash(b"c", type(content).__name__.encode(), str(content.source_path).encode(), repr(stamp).encode(),
-                     str(content.url).encode(), str(content.save_as).encode(), str(content.slug).encode(),
-                     str(getattr(content, "status", "")).encode())
+        """A page or article: its source file as read, and where the build put it (slugs depend on others).
+
+        The stamp is the one the object was read with (set by the generator that keeps it), else the file's."""
+        stamp = getattr(content, "_municms_stamp", None)
+        if stamp is None:
+            stamp = source_stamp(content.source_path) if content.source_path and \
+                os.path.exists(content.source_path) else (0, 0)
+        where = (str(content.url), str(content.save_as), str(content.slug), str(getattr(content, "status", "")))
+        known = getattr(content, "_municms_digest", None)
+        if known is not None and known[0] == (stamp, where):
+            return known[1]
+        result = _hash(b"c", type(content).__name__.encode(), str(content.source_path).encode(),
+                       repr(stamp).encode(), *(part.encode() for part in where))
+        content._municms_digest = ((stamp, where), result)
+        return result
 
 
 def _hash(*parts: bytes) -> bytes:

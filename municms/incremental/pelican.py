@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from jinja2 import meta
+from jinja2 import BytecodeCache, meta
 from pelican import Pelican
 from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator
 from pelican.writers import Writer
@@ -64,7 +64,9 @@ def _cached_generator(base):
 
         def cache_data(self, filename, data):
             path = os.path.join(self.path, filename)
-            self.content_cache.entries[path] = (source_stamp(path), data)
+            stamp = source_stamp(path)
+            data._municms_stamp = stamp  # what the page digest names it by (no second stat)
+            self.content_cache.entries[path] = (stamp, data)
 
         def save_cache(self):
             """Kept in memory between publishes; nothing is pickled."""
@@ -130,7 +132,6 @@ class FingerprintWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings)
         self.digester = Digester()
-        self._globals_of: dict[str, frozenset[str]] = {}
 
     def _open_w(self, filename, encoding, override=False):
         """Pelican's overwrite rules (the same errors), then a new file instead of the old one opened for writing:
@@ -147,30 +148,25 @@ class FingerprintWriter(Writer):
         return _NewFile(filename, encoding, self.state.changed)
 
     def _template_globals(self, template) -> frozenset[str]:
-        """Names a template (with what it extends, includes and imports) reads from the global context."""
-        name = template.name
-        if name not in self._globals_of:
-            env, found, seen, todo = template.environment, set(), set(), [name]
-            while todo:
-                current = todo.pop()
-                if current in seen or current is None:
-                    continue
-                seen.add(current)
-                source = env.loader.get_source(env, current)[0]
-                ast = env.parse(source)
-                found |= meta.find_undeclared_variables(ast)
-                todo += [t for t in meta.find_referenced_templates(ast) if t]
-            self._globals_of[name] = frozenset(found - set(env.globals))
-        return self._globals_of[name]
+        return template_globals(template)
+
+    def _globals_digest(self, context: dict, names: frozenset[str]) -> bytes:
+        """The digest of the global values a template reads; computed once per set of names and context (the
+        context does not change while the generators write)."""
+        key = (id(context), names)
+        cache = self.__dict__.setdefault("_globals_cache", {})
+        if key not in cache:
+            cache[key] = (context, self.digester.digest({name: context.get(name) for name in sorted(names)}))
+        return cache[key][1]
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
                    override_output=False, url=None, **kwargs):
         if not name:
             return super().write_file(name, template, context, relative_urls, paginated, template_name,
                                       override_output, url, **kwargs)
-        names = self._template_globals(template)
+        names = self._template_globals(template) - set(kwargs)
         inputs = {"template": template.name, "name": name, "relative_urls": relative_urls, "url": url,
-                  "kwargs": kwargs, "globals": {key: context.get(key) for key in sorted(names - set(kwargs))}}
+                  "kwargs": kwargs, "globals": self._globals_digest(context, names)}
         fingerprint = self.digester.digest(inputs).hex()
         if not self.state.needs(name, fingerprint):
             return None
@@ -188,6 +184,43 @@ class FingerprintWriter(Writer):
             if not self.state.needs(path, self.digester.digest(inputs).hex()):
                 return None
         return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+
+
+_GLOBALS: dict[tuple, frozenset[str]] = {}
+
+
+def template_globals(template) -> frozenset[str]:
+    """Names a template (with what it extends, includes and imports) reads from the global context; kept per
+    template file and its modification time (the environment digest renders everything again anyway when a
+    template changes)."""
+    env = template.environment
+    key = (template.filename, os.stat(template.filename).st_mtime_ns if template.filename else 0, template.name)
+    if key not in _GLOBALS:
+        found, seen, todo = set(), set(), [template.name]
+        while todo:
+            current = todo.pop()
+            if current in seen or current is None:
+                continue
+            seen.add(current)
+            ast = env.parse(env.loader.get_source(env, current)[0])
+            found |= meta.find_undeclared_variables(ast)
+            todo += [t for t in meta.find_referenced_templates(ast) if t]
+        _GLOBALS[key] = frozenset(found - set(env.globals))
+    return _GLOBALS[key]
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory between builds (Pelican makes a new environment per generator)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 class SafeStaticGenerator(StaticGenerator):

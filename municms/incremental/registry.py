@@ -57,8 +57,9 @@ def load_saved(state: SiteState, file: Path) -> None:
     state.outputs = set(saved.get("outputs", []))
     state.environment = saved.get("environment", "")
     state.embargoed = ()
-    state.links = {}   # not saved (large); the first build of this process checks what it cannot rule out
+    state.links, state.anchors = {}, {}  # not saved (large): this process checks what it cannot rule out
     state.generation = saved.get("generation", 0)
+    state.dirty = False  # the saved outputs and hashes are those of the tree (saved after each success)
 
 
 def save(state: SiteState, paths: InstancePaths) -> None:

@@ -30,10 +30,13 @@ class SiteState:
     fingerprints: dict[str, str] = field(default_factory=dict)   # output → digest of its inputs
     hashes: dict[str, str] = field(default_factory=dict)         # file in the tree → sha256
     links: dict[str, frozenset[str]] = field(default_factory=dict)   # page → output files it links to
+    anchors: dict[str, frozenset[str]] = field(default_factory=dict)  # page → files it links to with #fragment
     outputs: set[str] = field(default_factory=set)          # every output of the last successful build
     embargoed: tuple = ()                                   # what the last successful build checked against
     environment: str = ""                                   # digest of theme, settings, plugins, code
     generation: int = 0                                     # successful builds saved (registry.save)
+    dirty: bool = True                                      # the tree may hold files the state knows nothing of
+    bytecode_cache: object = None                           # compiled templates (MemoryBytecodeCache)
     fresh: bool = True                                      # this build starts from no digests at all
     lock: threading.Lock = field(default_factory=threading.Lock)
     # one build's bookkeeping
@@ -46,6 +49,7 @@ class SiteState:
         if environment != self.environment or not self.work.is_dir():
             self.fingerprints.clear()
             self.links.clear()
+            self.anchors.clear()
         self.environment = environment
         self.fresh = not self.fingerprints
         self.pending, self.outputs_seen, self.changed = {}, set(), set()
@@ -65,14 +69,22 @@ class SiteState:
     def relative_changed(self) -> set[str]:
         return {Path(p).relative_to(self.work).as_posix() for p in self.changed}
 
+    def trusted(self) -> None:
+        """The tree now holds exactly the outputs and hashes the state records."""
+        self.dirty = False
+
     def fail(self) -> None:
-        """A failed build: the pages it touched are rendered again next time."""
+        """A failed build: the pages it touched are rendered again next time, and sources whose preparation
+        logged an error are read again (so the error is logged again, not hidden by the kept object)."""
+        self.content.entries = {path: entry for path, entry in self.content.entries.items()
+                                if getattr(entry[1], "_municms_prepared", True)}
         for name in self.pending:
             self.fingerprints.pop(name, None)
         for rel in self.relative_changed():
             self.fingerprints.pop(rel, None)
             self.hashes.pop(rel, None)
         self.pending, self.changed = {}, set()
+        self.dirty = True
 
     def commit(self, extra_outputs: set[str], embargoed: tuple) -> None:
         self.fingerprints.update(self.pending)
@@ -81,8 +93,20 @@ class SiteState:
         self.pending = {}
 
     def remove_stale(self, extra_outputs: set[str]) -> set[str]:
-        """Delete the files of the tree that this build did not produce (outside the search index)."""
+        """Delete the files of the tree that this build did not produce (outside the search index): those of
+        the last successful build's outputs it no longer has, or every unknown file of a tree not trusted."""
         keep = self.outputs_seen | extra_outputs
+        if not self.dirty and not self.fresh:
+            removed = {rel for rel in self.outputs - keep if not rel.startswith(SEARCH_DIR)}
+            for rel in removed:
+                (self.work / rel).unlink(missing_ok=True)
+                for table in (self.fingerprints, self.hashes, self.links, self.anchors):
+                    table.pop(rel, None)
+            for folder in sorted({(self.work / rel).parent for rel in removed}, key=lambda p: -len(p.parts)):
+                while folder != self.work and folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
+                    folder = folder.parent
+            return removed
         removed = set()
         for dirpath, _, filenames in os.walk(self.work):
             rel_dir = os.path.relpath(dirpath, self.work).replace(os.sep, "/")
@@ -96,6 +120,7 @@ class SiteState:
                     self.fingerprints.pop(rel, None)
                     self.hashes.pop(rel, None)
                     self.links.pop(rel, None)
+                    self.anchors.pop(rel, None)
                     removed.add(rel)
         _remove_empty_dirs(self.work)
         return removed
@@ -124,6 +149,7 @@ class SiteState:
         self.fingerprints.clear()
         self.hashes.clear()
         self.links.clear()
+        self.anchors.clear()
         self.outputs.clear()
         self.environment = ""
 

@@ -80,15 +80,32 @@ def _text_summary(content) -> None:
         content.metadata["summary"] = " ".join(words[:limit]) + suffix
 
 
-def _check_urls(content) -> None:
+def _prepared(content, tz) -> bool:
+    """Typed metadata, sanitised body, text summary, checked URLs: done once per content object (a publisher
+    that keeps objects of unchanged sources between builds does not sanitise them again). False, and done
+    again next time, if an error was logged."""
+    if getattr(content, "_municms_prepared", False):
+        return True
+    ok = _type_metadata(content, tz)
+    _sanitise(content)
+    _text_summary(content)
+    ok = _check_urls(content) and ok
+    content._municms_prepared = ok
+    return ok
+
+
+def _check_urls(content) -> bool:
     """A URL field (e-hizmet `Adres`) is an absolute http(s) address or it is not printed at all."""
+    ok = True
     for key in URL_FIELDS:
         if key in content.metadata and not is_web_url(content.metadata[key]):
+            ok = False
             log.error("%s: '%s' alanı geçerli bir web adresi değil (http:// ya da https:// ile başlamalıdır): %r",
                       content.relative_source_path, key, content.metadata[key])
             del content.metadata[key]
             if hasattr(content, key):
                 delattr(content, key)
+    return ok
 
 
 def _check_attachments(article, content_root: str) -> None:
@@ -134,10 +151,7 @@ def articles_pretaxonomy(generator) -> None:
             log.error("%s: 'tur' alanı eksik ya da bilinmiyor (%r). Bilinen bölümler: %s",
                       article.relative_source_path, tur, ", ".join(instance.sections))
             continue
-        _type_metadata(article, tz)
-        _sanitise(article)
-        _text_summary(article)
-        _check_urls(article)
+        _prepared(article, tz)  # an error is logged: the build fails at its end
         article.tur = tur
         article.section = section
         article.category = Category(section.title, generator.settings)
@@ -163,9 +177,7 @@ def pages_finalized(generator) -> None:
     if instance is None:
         return
     for page in generator.pages:
-        _type_metadata(page, instance.tz)
-        _sanitise(page)
-        _text_summary(page)
+        _prepared(page, instance.tz)
         place = page.metadata.get("yer", "kurumsal")
         if place not in PAGE_PLACES:
             log.error("%s: 'yer' alanı '%s' olamaz; 'kurumsal' ya da 'kok' olmalıdır.",
