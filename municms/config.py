@@ -97,6 +97,13 @@ class ServeSettings(_Strict):
 
     # Processes answering requests, all on one port; 0: one per CPU core, at most 4 (`serve --workers` wins).
     workers: int = Field(default=0, ge=0)
+    # Every night at this time (site time, HH:MM) a full build is compared with what incremental publishing
+    # built; a difference is reported and every page is rendered again at the next publish. Empty: never.
+    full_rebuild_at: str = Field(default="03:30", pattern=r"^$|^([01]\d|2[0-3]):[0-5]\d$")
+
+    def full_rebuild_time(self):
+        import datetime as dt
+        return dt.time.fromisoformat(self.full_rebuild_at) if self.full_rebuild_at else None
 
 
 class RsyncTarget(_Strict):

@@ -13,7 +13,9 @@ from ..paths import InstancePaths
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("build", help="siteyi Pelican ile oluştur")
     p.add_argument("--output", metavar="DIR", help="çıktı klasörü (varsayılan var/build/<id>/)")
-    p.add_argument("--full", action="store_true", help="tam derleme (şimdilik her derleme tamdır)")
+    p.add_argument("--full", action="store_true",
+                   help="son yayının anına göre sıfırdan tam derleme yap ve artımlı yayının dosyalarıyla tek tek "
+                        "karşılaştır; fark varsa bildir (çıkış kodu 1) ve sonraki yayında her sayfayı yeniden üret")
     p.add_argument("--no-check", action="store_true", help="bağlantı ve zorunlu sayfa denetimlerini atla")
     add_json_flag(p)
     p.set_defaults(handler=cmd_build)
@@ -44,6 +46,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from ..build import build_site
 
     instance = load_instance(args.instance)
+    if args.full:
+        return _compare_full(args, instance)
     result = build_site(instance, Path(args.output).resolve() if args.output else None, check=not args.no_check)
     emit(args, {"ok": True, "build_id": result.build_id, "output": str(result.output),
                 "seconds": round(result.seconds, 3), "articles": result.articles, "pages": result.pages,
@@ -51,6 +55,24 @@ def cmd_build(args: argparse.Namespace) -> int:
          f"Site oluşturuldu: {result.output}\n"
          f"  {result.articles} içerik, {result.pages} sayfa, {result.files} dosya, {result.seconds:.1f} sn")
     return 0
+
+
+def _compare_full(args: argparse.Namespace, instance) -> int:
+    from ..incremental.compare import compare_with_full_build
+
+    result = compare_with_full_build(instance, InstancePaths(instance.root))
+    if result.built_at is None:
+        text = "Henüz artımlı bir yayın yok; karşılaştırılacak bir şey yok."
+    elif result.same:
+        text = (f"Tam derleme ({result.files} dosya) artımlı yayının {result.built_at} anındaki dosyalarıyla "
+                f"birebir aynı ({result.seconds:.1f} sn).")
+    else:
+        rows = ([f"  farklı: {rel}" for rel in result.differing] + [f"  yalnız tam derlemede: {rel}" for rel in
+                result.only_full] + [f"  yalnız artımlı yayında: {rel}" for rel in result.only_incremental])
+        text = ("Tam derleme artımlı yayından farklı; sonraki yayında her sayfa yeniden üretilecek:\n"
+                + "\n".join(rows[:200]) + (f"\n  … ve {len(rows) - 200} dosya daha" if len(rows) > 200 else ""))
+    emit(args, result.as_dict(), text)
+    return 0 if result.same else 1
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -107,12 +129,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 class _Background:
     """The scheduler thread and the inbox watcher thread that run next to the web server."""
 
-    def __init__(self, scheduler, stop_watch, watch_thread):
-        self.scheduler, self.stop_watch, self.watch_thread = scheduler, stop_watch, watch_thread
+    def __init__(self, scheduler, stop_watch, watch_thread, nightly=None):
+        self.scheduler, self.stop_watch, self.watch_thread, self.nightly = scheduler, stop_watch, watch_thread, nightly
 
     def stop(self) -> None:
         self.stop_watch.set()
         self.scheduler.stop()
+        if self.nightly is not None:
+            self.nightly.stop()
         self.watch_thread.join(timeout=10)
 
 
@@ -121,6 +145,7 @@ def start_background(instance, paths: InstancePaths) -> _Background:
     import threading
 
     from ..clock import SystemClock
+    from ..incremental.nightly import NightlyFullBuild
     from ..ledger import open_ledger
     from ..scheduler import Scheduler
     from ..watcher import InboxWatcher
@@ -134,4 +159,6 @@ def start_background(instance, paths: InstancePaths) -> _Background:
     watcher = InboxWatcher(ledger, instance, paths, clock, quiet=instance.intake.quiet_seconds)
     watch_thread = threading.Thread(target=watcher.run, args=(stop_watch,), name="municms-watcher", daemon=True)
     watch_thread.start()
-    return _Background(scheduler, stop_watch, watch_thread)
+    at = instance.serve.full_rebuild_time()
+    nightly = NightlyFullBuild(instance, paths, clock, at).start() if at else None
+    return _Background(scheduler, stop_watch, watch_thread, nightly)

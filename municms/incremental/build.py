@@ -106,6 +106,7 @@ def build_incremental(instance: Instance, state: SiteState, now: dt.datetime, bu
             phases["checks"] = time.perf_counter() - started - sum(phases.values())
             rendered = len(state.pending)
             state.commit(extra, tuple(embargoed))
+            state.built_at = now.isoformat()
             state.trusted()
         except BaseException:
             state.fail()

@@ -56,6 +56,7 @@ def load_saved(state: SiteState, file: Path) -> None:
     state.hashes = dict(saved.get("hashes", {}))
     state.outputs = set(saved.get("outputs", []))
     state.environment = saved.get("environment", "")
+    state.built_at = saved.get("built_at")
     state.embargoed = ()
     state.links, state.anchors = {}, {}  # not saved (large): this process checks what it cannot rule out
     state.generation = saved.get("generation", 0)
@@ -64,7 +65,7 @@ def load_saved(state: SiteState, file: Path) -> None:
 
 def save(state: SiteState, paths: InstancePaths) -> None:
     state.generation += 1
-    data = {"generation": state.generation, "environment": state.environment,
+    data = {"generation": state.generation, "environment": state.environment, "built_at": state.built_at,
             "fingerprints": state.fingerprints, "hashes": state.hashes, "outputs": sorted(state.outputs)}
     folder = work_dir(paths)
     folder.mkdir(parents=True, exist_ok=True)

@@ -36,6 +36,7 @@ class SiteState:
     environment: str = ""                                   # digest of theme, settings, plugins, code
     generation: int = 0                                     # successful builds saved (registry.save)
     dirty: bool = True                                      # the tree may hold files the state knows nothing of
+    built_at: str | None = None                             # the moment (site time) the tree was built for
     bytecode_cache: object = None                           # compiled templates (MemoryBytecodeCache)
     fresh: bool = True                                      # this build starts from no digests at all
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -84,6 +85,13 @@ class SiteState:
             self.fingerprints.pop(rel, None)
             self.hashes.pop(rel, None)
         self.pending, self.changed = {}, set()
+        self.dirty = True
+
+    def forget_digests(self) -> None:
+        """Render every page again at the next build (the tree stays; unchanged files are not rewritten)."""
+        self.fingerprints.clear()
+        self.links.clear()
+        self.anchors.clear()
         self.dirty = True
 
     def commit(self, extra_outputs: set[str], embargoed: tuple) -> None:

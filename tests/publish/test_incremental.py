@@ -7,6 +7,7 @@ real pipeline (materialise → incremental Pelican build → checks → deploy) 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 
@@ -201,3 +202,40 @@ def test_an_edit_of_published_content_renders_its_page_again(site):
     assert page in result.build.written
     assert "Salı başlıyor." in (site.paths.current / page).read_text(encoding="utf-8")
     assert_same_as_full_build(site, site.root.parent / "tam")
+
+
+@pytest.mark.slow
+def test_build_full_compares_with_the_incremental_tree_and_a_difference_renders_everything_again(site):
+    item = site.submit("haber", "Park Açıldı", "Park açıldı.\n", etiketler=["park"])
+    site.approve(item.number)
+    site.publish()
+    code, out, err = site.run("build", "--full")
+    assert code == 0 and "birebir aynı" in out, err
+    # a page of the tree that is not what a full build makes (as a wrong digest would leave it), written as a new
+    # file like every write of the publisher, so the live release keeps its own
+    page = state_for(site.paths).work / "haberler/2026/park-acildi/index.html"
+    wrong = page.with_name("yanlis.html")
+    wrong.write_text(page.read_text(encoding="utf-8").replace("Park açıldı.", "Değiştirildi."), encoding="utf-8")
+    os.replace(wrong, page)
+    code, out, _ = site.run("build", "--full", "--json")
+    report = json.loads(out)
+    assert code == 1 and report["differing"] == ["haberler/2026/park-acildi/index.html"]
+    assert (report["only_full"], report["only_incremental"]) == ([], [])
+    again = site.publish()  # every page rendered again, only the wrong one written: the tree is right again
+    assert again.build.rendered > 50 and again.build.written == ["haberler/2026/park-acildi/index.html"]
+    assert_same_as_full_build(site, site.root.parent / "tam")
+    assert site.run("build", "--full")[0] == 0
+
+
+def test_the_nightly_full_build_runs_at_its_time_and_writes_its_report(site):
+    from municms.incremental.nightly import NightlyFullBuild, next_run
+
+    now = dt.datetime(2026, 11, 25, 12, 0, tzinfo=site.instance.tz)
+    assert next_run(now, dt.time(3, 30)) == dt.datetime(2026, 11, 26, 3, 30, tzinfo=site.instance.tz)
+    assert next_run(now.replace(hour=2), dt.time(3, 30)) == now.replace(hour=3, minute=30)
+    assert site.instance.serve.full_rebuild_time() == dt.time(3, 30)
+    site.publish()
+    result = NightlyFullBuild(site.instance, site.paths, site.clock, dt.time(3, 30)).run_once()
+    assert result.same and result.files > 50
+    report = json.loads((site.paths.logs / "builds" / "tam-derleme-2026-11-25.log").read_text(encoding="utf-8"))
+    assert report["ok"] is True and report["differing"] == []
