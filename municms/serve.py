@@ -1,5 +1,5 @@
-"""`publish.py serve`'s web server: one uvicorn process serving the deployed site at / and the editorial app at
-/yonetim/, with the security headers of municms.headers on every response.
+"""`publish.py serve`'s web front: the deployed site at / and the editorial app at /yonetim/, with the security
+headers of municms.headers on every response (municms.serve_workers runs it in one or N uvicorn processes).
 
 The site is read from `var/current` (a symlink switched atomically per deploy), resolved once per request, so
 a request is answered entirely from one release. `make_server` is the plain file server of the site alone
@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import socket
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
@@ -100,23 +99,6 @@ def site_and_editorial_app(site_dir: Path | Callable[[], Path], editorial) -> Se
     """The whole web front of `serve`: the editorial app at /yonetim/, the site everywhere else."""
     routes = [Mount(EDITORIAL_PREFIX, app=editorial), Mount("", app=SiteFiles(site_dir))]
     return SecurityHeaders(Starlette(routes=routes))
-
-
-def serve_site_and_app(site_dir: Path | Callable[[], Path], editorial, host: str = "127.0.0.1",
-                       port: int = 8000) -> None:
-    """Serve until interrupted (Ctrl+C or SIGTERM), printing the addresses once the port is bound."""
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(2048)  # connections wait in the backlog until uvicorn accepts them
-    shown = site_dir() if callable(site_dir) else site_dir
-    print(f"Site yayında: http://{host}:{port}/  (klasör: {shown})  yönetim: http://{host}:{port}"
-          f"{EDITORIAL_PREFIX}/  — durdurmak için Ctrl+C", flush=True)
-    config = uvicorn.Config(site_and_editorial_app(site_dir, editorial), log_level="warning", access_log=False,
-                            lifespan="off")
-    uvicorn.Server(config).run(sockets=[sock])
 
 
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
