@@ -43,13 +43,20 @@ class Embargoed:
 class _Site:
     """The output tree, with parsed pages and their element ids cached."""
 
-    def __init__(self, root: Path, site_url: str):
+    def __init__(self, root: Path, site_url: str, files: dict[str, int] | None = None):
         self.root = root
         self.site_url = site_url.rstrip("/")
         self._ids: dict[str, set[str]] = {}
-        # one walk of the tree: a page links to ~50 targets, so a set lookup beats a stat() per link
+        # one walk of the tree: a page links to ~50 targets, so a set lookup beats a stat() per link (or the
+        # file list and sizes a caller already has)
         self.files: dict[str, int] = {}
         self.dirs: set[str] = set()
+        if files is not None:
+            self.files = dict(files)
+            for rel in files:
+                parts = rel.split("/")[:-1]
+                self.dirs.update("/".join(parts[:n]) for n in range(1, len(parts) + 1))
+            return
         for dirpath, dirnames, filenames in os.walk(root):
             rel = os.path.relpath(dirpath, root).replace(os.sep, "/")
             prefix = "" if rel == "." else rel + "/"
@@ -174,10 +181,11 @@ def check_embargo(root: Path, embargoed: list[Embargoed], files: set[str] | None
 
 
 def check_site(root: Path, site_url: str, required: list[str] = (), embargoed: list[Embargoed] = (), *,
-               pages: set[str] | None = None, embargo_files: set[str] | None = None) -> tuple[dict, dict]:
+               pages: set[str] | None = None, embargo_files: set[str] | None = None,
+               files: dict[str, int] | None = None) -> tuple[dict, dict]:
     """Run every check (links only on `pages`, the embargo scan only over `embargo_files`, when given); raise
     BuildError listing all problems; return each checked page's link targets and anchored targets."""
-    site = _Site(Path(root), site_url)
+    site = _Site(Path(root), site_url, files)
     links: dict[str, frozenset[str]] = {}
     anchored: dict[str, frozenset[str]] = {}
     problems = (check_links(site, pages, links, anchored) + check_required_pages(site, list(required))

@@ -26,6 +26,7 @@ from .pelican import IncrementalPelican, MemoryBytecodeCache, replace_file
 from .state import SiteState
 
 log = logging.getLogger(__name__)
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
 @dataclass
@@ -68,6 +69,7 @@ def build_incremental(instance: Instance, state: SiteState, now: dt.datetime, bu
     with state.lock:
         settings = pelican_settings(instance, state.work, build_id, now)
         settings["MUNICMS_OUTPUTS"] = {}
+        settings["SPEEDUPS_PROCESSES"] = 1  # few files are read or rendered: a second process costs more than it saves
         if state.bytecode_cache is None:
             state.bytecode_cache = MemoryBytecodeCache()
         settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": state.bytecode_cache}
@@ -132,8 +134,10 @@ def _check(instance: Instance, state: SiteState, changed: set[str], removed: set
     if state.fresh or (not state.links and any(not rel.startswith("pagefind/") for rel in removed)):
         pages = None  # nothing checked yet, or links into a removed file unknown (state read from disk)
     full_embargo = tuple(embargoed) != state.embargoed
+    # the tree's files from the hashes the state keeps (an empty file has the hash of no bytes)
+    files = {rel: 0 if digest == EMPTY_SHA256 else 1 for rel, digest in state.hashes.items()}
     links, anchors = check_site(state.work, instance.municipality.site_url, instance.required_pages, embargoed,
-                                pages=pages, embargo_files=None if full_embargo else changed)
+                                pages=pages, embargo_files=None if full_embargo else changed, files=files)
     state.links.update(links)
     state.anchors.update(anchors)
     for rel in removed:

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from jinja2 import BytecodeCache, meta
-from pelican import Pelican
+from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator
 from pelican.writers import Writer
 
@@ -36,48 +36,35 @@ class ContentCache:
         self.read = self.reused = 0
 
 
-def _cached_generator(base):
-    class Cached(base):
-        """`base` reading a source file only when it changed; reused objects get this build's context."""
+def keep_content(generator, cache: ContentCache) -> None:
+    """Make an article or page generator (whatever subclass a plugin gave it) read a source file only when it
+    changed; reused objects get this build's context and settings."""
 
-        content_cache: ContentCache  # set by IncrementalPelican before the generator is made
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._cache_data_policy = True
-
-        def get_cached_data(self, filename, default=None):
-            path = os.path.join(self.path, filename)
-            entry = self.content_cache.entries.get(path)
-            try:
-                stamp = source_stamp(path)
-            except OSError:
-                return default
-            if entry is None or entry[0] != stamp:
-                self.content_cache.read += 1
-                return default
-            content = entry[1]
-            content._context = self.context   # links resolve against this build's content
-            content.settings = self.settings
-            self.content_cache.reused += 1
-            return content
-
-        def cache_data(self, filename, data):
-            path = os.path.join(self.path, filename)
+    def get_cached_data(filename, default=None):
+        path = os.path.join(generator.path, filename)
+        entry = cache.entries.get(path)
+        try:
             stamp = source_stamp(path)
-            data._municms_stamp = stamp  # what the page digest names it by (no second stat)
-            self.content_cache.entries[path] = (stamp, data)
+        except OSError:
+            return default
+        if entry is None or entry[0] != stamp:
+            cache.read += 1
+            return default
+        content = entry[1]
+        content._context = generator.context   # links resolve against this build's content
+        content.settings = generator.settings
+        cache.reused += 1
+        return content
 
-        def save_cache(self):
-            """Kept in memory between publishes; nothing is pickled."""
+    def cache_data(filename, data):
+        path = os.path.join(generator.path, filename)
+        stamp = source_stamp(path)
+        data._municms_stamp = stamp  # what the page digest names it by (no second stat)
+        cache.entries[path] = (stamp, data)
 
-    Cached.__name__ = base.__name__
-    Cached.__qualname__ = base.__qualname__
-    return Cached
-
-
-CachedArticlesGenerator = _cached_generator(ArticlesGenerator)
-CachedPagesGenerator = _cached_generator(PagesGenerator)
+    generator.get_cached_data = get_cached_data
+    generator.cache_data = cache_data
+    generator.save_cache = lambda: None  # kept in memory between publishes; nothing is pickled
 
 
 def replace_file(target: str, data: bytes) -> bool:
@@ -289,11 +276,22 @@ class IncrementalPelican(Pelican):
         super().__init__(settings)
 
     def _get_generator_classes(self):
-        """Pelican's classes, with this state bound to per-build subclasses (no class-wide state)."""
-        bound = {ArticlesGenerator: _bind(CachedArticlesGenerator, content_cache=self.state.content),
-                 PagesGenerator: _bind(CachedPagesGenerator, content_cache=self.state.content),
-                 StaticGenerator: _bind(SafeStaticGenerator, state=self.state)}
+        """Pelican's classes (plugins may still swap them at generator_init), the static one writing safely."""
+        bound = {StaticGenerator: _bind(SafeStaticGenerator, state=self.state)}
         return [bound.get(cls, cls) for cls in super()._get_generator_classes()]
+
+    def run(self):
+        """Pelican's run, with every article and page generator it makes keeping content between builds."""
+        def keep(generator):
+            if isinstance(generator, (ArticlesGenerator, PagesGenerator)) and \
+                    generator.settings is self.settings:
+                keep_content(generator, self.state.content)
+
+        signals.generator_init.connect(keep)
+        try:
+            return super().run()
+        finally:
+            signals.generator_init.disconnect(keep)
 
     def _get_writer(self):
         return _bind(FingerprintWriter, state=self.state)(self.output_path, settings=self.settings)
