@@ -11,6 +11,7 @@ ledger never holds half an action."""
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import select
@@ -58,6 +59,10 @@ def run_server(app, sock: socket.socket) -> None:
     import uvicorn
 
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    # What exists now (the modules and the app: ~100,000 objects) lives as long as the process; frozen, a
+    # full garbage collection no longer walks it, which stopped every request of the worker for 60-140 ms.
+    gc.collect()
+    gc.freeze()
     uvicorn.Server(config).run(sockets=[sock])
 
 
