@@ -239,13 +239,22 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, load average {load}"
 
 
-def write_readme(readme: Path, items: int, repeat: int, lines: list[str], started: str, load: str) -> None:
+
+README_HEAD = """# Benchmarks
+
+Sections added by `bench/run.py`, newest last: one generated corpus, the same for every row. Seconds are
+medians; peak RSS is the largest resident size of one process or of a process it waited for (a forked writer
+shares most of its pages with its parent, so the figures of parent and child do not add up). The machine has
+2 cores; the load average shows how much else ran on it.
+"""
+
+
+def write_readme(readme: Path, items: int, repeat: int, lines: list[str], started: str, load: str,
+                 load_after: str) -> None:
     if not readme.exists():
-        readme.write_text("# Benchmarks\n\nSections added by `bench/run.py`, newest last. Seconds are medians; "
-                          "peak RSS is the largest resident size of one process (a forked writer shares most of "
-                          "its pages with its parent).\n", encoding="utf-8")
+        readme.write_text(README_HEAD, encoding="utf-8")
     section = [f"\n## {started} — {items:,} items, {repeat} run(s) each", "",
-               f"Machine: {load}.", "", *lines, ""]
+               f"Machine: {load} at the start, {load_after} at the end.", "", *lines, ""]
     with readme.open("a", encoding="utf-8") as f:
         f.write("\n".join(section))
 
@@ -271,9 +280,10 @@ def main() -> None:
             run_hugo(corpus, work, rows)
             run_municms(corpus, work, rows)
     lines = table(rows)
-    print(f"{args.items:,} items, {args.repeat} run(s) each; {load}")
+    load_after = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"{args.items:,} items, {args.repeat} run(s) each; {load}; load average at the end {load_after}")
     print("\n".join(lines))
-    write_readme(args.readme, args.items, args.repeat, lines, started, load)
+    write_readme(args.readme, args.items, args.repeat, lines, started, load, load_after)
 
 
 if __name__ == "__main__":
