@@ -4,7 +4,7 @@ Every piece is a subclass of a Pelican class, wired through Pelican's signals; t
 the output without the plugin:
 - one Markdown object per reader, reset between files (Markdown's documented reuse), not one per file, and
   plain ISO dates read without dateutil's parser;
-- a forked child converts about two thirds of the articles' Markdown while Pelican's reading loop does the
+- a forked child converts 70% of the articles' Markdown while Pelican's reading loop does the
   rest and everything else; the article folders are walked once for both;
 - tag, category and author pages: nothing is computed for pages that are switched off (`TAG_SAVE_AS = ""`),
   and the pages that are written pick their articles in date order by identity, not by list search;
