@@ -64,6 +64,12 @@ class PartWriter(Writer):
             raise
         finally:
             self._sharing = False
+        if self.part == 0 and _child is not None:
+            _child.shared_left -= 1
+            if _child.shared_left == 0:
+                # every page is on disk before the other generators and the finalized receivers run, and
+                # no child outlives a failure of theirs
+                join_output_child(None)
 
     def _renders_next_call(self) -> bool:
         i = self._calls
@@ -111,6 +117,7 @@ class ChildWriter(PartWriter):
 class _Child:
     pid: int
     result_path: str
+    shared_left: int  # shared generators the parent has still to run
 
 
 _generators: list = []  # of the site being built, kept from all_generators_finalized for get_writer
@@ -147,7 +154,7 @@ def start_output_child(pelican):
             _run_child(pelican, shared, result_path)  # never returns
     finally:
         gc.unfreeze()
-    _child = _Child(pid, result_path)
+    _child = _Child(pid, result_path, len(shared))
     acted["output_child"] += 1
     return PartWriter
 
@@ -198,7 +205,8 @@ class _Capture(logging.Handler):
 
 
 def join_output_child(pelican) -> None:
-    """finalized receiver: wait for the child, log what it logged, fail if it failed."""
+    """Wait for the child, log what it logged, fail if it failed (after the last shared generator; the
+    finalized receiver is a safety net)."""
     global _child
     child, _child = _child, None
     if child is None:
