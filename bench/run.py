@@ -56,6 +56,15 @@ class Row:
         return self.notes[sorted(range(len(self.seconds)), key=self.seconds.__getitem__)[(len(self.seconds) - 1) // 2]]
 
 
+def record(rows: dict[str, Row], name: str, seconds: float, rss: float, note: str = "") -> None:
+    row = rows[name]
+    row.seconds.append(seconds)
+    row.rss_mb.append(rss)
+    if note:
+        row.notes.append(note)
+    print(f"  {name}: {seconds:.2f} s, peak RSS {rss:.0f} MB {note}", file=sys.stderr, flush=True)
+
+
 def _python() -> str:
     return sys.executable
 
@@ -91,8 +100,7 @@ def run_stock(corpus: Path, work: Path, rows: dict[str, Row]) -> None:
     pelican = [_python(), str(Path(__file__).resolve()), "--worker", "stock", str(conf), str(work / "stock-out")]
     shutil.rmtree(work / "stock" / "cache", ignore_errors=True)
     _, rss, output = measure(pelican)
-    rows[ROWS[0]].seconds.append(_worker_seconds(output)["seconds"])
-    rows[ROWS[0]].rss_mb.append(rss)
+    record(rows, ROWS[0], _worker_seconds(output)["seconds"], rss)
     added = corpus / "content" / "haberler" / "2026" / "olcum-haberi.md"
     added.parent.mkdir(parents=True, exist_ok=True)
     added.write_text("Title: Ölçüm Haberi\nDate: 2026-11-25 10:00\nCategory: haberler\nTags: ölçüm\n\n"
@@ -101,8 +109,7 @@ def run_stock(corpus: Path, work: Path, rows: dict[str, Row]) -> None:
         _, rss, output = measure(pelican)
     finally:
         added.unlink()
-    rows[ROWS[1]].seconds.append(_worker_seconds(output)["seconds"])
-    rows[ROWS[1]].rss_mb.append(rss)
+    record(rows, ROWS[1], _worker_seconds(output)["seconds"], rss)
     shutil.rmtree(work / "stock-out", ignore_errors=True)
 
 
@@ -111,8 +118,7 @@ def run_hugo(corpus: Path, work: Path, rows: dict[str, Row]) -> None:
     out = work / "hugo-out"
     seconds, rss, _ = measure([_hugo(), "--source", str(site), "--destination", str(out), "--quiet",
                                "--cacheDir", str(work / "hugo-cache")])
-    rows[ROWS[2]].seconds.append(seconds)
-    rows[ROWS[2]].rss_mb.append(rss)
+    record(rows, ROWS[2], seconds, rss)
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(work / "hugo-cache", ignore_errors=True)
 
@@ -124,17 +130,14 @@ def run_municms(corpus: Path, work: Path, rows: dict[str, Row]) -> None:
     try:
         _, rss, output = measure(me + ["cold", str(instance), str(work / "municms-out")])
         result = _worker_seconds(output)
-        rows[ROWS[3]].seconds.append(result["seconds"])
-        rows[ROWS[3]].rss_mb.append(rss)
-        rows[ROWS[3]].notes.append("phases " + ", ".join(f"{k} {v:.2f} s" for k, v in result["phases"].items()))
+        record(rows, ROWS[3], result["seconds"], rss,
+               "phases " + ", ".join(f"{k} {v:.2f} s" for k, v in result["phases"].items()))
         shutil.rmtree(work / "municms-out", ignore_errors=True)
         shutil.rmtree(instance / "var", ignore_errors=True)
         measure(me + ["publish-prepare", str(instance)])
         _, rss, output = measure(me + ["publish-one", str(instance)])
         result = _worker_seconds(output)
-        rows[ROWS[4]].seconds.append(result["seconds"])
-        rows[ROWS[4]].rss_mb.append(rss)
-        rows[ROWS[4]].notes.append(f"build {result['build']:.2f} s")
+        record(rows, ROWS[4], result["seconds"], rss, f"build {result['build']:.2f} s")
     finally:
         shutil.rmtree(instance, ignore_errors=True)
 
