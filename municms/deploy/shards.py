@@ -129,7 +129,8 @@ def _shard_of(node: _Node, rel: str) -> Shard:
 
 
 def plan_tree(build_dir: Path, hashes: dict[str, str] | None = None) -> Plan:
-    """Split build_dir into real folders, their files and shards; hash each file unless `hashes` has it."""
+    """Split build_dir into real folders, their files and shards, with every file's sha256 (read unless `hashes`
+    has it). The folders are always walked: a file list is only trusted from the tree itself."""
     build_dir = str(build_dir)
     root = _scan(build_dir, "")
     real_dirs, top_files, shards = [], [], []
@@ -200,12 +201,19 @@ def plan_release(build_dir: Path, hashes: dict[str, str] | None, stored) -> tupl
     new = _not_stored(plan, stored)
     if hashes:
         written = plan.top_files + [f"{s.rel}/{f}" for s in new for f in s.files]
-        stale = [rel for rel in written if file_sha256(os.path.join(build_dir, rel)) != plan.hashes[rel]]
+        stale = [rel for rel in written if _sha256_or_none(os.path.join(build_dir, rel)) != plan.hashes[rel]]
         if stale:
             log.warning("given hashes are stale for %d files (%s …): hashing the whole build", len(stale), stale[0])
             plan = plan_tree(build_dir)
             new = _not_stored(plan, stored)
     return plan, new
+
+
+def _sha256_or_none(path: str) -> str | None:
+    try:
+        return file_sha256(path)
+    except FileNotFoundError:
+        return None
 
 
 def _not_stored(plan: Plan, stored) -> list[Shard]:
