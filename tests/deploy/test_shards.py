@@ -236,3 +236,27 @@ def test_serve_answers_from_the_release_and_its_shards_only(make_instance, varia
         response = client.get(path)
         assert (response.status_code, response.content) == (404, not_found), path
     assert client.get("/kvkk/").status_code == 200
+
+
+def test_a_deploy_cut_short_while_storing_shards_leaves_the_site_whole(make_instance, variants, monkeypatch):
+    instance, paths = make_instance()
+    target = get_target(instance, paths)
+    target.deploy(variants(1), release_id(1), {})
+    placed, real = [], shards_module.Placer.place
+
+    def failing(self, src, dst):
+        if len(placed) == 3:  # the fourth file of the deploy: inside the new haberler/2026 shard or the top level
+            raise OSError(errno.ENOSPC, "No space left on device")
+        placed.append(dst)
+        real(self, src, dst)
+
+    monkeypatch.setattr(shards_module.Placer, "place", failing)
+    with pytest.raises(OSError):
+        target.deploy(variants(2, changed=True), release_id(2), {})
+    monkeypatch.undo()
+    assert target.current().id == release_id(1) and tree(paths.current) == tree(variants(1))
+    assert [p.name for p in (paths.var / "shards").iterdir() if p.name.endswith(".tmp")]  # cut short mid-shard
+    target.deploy(variants(2, changed=True), release_id(2), {})
+    assert tree(paths.current) == tree(variants(2, changed=True))
+    assert stored(paths) == set(shard_links(paths.releases / release_id(1)).values()) | set(
+        shard_links(paths.releases / release_id(2)).values())
