@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import logging
 import os
 import re
@@ -114,6 +115,9 @@ def main() -> None:
         token = issue_token(ledger, "web1", editor, clock)
         ledger.close()
         if args.clients:
+            del results, first
+            gc.collect()
+            gc.freeze()   # the client threads' latencies must not include full collections of this process's heap
             http_load(root, keys, token, args.clients, args.seconds, args.workers)
 
 
