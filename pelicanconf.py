@@ -17,7 +17,7 @@ SPEEDUPS_SHARED_GENERATORS = ["ListingsGenerator"]
 ARTICLE_PATHS = ["haberler", "duyurular", "mukellef-duyurulari", "faaliyet-raporlari", "seminerler", "e-hizmetler"]
 PAGE_PATHS = ["sayfalar"]
 STATIC_PATHS = ["haberler", "duyurular", "mukellef-duyurulari", "faaliyet-raporlari", "seminerler",
-                "e-hizmetler", "ortak"]
+                "e-hizmetler", "sayfalar", "ortak"]
 STATIC_EXCLUDE_SOURCES = True
 READERS = {"html": None, "rst": None}
 

@@ -211,6 +211,20 @@ def provisional_url(content) -> None:
     content.override_save_as = f"{folder}{slug}/index.html"
 
 
+def page_attachments(generator) -> None:
+    """A corporate page's attachments (content/sayfalar/<name>/…) are published next to the page, whose address
+    is /kurumsal/<slug>/ or /<slug>/, not under sayfalar/."""
+    if generator.settings.get("MUNICMS_INSTANCE") is None:
+        return
+    folders = {Path(page.relative_source_path).with_suffix("").as_posix() + "/": page.url
+               for page in generator.context.get("pages", [])}
+    for static in generator.staticfiles:
+        source = static.relative_source_path
+        folder = next((f for f in folders if source.startswith(f)), None)
+        if folder is not None:
+            static.override_save_as = static.override_url = folders[folder] + source[len(folder):]
+
+
 def _add_filter(pelican) -> None:
     pelican.settings.setdefault("JINJA_FILTERS", {})["sanitised"] = trusted_html
 
@@ -220,3 +234,4 @@ def register() -> None:
     signals.content_object_init.connect(provisional_url)
     signals.article_generator_pretaxonomy.connect(articles_pretaxonomy)
     signals.page_generator_finalized.connect(pages_finalized)
+    signals.static_generator_finalized.connect(page_attachments)

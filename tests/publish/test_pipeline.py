@@ -145,3 +145,16 @@ def test_director_publishes_with_a_recorded_reason_only(site):
     assert (event.action, event.actor, event.reason) == ("publish", "mudur1", "Basın toplantısı.")
     assert get_target(site.instance, site.paths).current().published_by == "mudur1"
     assert result.items == [item.number]
+
+
+@pytest.mark.slow
+def test_a_corporate_page_publishes_its_attachment_next_to_it(site):
+    from tests.intake.test_bundles_docx import PDF
+
+    item = site.submit("sayfa", "Stratejik Plan 2025-2029", "Plan ektedir: [planı indirin](plan.pdf)\n",
+                       attachments={"plan.pdf": PDF})
+    site.approve(item.number)
+    result = site.publish()
+    assert (result.items, result.held) == ([item.number], {})
+    assert (site.paths.current / "kurumsal/stratejik-plan-2025-2029/plan.pdf").read_bytes() == PDF
+    assert not (site.paths.current / "sayfalar").exists()
