@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,6 @@ from pathlib import Path
 from ..checks import Embargoed, check_site
 from ..config import Instance
 from ..errors import BuildError
-from ..paths import InstancePaths
 from ..search import index_site, parts_for
 from .pelican import IncrementalPelican, MemoryBytecodeCache, replace_file
 from .state import SiteState

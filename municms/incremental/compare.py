@@ -45,12 +45,13 @@ class Comparison:
                 "differing": self.differing}
 
 
-def tree_hashes(root: Path) -> dict[str, str]:
+def tree_hashes(root: Path, skip: tuple[str, ...] = NOT_COMPARED) -> dict[str, str]:
+    """The sha256 of every file below root (following a release's links into its shards), except `skip`."""
     found = {}
     for dirpath, _, filenames in os.walk(root, followlinks=True):
         for name in filenames:
             rel = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
-            if not rel.startswith(NOT_COMPARED):
+            if not rel.startswith(skip):
                 with open(os.path.join(dirpath, name), "rb") as handle:
                     found[rel] = hashlib.sha256(handle.read()).hexdigest()
     return found

@@ -19,6 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from municms.actions.expire import expire_due
 from municms.actions.rollback import rollback
 from municms.build import build_site
+from municms.incremental.compare import tree_hashes
 from municms.incremental.registry import forget, state_for
 from municms.model import PUBLISHED
 from tests.municipality import files_mentioning, submission_text
@@ -28,18 +29,12 @@ from tests.municipality import files_mentioning, submission_text
 NOT_COMPARED = ("pagefind/", "surum.json", ".municms-build")
 
 
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file below root (following the release's links into shared parts), by relative path."""
-    found = {}
-    for dirpath, _, filenames in os.walk(root, followlinks=True):
-        for name in filenames:
-            rel = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
-            if not rel.startswith(NOT_COMPARED):
-                found[rel] = Path(dirpath, name).read_bytes()
-    return found
+def tree(root: Path) -> dict[str, str]:
+    """The hash of every file below root (following the release's links into shared parts), by relative path."""
+    return tree_hashes(root, NOT_COMPARED)
 
 
-def full_build(m, target: Path) -> dict[str, bytes]:
+def full_build(m, target: Path) -> dict[str, str]:
     """A full build of the content publish left in content/ and data/, at the same moment, from nothing."""
     build_site(m.instance, output=target, now=m.clock.now(), build_id="tam", check=False, search=False)
     return tree(target)

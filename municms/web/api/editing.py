@@ -4,23 +4,20 @@ guarded by If-Match and by the edit lock of someone working in the app), and the
 from __future__ import annotations
 
 import datetime as dt
-import json
-
 import yaml
 from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic import ValidationError as PydanticError
 
 from ...actions.comments import MAX_LENGTH, add_comment, item_comments
 from ...actions.edit import Edit, edit_item
 from ...actions.visibility import visible_item
 from ...auth import Actor
-from ...errors import Problem, ValidationError
 from ...model import Comment
 from .deps import Services, current_actor, item_etag, require_version, services
-from .errors import ApiRoute, BadRequest, errors, invalid_request
+from .errors import ApiRoute, errors
 from .schemas import ItemOut, item_out
+from .submit import json_body
 
 router = APIRouter(route_class=ApiRoute, tags=["düzenleme ve yorumlar"])
 
@@ -78,17 +75,7 @@ async def put_content(number: str, request: Request, response: Response,
     holds the item's edit lock in the app; 428/412 as for every change."""
     item = visible_item(svc.ledger, actor, number)
     expect = require_version(if_match)
-    try:
-        data = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest("İstek gövdesi geçerli bir JSON değil.", "request body is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise ValidationError([Problem("", "Gövde bir JSON nesnesi olmalıdır.", "body must be a JSON object")],
-                              "İstek geçersiz.", "invalid request")
-    try:
-        edit = EditIn.model_validate(data)
-    except PydanticError as exc:
-        raise invalid_request(exc.errors()) from None
+    data, edit = json_body(await request.body(), EditIn)
     front = {"tur": data.get("tur", item.tur), **{k: v for k, v in data.items() if k not in ("body", "keep", "tur")}}
     if edit.keep:
         front["ekler"] = list(edit.keep)

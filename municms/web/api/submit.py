@@ -68,8 +68,8 @@ async def submit_item(request: Request, actor: Actor = Depends(current_actor),
     return JSONResponse(out.model_dump(mode="json"), status_code=200 if result.status == "duplicate" else 201)
 
 
-def _from_json(raw: bytes, svc: Services, actor: Actor) -> tuple[str, bytes, str | None]:
-    """The JSON body as the Markdown file a department would have dropped: YAML front matter, then the body."""
+def json_body(raw: bytes, model):
+    """(the JSON object of a request body, the same validated by `model`); the API's errors otherwise."""
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
@@ -78,9 +78,14 @@ def _from_json(raw: bytes, svc: Services, actor: Actor) -> tuple[str, bytes, str
         raise ValidationError([Problem("", "Gövde bir JSON nesnesi olmalıdır.", "body must be a JSON object")],
                               "İstek geçersiz.", "invalid request")
     try:
-        sub = SubmissionIn.model_validate(data)
+        return data, model.model_validate(data)
     except PydanticError as exc:
         raise invalid_request(exc.errors()) from None
+
+
+def _from_json(raw: bytes, svc: Services, actor: Actor) -> tuple[str, bytes, str | None]:
+    """The JSON body as the Markdown file a department would have dropped: YAML front matter, then the body."""
+    data, sub = json_body(raw, SubmissionIn)
     front = {key: value for key, value in data.items() if key not in ("body", "department")}
     text = ("---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n" + sub.body)
     stamp = svc.clock.now().strftime("%Y%m%d-%H%M%S")

@@ -9,21 +9,20 @@ from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from ...actions.comments import add_comment
 from ...actions.department_notes import change_request_note, receipts
 from ...actions.intake import IntakeResult
 from ...actions.submit import submit
 from ...actions.visibility import find_visible, visible_item
 from ...auth import Actor
 from ...config import SUBMISSION_TYPES
-from ...errors import PermissionDenied, Problem, ValidationError
+from ...errors import Problem
 from ...item_checks import BODY
 from ...model import BIRIM, CHANGES_REQUESTED
 from .. import submission_form as sf
 from ..session import require_role
 from ..templating import render
+from ._comments import post_comment
 from ._paging import page_of
-from ._refusal import refusal
 
 router = APIRouter(prefix="/birim")
 department_staff = require_role(BIRIM)
@@ -54,12 +53,19 @@ def _form_context(tur: str | None, values: dict, body: str, *, errors=(), previe
             "labels": sf.LABELS_TR, "body_id": sf.field_id(BODY)}
 
 
-async def _files(form) -> list[tuple[str, bytes]]:
-    files = []
+async def uploads(form) -> tuple[dict[str, bytes], list[Problem]]:
+    """The form's attachments by safe file name, and a problem for each name that cannot be one."""
+    files, problems = {}, []
     for upload in form.getlist("ekler"):
-        if isinstance(upload, UploadFile) and upload.filename:
-            files.append((upload.filename, await upload.read()))
-    return files
+        if not (isinstance(upload, UploadFile) and upload.filename):
+            continue
+        safe = sf.safe_upload_name(upload.filename)
+        if safe is None or safe in files:
+            problems.append(Problem("ekler", f"'{upload.filename}' adlı dosya ek olarak kabul edilemez (adını "
+                                             "değiştirin).", "unusable attachment name"))
+        else:
+            files[safe] = await upload.read()
+    return files, problems
 
 
 async def _submit(request: Request, actor: Actor, tur: str, form, kayit_no: str | None = None):
@@ -67,14 +73,7 @@ async def _submit(request: Request, actor: Actor, tur: str, form, kayit_no: str 
     state = request.app.state
     values = {f.key: str(form.get(f.key) or "") for f in sf.form_fields(tur)}
     body = str(form.get(BODY) or "")
-    files, errors = {}, []
-    for name, data in await _files(form):
-        safe = sf.safe_upload_name(name)
-        if safe is None or safe in files:
-            errors.append(Problem("ekler", f"'{name}' adlı dosya ek olarak kabul edilemez (adını değiştirin).",
-                                  "unusable attachment name"))
-        else:
-            files[safe] = data
+    files, errors = await uploads(form)
     if errors:
         return None, _errors(errors, tur)
     text = sf.submission_markdown(tur, values, body, list(files), kayit_no).encode("utf-8")
@@ -169,14 +168,7 @@ def department_item(request: Request, number: str, actor: Actor = Depends(depart
 
 @router.post("/kayit/{number}/yorum", name="department_comment")
 async def comment_on_item(request: Request, number: str, actor: Actor = Depends(department_staff)):
-    state = request.app.state
-    form = await request.form()
-    status, errors, done = 200, [], None
-    try:
-        await run_in_threadpool(add_comment, state.ledger, number, actor, state.clock, str(form.get("yorum") or ""))
-        done = "Yorumunuz eklendi."
-    except (ValidationError, PermissionDenied) as exc:
-        status, errors = refusal(exc, "yeni-yorum")
+    status, errors, done = await post_comment(request, actor, number)
     context = _item_context(request, actor, number)
     context.update(comment_errors=errors, done=done)
     return render(request, "department/item.html", context, actor=actor, status_code=status)

@@ -13,12 +13,12 @@ from ...actions.edit import Edit, edit_item
 from ...actions.edit_lock import current_lock, release_edit_lock, take_edit_lock
 from ...actions.visibility import visible_item
 from ...auth import Actor
-from ...errors import ConflictError, InvalidTransition, PermissionDenied, Problem, ValidationError
+from ...errors import ConflictError, InvalidTransition, PermissionDenied, ValidationError
 from ...item_checks import BODY
 from .. import submission_form as sf
 from ..templating import render, url
 from ._refusal import refusal
-from .department import _errors, _files
+from .department import _errors, uploads
 from .review import editors
 
 router = APIRouter(prefix="/isler")
@@ -72,21 +72,14 @@ async def edit_post(request: Request, number: str, actor: Actor = Depends(editor
             context["errors"] = refusal(exc, "duzenleme")[1]
         context.update(preview=sf.preview_html(body), lock=current_lock(state.ledger, item, state.clock.now()))
         return render(request, "review/edit.html", context, actor=actor)
-    uploads, problems = {}, []
-    for name, data in await _files(form):
-        safe = sf.safe_upload_name(name)
-        if safe is None or safe in uploads:
-            problems.append(Problem("ekler", f"'{name}' adlı dosya ek olarak kabul edilemez (adını değiştirin).",
-                                    "unusable attachment name"))
-        else:
-            uploads[safe] = data
+    added, problems = await uploads(form)
     try:
         if problems:
             raise ValidationError(problems, "Düzenleme kaydedilmedi.", "edit not saved")
-        names = keep + [name for name in uploads if name not in keep]
+        names = keep + [name for name in added if name not in keep]
         document = sf.submission_markdown(item.tur, values, body, names)
         await run_in_threadpool(edit_item, state.ledger, state.instance, state.paths, number, actor, state.clock,
-                                Edit(document, keep, uploads))
+                                Edit(document, keep, added))
     except REFUSED as exc:
         status, errors = refusal(exc, "duzenleme")
         if isinstance(exc, ValidationError):

@@ -12,7 +12,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse
 
 from ...actions import approve, discard, reject, request_changes, start_review, withdraw
-from ...actions.comments import add_comment
 from ...actions.edit_lock import current_lock
 from ...actions.visibility import find_visible, visible_item
 from ...auth import Actor
@@ -28,6 +27,7 @@ from ...workflow import (ACTION_LABELS_TR, APPROVE, DISCARD, EDIT, REJECT, REQUE
 from ..submission_form import TYPE_LABELS_TR
 from ..session import require_role
 from ..templating import render
+from ._comments import post_comment
 from ._paging import page_of
 from ._refusal import refusal
 
@@ -156,14 +156,7 @@ async def act_on_item(request: Request, number: str, actor: Actor = Depends(edit
 
 @router.post("/kayit/{number}/yorum", name="review_comment")
 async def comment_on_item(request: Request, number: str, actor: Actor = Depends(editors)):
-    state = request.app.state
-    form = await request.form()
-    status, errors, done = 200, [], None
-    try:
-        await run_in_threadpool(add_comment, state.ledger, number, actor, state.clock, str(form.get("yorum") or ""))
-        done = "Yorumunuz eklendi."
-    except (ValidationError, PermissionDenied, ConflictError) as exc:
-        status, errors = refusal(exc, "yeni-yorum")
+    status, errors, done = await post_comment(request, actor, number)
     context = _item_context(request, actor, number)
     context.update(errors=errors, done=done)
     return render(request, "review/item.html", context, actor=actor, status_code=status)
