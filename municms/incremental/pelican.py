@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -242,29 +241,10 @@ class SafeStaticGenerator(StaticGenerator):
 
 
 def _copy_new(source: str, target: str, changed: set[str]) -> None:
-    try:
-        same = os.path.getsize(source) == os.path.getsize(target) and _same_bytes(source, target)
-    except OSError:
-        same = False
-    if same:
-        return
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".#")
-    os.close(fd)
-    try:
-        shutil.copy2(source, temp)
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-    changed.add(target)
-
-
-def _same_bytes(a: str, b: str) -> bool:
-    with open(a, "rb") as fa, open(b, "rb") as fb:
-        return fa.read() == fb.read()
+    """Copy a static file as a new file, only if the target's bytes differ."""
+    with open(source, "rb") as handle:
+        if replace_file(target, handle.read()):
+            changed.add(target)
 
 
 class IncrementalPelican(Pelican):
