@@ -209,6 +209,31 @@ class _Reader:
                + f" ORDER BY year {order}, seq {order} LIMIT ?")
         return [_item(r) for r in self.conn.execute(sql, [*args, int(limit)])]
 
+    def items_public_or_live(self, states: frozenset[str]) -> list[Item]:
+        """Items in one of `states` or with a published revision, in register order (what materialise reads)."""
+        marks = ", ".join("?" for _ in states)
+        rows = self.conn.execute(f"SELECT * FROM items WHERE state IN ({marks}) OR live_rev IS NOT NULL "
+                                 "ORDER BY year, seq", sorted(states))
+        return [_item(r) for r in rows]
+
+    def revisions_at(self, wanted: list[tuple[int, int]]) -> dict[tuple[int, int], Revision]:
+        """The revisions (item id, revision number) named, in a few queries whatever their number."""
+        found = {}
+        for start in range(0, len(wanted), 400):
+            chunk = wanted[start:start + 400]
+            values = ", ".join("(?, ?)" for _ in chunk)
+            rows = self.conn.execute(f"WITH wanted (item_id, rev) AS (VALUES {values}) SELECT revisions.* FROM "
+                                     "revisions JOIN wanted USING (item_id, rev)", [v for pair in chunk for v in pair])
+            found.update({(r["item_id"], r["rev"]): _revision(r) for r in rows})
+        return found
+
+    def state_events(self, to_states: tuple[str, ...]) -> list[Event]:
+        """Every event that led an item into one of `to_states`, in order (approval and publication times)."""
+        marks = ", ".join("?" for _ in to_states)
+        rows = self.conn.execute(f"SELECT * FROM events WHERE to_state IN ({marks}) AND item_id IS NOT NULL "
+                                 "ORDER BY id", list(to_states))
+        return [_event(r) for r in rows]
+
     def revisions(self, item_id: int) -> list[Revision]:
         rows = self.conn.execute("SELECT * FROM revisions WHERE item_id = ? ORDER BY rev", (item_id,))
         return [_revision(r) for r in rows]
@@ -524,6 +549,18 @@ class Ledger:
     def find_items(self, **filters) -> list[Item]:
         with self._read() as r:
             return r.find_items(**filters)
+
+    def items_public_or_live(self, states: frozenset[str]) -> list[Item]:
+        with self._read() as r:
+            return r.items_public_or_live(states)
+
+    def revisions_at(self, wanted: list[tuple[int, int]]) -> dict[tuple[int, int], Revision]:
+        with self._read() as r:
+            return r.revisions_at(wanted)
+
+    def state_events(self, to_states: tuple[str, ...]) -> list[Event]:
+        with self._read() as r:
+            return r.state_events(to_states)
 
     def revisions(self, item_id: int) -> list[Revision]:
         with self._read() as r:

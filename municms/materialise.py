@@ -355,17 +355,21 @@ def clean_leftovers(paths: InstancePaths) -> int:
 
 def load_entries(ledger) -> list[Entry]:
     """Entries of every item that has or may get a public file (read from the ledger)."""
+    views = [(item, view) for item in ledger.items_public_or_live(LIVE_STATES | ENDED_STATES)
+             if (view := public_view(item)) is not None]
+    revisions = ledger.revisions_at([(view.id, view.current_rev) for _, view in views])
+    approvals: dict[int, list] = {}
+    published: set[int] = set()
+    for event in ledger.state_events((APPROVED, PUBLISHED)):  # three queries for the whole site
+        if event.to_state == PUBLISHED:
+            published.add(event.item_id)
+        else:
+            approvals.setdefault(event.item_id, []).append(event)
     entries = []
-    for item in ledger.items():
-        view = public_view(item)
-        if view is None:
-            continue
-        revisions = {r.rev: r for r in ledger.revisions(item.id)}
-        revision = revisions.get(view.current_rev) or revisions[max(revisions)]
-        events = ledger.events(item.id)
-        approvals = [e.at for e in events if e.to_state == APPROVED and e.data.get("rev", 0) <= view.current_rev]
-        published = any(e.to_state == PUBLISHED for e in events)
-        entries.append(Entry(view, revision, min(approvals, default=None), max(approvals, default=None), published,
+    for item, view in views:
+        times = [e.at for e in approvals.get(item.id, []) if e.data.get("rev", 0) <= view.current_rev]
+        entries.append(Entry(view, revisions[(view.id, view.current_rev)], min(times, default=None),
+                             max(times, default=None), item.id in published,
                              ledger_item=item if view is not item else None))
     return entries
 
