@@ -168,6 +168,7 @@ def _build_incremental(instance: Instance, paths: InstancePaths, output: Path, n
                 "files": {rel: {"sha256": digest, "sources": []} for rel, digest in sorted(built.hashes.items())}}
     write_manifest(paths, manifest)
     save(state, paths)
+    state.end_journal()
     phases = {**built.phases, "snapshot": round(time.perf_counter() - started, 3)}
     result = BuildResult(build_id, output, built.seconds + phases["snapshot"], built.articles, built.pages, files,
                          built.warnings, phases, built.written, built.removed, built.rendered, built.read)

@@ -67,6 +67,7 @@ def build_incremental(instance: Instance, state: SiteState, now: dt.datetime, bu
     with state.lock:
         settings = pelican_settings(instance, state.work, build_id, now)
         settings["MUNICMS_OUTPUTS"] = {}
+        settings["MUNICMS_JOURNAL"] = state.record_path
         settings["SPEEDUPS_PROCESSES"] = 1  # few files are read or rendered: a second process costs more than it saves
         if state.bytecode_cache is None:
             state.bytecode_cache = MemoryBytecodeCache()
@@ -85,7 +86,7 @@ def build_incremental(instance: Instance, state: SiteState, now: dt.datetime, bu
             phases["pelican"] = time.perf_counter() - started
             plugin_outputs = settings["MUNICMS_OUTPUTS"]
             state.changed |= {str(state.work / rel) for rel, written in plugin_outputs.items() if written}
-            if replace_file(str(state.work / BUILD_MARKER), MARKER_TEXT.encode()):
+            if replace_file(str(state.work / BUILD_MARKER), MARKER_TEXT.encode(), state.record_path):
                 state.changed.add(str(state.work / BUILD_MARKER))
             extra = set(plugin_outputs) | {BUILD_MARKER}
             removed = state.remove_stale(extra)
@@ -93,6 +94,7 @@ def build_incremental(instance: Instance, state: SiteState, now: dt.datetime, bu
             if search and (written or removed or not (state.work / "pagefind").is_dir()):
                 before = {rel: digest for rel, digest in state.hashes.items() if rel.startswith("pagefind/")}
                 fresh = state.fresh or not (state.work / "pagefind").is_dir()
+                state.record("pagefind/")
                 index_site(state.work, None if fresh else parts_for(_indexed(state.work, written) | removed), now=now)
                 index = _files_under(state.work, "pagefind/")
                 state.update_hashes(index | set(before))

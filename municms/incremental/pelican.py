@@ -66,14 +66,17 @@ def keep_content(generator, cache: ContentCache) -> None:
     generator.save_cache = lambda: None  # kept in memory between publishes; nothing is pickled
 
 
-def replace_file(target: str, data: bytes) -> bool:
-    """Write `data` to `target` as a new file (temp + rename); False (nothing written) if it already holds it."""
+def replace_file(target: str, data: bytes, before=None) -> bool:
+    """Write `data` to `target` as a new file (temp + rename); False (nothing written) if it already holds it.
+    `before(target)` runs first when it is written (the publisher's journal)."""
     try:
         with open(target, "rb") as handle:
             if handle.read() == data:
                 return False
     except OSError:
         pass
+    if before is not None:
+        before(target)
     os.makedirs(os.path.dirname(target), exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".#")
     try:
@@ -91,16 +94,16 @@ def replace_file(target: str, data: bytes) -> bool:
 class _NewFile:
     """A text file handle whose content replaces the target on close, only if it differs."""
 
-    def __init__(self, target: str, encoding: str, written: set[str]):
-        self.target, self.encoding, self.parts, self.written = target, encoding, [], written
+    def __init__(self, target: str, encoding: str, state):
+        self.target, self.encoding, self.parts, self.state = target, encoding, [], state
 
     def write(self, text: str) -> None:
         self.parts.append(text)
 
     def close(self) -> None:
         data = b"".join(p if isinstance(p, bytes) else p.encode(self.encoding) for p in self.parts)
-        if replace_file(self.target, data):
-            self.written.add(self.target)
+        if replace_file(self.target, data, self.state.record_path):
+            self.state.changed.add(self.target)
 
     def __enter__(self):
         return self
@@ -131,7 +134,7 @@ class FingerprintWriter(Writer):
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)
-        return _NewFile(filename, encoding, self.state.changed)
+        return _NewFile(filename, encoding, self.state)
 
     def _template_globals(self, template) -> frozenset[str]:
         return template_globals(template)
@@ -218,7 +221,7 @@ class SafeStaticGenerator(StaticGenerator):
         source = os.path.join(self.path, sc.source_path)
         target = os.path.join(self.output_path, sc.save_as)
         self.state.outputs_seen.add(sc.save_as)
-        _copy_new(source, target, self.state.changed)
+        _copy_new(source, target, self.state)
 
     def _file_update_required(self, staticfile):
         self.state.outputs_seen.add(staticfile.save_as)
@@ -237,14 +240,14 @@ class SafeStaticGenerator(StaticGenerator):
             for file in files:
                 dest = target if source_path.is_file() else target / file.relative_to(source_path)
                 self.state.outputs_seen.add(dest.relative_to(output_path).as_posix())
-                _copy_new(str(file), str(dest), self.state.changed)
+                _copy_new(str(file), str(dest), self.state)
 
 
-def _copy_new(source: str, target: str, changed: set[str]) -> None:
+def _copy_new(source: str, target: str, state) -> None:
     """Copy a static file as a new file, only if the target's bytes differ."""
     with open(source, "rb") as handle:
-        if replace_file(target, handle.read()):
-            changed.add(target)
+        if replace_file(target, handle.read(), state.record_path):
+            state.changed.add(target)
 
 
 class IncrementalPelican(Pelican):

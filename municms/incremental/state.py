@@ -40,13 +40,52 @@ class SiteState:
     bytecode_cache: object = None                           # compiled templates (MemoryBytecodeCache)
     fresh: bool = True                                      # this build starts from no digests at all
     lock: threading.Lock = field(default_factory=threading.Lock)
+    _journal: object = None                                 # open journal of the build under way
     # one build's bookkeeping
     pending: dict[str, str] = field(default_factory=dict)
     outputs_seen: set[str] = field(default_factory=set)
     changed: set[str] = field(default_factory=set)          # absolute paths written by this build
 
+    @property
+    def journal_path(self) -> Path:
+        return self.work.parent / "journal"
+
+    def recover(self) -> None:
+        """A build killed before its state was saved may have replaced or removed any file it had named in the
+        journal: forget what the state says of those files (they are rendered and hashed again)."""
+        try:
+            names = self.journal_path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return
+        for name in names:
+            for table in (self.fingerprints, self.hashes, self.links, self.anchors):
+                for rel in [r for r in table if r == name or (name.endswith("/") and r.startswith(name))]:
+                    table.pop(rel, None)
+        self.dirty = True
+
+    def record(self, rel: str) -> None:
+        """Name a file in the journal before it is replaced or removed (a folder: a name ending in /)."""
+        if self._journal is not None:
+            self._journal.write(rel + "\n")
+            self._journal.flush()
+
+    def record_path(self, path: str) -> None:
+        self.record(Path(path).relative_to(self.work).as_posix())
+
+    def end_journal(self) -> None:
+        """The state on disk now describes the tree: the journal is no longer needed."""
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        self.journal_path.unlink(missing_ok=True)
+
     def begin(self, environment: str) -> None:
         """Start a build; a different environment (theme, settings, code) makes every page stale."""
+        self.recover()
+        self.journal_path.parent.mkdir(parents=True, exist_ok=True)
+        if self._journal is not None:
+            self._journal.close()
+        self._journal = open(self.journal_path, "w", encoding="utf-8")
         if environment != self.environment or not self.work.is_dir():
             self.fingerprints.clear()
             self.links.clear()
@@ -107,6 +146,7 @@ class SiteState:
         if not self.dirty and not self.fresh:
             removed = {rel for rel in self.outputs - keep if not rel.startswith(SEARCH_DIR)}
             for rel in removed:
+                self.record(rel)
                 (self.work / rel).unlink(missing_ok=True)
                 for table in (self.fingerprints, self.hashes, self.links, self.anchors):
                     table.pop(rel, None)
@@ -124,6 +164,7 @@ class SiteState:
             for name in filenames:
                 rel = prefix + name
                 if rel not in keep:
+                    self.record(rel)
                     os.unlink(os.path.join(dirpath, name))
                     self.fingerprints.pop(rel, None)
                     self.hashes.pop(rel, None)
