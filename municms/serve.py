@@ -18,7 +18,7 @@ from starlette.applications import Starlette
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount
 
-from .headers import SECURITY_HEADERS
+from .headers import SECURITY_HEADERS, DefaultHeaders
 
 EDITORIAL_PREFIX = "/yonetim"
 
@@ -73,26 +73,11 @@ def _within(path: str, folder: str) -> bool:
     return os.path.commonpath([path, folder]) == folder
 
 
-class SecurityHeaders:
-    """ASGI middleware: the headers the generated nginx config sends, on every response."""
+class SecurityHeaders(DefaultHeaders):
+    """The headers the generated nginx config sends, on every response (spelled as nginx spells them)."""
 
     def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message):
-            if message["type"] == "http.response.start":
-                names = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(name.encode("latin-1"), value.encode("latin-1"))  # as nginx spells them
-                         for name, value in SECURITY_HEADERS.items() if name.lower().encode() not in names]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        super().__init__(app, SECURITY_HEADERS)
 
 
 def site_and_editorial_app(site_dir: Path | Callable[[], Path], editorial) -> SecurityHeaders:

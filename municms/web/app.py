@@ -18,6 +18,7 @@ from ..attachments import size_tr
 from ..clock import Clock, SystemClock
 from ..config import Instance, load_instance
 from ..errors import NotFound, PermissionDenied, TooLarge
+from ..headers import DefaultHeaders
 from ..ledger import Ledger, open_ledger
 from ..paths import InstancePaths
 from . import views
@@ -60,26 +61,12 @@ def create_app(instance: Instance | str | Path, *, clock: Clock | None = None,
     return app
 
 
-class NoStore:
-    """ASGI middleware: `Cache-Control: no-store` on every answer that does not set its own (pages of one user
-    are never cached). Plain ASGI: an @app.middleware("http") function costs a task and a stream per request."""
+class NoStore(DefaultHeaders):
+    """`Cache-Control: no-store` on every answer that does not set its own (pages of one user are never cached);
+    plain ASGI: an @app.middleware("http") function costs a task and a stream per request."""
 
     def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_no_store(message):
-            if message["type"] == "http.response.start":
-                headers = message.get("headers", [])
-                if not any(name.lower() == b"cache-control" for name, _ in headers):
-                    message = {**message, "headers": [*headers, (b"cache-control", b"no-store")]}
-            await send(message)
-
-        await self.app(scope, receive, send_no_store)
+        super().__init__(app, {"cache-control": "no-store"})
 
 
 def view_modules() -> list:
