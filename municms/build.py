@@ -60,6 +60,13 @@ class _Collector(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
 
+    def raise_errors(self) -> None:
+        """BuildError listing every error Pelican or a plugin logged (a build with one is not used)."""
+        errors = [r for r in self.records if r.levelno >= logging.ERROR]
+        if errors:
+            raise BuildError("Site oluşturulamadı:\n" + "\n".join(f"  - {r.getMessage()}" for r in errors),
+                             "build failed: " + "; ".join(r.getMessage() for r in errors))
+
 
 def new_build_id(now: dt.datetime | None = None) -> str:
     """Sortable, unique id: 20261125T101500Z-3fa9c1."""
@@ -119,10 +126,7 @@ def build_site(instance: Instance, output: Path | None = None, now: dt.datetime 
         staging.mkdir(parents=True)
         site = Pelican(settings)
         site.run()
-        errors = [r for r in collector.records if r.levelno >= logging.ERROR]
-        if errors:
-            raise BuildError("Site oluşturulamadı:\n" + "\n".join(f"  - {r.getMessage()}" for r in errors),
-                             "build failed: " + "; ".join(r.getMessage() for r in errors))
+        collector.raise_errors()
         phases["pelican"] = time.perf_counter() - started
         if search:  # a preview has no search page to feed
             index_site(staging, now=now)

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from ..checks import Embargoed, check_site
 from ..config import Instance
-from ..errors import BuildError
 from ..search import index_site, parts_for
 from .pelican import IncrementalPelican, MemoryBytecodeCache, replace_file
 from .state import SiteState
@@ -79,10 +78,7 @@ def build_incremental(instance: Instance, state: SiteState, now: dt.datetime, bu
         root_logger.addHandler(collector)
         try:
             IncrementalPelican(settings, state).run()
-            errors = [r for r in collector.records if r.levelno >= logging.ERROR]
-            if errors:
-                raise BuildError("Site oluşturulamadı:\n" + "\n".join(f"  - {r.getMessage()}" for r in errors),
-                                 "build failed: " + "; ".join(r.getMessage() for r in errors))
+            collector.raise_errors()
             phases["pelican"] = time.perf_counter() - started
             plugin_outputs = settings["MUNICMS_OUTPUTS"]
             state.changed |= {str(state.work / rel) for rel, written in plugin_outputs.items() if written}
@@ -91,18 +87,20 @@ def build_incremental(instance: Instance, state: SiteState, now: dt.datetime, bu
             extra = set(plugin_outputs) | {BUILD_MARKER}
             removed = state.remove_stale(extra)
             written = state.relative_changed()
+            searched: set[str] = set()  # search files hashed below, where their changes are found
             if search and (written or removed or not (state.work / "pagefind").is_dir()):
                 before = {rel: digest for rel, digest in state.hashes.items() if rel.startswith("pagefind/")}
                 fresh = state.fresh or not (state.work / "pagefind").is_dir()
                 state.record("pagefind/")
                 index_site(state.work, None if fresh else parts_for(_indexed(state.work, written) | removed), now=now)
                 index = _files_under(state.work, "pagefind/")
-                state.update_hashes(index | set(before))
+                searched = index | set(before)
+                state.update_hashes(searched)
                 written |= {rel for rel in index if state.hashes.get(rel) != before.get(rel)}
                 removed |= set(before) - index
             phases["search"] = time.perf_counter() - started - sum(phases.values())
             unhashed = state.missing_hashes() if state.dirty or state.fresh else set()
-            state.update_hashes(written | unhashed | removed)
+            state.update_hashes((written | unhashed | removed) - searched)
             if check:
                 _check(instance, state, written | unhashed, removed, embargoed)
             phases["checks"] = time.perf_counter() - started - sum(phases.values())
