@@ -48,6 +48,14 @@ class BuildResult:
     removed: list[str] | None = None
     rendered: int | None = None
     read: int | None = None
+    # the publisher's working tree (not a folder of this build): deployed from, never deleted; its sha256 per file
+    shared: bool = False
+    hashes: dict[str, str] | None = None
+
+    def discard(self) -> None:
+        """Drop the built folder once deployed or abandoned (the publisher's working tree stays)."""
+        if not self.shared:
+            shutil.rmtree(self.output, ignore_errors=True)
 
 
 class _Collector(logging.Handler):
@@ -106,14 +114,14 @@ def build_site(instance: Instance, output: Path | None = None, now: dt.datetime 
     """Build the whole site into output (default var/build/<id>/); nothing is written if the build or a check fails.
 
     With a publisher `state` (municms.incremental), only what changed since its last build is rendered, checked
-    and written into its working tree, and output is a snapshot of that tree (hard links)."""
+    and written into its working tree, and the result's output is that tree (`output` is not used)."""
     now = now or dt.datetime.now(instance.tz)
     build_id = build_id or new_build_id()
     paths = InstancePaths(instance.root)
+    if state is not None:
+        return _build_incremental(instance, paths, now, build_id, check, embargoed, search, state)
     output = Path(output) if output else paths.builds / build_id
     check_output_replaceable(output)
-    if state is not None:
-        return _build_incremental(instance, paths, output, now, build_id, check, embargoed, search, state)
     staging = output.parent / f".{output.name}.tmp-{secrets.token_hex(4)}"
     settings = pelican_settings(instance, staging, build_id, now)
 
@@ -154,28 +162,24 @@ def build_site(instance: Instance, output: Path | None = None, now: dt.datetime 
     return result
 
 
-def _build_incremental(instance: Instance, paths: InstancePaths, output: Path, now: dt.datetime, build_id: str,
+def _build_incremental(instance: Instance, paths: InstancePaths, now: dt.datetime, build_id: str,
                        check: bool, embargoed, search: bool, state) -> BuildResult:
-    from .incremental.build import build_incremental, snapshot
+    """The publisher's working tree brought up to date; the result is that tree itself (the caller holds the
+    deploy lock, so nothing changes it until it is deployed: a deploy links its files, never changes them)."""
+    from .incremental.build import build_incremental
     from .incremental.registry import save
 
     built = build_incremental(instance, state, now, build_id, embargoed, check=check, search=search)
     started = time.perf_counter()
-    staging = output.parent / f".{output.name}.tmp-{secrets.token_hex(4)}"
-    try:
-        files = snapshot(built.tree, staging)
-        _replace_dir(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     manifest = {"build_id": build_id, "shared": {}, "sources": {},
                 "files": {rel: {"sha256": digest, "sources": []} for rel, digest in sorted(built.hashes.items())}}
     write_manifest(paths, manifest)
     save(state, paths)
     state.end_journal()
-    phases = {**built.phases, "snapshot": round(time.perf_counter() - started, 3)}
-    result = BuildResult(build_id, output, built.seconds + phases["snapshot"], built.articles, built.pages, files,
-                         built.warnings, phases, built.written, built.removed, built.rendered, built.read)
+    phases = {**built.phases, "manifest": round(time.perf_counter() - started, 3)}
+    result = BuildResult(build_id, built.tree, built.seconds + phases["manifest"], built.articles, built.pages,
+                         len(built.hashes), built.warnings, phases, built.written, built.removed, built.rendered,
+                         built.read, shared=True, hashes=built.hashes)
     _write_build_log(paths, result)
     return result
 

@@ -17,7 +17,6 @@ import contextlib
 import datetime as dt
 import logging
 import re
-import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -122,7 +121,7 @@ class Built:
     def abandon(self) -> None:
         """Put content/ back and drop the build (not deployed)."""
         self.change.undo()
-        shutil.rmtree(self.result.output, ignore_errors=True)
+        self.result.discard()
 
 
 def select_due(ledger: Ledger, now) -> list[Item]:
@@ -287,13 +286,15 @@ def may_publish(ledger: Ledger, due: list[Item], actor: Actor, reason: str | Non
 
 def deploy(instance: Instance, paths: InstancePaths, clock: Clock, result: BuildResult, due: list[Item],
            actor: Actor) -> Release:
-    """Hand the build to the configured target; the build directory is dropped once it is a release."""
+    """Hand the build to the configured target; the build directory (not the publisher's tree) is dropped once
+    it is a release."""
     target = get_target(instance, paths, clock)
     meta = {"items": [item.number for item in due], "published_by": actor.login, "build_id": result.build_id}
+    hashes = result.hashes if result.hashes is not None else manifest_hashes(paths, result.build_id)
     try:
-        return target.deploy(result.output, result.build_id, meta, hashes=manifest_hashes(paths, result.build_id))
+        return target.deploy(result.output, result.build_id, meta, hashes=hashes, exact=result.shared)
     finally:
-        shutil.rmtree(result.output, ignore_errors=True)
+        result.discard()
 
 
 def mark_published(tx: Transaction, due: list[Item], user: User, actor: Actor, now, placed: dict[str, Placed],

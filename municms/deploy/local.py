@@ -132,10 +132,11 @@ class LocalTarget:
         fsync_path(self.paths.var)
 
     def deploy(self, build_dir: Path, release_id: str, meta: dict, hashes: dict[str, str] | None = None,
-               link: bool = True) -> Release:
+               link: bool = True, exact: bool = False) -> Release:
         """Make a built site release `release_id` (new shards stored, the others linked) and make it current.
 
-        `hashes`: sha256 per file path of the build (its manifest), so that those files are not read again.
+        `hashes`: sha256 per file path of the build (its manifest), so that those files are not read again;
+        `exact`: they name every file of the build (the publisher's own tree): it is not walked either.
         `link` (default): hard-link the build's files (copy them across file systems); the tree is never
         modified. `link=False`: files of new shards may be moved out of the build, which the caller drops."""
         build_dir = check_deploy_input(build_dir, release_id)
@@ -149,7 +150,7 @@ class LocalTarget:
             current = self.current_id()
             stats = {}
             if current != release_id or not final.is_dir():  # else the switch was done, only metadata is missing
-                stats = self._stage(build_dir, release_id, meta.get("build_id", release_id), hashes, link)
+                stats = self._stage(build_dir, release_id, meta.get("build_id", release_id), hashes, link, exact)
                 self.switch(release_id)
             stats["seconds"] = round(time.perf_counter() - started, 3)
             record = {"id": release_id, "created_at": now_iso(self.clock, meta.get("created_at")),
@@ -163,9 +164,9 @@ class LocalTarget:
             return self._release(release_id, release_id)
 
     def _stage(self, build_dir: Path, release_id: str, build_id: str, hashes: dict[str, str] | None,
-               link: bool) -> dict:
+               link: bool, exact: bool = False) -> dict:
         """New shards and the release folder as *.tmp, one sync, then shards and release renamed into place."""
-        plan, new = plan_release(build_dir, hashes, lambda name: (self.shards / name).is_dir())
+        plan, new = plan_release(build_dir, hashes, lambda name: (self.shards / name).is_dir(), exact)
         placer = Placer(move=not link)
         stage_shards(new, build_dir, self.shards, placer)
         staging = self.root / f"{release_id}.tmp"

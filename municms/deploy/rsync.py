@@ -176,9 +176,9 @@ class RsyncTarget:
         return self._release(current, metas.get(current, {}), current) if current else None
 
     def deploy(self, build_dir: Path, release_id: str, meta: dict, hashes: dict[str, str] | None = None,
-               link: bool = True) -> Release:
+               link: bool = True, exact: bool = False) -> Release:
         """Send the shards the remote side lacks and the release folder, then rename, switch and record it
-        over ssh. `hashes` and `link` as for the local target (the build is never modified either way)."""
+        over ssh. `hashes`, `link` and `exact` as for the local target (the build is never modified)."""
         build_dir = check_deploy_input(build_dir, release_id)
         with deploy_lock(self.paths):
             started = time.perf_counter()
@@ -188,7 +188,8 @@ class RsyncTarget:
                                     f"release {release_id!r} was already deployed")
             new, stats = [], {}
             if current != release_id:  # else the switch was done, only metadata is missing
-                new, stats = self._send(build_dir, release_id, meta.get("build_id", release_id), hashes, stored)
+                new, stats = self._send(build_dir, release_id, meta.get("build_id", release_id), hashes, stored,
+                                         exact)
             stats["seconds"] = round(time.perf_counter() - started, 3)
             record = {"id": release_id, "created_at": now_iso(self.clock, meta.get("created_at")),
                       "items": list(meta.get("items", [])), "published_by": meta.get("published_by", "sistem"),
@@ -202,9 +203,9 @@ class RsyncTarget:
             return self._release(release_id, record, release_id)
 
     def _send(self, build_dir: Path, release_id: str, build_id: str, hashes: dict[str, str] | None,
-              stored: set[str]) -> tuple[list[str], dict]:
+              stored: set[str], exact: bool = False) -> tuple[list[str], dict]:
         """Put the new shards and the release folder together under var/rsync/<id>/ and rsync them over."""
-        plan, new = plan_release(build_dir, hashes, stored.__contains__)
+        plan, new = plan_release(build_dir, hashes, stored.__contains__, exact)
         staging = self.paths.var / "rsync"
         shutil.rmtree(staging, ignore_errors=True)  # what a killed deploy left
         outgoing = staging / release_id

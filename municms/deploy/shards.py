@@ -128,11 +128,34 @@ def _shard_of(node: _Node, rel: str) -> Shard:
     return shard
 
 
-def plan_tree(build_dir: Path, hashes: dict[str, str] | None = None) -> Plan:
+def _listed(files) -> _Node:
+    """The folder tree of a list of file paths (what _scan finds, from a listing known to be exact)."""
+    root = _Node()
+    for parts in sorted(rel.split("/") for rel in files):  # the order _scan lists names in
+        node = root
+        for name in parts[:-1]:
+            child = node.dirs.get(name)
+            if child is None:
+                child = node.dirs[name] = _Node()
+            node = child
+        node.files.append(parts[-1])
+    _mark_years(root)
+    return root
+
+
+def _mark_years(node: _Node) -> bool:
+    for name, child in node.dirs.items():
+        node.has_year = _mark_years(child) or is_year(name) or node.has_year
+    return node.has_year
+
+
+def plan_tree(build_dir: Path, hashes: dict[str, str] | None = None, exact: bool = False) -> Plan:
     """Split build_dir into real folders, their files and shards, with every file's sha256 (read unless `hashes`
-    has it). The folders are always walked: a file list is only trusted from the tree itself."""
+    has it). The folders are walked: a file list is trusted only from the tree itself, or when `exact` says
+    that `hashes` names every file of the tree with its current sha256 (a publisher that wrote the tree and
+    keeps its hashes)."""
     build_dir = str(build_dir)
-    root = _scan(build_dir, "")
+    root = _listed(hashes) if exact and hashes is not None else _scan(build_dir, "")
     real_dirs, top_files, shards = [], [], []
 
     def split(node: _Node, rel: str) -> None:
@@ -191,15 +214,17 @@ def remove_tree(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def plan_release(build_dir: Path, hashes: dict[str, str] | None, stored) -> tuple[Plan, list[Shard]]:
+def plan_release(build_dir: Path, hashes: dict[str, str] | None, stored,
+                 exact: bool = False) -> tuple[Plan, list[Shard]]:
     """The plan of build_dir and its shards not stored yet (`stored(name)` says whether one is).
 
     Given hashes are trusted for the shards that are stored already (not reading them is the point); the
     files this deploy writes (the top level and the new shards) are read anyway, and if one of them differs
-    from its given hash, the hashes are stale (the tree changed since) and every file is hashed."""
-    plan = plan_tree(build_dir, hashes)
+    from its given hash, the hashes are stale (the tree changed since) and every file is hashed. `exact`
+    hashes (see plan_tree) are trusted for every file."""
+    plan = plan_tree(build_dir, hashes, exact)
     new = _not_stored(plan, stored)
-    if hashes:
+    if hashes and not exact:
         written = plan.top_files + [f"{s.rel}/{f}" for s in new for f in s.files]
         stale = [rel for rel in written if _sha256_or_none(os.path.join(build_dir, rel)) != plan.hashes[rel]]
         if stale:

@@ -1,7 +1,7 @@
 """An incremental build: real Pelican over the whole content, rendering and writing only what changed, into the
 state's working tree; then the search index, the checks (on the changed pages and the pages linking to what
-changed or went away) and the file hashes of what changed. The tree is then handed out as a snapshot of hard
-links (every file of the tree is a new inode when it changes, so a snapshot never changes afterwards).
+changed or went away) and the file hashes of what changed. The tree itself is deployed (a deploy hard-links
+its files; every file of the tree is a new inode when it changes, so a release never changes afterwards).
 
 `build --full` (and the nightly comparison) builds from nothing into a fresh tree and compares hash by hash.
 """

@@ -260,3 +260,24 @@ def test_a_deploy_cut_short_while_storing_shards_leaves_the_site_whole(make_inst
     assert tree(paths.current) == tree(variants(2, changed=True))
     assert stored(paths) == set(shard_links(paths.releases / release_id(1)).values()) | set(
         shard_links(paths.releases / release_id(2)).values())
+
+
+def test_exact_hashes_plan_the_release_without_walking_or_reading_the_tree(make_instance, variants, monkeypatch):
+    """The publisher's own tree: its hashes name every file, so neither a folder is listed nor a file read."""
+    instance, paths = make_instance()
+    build_dir = variants(2, changed=True)
+    hashes = tree(build_dir)
+    walked = plan_tree(build_dir)
+
+    def refused(*args):
+        raise AssertionError(f"read or walked: {args}")
+    monkeypatch.setattr(shards_module, "file_sha256", refused)
+    monkeypatch.setattr(shards_module, "_scan", refused)
+    listed = plan_tree(build_dir, hashes, exact=True)
+    assert (listed.real_dirs, listed.top_files, listed.hashes) == (walked.real_dirs, walked.top_files, walked.hashes)
+    assert [(s.rel, sorted(s.files), sorted(s.dirs), s.digest) for s in listed.shards] == \
+        [(s.rel, sorted(s.files), sorted(s.dirs), s.digest) for s in walked.shards]
+    get_target(instance, paths).deploy(build_dir, release_id(2), {}, hashes=hashes, exact=True)
+    monkeypatch.undo()
+    assert tree(paths.current) == tree(build_dir)
+    assert identity(paths.current)["sha256"] == walked.tree_digest()
