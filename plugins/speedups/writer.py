@@ -1,10 +1,14 @@
-"""Two processes write the pages: the parent and one forked child, each rendering its share of the calls.
+"""Two processes write the pages: the parent and one forked child, each rendering its share of the files.
 
 Both processes run the shared generators' output in the same order over the same inherited model, so both see
-the same sequence of write_file calls; call i is rendered by exactly one of them. The other process still
-books the file name (Pelican's overwrite checks see every file) and the parent still sends `content_written`
-for every file, so plugins that record outputs see the whole site. Feeds and everything outside the shared
-generators (static files, plugins' own outputs) are written by the parent alone.
+the same sequence of written files. Each output file belongs to one process: the first shared write of a file
+decides which, and every later write of that file is made by the same process, so the writes of one file keep
+Pelican's order (a page whose save_as overrides a tag page is written after that tag page, whichever process
+runs ahead). The other process still books the file name (Pelican's overwrite checks see every file) and the
+parent still sends `content_written` for every file, so plugins that record outputs see the whole site. Feeds
+and everything outside the shared generators (static files, plugins' own outputs) are written by the parent
+alone; before the parent writes a file of the child's, it waits for the child, and a file the parent wrote
+itself stays the parent's, so the last write of a file is the last one in Pelican's order.
 """
 
 from __future__ import annotations
@@ -21,12 +25,13 @@ import traceback
 from dataclasses import dataclass
 
 from pelican import signals
+from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from .options import acted, enabled, parallel_min, processes
 
 
-# Shares of the write calls: the parent also copies static files, sends content_written for every page
+# Shares of the written files: the parent also copies static files, sends content_written for every page
 # and runs the plugins' own outputs (measured: about a quarter of the rendering), so the child renders more.
 CHILD_SHARE = 0.62
 # Signals whose receivers record or write something: in the child they would act a second time.
@@ -34,24 +39,34 @@ PARENT_ONLY_SIGNALS = (signals.content_written, signals.feed_written, signals.fe
                        signals.article_writer_finalized, signals.page_writer_finalized, signals.finalized)
 
 
-class _NotRendered:
-    """The template of a page the other process renders."""
+class _OwnShare:
+    """The template of a shared write: renders only the files of this process, books the others."""
 
-    @staticmethod
-    def render(context) -> str:
+    def __init__(self, writer: PartWriter, template) -> None:
+        self.writer, self.template = writer, template
+
+    def render(self, context) -> str:
+        # Writer.write_file renders every file (each page of a paginated call) with its name in output_file,
+        # then opens sanitised_join(output_path, name)
+        path = sanitised_join(self.writer.output_path, context["output_file"])
+        if self.writer._renders(path):
+            return self.template.render(context)
+        self.writer._booking = path
         return ""
 
 
 class PartWriter(Writer):
-    """Pelican's Writer that renders only its own share of the calls made while a generator shares output."""
+    """Pelican's Writer that renders only its own share of the files written while a generator shares output."""
 
     part = 0  # 0: the parent, 1: the child
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self._sharing = False
-        self._calls = 0
-        self._booking_only = False
+        self._files = 0  # distinct files of the shared writes so far
+        self._owners: dict[str, int] = {}  # file -> the part that writes it; the same in both processes
+        self._parent_wrote: set[str] = set()  # parent: files it wrote that the child may write too
+        self._booking: str | None = None  # the file whose next _open_w only books the name
 
     @contextlib.contextmanager
     def share(self):
@@ -71,20 +86,31 @@ class PartWriter(Writer):
                 # no child outlives a failure of theirs
                 join_output_child(None)
 
-    def _renders_next_call(self) -> bool:
-        i = self._calls
-        self._calls += 1
-        child_renders = int((i + 1) * CHILD_SHARE) > int(i * CHILD_SHARE)
-        return child_renders == (self.part == 1)
+    def _owner(self, path: str) -> int:
+        """The part that writes `path`: fixed by the file's first shared write, from the order of first writes
+        alone, which both processes see alike (not by which process gets there first)."""
+        owner = self._owners.get(path)
+        if owner is None:
+            i = self._files
+            self._files += 1
+            owner = self._owners[path] = int(int((i + 1) * CHILD_SHARE) > int(i * CHILD_SHARE))
+        return owner
+
+    def _renders(self, path: str) -> bool:
+        owner = self._owner(path)
+        if self.part == 1:
+            return owner == 1
+        # a file of the child's that the parent wrote outside the shared writes (a feed, a non-shared
+        # generator's page): the parent writes it again, after the child (_open_w), as Pelican would
+        return owner == 0 or path in self._parent_wrote
 
     def write_file(self, name, template, context, *args, **kwargs):
-        if not self._sharing or not name or self._renders_next_call():
+        if not self._sharing or not name:
             return super().write_file(name, template, context, *args, **kwargs)
-        self._booking_only = True
         try:
-            return super().write_file(name, _NotRendered, context, *args, **kwargs)
+            return super().write_file(name, _OwnShare(self, template), context, *args, **kwargs)
         finally:
-            self._booking_only = False
+            self._booking = None
 
     def write_feed(self, *args, **kwargs):
         if self.part == 1:
@@ -92,8 +118,17 @@ class PartWriter(Writer):
         return super().write_feed(*args, **kwargs)
 
     def _open_w(self, filename, encoding, override=False):
-        if not self._booking_only:
+        booking, self._booking = self._booking, None
+        if booking is None:
+            if self.part == 0:
+                owner = self._owners.get(filename)
+                if owner == 1 and _child is not None:
+                    join_output_child(None)  # the child's writes of this file come first, as in Pelican's order
+                if owner != 0:
+                    self._parent_wrote.add(filename)
             return super()._open_w(filename, encoding, override)
+        if booking != filename:
+            raise RuntimeError(f'Rendered "{booking}" for the other process but asked to write "{filename}"')
         # Writer._open_w's checks and bookkeeping, without opening the file that the other process writes
         if filename in self._overridden_files:
             if override:
