@@ -60,6 +60,37 @@ class SearchIndex:
     built: dict[str, BundleBuild] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    pages: dict[str, list[str]] = field(default_factory=dict)  # the pages of each bundle built
+
+
+def bundle_of(rel: str) -> str | None:
+    """The bundle a file of the site's search folder belongs to (rel: its path in the site); PARTS_FILE for the
+    list of bundles, None outside the search folder."""
+    if not rel.startswith(SEARCH_DIR + "/"):
+        return None
+    inside = rel[len(SEARCH_DIR) + 1:]
+    first, _, rest = inside.partition("/")
+    if rest and _PART_NAME.match(first) and first != GENERAL:
+        return first
+    return PARTS_FILE if inside == PARTS_FILE else GENERAL
+
+
+def bundle_files(site: Path, part: str) -> set[str]:
+    """The files of one bundle now in site/pagefind/ (paths relative to the site)."""
+    root = Path(site) / SEARCH_DIR
+    if part == PARTS_FILE:
+        return {f"{SEARCH_DIR}/{PARTS_FILE}"} if (root / PARTS_FILE).is_file() else set()
+    if part != GENERAL:
+        folder = root / part
+        return {p.relative_to(site).as_posix() for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else set()
+    found = set()
+    for entry in root.iterdir() if root.is_dir() else ():
+        rel = f"{SEARCH_DIR}/{entry.name}"
+        if entry.is_file() and entry.name != PARTS_FILE and not entry.name.startswith("."):
+            found.add(rel)
+        elif entry.is_dir() and not _PART_NAME.match(entry.name) and not entry.name.startswith("."):
+            found |= {p.relative_to(site).as_posix() for p in entry.rglob("*") if p.is_file()}
+    return found
 
 
 def year_part(year: int) -> str:
@@ -149,6 +180,7 @@ def index_site(site: Path, parts: set[str] | None = None, now: dt.datetime | Non
         for build in pool.map(lambda part: _build_bundle(site, part, pages.get(part, [])), todo):
             result.built[build.part] = build
     _write_parts_file(site, start)
+    result.pages = {part: pages.get(part, []) for part in result.built}
     result.seconds = time.perf_counter() - started
     return result
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from ..checks import Embargoed, check_site
 from ..config import Instance
-from ..search import index_site, parts_for
+from ..search import (PARTS_FILE, RECENT, SEARCH_DIR, bundle_files, bundle_of, index_site, part_of,
+                      parts_for, recent_from)
 from .pelican import IncrementalPelican, MemoryBytecodeCache, replace_file
 from .state import SiteState
 
@@ -89,11 +90,17 @@ def build_incremental(instance: Instance, state: SiteState, now: dt.datetime, bu
             written = state.relative_changed()
             searched: set[str] = set()  # search files hashed below, where their changes are found
             if search and (written or removed or not (state.work / "pagefind").is_dir()):
-                before = {rel: digest for rel, digest in state.hashes.items() if rel.startswith("pagefind/")}
                 fresh = state.fresh or not (state.work / "pagefind").is_dir()
                 state.record("pagefind/")
-                index_site(state.work, None if fresh else parts_for(_indexed(state.work, written) | removed), now=now)
-                index = _files_under(state.work, "pagefind/")
+                done = index_site(state.work, None if fresh else _search_parts(state, written, removed, now),
+                                  now=now)
+                state.indexed(done, whole=fresh)
+                # only the bundles this run built or removed (and the list of bundles) changed
+                touched = None if fresh else set(done.built) | set(done.removed) | {PARTS_FILE}
+                before = {rel: digest for rel, digest in state.hashes.items()
+                          if bundle_of(rel) is not None and (touched is None or bundle_of(rel) in touched)}
+                index = set().union(*(bundle_files(state.work, part) for part in touched)) if touched is not None \
+                    else _files_under(state.work, "pagefind/")
                 searched = index | set(before)
                 state.update_hashes(searched)
                 written |= {rel for rel in index if state.hashes.get(rel) != before.get(rel)}
@@ -143,10 +150,27 @@ def _check(instance: Instance, state: SiteState, changed: set[str], removed: set
         state.anchors.pop(rel, None)
 
 
-def _indexed(tree: Path, written: set[str]) -> set[str]:
-    """The written pages the search indexes (their content is marked data-pagefind-body): a listing or the home
-    page changing rebuilds no bundle."""
-    return {rel for rel in written if rel.endswith(".html") and b"data-pagefind-body" in (tree / rel).read_bytes()}
+def _search_parts(state: SiteState, written: set[str], removed: set[str], now: dt.datetime) -> set[str]:
+    """The search bundles to build again: the recent one, the bundle of every written page (read from the page:
+    a listing or the home page is in none) and the bundle each written or removed page was indexed in (a
+    withdrawn item's page is written without searchable content and must leave its bundle)."""
+    start = recent_from(now)
+    parts = {RECENT}
+    for rel in written:
+        if rel.endswith(".html") and not rel.startswith(SEARCH_DIR + "/"):
+            part = part_of(rel, (state.work / rel).read_bytes(), start)
+            parts |= ({part} if part else set()) | _indexed_in(state, rel)
+    for rel in removed:
+        parts |= _indexed_in(state, rel)
+    return parts
+
+
+def _indexed_in(state: SiteState, rel: str) -> set[str]:
+    """The bundle a page was indexed in; when the state does not know, every bundle it may have been in."""
+    if state.bundles is None:
+        return parts_for([rel])
+    part = state.bundles.get(rel)
+    return {part} if part else set()
 
 
 def _files_under(tree: Path, prefix: str) -> set[str]:

@@ -55,6 +55,7 @@ def load_saved(state: SiteState, file: Path) -> None:
     state.fingerprints = dict(saved.get("fingerprints", {}))
     state.hashes = dict(saved.get("hashes", {}))
     state.outputs = set(saved.get("outputs", []))
+    state.bundles = saved.get("bundles")
     state.environment = saved.get("environment", "")
     state.built_at = saved.get("built_at")
     state.embargoed = ()
@@ -66,7 +67,7 @@ def load_saved(state: SiteState, file: Path) -> None:
 def save(state: SiteState, paths: InstancePaths) -> None:
     state.generation += 1
     data = {"generation": state.generation, "environment": state.environment, "built_at": state.built_at,
-            "fingerprints": state.fingerprints, "hashes": state.hashes, "outputs": sorted(state.outputs)}
+            "fingerprints": state.fingerprints, "hashes": state.hashes, "outputs": sorted(state.outputs), "bundles": state.bundles}
     folder = work_dir(paths)
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / STATE_FILE, json.dumps(data, ensure_ascii=False, separators=(",", ":")))

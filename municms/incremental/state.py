@@ -32,6 +32,7 @@ class SiteState:
     links: dict[str, frozenset[str]] = field(default_factory=dict)   # page → output files it links to
     anchors: dict[str, frozenset[str]] = field(default_factory=dict)  # page → files it links to with #fragment
     outputs: set[str] = field(default_factory=set)          # every output of the last successful build
+    bundles: dict[str, str] | None = None                   # page → search bundle it is indexed in (None: unknown)
     embargoed: tuple = ()                                   # what the last successful build checked against
     environment: str = ""                                   # digest of theme, settings, plugins, code
     generation: int = 0                                     # successful builds saved (registry.save)
@@ -58,6 +59,8 @@ class SiteState:
         except OSError:
             return
         for name in names:
+            if name.startswith(SEARCH_DIR):
+                self.bundles = None  # the search index was being rebuilt
             for table in (self.fingerprints, self.hashes, self.links, self.anchors):
                 for rel in [r for r in table if r == name or (name.endswith("/") and r.startswith(name))]:
                     table.pop(rel, None)
@@ -105,6 +108,16 @@ class SiteState:
             return False
         self.pending[name] = fingerprint
         return True
+
+    def indexed(self, done, whole: bool) -> None:
+        """Record which pages the search bundles just built hold (`whole`: every bundle was built)."""
+        if whole:
+            self.bundles = {}
+        elif self.bundles is None:
+            return
+        gone = set(done.built) | set(done.removed)
+        self.bundles = {rel: part for rel, part in self.bundles.items() if part not in gone}
+        self.bundles.update({rel: part for part, pages in done.pages.items() for rel in pages})
 
     def relative_changed(self) -> set[str]:
         return {Path(p).relative_to(self.work).as_posix() for p in self.changed}
@@ -200,6 +213,7 @@ class SiteState:
         self.links.clear()
         self.anchors.clear()
         self.outputs.clear()
+        self.bundles = None
         self.environment = ""
 
 

@@ -22,6 +22,8 @@ from municms.build import build_site
 from municms.incremental.compare import tree_hashes
 from municms.incremental.registry import forget, state_for
 from municms.model import PUBLISHED
+from municms.search import SEARCH_DIR, part_of, recent_from
+from tests.hostile import search_fragment
 from tests.municipality import files_mentioning, submission_text
 
 # The search index is compared by what it finds (tests/unit/test_search.py), not byte for byte here; the
@@ -45,6 +47,28 @@ def assert_same_as_full_build(m, target: Path) -> None:
     assert sorted(live) == sorted(full)
     differing = sorted(rel for rel in live if live[rel] != full[rel])
     assert differing == []
+
+
+def searched_pages(site: Path) -> dict[str, list[str]]:
+    """The addresses each search bundle of a live site holds (read from its fragments)."""
+    site = Path(os.path.realpath(site))
+    root = site / SEARCH_DIR
+    found = {}
+    for folder in [root, *sorted(p for p in root.iterdir() if p.is_dir() and (p / "fragment").is_dir())]:
+        name = "genel" if folder == root else folder.name
+        found[name] = sorted(search_fragment(f.read_bytes())["url"] for f in (folder / "fragment").iterdir())
+    return {name: urls for name, urls in found.items() if urls}
+
+
+def assert_search_holds_exactly_the_searchable_pages(m) -> None:
+    """Every page with searchable content is in its bundle, and nothing else is (a withdrawn item leaves it)."""
+    site, start = Path(os.path.realpath(m.paths.current)), recent_from(m.clock.now())
+    expected: dict[str, list[str]] = {}
+    for rel in tree(site):  # the release's pages, through its shard links
+        part = part_of(rel, (site / rel).read_bytes(), start) if rel.endswith(".html") else None
+        if part:
+            expected.setdefault(part, []).append("/" + rel.removesuffix("index.html"))
+    assert searched_pages(site) == {part: sorted(urls) for part, urls in expected.items()}
 
 
 TITLES = st.sampled_from(["Işıklı Çarşı İhalesi", "Zabıta Denetimi", "Çevre Temizliği", "Su Kesintisi",
@@ -140,6 +164,7 @@ class Publishing(RuleBasedStateMachine):
         if getattr(self, "m", None) is None:
             return
         assert_same_as_full_build(self.m, self.m.root.parent / f"tam-{id(self)}-{self.step}")
+        assert_search_holds_exactly_the_searchable_pages(self.m)
 
 
 @pytest.mark.slow
@@ -168,6 +193,25 @@ def test_one_new_item_renders_and_writes_only_what_shows_it(site):
     assert build.read == 1 and [rel for rel in build.removed if not rel.startswith("pagefind/")] == []
     assert build.rendered <= len(pages)
     assert_same_as_full_build(site, site.root.parent / "tam")
+
+
+@pytest.mark.slow
+def test_withdrawing_an_item_of_an_earlier_year_takes_it_out_of_that_years_search_bundle(site):
+    """Its page stays (with the notice) but loses its searchable content: the year's bundle is built again."""
+    site.publish()
+    item = site.submit("haber", "Gülabibey Parkı Açıldı", "Park açıldı.\n")
+    site.approve(item.number)
+    site.publish()
+    page = "haberler/2026/gulabibey-parki-acildi/"
+    assert "/" + page in searched_pages(site.paths.current)["yeni"]
+    site.clock.advance(dt.timedelta(days=45))  # a new year: the item is no longer recent
+    site.publish()
+    assert "/" + page in searched_pages(site.paths.current)["2026"]
+    site.withdraw(item.number, by="web2", reason="Bilgi güncelliğini yitirdi.")
+    result = site.publish()
+    assert f"{page}index.html" in result.build.written
+    assert "/" + page not in [url for urls in searched_pages(site.paths.current).values() for url in urls]
+    assert_search_holds_exactly_the_searchable_pages(site)
 
 
 @pytest.mark.slow

@@ -10,7 +10,8 @@ import pytest
 
 from municms.errors import BuildError
 from municms.checks import Embargoed
-from municms.search import index_site, part_of, parts_for, read_parts_file, split_site
+from municms.search import (PARTS_FILE, bundle_files, bundle_of, index_site, part_of, parts_for,
+                            read_parts_file, split_site)
 from tests.hostile import search_fragment
 from tests.tinysite import FIXED_NOW, build, copy_tiny
 
@@ -104,6 +105,19 @@ def test_parts_for_changed_files():
                "pagefind/2016/pagefind-entry.json", "atom.xml"]
     assert parts_for(changed) == {"yeni", "2016", "genel"}
     assert parts_for([]) == {"yeni"}
+
+
+def test_every_file_of_the_search_folder_is_in_one_bundle(built):
+    everything = {p.relative_to(built).as_posix() for p in (built / "pagefind").rglob("*") if p.is_file()}
+    by_bundle = {part: bundle_files(built, part) for part in ("genel", "yeni", "2026", "2025", PARTS_FILE)}
+    assert set().union(*by_bundle.values()) == everything
+    assert sum(len(files) for files in by_bundle.values()) == len(everything)  # no file in two bundles
+    assert by_bundle[PARTS_FILE] == {"pagefind/parcalar.json"}
+    assert "pagefind/pagefind-entry.json" in by_bundle["genel"] and "pagefind/yeni/pagefind-entry.json" in \
+        by_bundle["yeni"]
+    for part, files in by_bundle.items():
+        assert {bundle_of(rel) for rel in files} == {part}
+    assert bundle_of("haberler/2026/index.html") is None and bundle_of("pagefind/2026") == "genel"
 
 
 def test_building_named_bundles_leaves_the_others_untouched(built, tmp_path):
