@@ -8,6 +8,10 @@ from pathlib import Path
 
 from . import turkish
 
+# content root → {file path → ((size, mtime ns, inode), metadata)}: a publish scans content/ twice, and every
+# publish scans it again; only files whose stamp changed are read again.
+_HEADS: dict[str, dict[str, tuple[tuple[int, int, int], dict[str, str]]]] = {}
+
 
 def _read_head(path: Path) -> dict[str, str]:
     """The metadata lines of a content file (lower-case keys), up to the first blank line."""
@@ -39,18 +43,26 @@ class ContentIndex:
         index = cls()
         if not content.is_dir():
             return index
+        root = str(Path(content).resolve())
+        known, seen = _HEADS.get(root, {}), {}
         for top, dirs, names in os.walk(content):  # os.walk and plain strings: this visits every file of the site
             dirs.sort()
             folder = os.path.relpath(top, content).replace(os.sep, "/")
             for name in sorted(n for n in names if n.endswith(".md") and not n.startswith(".")):
                 source = f"{folder}/{name}" if folder != "." else name
-                head = _read_head(Path(top, name))
+                path = os.path.join(top, name)
+                info = os.stat(path)
+                stamp = (info.st_size, info.st_mtime_ns, info.st_ino)
+                cached = known.get(path)
+                head = cached[1] if cached is not None and cached[0] == stamp else _read_head(Path(path))
+                seen[path] = (stamp, head)
                 index.rows.setdefault(folder, []).append((head.get("date", ""), source, head.get("slug", ""),
                                                           head.get("title", "") or name[:-3]))
                 index.titles.add(head.get("title", ""))
                 if head.get("kayit_no"):
                     index.by_number[head["kayit_no"]] = source
                     index.owners[source] = head["kayit_no"]
+        _HEADS[root] = seen
         return index
 
     def slugs(self, folder: str) -> set[str]:

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from jinja2 import BytecodeCache, meta
 from pelican import Pelican, signals
+from pelican.contents import Content
 from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator
+from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
 
 from .digest import Digester, source_stamp
@@ -137,7 +139,10 @@ class FingerprintWriter(Writer):
         return _NewFile(filename, encoding, self.state)
 
     def _template_globals(self, template) -> frozenset[str]:
-        return template_globals(template)
+        known = self.__dict__.setdefault("_template_names", {}).get(id(template))
+        if known is None or known[0] is not template:
+            known = self._template_names[id(template)] = (template, template_globals(template))
+        return known[1]
 
     def _globals_digest(self, context: dict, names: frozenset[str]) -> bytes:
         """The digest of the global values a template reads; computed once per set of names and context (the
@@ -154,9 +159,17 @@ class FingerprintWriter(Writer):
             return super().write_file(name, template, context, relative_urls, paginated, template_name,
                                       override_output, url, **kwargs)
         names = self._template_globals(template) - set(kwargs)
-        inputs = {"template": template.name, "name": name, "relative_urls": relative_urls, "url": url,
-                  "kwargs": kwargs, "globals": self._globals_digest(context, names)}
-        fingerprint = self.digester.digest(inputs).hex()
+        globals_digest = self._globals_digest(context, names)
+        quick = quick_key(template.name, name, relative_urls, url, kwargs, globals_digest)
+        known = self.state.quick.get(name) if quick is not None else None
+        if known is not None and known[0] == quick:
+            fingerprint = known[1]
+        else:
+            inputs = {"template": template.name, "name": name, "relative_urls": relative_urls, "url": url,
+                      "kwargs": kwargs, "globals": globals_digest}
+            fingerprint = self.digester.digest(inputs).hex()
+            if quick is not None:
+                self.state.quick[name] = (quick, fingerprint)
         if not self.state.needs(name, fingerprint):
             return None
         return super().write_file(name, template, context, relative_urls, paginated, template_name,
@@ -173,6 +186,28 @@ class FingerprintWriter(Writer):
             if not self.state.needs(path, self.digester.digest(inputs).hex()):
                 return None
         return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+
+
+def quick_key(template: str, name: str, relative_urls, url, kwargs: dict, globals_digest: bytes) -> tuple | None:
+    """What the digest of a page's inputs is made of, as a tuple compared without hashing, when the values are
+    plain ones, content objects and categories (an article's page); None otherwise. Equal tuples mean equal
+    digests, so the publisher keeps the digest of each page's last tuple instead of digesting it again."""
+    parts: list = [template, name, relative_urls, url, globals_digest]
+    for key in sorted(kwargs):
+        value = kwargs[key]
+        if value is None or type(value) in (str, int, float, bool):
+            parts.append((key, type(value).__name__, value))
+        elif isinstance(value, Content):
+            stamp = getattr(value, "_municms_stamp", None)
+            if stamp is None:
+                return None
+            parts.append((key, type(value).__name__, value.source_path, stamp, str(value.url), str(value.save_as),
+                          str(value.slug), str(getattr(value, "status", ""))))
+        elif isinstance(value, URLWrapper):
+            parts.append((key, type(value).__name__, value.name, value.url))
+        else:
+            return None
+    return tuple(parts)
 
 
 _GLOBALS: dict[tuple, frozenset[str]] = {}

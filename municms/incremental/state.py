@@ -33,6 +33,7 @@ class SiteState:
     anchors: dict[str, frozenset[str]] = field(default_factory=dict)  # page → files it links to with #fragment
     outputs: set[str] = field(default_factory=set)          # every output of the last successful build
     bundles: dict[str, str] | None = None                   # page → search bundle it is indexed in (None: unknown)
+    quick: dict[str, tuple] = field(default_factory=dict)   # page → (its inputs as a plain tuple, their digest)
     embargoed: tuple = ()                                   # what the last successful build checked against
     environment: str = ""                                   # digest of theme, settings, plugins, code
     generation: int = 0                                     # successful builds saved (registry.save)
@@ -102,9 +103,9 @@ class SiteState:
             leftover.unlink(missing_ok=True)
 
     def needs(self, name: str, fingerprint: str) -> bool:
-        """Whether the page `name` must be rendered (its inputs changed, or it is missing)."""
+        """Whether the page `name` must be rendered: its inputs changed, or (in a tree not trusted) it is missing."""
         self.outputs_seen.add(name)
-        if self.fingerprints.get(name) == fingerprint and (self.work / name).is_file():
+        if self.fingerprints.get(name) == fingerprint and (not self.dirty or (self.work / name).is_file()):
             return False
         self.pending[name] = fingerprint
         return True
@@ -148,6 +149,8 @@ class SiteState:
 
     def commit(self, extra_outputs: set[str], embargoed: tuple) -> None:
         self.fingerprints.update(self.pending)
+        if len(self.quick) > 2 * len(self.outputs_seen):  # pages that are gone
+            self.quick = {name: entry for name, entry in self.quick.items() if name in self.outputs_seen}
         self.outputs = set(self.outputs_seen) | extra_outputs
         self.embargoed = embargoed
         self.pending = {}

@@ -20,6 +20,7 @@ from municms.actions.expire import expire_due
 from municms.actions.rollback import rollback
 from municms.build import build_site
 from municms.incremental.compare import tree_hashes
+from municms.incremental.digest import Digester
 from municms.incremental.registry import forget, state_for
 from municms.model import PUBLISHED
 from municms.search import SEARCH_DIR, part_of, recent_from
@@ -212,6 +213,30 @@ def test_withdrawing_an_item_of_an_earlier_year_takes_it_out_of_that_years_searc
     assert f"{page}index.html" in result.build.written
     assert "/" + page not in [url for urls in searched_pages(site.paths.current).values() for url in urls]
     assert_search_holds_exactly_the_searchable_pages(site)
+
+
+@pytest.mark.slow
+def test_the_inputs_of_an_unchanged_article_page_are_not_digested_again(site, monkeypatch):
+    """A publisher that kept its state compares each article page's inputs as a plain tuple: only a page whose
+    inputs are new is digested (and rendered)."""
+    site.publish()
+    first = site.submit("haber", "Gülabibey Parkı Açıldı", "Park açıldı.\n")
+    site.approve(first.number)
+    site.publish()
+    digested = []
+    digest = Digester.digest
+
+    def counting(self, value):
+        if isinstance(value, dict) and value.get("template") == "article.html":
+            digested.append(value["name"])
+        return digest(self, value)
+    monkeypatch.setattr(Digester, "digest", counting)
+    second = site.submit("duyuru", "Su Kesintisi", "Yarın su kesintisi var.\n")
+    site.approve(second.number)
+    result = site.publish()
+    assert digested == ["duyurular/2026/su-kesintisi/index.html"]
+    assert "duyurular/2026/su-kesintisi/index.html" in result.build.written
+    assert_same_as_full_build(site, site.root.parent / "tam")
 
 
 @pytest.mark.slow
