@@ -210,13 +210,27 @@ def build_manifest(settings: dict, output: Path, instance: Instance, build_id: s
     return {"build_id": build_id, "shared": shared_hashes, "sources": sources, "files": files}
 
 
+KEEP_MANIFESTS = 20  # the newest builds' manifests (a release older than these is checked against the newest)
+
+
 def write_manifest(paths: InstancePaths, manifest: dict) -> Path:
-    """Store the manifest next to, not inside, the public tree."""
+    """Store the manifest next to, not inside, the public tree; drop those of all but the newest builds."""
     folder = paths.var / "manifests"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{manifest['build_id']}.json"
-    write_atomic(target, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
+    write_atomic(target, json.dumps(manifest, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
+    done = sorted((p for p in folder.glob("*.json") if not p.name.startswith(".")), key=_mtime)
+    for old in done[:-KEEP_MANIFESTS]:
+        if old != target:
+            old.unlink(missing_ok=True)
     return target
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
 
 
 def check_output_replaceable(output: Path) -> None:

@@ -1,5 +1,6 @@
 """Building with Pelican as a library: URLs, slugs, listings, sanitising, and clean failure on bad input."""
 
+import os
 import hashlib
 import subprocess
 import sys
@@ -252,3 +253,16 @@ def test_build_log_names_counts_and_phases(tiny, tmp_path):
     assert [line.split()[1] for line in log if line.startswith("phase ")] == ["pelican", "search", "checks", "manifest"]
     assert list(result.phases) == ["pelican", "search", "checks", "manifest"]
     assert sum(result.phases.values()) <= result.seconds + 0.01
+
+
+def test_only_the_newest_build_manifests_are_kept(tmp_path):
+    from municms.build import KEEP_MANIFESTS, write_manifest
+    from municms.paths import InstancePaths
+
+    paths = InstancePaths(tmp_path)
+    written = []
+    for n in range(KEEP_MANIFESTS + 5):
+        target = write_manifest(paths, {"build_id": f"b{n:03d}", "files": {}})
+        os.utime(target, ns=(n * 10**9, n * 10**9))  # the order the builds were made in
+        written.append(target.name)
+    assert sorted(p.name for p in (tmp_path / "var" / "manifests").iterdir()) == written[-KEEP_MANIFESTS:]
