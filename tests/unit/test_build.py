@@ -1,7 +1,7 @@
 """Building with Pelican as a library: URLs, slugs, listings, sanitising, and clean failure on bad input."""
 
-import os
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
