@@ -20,6 +20,7 @@ from ..checks import Embargoed, check_site
 from ..config import Instance
 from ..search import (PARTS_FILE, RECENT, SEARCH_DIR, bundle_files, bundle_of, index_site, part_of,
                       parts_for, recent_from)
+from . import memory
 from .pelican import IncrementalPelican, MemoryBytecodeCache, replace_file
 from .state import SiteState
 
@@ -115,6 +116,7 @@ def build_incremental(instance: Instance, state: SiteState, now: dt.datetime, bu
             state.commit(extra, tuple(embargoed))
             state.built_at = now.isoformat()
             state.trusted()
+            memory.settle()
         except BaseException:
             state.fail()
             raise
