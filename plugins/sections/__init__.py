@@ -10,7 +10,9 @@ which the templates escape. The `sanitised` template filter is the one place HTM
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -110,19 +112,25 @@ def _check_urls(content) -> bool:
 
 def _check_attachments(article, content_root: str) -> None:
     """Attachments live in a folder named like the source file: x.md → x/<name>; each must exist."""
-    source = Path(article.relative_source_path)
-    folder = source.with_suffix("")
-    article.attachment_dir = folder.as_posix() + "/"
+    source = article.relative_source_path.replace(os.sep, "/")
+    folder = os.path.splitext(source)[0]
+    article.attachment_dir = folder + "/"
     for name in getattr(article, "ekler", None) or []:
-        if not (Path(content_root) / folder / name).is_file():
-            log.error("%s: ek '%s' bulunamadı (beklenen yer: %s/%s)", source, name, folder.as_posix(), name)
+        if not os.path.isfile(os.path.join(content_root, folder, name)):
+            log.error("%s: ek '%s' bulunamadı (beklenen yer: %s/%s)", source, name, folder, name)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _slug_of(title: str) -> str:
+    """The slug of a title (every build gives every item its address again: each title is slugified once)."""
+    return turkish.slugify(title)
 
 
 def _assign_urls(items, pattern_of) -> None:
     """Set url/save_as for items, making slugs unique per URL folder in a stable order."""
     folders: dict[str, list] = defaultdict(list)
     for item in items:
-        base = item.metadata.get("slug") or turkish.slugify(item.title)
+        base = item.metadata.get("slug") or _slug_of(item.title)
         folders[pattern_of(item).format(slug="")].append((base, item))
     for folder, entries in folders.items():
         taken: set[str] = set()
@@ -144,6 +152,7 @@ def articles_pretaxonomy(generator) -> None:
         return
     tz = instance.tz
     kept = []
+    categories: dict[str, Category] = {}  # one per section (Pelican groups articles by equal categories)
     for article in generator.articles:
         tur = article.metadata.get("tur")
         section = instance.sections.get(tur) if tur else None
@@ -154,8 +163,11 @@ def articles_pretaxonomy(generator) -> None:
         _prepared(article, tz)  # an error is logged: the build fails at its end
         article.tur = tur
         article.section = section
-        article.category = Category(section.title, generator.settings)
-        article.category.slug = section.slug
+        category = categories.get(section.slug)
+        if category is None:
+            category = categories[section.slug] = Category(section.title, generator.settings)
+            category.slug = section.slug
+        article.category = category
         birim = article.metadata.get("birim")
         if birim and birim not in instance.departments:
             log.error("%s: 'birim' alanındaki '%s' tanımlı bir müdürlük değil.", article.relative_source_path, birim)
