@@ -26,3 +26,15 @@ def test_bench_run_prints_every_row(tmp_path: Path):
     for line in printed:
         assert line in written
     assert "30 items, 1 run(s) each" in written
+
+
+@pytest.mark.slow
+def test_bench_publish_publishes_each_item_and_prints_every_run():
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "publish.py"), "--articles", "30", "--repeat", "2"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "articles: 30"
+    assert any(line.startswith("publish of one item: ") for line in lines)
+    [later] = [line for line in lines if line.startswith("later one-item publishes")]
+    assert later.count(" s;") == 1 and len(later.split(": ")[1].split(";")[0].split(", ")) == 2
