@@ -21,6 +21,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
 
 from .digest import Digester, source_stamp
+from .listing import keep_listings
 
 log = logging.getLogger(__name__)
 
@@ -301,9 +302,11 @@ class IncrementalPelican(Pelican):
     def run(self):
         """Pelican's run, with every article and page generator it makes keeping content between builds."""
         def keep(generator):
-            if isinstance(generator, (ArticlesGenerator, PagesGenerator)) and \
-                    generator.settings is self.settings:
+            if generator.settings is not self.settings:
+                return
+            if isinstance(generator, (ArticlesGenerator, PagesGenerator)):
                 keep_content(generator, self.state.content)
+            keep_listings(generator, self.state.folders)
 
         signals.generator_init.connect(keep)
         try:

@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .listing import FolderCache
 from .pelican import ContentCache
 
 # Outputs the search indexer manages inside the tree; the stale-file pass leaves them to it.
@@ -34,6 +35,7 @@ class SiteState:
     outputs: set[str] = field(default_factory=set)          # every output of the last successful build
     bundles: dict[str, str] | None = None                   # page → search bundle it is indexed in (None: unknown)
     quick: dict[str, tuple] = field(default_factory=dict)   # page → (its inputs as a plain tuple, their digest)
+    folders: FolderCache = field(default_factory=FolderCache)  # content folder listings
     embargoed: tuple = ()                                   # what the last successful build checked against
     environment: str = ""                                   # digest of theme, settings, plugins, code
     generation: int = 0                                     # successful builds saved (registry.save)
@@ -211,6 +213,7 @@ class SiteState:
         """Forget everything and empty the tree (a full build starts from nothing)."""
         shutil.rmtree(self.work, ignore_errors=True)
         self.content = ContentCache()
+        self.folders = FolderCache()
         self.fingerprints.clear()
         self.hashes.clear()
         self.links.clear()

@@ -40,8 +40,11 @@ class ListingsGenerator(Generator):
         self.today = self.settings["MUNICMS_NOW"].date()
 
         self.sections = []
+        by_tur: dict[str, list] = {}
+        for article in articles:
+            by_tur.setdefault(article.tur, []).append(article)
         for tur, section in instance.sections.items():
-            items = [a for a in articles if a.tur == tur]
+            items = by_tur.get(tur, [])
             self.sections.append(Listing(tur, section.title, f"{section.slug}/", newest_first(items)))
         self.section_by_tur = {listing.key: listing for listing in self.sections}
         dated = [a for a in articles if a.section.dated]
@@ -71,9 +74,12 @@ class ListingsGenerator(Generator):
         details = {}
         if details_file.is_file():
             details = yaml.safe_load(details_file.read_text(encoding="utf-8")) or {}
+        by_department: dict[str, list] = {}
+        for article in articles:
+            by_department.setdefault(article.birim, []).append(article)
         listings = []
         for dep in self.instance.departments:
-            items = newest_first(a for a in articles if a.birim == dep)
+            items = newest_first(by_department.get(dep, []))
             listing = Listing(dep, self.instance.department_name(dep), f"birimler/{dep}/", items)
             listing.details = details.get(dep, {})
             listings.append(listing)

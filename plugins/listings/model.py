@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -51,7 +52,16 @@ class ListingHead:
 
 
 def newest_first(items) -> list:
-    return sorted(items, key=lambda a: (a.date, a.relative_source_path), reverse=True)
+    return sorted(items, key=_newest_key, reverse=True)
+
+
+def _newest_key(article) -> tuple:
+    """(date, source path), kept on the object: a publisher keeps articles between builds, and every build
+    sorts every listing (the relative source path is computed from the settings each time it is read)."""
+    known = article.__dict__.get("_municms_newest")
+    if known is None or known[0] is not article.date:
+        known = article._municms_newest = (article.date, (article.date, article.relative_source_path))
+    return known[1]
 
 
 def by_month(items) -> dict[int, list]:
@@ -61,13 +71,18 @@ def by_month(items) -> dict[int, list]:
     return dict(sorted(months.items(), reverse=True))
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _tag_slug(tag: str) -> str:
+    return turkish.slugify(tag)
+
+
 def build_tags(articles) -> list[Listing]:
     """One listing per tag slug; 'İmar' and 'imar' are one tag, shown with its most used spelling."""
     grouped: dict[str, list] = defaultdict(list)
     spellings: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for article in articles:
         for tag in getattr(article, "tags", []) or []:
-            slug = turkish.slugify(str(tag))
+            slug = _tag_slug(str(tag))
             grouped[slug].append(article)
             spellings[slug][str(tag)] += 1
     listings = []

@@ -180,7 +180,7 @@ def articles_pretaxonomy(generator) -> None:
 
     def pattern(article) -> str:
         section = article.section
-        return f"{section.slug}/{article.date:%Y}/{{slug}}" if section.dated else f"{section.slug}/{{slug}}"
+        return f"{section.slug}/{article.date.year:04d}/{{slug}}" if section.dated else f"{section.slug}/{{slug}}"
     _assign_urls(kept, pattern)
 
 
