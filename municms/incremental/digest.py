@@ -34,11 +34,19 @@ class Digester:
 
     def __init__(self) -> None:
         self._by_id: dict[int, tuple[Any, bytes]] = {}  # id → (the object, kept alive; its digest)
+        self._plain: dict[tuple, bytes] = {}            # (type, value) → digest, for values equal only to equals
 
     def __call__(self, value: Any) -> bytes:
         return self.digest(value)
 
     def digest(self, value: Any) -> bytes:
+        kind = type(value)
+        if kind in _CACHED_PLAIN:  # equal values of these types have equal reprs (not so floats or datetimes)
+            key = (kind, value)
+            known = self._plain.get(key)
+            if known is None:
+                known = self._plain[key] = _hash(b"v", repr(value).encode())
+            return known
         if value is None or isinstance(value, (str, int, float, bool, bytes, dt.date, dt.datetime, dt.time,
                                                dt.timedelta)):
             return _hash(b"v", repr(value).encode())
@@ -59,10 +67,10 @@ class Digester:
         if isinstance(value, dict):
             parts = sorted((self.digest(k), self.digest(v)) for k, v in value.items())
             return _hash(b"d", *(k + v for k, v in parts))
-        if isinstance(value, (list, tuple)):
-            return _hash(b"l" if isinstance(value, list) else b"t", *(self.digest(v) for v in value))
+        if isinstance(value, (list, tuple)):  # digests have one length: their concatenation is unambiguous
+            return _hash(b"l" if isinstance(value, list) else b"t", b"".join([self.digest(v) for v in value]))
         if isinstance(value, (set, frozenset)):
-            return _hash(b"s", *sorted(self.digest(v) for v in value))
+            return _hash(b"s", b"".join(sorted(self.digest(v) for v in value)))
         fields = getattr(value, "__digest_fields__", None)
         if fields is not None:  # a plain data object that names what it shows
             return _hash(b"o", type(value).__name__.encode(), *(self.digest(getattr(value, f)) for f in fields))
@@ -94,6 +102,9 @@ class Digester:
                        repr(stamp).encode(), *(part.encode() for part in where))
         content._municms_digest = ((stamp, where), result)
         return result
+
+
+_CACHED_PLAIN = frozenset({str, int, bool, bytes, type(None)})
 
 
 def _hash(*parts: bytes) -> bytes:
