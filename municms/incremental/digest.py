@@ -16,7 +16,7 @@ import os
 from enum import Enum
 from typing import Any
 
-from pelican.contents import Content
+from pelican.contents import Article, Content, Page
 from pelican.urlwrappers import URLWrapper
 
 
@@ -94,7 +94,11 @@ class Digester:
         if stamp is None:
             stamp = source_stamp(content.source_path) if content.source_path and \
                 os.path.exists(content.source_path) else (0, 0)
-        where = (str(content.url), str(content.save_as), str(content.slug), str(getattr(content, "status", "")))
+        # the addresses the sections plugin set, which Pelican's url and save_as of articles and pages return
+        fields = content.__dict__ if type(content) in (Article, Page) else {}
+        url, save_as = fields.get("override_url"), fields.get("override_save_as")
+        where = (str(content.url if url is None else url), str(content.save_as if save_as is None else save_as),
+                 str(content.slug), str(getattr(content, "status", "")))
         known = getattr(content, "_municms_digest", None)
         if known is not None and known[0] == (stamp, where):
             return known[1]

@@ -21,10 +21,14 @@ class Listing:
     description: str = ""
 
     def by_year(self) -> dict[int, list]:
-        years: dict[int, list] = defaultdict(list)
-        for item in self.items:
-            years[item.date.year].append(item)
-        return dict(sorted(years.items(), reverse=True))
+        """Items by year, newest year first (worked out once: a listing's items do not change)."""
+        known = self.__dict__.get("_by_year")
+        if known is None or known[0] is not self.items or known[1] != len(self.items):
+            years: dict[int, list] = defaultdict(list)
+            for item in self.items:
+                years[item.date.year].append(item)
+            known = self._by_year = (self.items, len(self.items), dict(sorted(years.items(), reverse=True)))
+        return {year: list(items) for year, items in known[2].items()}
 
     def years(self) -> list[tuple[int, int]]:
         """(year, number of items) newest first."""
