@@ -29,12 +29,48 @@ def source_stamp(path: str) -> tuple[int, int]:
     return info.st_size, info.st_mtime_ns
 
 
+class SequenceMemo:
+    """Digests of lists of articles and pages, kept between builds: a listing's items are mostly the same
+    objects in the same order from one publish to the next.
+
+    A list's digest is made of its objects' source files, stamps and addresses. An object kept between builds
+    keeps its source and stamp (a changed file is a new object); its address may change (a slug taken by a new
+    item), so the memo holds only while no kept object's address changed: `begin` compares the addresses of
+    every kept object with the last build's and forgets everything if one differs. A list is looked up only if
+    every item is a kept article or page; the memo keeps its objects alive, so their ids are not reused."""
+
+    def __init__(self) -> None:
+        self.digests: dict[tuple, bytes] = {}
+        self.signature: tuple = ()
+        self.kept: set[int] = set()
+        self.used: set[tuple] = set()
+
+    def begin(self, contents) -> None:
+        """Start a build over the kept content objects."""
+        contents = list(contents)
+        signature = tuple((id(c), _where(c)) for c in contents)
+        if signature != self.signature:
+            self.digests = {}
+            self.signature = signature
+        else:
+            self.digests = {key: self.digests[key] for key in self.used if key in self.digests}
+        self.kept = {id(c) for c in contents}
+        self.used = set()
+
+    def key(self, value) -> tuple | None:
+        kept = self.kept
+        if not all(type(v) in _PAGES and id(v) in kept for v in value):
+            return None
+        return (type(value), *value)
+
+
 class Digester:
     """Digests values of one build; content objects and repeated values are digested once."""
 
-    def __init__(self) -> None:
+    def __init__(self, sequences: SequenceMemo | None = None) -> None:
         self._by_id: dict[int, tuple[Any, bytes]] = {}  # id → (the object, kept alive; its digest)
         self._plain: dict[tuple, bytes] = {}            # (type, value) → digest, for values equal only to equals
+        self.sequences = sequences
 
     def __call__(self, value: Any) -> bytes:
         return self.digest(value)
@@ -68,7 +104,16 @@ class Digester:
             parts = sorted((self.digest(k), self.digest(v)) for k, v in value.items())
             return _hash(b"d", *(k + v for k, v in parts))
         if isinstance(value, (list, tuple)):  # digests have one length: their concatenation is unambiguous
-            return _hash(b"l" if isinstance(value, list) else b"t", b"".join([self.digest(v) for v in value]))
+            key = self.sequences.key(value) if self.sequences is not None and len(value) > 4 else None
+            if key is not None:
+                self.sequences.used.add(key)
+                known = self.sequences.digests.get(key)
+                if known is not None:
+                    return known
+            result = _hash(b"l" if isinstance(value, list) else b"t", b"".join([self.digest(v) for v in value]))
+            if key is not None:
+                self.sequences.digests[key] = result
+            return result
         if isinstance(value, (set, frozenset)):
             return _hash(b"s", b"".join(sorted(self.digest(v) for v in value)))
         fields = getattr(value, "__digest_fields__", None)
@@ -95,10 +140,7 @@ class Digester:
             stamp = source_stamp(content.source_path) if content.source_path and \
                 os.path.exists(content.source_path) else (0, 0)
         # the addresses the sections plugin set, which Pelican's url and save_as of articles and pages return
-        fields = content.__dict__ if type(content) in (Article, Page) else {}
-        url, save_as = fields.get("override_url"), fields.get("override_save_as")
-        where = (str(content.url if url is None else url), str(content.save_as if save_as is None else save_as),
-                 str(content.slug), str(getattr(content, "status", "")))
+        where = _where(content)
         known = getattr(content, "_municms_digest", None)
         if known is not None and known[0] == (stamp, where):
             return known[1]
@@ -109,6 +151,16 @@ class Digester:
 
 
 _CACHED_PLAIN = frozenset({str, int, bool, bytes, type(None)})
+_PAGES = (Article, Page)
+
+
+def _where(content: Content) -> tuple[str, str, str, str]:
+    """Where a build put a content object: address, output file, slug, status."""
+    # the addresses the sections plugin set, which Pelican's url and save_as of articles and pages return
+    fields = content.__dict__ if type(content) in _PAGES else {}
+    url, save_as = fields.get("override_url"), fields.get("override_save_as")
+    return (str(content.url if url is None else url), str(content.save_as if save_as is None else save_as),
+            str(content.slug), str(getattr(content, "status", "")))
 
 
 def _hash(*parts: bytes) -> bytes:

@@ -123,7 +123,8 @@ class FingerprintWriter(Writer):
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings)
-        self.digester = Digester()
+        self.state.sequences.begin(entry[1] for entry in self.state.content.entries.values())
+        self.digester = Digester(self.state.sequences)
 
     def _open_w(self, filename, encoding, override=False):
         """Pelican's overwrite rules (the same errors), then a new file instead of the old one opened for writing:

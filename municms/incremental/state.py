@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .digest import SequenceMemo
 from .listing import FolderCache
 from .pelican import ContentCache
 
@@ -36,6 +37,7 @@ class SiteState:
     bundles: dict[str, str] | None = None                   # page → search bundle it is indexed in (None: unknown)
     quick: dict[str, tuple] = field(default_factory=dict)   # page → (its inputs as a plain tuple, their digest)
     folders: FolderCache = field(default_factory=FolderCache)  # content folder listings
+    sequences: SequenceMemo = field(default_factory=SequenceMemo)  # digests of lists of kept articles
     embargoed: tuple = ()                                   # what the last successful build checked against
     environment: str = ""                                   # digest of theme, settings, plugins, code
     generation: int = 0                                     # successful builds saved (registry.save)
@@ -214,6 +216,7 @@ class SiteState:
         shutil.rmtree(self.work, ignore_errors=True)
         self.content = ContentCache()
         self.folders = FolderCache()
+        self.sequences = SequenceMemo()
         self.fingerprints.clear()
         self.hashes.clear()
         self.links.clear()

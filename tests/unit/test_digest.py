@@ -37,3 +37,42 @@ def test_a_value_whose_contents_it_cannot_see_is_refused():
         __slots__ = ()
     with pytest.raises(UnknownValue):
         Digester()(Opaque())
+
+
+def _article(n: int, settings):
+    from pelican.contents import Article
+
+    article = Article(f"Metin {n}.", metadata={"title": f"Haber {n}", "date": dt.datetime(2026, 1, 1) + dt.timedelta(days=n)},
+                      settings=settings, source_path=f"/icerik/haberler/2026/haber-{n}.md")
+    article._municms_stamp = (100 + n, 1_000 + n)
+    article.override_url = f"haberler/2026/haber-{n}/"
+    article.override_save_as = f"haberler/2026/haber-{n}/index.html"
+    return article
+
+
+def test_a_list_of_kept_articles_is_digested_once_across_builds_while_no_address_changes():
+    import copy
+
+    from pelican.settings import DEFAULT_CONFIG
+
+    from municms.incremental.digest import SequenceMemo
+
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    kept = [_article(n, settings) for n in range(8)]
+    memo = SequenceMemo()
+
+    def build(value):
+        memo.begin(kept)
+        return Digester(memo)(value), Digester()(value)  # with the memo, and from nothing
+
+    first, fresh = build(list(kept))
+    assert first == fresh and len(memo.digests) == 1
+    again, _ = build(list(kept))  # a new list of the same objects: from the memo
+    assert again == first and len(memo.digests) == 1
+    kept[3].override_url = "haberler/2026/haber-3-2/"  # a slug taken: the memo is forgotten
+    moved, fresh = build(list(kept))
+    assert moved == fresh != first
+    stranger = _article(99, settings)  # an object the publisher does not keep: never from the memo
+    mixed, fresh = build([*kept, stranger])
+    assert mixed == fresh and memo.key([*kept, stranger]) is None
+    assert list(memo.digests) == [(list, *kept)]  # only the list of kept objects
