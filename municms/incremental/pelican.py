@@ -29,29 +29,46 @@ log = logging.getLogger(__name__)
 class ContentCache:
     """Content objects by source path, with the stamp of the file they were read from (kept in memory)."""
 
-    def __init__(self) -> None:
+    def __init__(self, store=None) -> None:
         self.entries: dict[str, tuple[tuple[int, int], object]] = {}
+        self.store = store  # ContentStore: objects parsed by an earlier process, on disk
         self.read = 0      # files parsed in the last build
-        self.reused = 0    # content objects reused in the last build
+        self.reused = 0    # content objects reused in the last build (kept in memory or from the store)
+        self.fresh: set[str] = set()   # files parsed in this build
+        self.seen: set[str] = set()    # files asked for in this build
+        self.settings: dict | None = None
+        self.context: dict | None = None
 
     def reset_counts(self) -> None:
         self.read = self.reused = 0
+        self.fresh, self.seen = set(), set()
+
+    def save(self) -> None:
+        """Put the objects parsed in this (successful) build into the store."""
+        if self.store is not None and self.settings is not None:
+            self.store.save(self.entries, self.fresh, self.seen, self.settings, self.context)
 
 
 def keep_content(generator, cache: ContentCache) -> None:
     """Make an article or page generator (whatever subclass a plugin gave it) read a source file only when it
     changed; reused objects get this build's context and settings."""
 
+    cache.settings, cache.context = generator.settings, generator.context
+
     def get_cached_data(filename, default=None):
         path = os.path.join(generator.path, filename)
+        cache.seen.add(path)
         entry = cache.entries.get(path)
         try:
             stamp = source_stamp(path)
         except OSError:
             return default
         if entry is None or entry[0] != stamp:
-            cache.read += 1
-            return default
+            stored = cache.store.get(path, stamp, generator.settings, generator.context) if cache.store else None
+            if stored is None:
+                cache.read += 1
+                return default
+            entry = cache.entries[path] = (stamp, stored)
         content = entry[1]
         content._context = generator.context   # links resolve against this build's content
         content.settings = generator.settings
@@ -63,10 +80,11 @@ def keep_content(generator, cache: ContentCache) -> None:
         stamp = source_stamp(path)
         data._municms_stamp = stamp  # what the page digest names it by (no second stat)
         cache.entries[path] = (stamp, data)
+        cache.fresh.add(path)
 
     generator.get_cached_data = get_cached_data
     generator.cache_data = cache_data
-    generator.save_cache = lambda: None  # kept in memory between publishes; nothing is pickled
+    generator.save_cache = lambda: None  # kept in memory; the store is written after a successful build
 
 
 def replace_file(target: str, data: bytes, before=None) -> bool:

@@ -17,8 +17,10 @@ from pathlib import Path
 
 from .digest import SequenceMemo
 from .listing import FolderCache
+from .store import ContentStore
 from .pelican import ContentCache
 
+STORE_FILE = "content.sqlite"  # parsed content objects, next to the tree (var/work/)
 # Outputs the search indexer manages inside the tree; the stale-file pass leaves them to it.
 SEARCH_DIR = "pagefind/"
 
@@ -90,6 +92,9 @@ class SiteState:
     def begin(self, environment: str) -> None:
         """Start a build; a different environment (theme, settings, code) makes every page stale."""
         self.recover()
+        if self.content.store is None:
+            self.content.store = ContentStore(self.work.parent / STORE_FILE)
+        self.content.store.begin(environment)
         self.journal_path.parent.mkdir(parents=True, exist_ok=True)
         if self._journal is not None:
             self._journal.close()
@@ -153,6 +158,7 @@ class SiteState:
 
     def commit(self, extra_outputs: set[str], embargoed: tuple) -> None:
         self.fingerprints.update(self.pending)
+        self.content.save()
         if len(self.quick) > 2 * len(self.outputs_seen):  # pages that are gone
             self.quick = {name: entry for name, entry in self.quick.items() if name in self.outputs_seen}
         self.outputs = set(self.outputs_seen) | extra_outputs

@@ -240,6 +240,37 @@ def test_the_inputs_of_an_unchanged_article_page_are_not_digested_again(site, mo
 
 
 @pytest.mark.slow
+def test_another_process_parses_only_what_changed_with_the_objects_stored_on_disk(site):
+    """The command line (or serve after a restart) starts without the publisher's memory: the parsed objects
+    come from var/work/content.sqlite, so only the new item's source is parsed, and the site is the same."""
+    site.publish()
+    first = site.submit("haber", "Gülabibey Parkı Açıldı", "Park **açıldı**.\n", etiketler=["park"])
+    site.approve(first.number)
+    site.publish()
+    forget(site.paths)  # a new process
+    second = site.submit("duyuru", "Su Kesintisi", "Yarın su kesintisi var.\n")
+    site.approve(second.number)
+    result = site.publish()
+    assert result.build.read == 1
+    assert "duyurular/2026/su-kesintisi/index.html" in result.build.written
+    assert_same_as_full_build(site, site.root.parent / "tam")
+
+
+@pytest.mark.slow
+def test_a_store_written_by_other_code_is_not_used(site, monkeypatch):
+    from municms.incremental import store
+
+    site.publish()
+    forget(site.paths)
+    monkeypatch.setattr(store, "code_digest", lambda: "another version")
+    item = site.submit("duyuru", "Su Kesintisi", "Yarın su kesintisi var.\n")
+    site.approve(item.number)
+    result = site.publish()
+    assert result.build.read == len(list((site.root / "content").rglob("*.md")))  # every source parsed again
+    assert_same_as_full_build(site, site.root.parent / "tam")
+
+
+@pytest.mark.slow
 def test_a_failed_build_forgets_what_it_touched(site):
     """A build that fails its checks leaves pages in the working tree; the next build does not trust them."""
     site.publish()
