@@ -35,26 +35,27 @@ class SequenceMemo:
 
     A list's digest is made of its objects' source files, stamps and addresses. An object kept between builds
     keeps its source and stamp (a changed file is a new object); its address may change (a slug taken by a new
-    item), so the memo holds only while no kept object's address changed: `begin` compares the addresses of
-    every kept object with the last build's and forgets everything if one differs. A list is looked up only if
-    every item is a kept article or page; the memo keeps its objects alive, so their ids are not reused."""
+    item), so `begin` forgets every digest when an object kept since the last build has another address now
+    (a new object changes no stored list: a list holding it is another list). A list is looked up only if every
+    item is a kept article or page; the memo keeps the objects of its lists alive, so their ids are not
+    reused."""
 
     def __init__(self) -> None:
         self.digests: dict[tuple, bytes] = {}
-        self.signature: tuple = ()
+        self.addresses: dict[int, tuple] = {}
         self.kept: set[int] = set()
         self.used: set[tuple] = set()
 
     def begin(self, contents) -> None:
         """Start a build over the kept content objects."""
-        contents = list(contents)
-        signature = tuple((id(c), _where(c)) for c in contents)
-        if signature != self.signature:
+        addresses = {id(c): _where(c) for c in contents}
+        before = self.addresses
+        if any(before.get(key, where) != where for key, where in addresses.items()):
             self.digests = {}
-            self.signature = signature
         else:
             self.digests = {key: self.digests[key] for key in self.used if key in self.digests}
-        self.kept = {id(c) for c in contents}
+        self.addresses = addresses
+        self.kept = set(addresses)
         self.used = set()
 
     def key(self, value) -> tuple | None:

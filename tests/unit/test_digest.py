@@ -69,6 +69,10 @@ def test_a_list_of_kept_articles_is_digested_once_across_builds_while_no_address
     assert first == fresh and len(memo.digests) == 1
     again, _ = build(list(kept))  # a new list of the same objects: from the memo
     assert again == first and len(memo.digests) == 1
+    newcomer = _article(40, settings)  # a new item read: the lists of the others stay valid
+    memo.begin([*kept, newcomer])
+    assert list(memo.digests) == [(list, *kept)]  # kept through the new build
+    assert Digester(memo)(list(kept)) == first
     kept[3].override_url = "haberler/2026/haber-3-2/"  # a slug taken: the memo is forgotten
     moved, fresh = build(list(kept))
     assert moved == fresh != first
