@@ -42,6 +42,7 @@ class SequenceMemo:
 
     def __init__(self) -> None:
         self.digests: dict[tuple, bytes] = {}
+        self.epoch = 0                       # changes when a kept object's address changed
         self.addresses: dict[int, tuple] = {}
         self.kept: set[int] = set()
         self.used: set[tuple] = set()
@@ -52,6 +53,7 @@ class SequenceMemo:
         before = self.addresses
         if any(before.get(key, where) != where for key, where in addresses.items()):
             self.digests = {}
+            self.epoch += 1
         else:
             self.digests = {key: self.digests[key] for key in self.used if key in self.digests}
         self.addresses = addresses

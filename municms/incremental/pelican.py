@@ -8,6 +8,7 @@ new file moved into place, never an existing file rewritten: releases may share 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import tempfile
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from jinja2 import BytecodeCache, meta
 from pelican import Pelican, signals
-from pelican.contents import Content
+from pelican.contents import Article, Content, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
@@ -180,7 +181,7 @@ class FingerprintWriter(Writer):
                                       override_output, url, **kwargs)
         names = self._template_globals(template) - set(kwargs)
         globals_digest = self._globals_digest(context, names)
-        quick = quick_key(template.name, name, relative_urls, url, kwargs, globals_digest)
+        quick = quick_key(template.name, name, relative_urls, url, kwargs, globals_digest, self.state.sequences)
         known = self.state.quick.get(name) if quick is not None else None
         if known is not None and known[0] == quick:
             fingerprint = known[1]
@@ -208,16 +209,20 @@ class FingerprintWriter(Writer):
         return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
 
 
-def quick_key(template: str, name: str, relative_urls, url, kwargs: dict, globals_digest: bytes) -> tuple | None:
-    """What the digest of a page's inputs is made of, as a tuple compared without hashing, when the values are
-    plain ones, content objects and categories (an article's page); None otherwise. Equal tuples mean equal
-    digests, so the publisher keeps the digest of each page's last tuple instead of digesting it again."""
+def quick_key(template: str, name: str, relative_urls, url, kwargs: dict, globals_digest: bytes,
+              sequences=None) -> tuple | None:
+    """What the digest of a page's inputs is made of, as a tuple compared without hashing; None when a value is
+    of a kind it does not know. Equal tuples mean equal digests, so the publisher keeps the digest of each
+    page's last tuple instead of digesting it again.
+
+    A content object passed on its own (an article's page) is named by its source, stamp and address. Inside
+    lists, tuples, dicts and data objects (a listing's items, years and head) a kept article or page is named by
+    itself, compared by identity: it keeps its source and stamp between builds, and `sequences.epoch` (in the
+    tuple) changes whenever a kept object's address changes."""
     parts: list = [template, name, relative_urls, url, globals_digest]
     for key in sorted(kwargs):
         value = kwargs[key]
-        if value is None or type(value) in (str, int, float, bool):
-            parts.append((key, type(value).__name__, value))
-        elif isinstance(value, Content):
+        if isinstance(value, Content):
             stamp = getattr(value, "_municms_stamp", None)
             if stamp is None:
                 return None
@@ -226,8 +231,57 @@ def quick_key(template: str, name: str, relative_urls, url, kwargs: dict, global
         elif isinstance(value, URLWrapper):
             parts.append((key, type(value).__name__, value.name, value.url))
         else:
-            return None
+            quick = _quick_value(value, sequences)
+            if quick is _UNKNOWN:
+                return None
+            parts.append((key, quick))
+    if sequences is not None:
+        parts.append(sequences.epoch)
     return tuple(parts)
+
+
+_UNKNOWN = object()
+_PAGES = (Article, Page)
+_EXACT = (str, int, bool, bytes, type(None))  # equal values of these types have equal reprs
+
+
+def _quick_value(value, sequences):
+    """A value as a tuple that is equal for values with equal digests; _UNKNOWN for a kind it does not know."""
+    kind = type(value)
+    if kind in _EXACT:
+        return (kind, value)
+    if kind is float or isinstance(value, (dt.date, dt.time, dt.timedelta)):  # -0.0 == 0.0; aware datetimes
+        return (kind, repr(value))
+    if kind in _PAGES:
+        return value if sequences is not None and id(value) in sequences.kept else _UNKNOWN
+    if kind in (list, tuple):
+        parts = []
+        for item in value:
+            quick = _quick_value(item, sequences)
+            if quick is _UNKNOWN:
+                return _UNKNOWN
+            parts.append(quick)
+        return (kind, tuple(parts))
+    if kind is dict:
+        if not all(type(k) is str for k in value):
+            return _UNKNOWN
+        parts = []
+        for k in sorted(value):
+            quick = _quick_value(value[k], sequences)
+            if quick is _UNKNOWN:
+                return _UNKNOWN
+            parts.append((k, quick))
+        return (dict, tuple(parts))
+    fields = getattr(kind, "__digest_fields__", None) or getattr(kind, "__dataclass_fields__", None)
+    if fields is not None:
+        parts = []
+        for name in fields:
+            quick = _quick_value(getattr(value, name), sequences)
+            if quick is _UNKNOWN:
+                return _UNKNOWN
+            parts.append(quick)
+        return (kind, tuple(parts))
+    return _UNKNOWN
 
 
 _GLOBALS: dict[tuple, frozenset[str]] = {}

@@ -240,6 +240,29 @@ def test_the_inputs_of_an_unchanged_article_page_are_not_digested_again(site, mo
 
 
 @pytest.mark.slow
+def test_only_the_listing_pages_a_new_item_is_on_are_digested_again(site, monkeypatch):
+    site.publish()
+    first = site.submit("haber", "Gülabibey Parkı Açıldı", "Park açıldı.\n", etiketler=["park"])
+    site.approve(first.number)
+    site.publish()
+    digested = []
+    digest = Digester.digest
+
+    def counting(self, value):
+        if isinstance(value, dict) and "template" in value and "kwargs" in value:
+            digested.append(value["name"])
+        return digest(self, value)
+    monkeypatch.setattr(Digester, "digest", counting)
+    second = site.submit("duyuru", "Su Kesintisi", "Yarın su kesintisi var.\n")
+    site.approve(second.number)
+    site.publish()
+    assert sorted(digested) == sorted([
+        "duyurular/2026/su-kesintisi/index.html", "duyurular/index.html", "duyurular/2026/index.html",
+        "birimler/fen-isleri/index.html", "birimler/fen-isleri/2026/index.html", "index.html"])
+    assert_same_as_full_build(site, site.root.parent / "tam")
+
+
+@pytest.mark.slow
 def test_another_process_parses_only_what_changed_with_the_objects_stored_on_disk(site):
     """The command line (or serve after a restart) starts without the publisher's memory: the parsed objects
     come from var/work/content.sqlite, so only the new item's source is parsed, and the site is the same."""

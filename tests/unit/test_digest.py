@@ -20,12 +20,15 @@ def test_equal_values_have_equal_digests_within_and_across_digesters():
     assert first(value) == first(value) == first(same) == Digester()(same)
 
 
-@pytest.mark.parametrize("a, b", [
+DIFFERENT = [
     (1, True), (1, "1"), (0, None), (1, 1.0), (0.0, -0.0), ("", b""),
     ([1, 2], [2, 1]), ([1, 2], (1, 2)), ([[1], [2]], [[1, 2]]), ([], [[]]), ({"a": 1}, {"a": "1"}),
     # the same instant, shown differently
     (dt.datetime(2026, 11, 25, 12, tzinfo=IST), dt.datetime(2026, 11, 25, 9, tzinfo=dt.timezone.utc)),
-])
+]
+
+
+@pytest.mark.parametrize("a, b", DIFFERENT)
 def test_values_a_page_could_show_differently_have_different_digests(a, b):
     digester = Digester()
     assert digester(a) != digester(b)
@@ -80,3 +83,22 @@ def test_a_list_of_kept_articles_is_digested_once_across_builds_while_no_address
     mixed, fresh = build([*kept, stranger])
     assert mixed == fresh and memo.key([*kept, stranger]) is None
     assert list(memo.digests) == [(list, *kept)]  # only the list of kept objects
+
+
+@pytest.mark.parametrize("a, b", DIFFERENT)
+def test_the_quick_form_of_values_with_different_digests_differs_too(a, b):
+    """The publisher compares this form instead of digesting: equal forms must mean equal digests."""
+    from municms.incremental.pelican import _UNKNOWN, _quick_value
+
+    assert _quick_value(a, None) != _quick_value(b, None) or _quick_value(a, None) is _UNKNOWN
+
+
+def test_the_quick_form_of_equal_values_is_equal_and_unknown_kinds_are_refused():
+    from markupsafe import Markup
+
+    from municms.incremental.pelican import _UNKNOWN, _quick_value
+
+    value = {"items": [1, "bir", None, (2, b"x")], "when": dt.date(2026, 11, 25), "f": 0.5}
+    assert _quick_value(value, None) == _quick_value(dict(reversed(value.items())), None)
+    for unknown in ({"a", "b"}, Markup("<b>x</b>"), {1: "int key"}, [object()]):
+        assert _quick_value(unknown, None) is _UNKNOWN
