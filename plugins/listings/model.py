@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -75,18 +74,13 @@ def by_month(items) -> dict[int, list]:
     return dict(sorted(months.items(), reverse=True))
 
 
-@functools.lru_cache(maxsize=1 << 14)
-def _tag_slug(tag: str) -> str:
-    return turkish.slugify(tag)
-
-
 def build_tags(articles) -> list[Listing]:
     """One listing per tag slug; 'İmar' and 'imar' are one tag, shown with its most used spelling."""
     grouped: dict[str, list] = defaultdict(list)
     spellings: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for article in articles:
         for tag in getattr(article, "tags", []) or []:
-            slug = _tag_slug(str(tag))
+            slug = turkish.slugify(str(tag))
             grouped[slug].append(article)
             spellings[slug][str(tag)] += 1
     listings = []

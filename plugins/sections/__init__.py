@@ -10,7 +10,6 @@ which the templates escape. The `sanitised` template filter is the one place HTM
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import os
 from collections import defaultdict
@@ -120,17 +119,11 @@ def _check_attachments(article, content_root: str) -> None:
             log.error("%s: ek '%s' bulunamadı (beklenen yer: %s/%s)", source, name, folder, name)
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _slug_of(title: str) -> str:
-    """The slug of a title (every build gives every item its address again: each title is slugified once)."""
-    return turkish.slugify(title)
-
-
 def _assign_urls(items, pattern_of) -> None:
     """Set url/save_as for items, making slugs unique per URL folder in a stable order."""
     folders: dict[str, list] = defaultdict(list)
     for item in items:
-        base = item.metadata.get("slug") or _slug_of(item.title)
+        base = item.metadata.get("slug") or turkish.slugify(item.title)
         folders[pattern_of(item).format(slug="")].append((base, item))
     for folder, entries in folders.items():
         taken: set[str] = set()
