@@ -6,6 +6,9 @@ A content object is digested by its source file (path, size, modification time i
 the build gave it; every other value by its type and contents, recursively. Anything the digest does not know
 is digested by `repr`, which is safe only if `repr` shows the contents: unknown objects with the default
 `object.__repr__` are refused (a fingerprint must never be stable while its output changes).
+
+`quick_key` states the same rules as a plain tuple compared without hashing (equal tuples, equal digests), so
+the publisher digests a page only when that tuple changed.
 """
 
 from __future__ import annotations
@@ -60,9 +63,12 @@ class SequenceMemo:
         self.kept = set(addresses)
         self.used = set()
 
+    def holds(self, content) -> bool:
+        """Whether `content` is a kept article or page of this build."""
+        return type(content) in _PAGES and id(content) in self.kept
+
     def key(self, value) -> tuple | None:
-        kept = self.kept
-        if not all(type(v) in _PAGES and id(v) in kept for v in value):
+        if not all(self.holds(v) for v in value):
             return None
         return (type(value), *value)
 
@@ -142,7 +148,6 @@ class Digester:
         if stamp is None:
             stamp = source_stamp(content.source_path) if content.source_path and \
                 os.path.exists(content.source_path) else (0, 0)
-        # the addresses the sections plugin set, which Pelican's url and save_as of articles and pages return
         where = _where(content)
         known = getattr(content, "_municms_digest", None)
         if known is not None and known[0] == (stamp, where):
@@ -164,6 +169,80 @@ def _where(content: Content) -> tuple[str, str, str, str]:
     url, save_as = fields.get("override_url"), fields.get("override_save_as")
     return (str(content.url if url is None else url), str(content.save_as if save_as is None else save_as),
             str(content.slug), str(getattr(content, "status", "")))
+
+
+# -- the same rules, as plain tuples compared without hashing -------------------------------------------------
+
+def quick_key(template: str, name: str, relative_urls, url, kwargs: dict, globals_digest: bytes,
+              sequences=None) -> tuple | None:
+    """What the digest of a page's inputs is made of, as a tuple compared without hashing; None when a value is
+    of a kind it does not know. Equal tuples mean equal digests, so the publisher keeps the digest of each
+    page's last tuple instead of digesting it again.
+
+    A content object passed on its own (an article's page) is named by its source, stamp and address. Inside
+    lists, tuples, dicts and data objects (a listing's items, years and head) a kept article or page is named by
+    itself, compared by identity: it keeps its source and stamp between builds, and `sequences.epoch` (in the
+    tuple) changes whenever a kept object's address changes."""
+    parts: list = [template, name, relative_urls, url, globals_digest]
+    for key in sorted(kwargs):
+        value = kwargs[key]
+        if isinstance(value, Content):
+            stamp = getattr(value, "_municms_stamp", None)
+            if stamp is None:
+                return None
+            parts.append((key, type(value).__name__, value.source_path, stamp, _where(value)))
+        elif isinstance(value, URLWrapper):
+            parts.append((key, type(value).__name__, value.name, value.url))
+        else:
+            quick = _quick_value(value, sequences)
+            if quick is _UNKNOWN:
+                return None
+            parts.append((key, quick))
+    if sequences is not None:
+        parts.append(sequences.epoch)
+    return tuple(parts)
+
+
+_UNKNOWN = object()
+
+
+def _quick_value(value, sequences):
+    """A value as a tuple that is equal for values with equal digests; _UNKNOWN for a kind it does not know."""
+    kind = type(value)
+    if kind in _CACHED_PLAIN:
+        return (kind, value)
+    if kind is float or isinstance(value, (dt.date, dt.time, dt.timedelta)):  # -0.0 == 0.0; aware datetimes
+        return (kind, repr(value))
+    if kind in _PAGES:
+        return value if sequences is not None and sequences.holds(value) else _UNKNOWN
+    if kind in (list, tuple):
+        parts = []
+        for item in value:
+            quick = _quick_value(item, sequences)
+            if quick is _UNKNOWN:
+                return _UNKNOWN
+            parts.append(quick)
+        return (kind, tuple(parts))
+    if kind is dict:
+        if not all(type(k) is str for k in value):
+            return _UNKNOWN
+        parts = []
+        for k in sorted(value):
+            quick = _quick_value(value[k], sequences)
+            if quick is _UNKNOWN:
+                return _UNKNOWN
+            parts.append((k, quick))
+        return (dict, tuple(parts))
+    fields = getattr(kind, "__digest_fields__", None) or getattr(kind, "__dataclass_fields__", None)
+    if fields is not None:
+        parts = []
+        for name in fields:
+            quick = _quick_value(getattr(value, name), sequences)
+            if quick is _UNKNOWN:
+                return _UNKNOWN
+            parts.append(quick)
+        return (kind, tuple(parts))
+    return _UNKNOWN
 
 
 def _hash(*parts: bytes) -> bytes:

@@ -8,7 +8,6 @@ new file moved into place, never an existing file rewritten: releases may share 
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import tempfile
@@ -16,12 +15,10 @@ from pathlib import Path
 
 from jinja2 import BytecodeCache, meta
 from pelican import Pelican, signals
-from pelican.contents import Article, Content, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator
-from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
 
-from .digest import Digester, source_stamp
+from .digest import Digester, quick_key, source_stamp
 from .listing import keep_listings
 
 log = logging.getLogger(__name__)
@@ -30,9 +27,9 @@ log = logging.getLogger(__name__)
 class ContentCache:
     """Content objects by source path, with the stamp of the file they were read from (kept in memory)."""
 
-    def __init__(self, store=None) -> None:
+    def __init__(self) -> None:
         self.entries: dict[str, tuple[tuple[int, int], object]] = {}
-        self.store = store  # ContentStore: objects parsed by an earlier process, on disk
+        self.store = None  # ContentStore (set by the state): objects parsed by an earlier process, on disk
         self.read = 0      # files parsed in the last build
         self.reused = 0    # content objects reused in the last build (kept in memory or from the store)
         self.fresh: set[str] = set()   # files parsed in this build
@@ -207,81 +204,6 @@ class FingerprintWriter(Writer):
             if not self.state.needs(path, self.digester.digest(inputs).hex()):
                 return None
         return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
-
-
-def quick_key(template: str, name: str, relative_urls, url, kwargs: dict, globals_digest: bytes,
-              sequences=None) -> tuple | None:
-    """What the digest of a page's inputs is made of, as a tuple compared without hashing; None when a value is
-    of a kind it does not know. Equal tuples mean equal digests, so the publisher keeps the digest of each
-    page's last tuple instead of digesting it again.
-
-    A content object passed on its own (an article's page) is named by its source, stamp and address. Inside
-    lists, tuples, dicts and data objects (a listing's items, years and head) a kept article or page is named by
-    itself, compared by identity: it keeps its source and stamp between builds, and `sequences.epoch` (in the
-    tuple) changes whenever a kept object's address changes."""
-    parts: list = [template, name, relative_urls, url, globals_digest]
-    for key in sorted(kwargs):
-        value = kwargs[key]
-        if isinstance(value, Content):
-            stamp = getattr(value, "_municms_stamp", None)
-            if stamp is None:
-                return None
-            parts.append((key, type(value).__name__, value.source_path, stamp, str(value.url), str(value.save_as),
-                          str(value.slug), str(getattr(value, "status", ""))))
-        elif isinstance(value, URLWrapper):
-            parts.append((key, type(value).__name__, value.name, value.url))
-        else:
-            quick = _quick_value(value, sequences)
-            if quick is _UNKNOWN:
-                return None
-            parts.append((key, quick))
-    if sequences is not None:
-        parts.append(sequences.epoch)
-    return tuple(parts)
-
-
-_UNKNOWN = object()
-_PAGES = (Article, Page)
-_EXACT = (str, int, bool, bytes, type(None))  # equal values of these types have equal reprs
-
-
-def _quick_value(value, sequences):
-    """A value as a tuple that is equal for values with equal digests; _UNKNOWN for a kind it does not know."""
-    kind = type(value)
-    if kind in _EXACT:
-        return (kind, value)
-    if kind is float or isinstance(value, (dt.date, dt.time, dt.timedelta)):  # -0.0 == 0.0; aware datetimes
-        return (kind, repr(value))
-    if kind in _PAGES:
-        return value if sequences is not None and id(value) in sequences.kept else _UNKNOWN
-    if kind in (list, tuple):
-        parts = []
-        for item in value:
-            quick = _quick_value(item, sequences)
-            if quick is _UNKNOWN:
-                return _UNKNOWN
-            parts.append(quick)
-        return (kind, tuple(parts))
-    if kind is dict:
-        if not all(type(k) is str for k in value):
-            return _UNKNOWN
-        parts = []
-        for k in sorted(value):
-            quick = _quick_value(value[k], sequences)
-            if quick is _UNKNOWN:
-                return _UNKNOWN
-            parts.append((k, quick))
-        return (dict, tuple(parts))
-    fields = getattr(kind, "__digest_fields__", None) or getattr(kind, "__dataclass_fields__", None)
-    if fields is not None:
-        parts = []
-        for name in fields:
-            quick = _quick_value(getattr(value, name), sequences)
-            if quick is _UNKNOWN:
-                return _UNKNOWN
-            parts.append(quick)
-        return (kind, tuple(parts))
-    return _UNKNOWN
 
 
 _GLOBALS: dict[tuple, frozenset[str]] = {}

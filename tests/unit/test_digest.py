@@ -88,7 +88,7 @@ def test_a_list_of_kept_articles_is_digested_once_across_builds_while_no_address
 @pytest.mark.parametrize("a, b", DIFFERENT)
 def test_the_quick_form_of_values_with_different_digests_differs_too(a, b):
     """The publisher compares this form instead of digesting: equal forms must mean equal digests."""
-    from municms.incremental.pelican import _UNKNOWN, _quick_value
+    from municms.incremental.digest import _UNKNOWN, _quick_value
 
     assert _quick_value(a, None) != _quick_value(b, None) or _quick_value(a, None) is _UNKNOWN
 
@@ -96,7 +96,7 @@ def test_the_quick_form_of_values_with_different_digests_differs_too(a, b):
 def test_the_quick_form_of_equal_values_is_equal_and_unknown_kinds_are_refused():
     from markupsafe import Markup
 
-    from municms.incremental.pelican import _UNKNOWN, _quick_value
+    from municms.incremental.digest import _UNKNOWN, _quick_value
 
     value = {"items": [1, "bir", None, (2, b"x")], "when": dt.date(2026, 11, 25), "f": 0.5}
     assert _quick_value(value, None) == _quick_value(dict(reversed(value.items())), None)
