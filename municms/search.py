@@ -75,21 +75,25 @@ def bundle_of(rel: str) -> str | None:
     return PARTS_FILE if inside == PARTS_FILE else GENERAL
 
 
+def files_under(site: Path, folder: Path) -> set[str]:
+    """Every file below `folder` (paths relative to the site)."""
+    return {p.relative_to(site).as_posix() for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else set()
+
+
 def bundle_files(site: Path, part: str) -> set[str]:
     """The files of one bundle now in site/pagefind/ (paths relative to the site)."""
     root = Path(site) / SEARCH_DIR
     if part == PARTS_FILE:
         return {f"{SEARCH_DIR}/{PARTS_FILE}"} if (root / PARTS_FILE).is_file() else set()
     if part != GENERAL:
-        folder = root / part
-        return {p.relative_to(site).as_posix() for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else set()
+        return files_under(site, root / part)
     found = set()
     for entry in root.iterdir() if root.is_dir() else ():
         rel = f"{SEARCH_DIR}/{entry.name}"
         if entry.is_file() and entry.name != PARTS_FILE and not entry.name.startswith("."):
             found.add(rel)
         elif entry.is_dir() and not _PART_NAME.match(entry.name) and not entry.name.startswith("."):
-            found |= {p.relative_to(site).as_posix() for p in entry.rglob("*") if p.is_file()}
+            found |= files_under(site, entry)
     return found
 
 

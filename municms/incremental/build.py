@@ -18,8 +18,8 @@ from pathlib import Path
 
 from ..checks import Embargoed, check_site
 from ..config import Instance
-from ..search import (PARTS_FILE, RECENT, SEARCH_DIR, bundle_files, bundle_of, index_site, part_of,
-                      parts_for, recent_from)
+from ..search import (PARTS_FILE, RECENT, SEARCH_DIR, bundle_files, bundle_of, files_under, index_site,
+                      part_of, parts_for, recent_from)
 from . import memory
 from .pelican import IncrementalPelican, MemoryBytecodeCache, replace_file
 from .state import SiteState
@@ -99,9 +99,9 @@ def build_incremental(instance: Instance, state: SiteState, now: dt.datetime, bu
                 # only the bundles this run built or removed (and the list of bundles) changed
                 touched = None if fresh else set(done.built) | set(done.removed) | {PARTS_FILE}
                 before = {rel: digest for rel, digest in state.hashes.items()
-                          if bundle_of(rel) is not None and (touched is None or bundle_of(rel) in touched)}
+                          if (part := bundle_of(rel)) is not None and (touched is None or part in touched)}
                 index = set().union(*(bundle_files(state.work, part) for part in touched)) if touched is not None \
-                    else _files_under(state.work, "pagefind/")
+                    else files_under(state.work, state.work / SEARCH_DIR)
                 searched = index | set(before)
                 state.update_hashes(searched)
                 written |= {rel for rel in index if state.hashes.get(rel) != before.get(rel)}
@@ -173,11 +173,6 @@ def _indexed_in(state: SiteState, rel: str) -> set[str]:
         return parts_for([rel])
     part = state.bundles.get(rel)
     return {part} if part else set()
-
-
-def _files_under(tree: Path, prefix: str) -> set[str]:
-    root = tree / prefix
-    return {p.relative_to(tree).as_posix() for p in root.rglob("*") if p.is_file()} if root.is_dir() else set()
 
 
 def snapshot(tree: Path, target: Path) -> int:

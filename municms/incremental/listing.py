@@ -97,5 +97,3 @@ def cached_add_source_path(generator):
 def keep_listings(generator, cache: FolderCache) -> None:
     generator.get_files = cached_get_files(generator, cache)
     generator.add_source_path = cached_add_source_path(generator)
-
-

@@ -67,7 +67,8 @@ def load_saved(state: SiteState, file: Path) -> None:
 def save(state: SiteState, paths: InstancePaths) -> None:
     state.generation += 1
     data = {"generation": state.generation, "environment": state.environment, "built_at": state.built_at,
-            "fingerprints": state.fingerprints, "hashes": state.hashes, "outputs": sorted(state.outputs), "bundles": state.bundles}
+            "fingerprints": state.fingerprints, "hashes": state.hashes, "outputs": sorted(state.outputs),
+            "bundles": state.bundles}
     folder = work_dir(paths)
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / STATE_FILE, json.dumps(data, ensure_ascii=False, separators=(",", ":")))

@@ -11,6 +11,7 @@ successful build, in one transaction, under the deploy lock like every build.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
@@ -26,8 +27,10 @@ log = logging.getLogger(__name__)
 PACKAGE = Path(__file__).resolve().parents[1]
 
 
+@functools.cache
 def code_digest() -> str:
-    """This package's code, Pelican's version and Python's: objects pickled by other code are not trusted."""
+    """This package's code, Pelican's version and Python's: objects pickled by other code are not trusted. Taken
+    once per process: the code that pickles and reads objects is the code loaded, whatever is on disk later."""
     digest = hashlib.sha256(f"{pelican.__version__} {platform.python_version()}".encode())
     for path in sorted(PACKAGE.rglob("*.py")):
         info = path.stat()
