@@ -120,6 +120,8 @@ class LocalTarget:
                 log.info("removing unfinished release %s", folder)
                 os.rename(folder, self.root / f"{folder.name}.tmp")
                 shutil.rmtree(self.root / f"{folder.name}.tmp")
+        # a prune killed after it deleted a release, before it collected that release's shards
+        collect_garbage(self.shards, self.root)
 
     def switch(self, rid: str) -> None:
         """Point var/current at releases/<rid> atomically (a temp link renamed over it)."""

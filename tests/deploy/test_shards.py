@@ -4,6 +4,7 @@ the given build is never modified, and `serve` follows a release's shards but no
 from __future__ import annotations
 
 import errno
+import shutil
 import os
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from fastapi.testclient import TestClient
 from municms.deploy import get_target
 from municms.deploy import shards as shards_module
 from municms.deploy.shards import plan_tree, shard_digest
-from municms.errors import DeployError
+from municms.errors import ConflictError, DeployError
 from municms.serve import SiteFiles
 
 from .conftest import CHANGED_PAGE, identity, release_id, shard_links, tree
@@ -281,3 +282,21 @@ def test_exact_hashes_plan_the_release_without_walking_or_reading_the_tree(make_
     monkeypatch.undo()
     assert tree(paths.current) == tree(build_dir)
     assert identity(paths.current)["sha256"] == walked.tree_digest()
+
+
+def test_shards_left_by_a_prune_cut_short_are_collected_even_by_a_refused_deploy(make_instance, variants):
+    """keep-N deletes a release, then the shards no release links to: a kill between the two leaves shards
+    nothing links to. The next deploy's recovery collects them, also when that deploy is refused."""
+    instance, paths = make_instance()
+    target = get_target(instance, paths)
+    target.deploy(variants(1), release_id(1), {})
+    target.deploy(variants(2, changed=True), release_id(2), {})
+    first, second = (set(shard_links(paths.releases / release_id(n)).values()) for n in (1, 2))
+    assert first - second  # the changed item's shard of the first release
+    os.rename(paths.releases / release_id(1), paths.releases / f"{release_id(1)}.tmp")  # as prune() does,
+    (paths.releases / f"{release_id(1)}.json").unlink()                                  # killed before
+    shutil.rmtree(paths.releases / f"{release_id(1)}.tmp")                               # collect_garbage
+    assert stored(paths) == first | second
+    with pytest.raises(ConflictError):
+        target.deploy(variants(2, changed=True), release_id(2), {})  # already deployed: refused
+    assert stored(paths) == second
