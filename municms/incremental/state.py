@@ -108,8 +108,8 @@ class SiteState:
         self.pending, self.outputs_seen, self.changed = {}, set(), set()
         self.content.reset_counts()
         self.work.mkdir(parents=True, exist_ok=True)
-        for leftover in self.work.rglob(".#*"):   # temp files of a killed build
-            leftover.unlink(missing_ok=True)
+        # Temp files of a killed build need no sweep here: its journal makes the tree untrusted, and
+        # remove_stale deletes every file of an untrusted tree that the build did not produce.
 
     def needs(self, name: str, fingerprint: str) -> bool:
         """Whether the page `name` must be rendered: its inputs changed, or (in a tree not trusted) it is missing."""

@@ -294,6 +294,25 @@ def test_a_store_written_by_other_code_is_not_used(site, monkeypatch):
 
 
 @pytest.mark.slow
+def test_the_temp_files_of_a_killed_build_are_removed_by_the_next_one(site):
+    """A build killed while writing a page leaves its temp file next to the page and the page in its journal;
+    the next process's build does not trust the tree, removes every file it did not produce and publishes the
+    same site a full build gives."""
+    site.publish()
+    tree = site.paths.var / "work" / "site"
+    leftover = tree / "haberler" / ".#yarim"
+    leftover.write_bytes(b"<html>yar")
+    (site.paths.var / "work" / "journal").write_text("haberler/index.html\n", encoding="utf-8")
+    forget(site.paths)  # the process that was killed
+    item = site.submit("duyuru", "Su Kesintisi", "Yarın su kesintisi var.\n")
+    site.approve(item.number)
+    site.publish()
+    assert not leftover.exists()
+    assert not list(tree.rglob(".#*"))
+    assert_same_as_full_build(site, site.root.parent / "tam")
+
+
+@pytest.mark.slow
 def test_a_failed_build_forgets_what_it_touched(site):
     """A build that fails its checks leaves pages in the working tree; the next build does not trust them."""
     site.publish()
