@@ -130,8 +130,16 @@ def parts_for(changed: list[str] | set[str]) -> set[str]:
     return parts
 
 
-def split_site(site: Path, recent_start: str, parts: set[str] | None = None) -> dict[str, list[str]]:
-    """Indexed pages of the built site by bundle, sorted; only the bundles in parts (all when None)."""
+def split_site(site: Path, recent_start: str, parts: set[str] | None = None,
+               known: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """Indexed pages of the built site by bundle, sorted; only the bundles in parts (all when None). `known`:
+    the bundle of every indexed page of the site, from the publisher (no page is read)."""
+    if known is not None and parts is not None:
+        split: dict[str, list[str]] = {}
+        for rel, part in sorted(known.items()):
+            if part in parts:
+                split.setdefault(part, []).append(rel)
+        return split
     if parts is None or GENERAL in parts:
         candidates = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
                             if not p.relative_to(site).parts[0].startswith((SEARCH_DIR, ".")))
@@ -151,9 +159,11 @@ def split_site(site: Path, recent_start: str, parts: set[str] | None = None) -> 
     return split
 
 
-def index_site(site: Path, parts: set[str] | None = None, now: dt.datetime | None = None) -> SearchIndex:
+def index_site(site: Path, parts: set[str] | None = None, now: dt.datetime | None = None,
+               known: dict[str, str] | None = None) -> SearchIndex:
     """Write the search bundles into site/pagefind/: all of them when parts is None (two Pagefind processes at a
-    time), else only the named ones (e.g. {"yeni", "2026"}); other bundles are left as they are."""
+    time), else only the named ones (e.g. {"yeni", "2026"}); other bundles are left as they are. `known`: the
+    bundle of every indexed page (see split_site), used unless the recent bundle's first day moved."""
     started = time.perf_counter()
     site = Path(site)
     now = now or dt.datetime.now().astimezone()
@@ -164,10 +174,13 @@ def index_site(site: Path, parts: set[str] | None = None, now: dt.datetime | Non
         unknown = sorted(p for p in parts if not _PART_NAME.match(p))
         if unknown:
             raise ValueError(f"unknown search bundles: {unknown}")
-        parts = set(parts) | _moved_out_of_recent(previous, start, parts)
+        moved = _moved_out_of_recent(previous, start, parts)
+        parts = set(parts) | moved
         if previous is None:  # no index yet: every bundle
             parts = None
-    pages = split_site(site, start, parts)
+        if moved or (previous or {}).get("yeni_baslangic") != start:
+            known = None  # pages left the recent bundle: their bundles are read from them again
+    pages = split_site(site, start, parts, known)
     wanted = set(pages) | {GENERAL} if parts is None else set(parts)
     result = SearchIndex()
     root.mkdir(parents=True, exist_ok=True)

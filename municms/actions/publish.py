@@ -31,6 +31,7 @@ from ..content_change import Change
 from ..content_index import ContentIndex
 from ..deploy import Release, deploy_lock, get_target, manifest_hashes
 from ..errors import BuildError, ConflictError, DeployError, MunicmsError
+from ..incremental import memory
 from ..incremental.registry import state_for
 from ..ledger import Ledger, Transaction
 from ..materialise import (Entry, MaterialiseError, Placed, clean_leftovers, is_due, is_public, load_entries,
@@ -157,7 +158,7 @@ def publish(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clo
             reason: str | None = None) -> PublishResult:
     """Run the whole pipeline once for what is due now; a due item whose page fails is held back."""
     started = time.perf_counter()
-    with deploy_lock(paths):
+    with deploy_lock(paths), memory.building():  # fewer young collections while the pipeline allocates
         work = Work.load(ledger, clock.now())
         may_publish(ledger, work.due, actor, reason)  # a refused actor stops here, before anything is written
         clean_leftovers(paths)  # of a run that was killed: the ledger and content/ say what is true

@@ -22,6 +22,7 @@ shard shares their inodes. `surum.json` at the root of every release names it (`
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import json
 import logging
@@ -222,7 +223,11 @@ def plan_release(build_dir: Path, hashes: dict[str, str] | None, stored,
     files this deploy writes (the top level and the new shards) are read anyway, and if one of them differs
     from its given hash, the hashes are stale (the tree changed since) and every file is hashed. `exact`
     hashes (see plan_tree) are trusted for every file."""
-    plan = plan_tree(build_dir, hashes, exact)
+    if exact and hashes is not None:
+        from .replan import plan_exact  # (it builds on this module)
+        plan = plan_exact(build_dir, hashes)
+    else:
+        plan = plan_tree(build_dir, hashes, exact)
     new = _not_stored(plan, stored)
     if hashes and not exact:
         written = plan.top_files + [f"{s.rel}/{f}" for s in new for f in s.files]
@@ -289,15 +294,22 @@ def compose_release(plan: Plan, build_dir: Path, dest: Path, shards_root: Path, 
     (dest / IDENTITY_FILE).write_text(json.dumps(identity, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def shards_of(release_dir: Path) -> set[str]:
-    """Names of the shards a release links to (its symlinks; a release copied whole has none)."""
+def shards_of(release_dir: Path) -> frozenset[str]:
+    """Names of the shards a release links to (its symlinks; a release copied whole has none). A release folder
+    is never changed once renamed into place, so what was found is kept by its inode and times."""
+    st = os.stat(release_dir)
+    return _shards_of(str(release_dir), st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _shards_of(release_dir: str, inode: int, mtime: int, ctime: int) -> frozenset[str]:
     names = set()
     for dirpath, dirnames, filenames in os.walk(release_dir):
         for name in dirnames + filenames:
             path = os.path.join(dirpath, name)
             if os.path.islink(path):
                 names.add(os.path.basename(os.readlink(path)))
-    return names
+    return frozenset(names)
 
 
 def collect_garbage(shards_root: Path, releases_root: Path) -> list[str]:

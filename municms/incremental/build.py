@@ -93,8 +93,8 @@ def build_incremental(instance: Instance, state: SiteState, now: dt.datetime, bu
             if search and (written or removed or not (state.work / "pagefind").is_dir()):
                 fresh = state.fresh or not (state.work / "pagefind").is_dir()
                 state.record("pagefind/")
-                done = index_site(state.work, None if fresh else _search_parts(state, written, removed, now),
-                                  now=now)
+                parts, known = (None, None) if fresh else _search_parts(state, written, removed, now)
+                done = index_site(state.work, parts, now=now, known=known)
                 state.indexed(done, whole=fresh)
                 # only the bundles this run built or removed (and the list of bundles) changed
                 touched = None if fresh else set(done.built) | set(done.removed) | {PARTS_FILE}
@@ -152,19 +152,28 @@ def _check(instance: Instance, state: SiteState, changed: set[str], removed: set
         state.anchors.pop(rel, None)
 
 
-def _search_parts(state: SiteState, written: set[str], removed: set[str], now: dt.datetime) -> set[str]:
+def _search_parts(state: SiteState, written: set[str], removed: set[str],
+                  now: dt.datetime) -> tuple[set[str], dict[str, str] | None]:
     """The search bundles to build again: the recent one, the bundle of every written page (read from the page:
     a listing or the home page is in none) and the bundle each written or removed page was indexed in (a
-    withdrawn item's page is written without searchable content and must leave its bundle)."""
+    withdrawn item's page is written without searchable content and must leave its bundle). With them, the
+    bundle of every indexed page of the tree when the state knows them (None: the indexer reads the pages)."""
     start = recent_from(now)
     parts = {RECENT}
+    known = None if state.bundles is None else dict(state.bundles)
     for rel in written:
         if rel.endswith(".html") and not rel.startswith(SEARCH_DIR + "/"):
             part = part_of(rel, (state.work / rel).read_bytes(), start)
             parts |= ({part} if part else set()) | _indexed_in(state, rel)
+            if known is not None:
+                known.pop(rel, None)
+                if part:
+                    known[rel] = part
     for rel in removed:
         parts |= _indexed_in(state, rel)
-    return parts
+        if known is not None:
+            known.pop(rel, None)
+    return parts, known
 
 
 def _indexed_in(state: SiteState, rel: str) -> set[str]:

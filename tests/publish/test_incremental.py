@@ -140,6 +140,15 @@ class Publishing(RuleBasedStateMachine):
         expire_due(self.m.ledger, self.m.instance, self.m.clock)
         self.publish()
 
+    @rule()
+    def month_turns(self):
+        """The first morning of the next month: last month's items leave the recent search bundle."""
+        now = self.m.clock.now()
+        first = (now.replace(day=1) + dt.timedelta(days=32)).replace(day=1, hour=9, minute=0)
+        self.m.clock.advance(first - now)
+        expire_due(self.m.ledger, self.m.instance, self.m.clock)
+        self.publish()
+
     @rule(title=TITLES)
     def banner(self, title):
         item = self.m.submit("acil-duyuru", f"Acil: {title} {self.step}", "ALO 153.\n",

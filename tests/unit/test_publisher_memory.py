@@ -28,3 +28,18 @@ def test_dropped_objects_are_freed_by_the_periodic_collection_not_before(monkeyp
     memory.settle()  # the COLLECT_EVERY-th build
     assert alive() is None
     gc.unfreeze()
+
+
+def test_a_publish_collects_the_youngest_generation_less_often_and_restores_the_thresholds():
+    before = gc.get_threshold()
+    try:
+        raise_inside = RuntimeError("derleme hatası")
+        try:
+            with memory.building():
+                assert gc.get_threshold() == (memory.BUILD_THRESHOLD, *before[1:])
+                raise raise_inside
+        except RuntimeError as exc:
+            assert exc is raise_inside
+        assert gc.get_threshold() == before
+    finally:
+        gc.set_threshold(*before)
