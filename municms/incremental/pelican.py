@@ -80,8 +80,17 @@ def keep_content(generator, cache: ContentCache) -> None:
         cache.entries[path] = (stamp, data)
         cache.fresh.add(path)
 
+    def add_static_links(content):
+        """Pelican's, with the links found in a kept object's HTML kept on it (the HTML does not change)."""
+        key = (content._content, content.relative_dir, generator.settings["INTRASITE_LINK_REGEX"])
+        known = content.__dict__.get("_municms_static_links")
+        if known is None or known[0][0] is not key[0] or known[0][1:] != key[1:]:
+            known = content._municms_static_links = (key, frozenset(content.get_static_links()))
+        generator.context["static_links"] |= known[1]
+
     generator.get_cached_data = get_cached_data
     generator.cache_data = cache_data
+    generator.add_static_links = add_static_links
     generator.save_cache = lambda: None  # kept in memory; the store is written after a successful build
 
 

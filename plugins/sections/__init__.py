@@ -127,9 +127,7 @@ def _assign_urls(items, pattern_of) -> None:
         folders[pattern_of(item).format(slug="")].append((base, item))
     for folder, entries in folders.items():
         taken: set[str] = set()
-        for base, item in sorted(entries, key=lambda e: (getattr(e[1], "date", dt.datetime.min).isoformat()
-                                                         if hasattr(e[1], "date") else "",
-                                                         e[1].relative_source_path)):
+        for base, item in sorted(entries, key=lambda entry: _url_order(entry[1])):
             slug = turkish.distinct_slug(base, taken)
             if slug != base:
                 log.warning("%s: '%s' adresi kullanımda; '%s' verildi", item.relative_source_path, base, slug)
@@ -137,6 +135,17 @@ def _assign_urls(items, pattern_of) -> None:
             item.slug = slug
             item.override_url = folder + slug + "/"
             item.override_save_as = folder + slug + "/index.html"
+
+
+def _url_order(item) -> tuple:
+    """(ISO date or "", source path): who keeps a slug first. Kept on the object while its date is the same one
+    (a publisher keeps objects between builds, and the source path is worked out from the settings each time)."""
+    date = getattr(item, "date", None)
+    known = item.__dict__.get("_municms_url_order")
+    if known is None or known[0] is not date:
+        known = item._municms_url_order = (date, (date.isoformat() if hasattr(item, "date") else "",
+                                                  item.relative_source_path))
+    return known[1]
 
 
 def articles_pretaxonomy(generator) -> None:

@@ -87,6 +87,10 @@ def prefetching(generator, relative_paths: list[str]):
     from .readers import MarkdownReader
 
     settings = generator.settings
+    if (processes(settings) < 2 or settings.get("LOAD_CONTENT_CACHE") or not hasattr(os, "fork")
+            or threading.active_count() > 1):
+        yield  # (checked before the paths are sorted by reader: a publisher asks with 20,000 paths)
+        return
     readers = generator.readers
     by_reader: dict[int, tuple] = {}
     for rel in relative_paths:
@@ -95,8 +99,7 @@ def prefetching(generator, relative_paths: list[str]):
             by_reader.setdefault(id(reader), (reader, []))[1].append(
                 os.path.abspath(os.path.join(generator.path, rel)))
     reader, paths = max(by_reader.values(), key=lambda entry: len(entry[1]), default=(None, []))
-    if (reader is None or len(paths) < parallel_min(settings) or processes(settings) < 2
-            or settings.get("LOAD_CONTENT_CACHE") or not hasattr(os, "fork") or threading.active_count() > 1):
+    if reader is None or len(paths) < parallel_min(settings):
         yield
         return
     prefetch = MarkdownPrefetch(reader, paths)
