@@ -18,6 +18,8 @@ from .clock import Clock
 from .config import Instance
 from .deploy import get_target
 from .errors import MunicmsError
+from .incremental.registry import state_for
+from .incremental.search_prep import prepare_soon
 from .ledger import Ledger
 from .materialise import pending
 from .auth import Actor, system_actor
@@ -120,6 +122,7 @@ class Scheduler:
                 return None  # the last try failed and nothing changed since: do not rebuild in a loop
             result = run_due(self.ledger, self.instance, self.paths, self.clock, force_check=seen[:2] != self._seen)
             self._seen, self._failed, self.last_error = fingerprint(self.ledger, self.clock.now())[:2], None, None
+            prepare_soon(state_for(self.paths), self.clock.now())  # the next publish's year bundles
             return result
         except MunicmsError as exc:
             self.last_error = exc

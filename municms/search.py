@@ -4,8 +4,12 @@ bundles that the search page merges in the browser, so a publish re-indexes a fe
 Layout under <site>/pagefind/ (a page belongs to exactly one bundle, so merged results hold no duplicates):
   (the folder itself)  genel: undated pages (corporate pages, e-services, org chart …); the primary bundle, whose
                        scripts the search page loads
-  yeni/                dated items published since the first day of the current month (site time): small,
-                       rebuilt on every publish
+  yeni/                dated items published since the recent bundle's first day: small, rebuilt on every
+                       publish. A full index starts it on the first of the month (site time); a publish keeps
+                       the day it finds, so it never rebuilds a year's bundle for items leaving yeni/. `serve`
+                       indexes those years in the background for a yeni/ starting today
+                       (incremental/search_prep.py); the next publish moves the first day to today and puts
+                       the finished bundles in place.
   2016/ …              dated items of that year (the year of their address /<section>/<year>/<slug>/), except
                        those in yeni/; named like the site's year folders, so a release stores each as a shard
   parcalar.json        the bundles merged into the primary one and the first day of yeni/; the search script
@@ -102,8 +106,13 @@ def year_part(year: int) -> str:
 
 
 def recent_from(now: dt.datetime) -> str:
-    """First day (ISO date) of the recent bundle: the first of the current month in the site's time."""
+    """First day (ISO date) of the recent bundle of a full index: the first of the current month (site time)."""
     return now.date().replace(day=1).isoformat()
+
+
+def recent_start(site: Path, now: dt.datetime) -> str:
+    """First day of the recent bundle of a site's index: the one its list of bundles names, else today."""
+    return (read_parts_file(site) or {}).get("yeni_baslangic") or recent_from(now)
 
 
 def part_of(rel: str, html: bytes, recent_start: str) -> str | None:
@@ -160,27 +169,31 @@ def split_site(site: Path, recent_start: str, parts: set[str] | None = None,
 
 
 def index_site(site: Path, parts: set[str] | None = None, now: dt.datetime | None = None,
-               known: dict[str, str] | None = None) -> SearchIndex:
+               known: dict[str, str] | None = None, start: str | None = None,
+               ready: dict[str, Path] | None = None) -> SearchIndex:
     """Write the search bundles into site/pagefind/: all of them when parts is None (two Pagefind processes at a
-    time), else only the named ones (e.g. {"yeni", "2026"}); other bundles are left as they are. `known`: the
-    bundle of every indexed page (see split_site), used unless the recent bundle's first day moved."""
+    time), else only the named ones (e.g. {"yeni", "2026"}); other bundles are left as they are.
+
+    `start`: the recent bundle's first day (default: today for a full index, else the one the index has; the
+    years of the items that leave the recent bundle are built too). `known`: the bundle of every indexed page
+    for that first day (see split_site). `ready`: bundles already indexed elsewhere (part → Pagefind's output
+    folder, for exactly the pages `known` puts in that part), put in place instead of being built."""
     started = time.perf_counter()
     site = Path(site)
     now = now or dt.datetime.now().astimezone()
-    start = recent_from(now)
     root = site / SEARCH_DIR
     previous = read_parts_file(site)
+    if start is None:
+        start = recent_from(now) if parts is None else recent_start(site, now)
     if parts is not None:
         unknown = sorted(p for p in parts if not _PART_NAME.match(p))
         if unknown:
             raise ValueError(f"unknown search bundles: {unknown}")
-        moved = _moved_out_of_recent(previous, start, parts)
-        parts = set(parts) | moved
+        parts = set(parts) | _moved_out_of_recent(previous, start, parts)
         if previous is None:  # no index yet: every bundle
             parts = None
-        if moved or (previous or {}).get("yeni_baslangic") != start:
-            known = None  # pages left the recent bundle: their bundles are read from them again
     pages = split_site(site, start, parts, known)
+    ready = {part: folder for part, folder in (ready or {}).items() if pages.get(part) and parts is not None}
     wanted = set(pages) | {GENERAL} if parts is None else set(parts)
     result = SearchIndex()
     root.mkdir(parents=True, exist_ok=True)
@@ -192,10 +205,18 @@ def index_site(site: Path, parts: set[str] | None = None, now: dt.datetime | Non
         for folder in sorted(root.glob("[0-9][0-9][0-9][0-9]")) + sorted(root.glob(RECENT)):
             if folder.name not in pages and _PART_NAME.match(folder.name) and _remove_bundle(root, folder.name):
                 result.removed.append(folder.name)
-    todo = sorted((p for p in wanted if pages.get(p) or p == GENERAL), key=lambda p: -len(pages.get(p, ())))
+    todo = sorted((p for p in wanted if (pages.get(p) or p == GENERAL) and p not in ready),
+                  key=lambda p: -len(pages.get(p, ())))
     with ThreadPoolExecutor(max_workers=min(WORKERS, os.cpu_count() or 1)) as pool:
         for build in pool.map(lambda part: _build_bundle(site, part, pages.get(part, [])), todo):
             result.built[build.part] = build
+    for part, folder in sorted(ready.items()):
+        trash = Path(tempfile.mkdtemp(prefix=f".arama-{part}-", dir=site.parent))
+        try:
+            _replace_folder(root / part, folder, trash)
+        finally:
+            shutil.rmtree(trash, ignore_errors=True)
+        result.built[part] = BundleBuild(part, len(pages[part]), 0.0, 0.0)
     _write_parts_file(site, start)
     result.pages = {part: pages.get(part, []) for part in result.built}
     result.seconds = time.perf_counter() - started
@@ -203,12 +224,16 @@ def index_site(site: Path, parts: set[str] | None = None, now: dt.datetime | Non
 
 
 def _moved_out_of_recent(previous: dict | None, start: str, parts: set[str]) -> set[str]:
-    """When the month turned since the last index, the items that left the recent bundle must go back into their
-    year's bundle, or they could not be found: those years are built too."""
+    """When the recent bundle's first day moves, the items that leave it must go back into their year's bundle,
+    or they could not be found: those years are built too."""
     if previous is None or RECENT not in parts or previous.get("yeni_baslangic") == start:
         return set()
-    old = previous.get("yeni_baslangic") or start
-    low, high = sorted((int(old[:4]), int(start[:4])))
+    return years_between(previous.get("yeni_baslangic") or start, start)
+
+
+def years_between(first: str, second: str) -> set[str]:
+    """The year bundles of the days from one ISO date to another (either order), both included."""
+    low, high = sorted((int(first[:4]), int(second[:4])))
     return {year_part(year) for year in range(low, high + 1)}
 
 
@@ -242,15 +267,9 @@ def _build_bundle(site: Path, part: str, pages: list[str]) -> BundleBuild:
     work = Path(tempfile.mkdtemp(prefix=f".arama-{part}-", dir=site.parent))
     try:
         chosen = work / "site"
-        for rel in pages:  # hard links: the pages are read, never written
-            (chosen / rel).parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(site / rel, chosen / rel)
-            except OSError:
-                shutil.copy2(site / rel, chosen / rel)
-        chosen.mkdir(exist_ok=True)
+        stage_pages(site, pages, chosen)
         output = work / "bundle"
-        cpu = _run_pagefind(chosen, output)
+        cpu = run_pagefind(chosen, output)
         if part == GENERAL:
             _replace_primary(site / SEARCH_DIR, output, work)
         else:
@@ -260,7 +279,19 @@ def _build_bundle(site: Path, part: str, pages: list[str]) -> BundleBuild:
     return BundleBuild(part, len(pages), round(time.perf_counter() - started, 3), cpu)
 
 
-def _run_pagefind(chosen: Path, output: Path) -> float:
+def stage_pages(site: Path, pages: list[str], chosen: Path) -> None:
+    """The pages to index, as a folder of their own: hard links (the pages are read, never written; a page the
+    site replaces later keeps its indexed version here)."""
+    for rel in pages:
+        (chosen / rel).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(site / rel, chosen / rel)
+        except OSError:
+            shutil.copy2(site / rel, chosen / rel)
+    chosen.mkdir(parents=True, exist_ok=True)
+
+
+def run_pagefind(chosen: Path, output: Path) -> float:
     """Run Pagefind over the folder of chosen pages; return the CPU seconds it used."""
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen([str(get_executable()), "--site", str(chosen),

@@ -19,8 +19,8 @@ from pathlib import Path
 from ..checks import Embargoed, check_site
 from ..config import Instance
 from ..search import (PARTS_FILE, RECENT, SEARCH_DIR, bundle_files, bundle_of, files_under, index_site,
-                      part_of, parts_for, recent_from)
-from . import memory
+                      part_of, parts_for, recent_start)
+from . import memory, search_prep
 from .pelican import IncrementalPelican, MemoryBytecodeCache, replace_file
 from .state import SiteState
 
@@ -93,8 +93,7 @@ def build_incremental(instance: Instance, state: SiteState, now: dt.datetime, bu
             if search and (written or removed or not (state.work / "pagefind").is_dir()):
                 fresh = state.fresh or not (state.work / "pagefind").is_dir()
                 state.record("pagefind/")
-                parts, known = (None, None) if fresh else _search_parts(state, written, removed, now)
-                done = index_site(state.work, parts, now=now, known=known)
+                done = index_site(state.work, now=now) if fresh else _index_changes(state, written, removed, now)
                 state.indexed(done, whole=fresh)
                 # only the bundles this run built or removed (and the list of bundles) changed
                 touched = None if fresh else set(done.built) | set(done.removed) | {PARTS_FILE}
@@ -152,15 +151,34 @@ def _check(instance: Instance, state: SiteState, changed: set[str], removed: set
         state.anchors.pop(rel, None)
 
 
-def _search_parts(state: SiteState, written: set[str], removed: set[str],
-                  now: dt.datetime) -> tuple[set[str], dict[str, str] | None]:
+def _index_changes(state: SiteState, written: set[str], removed: set[str], now: dt.datetime):
+    """Index what this build changed: with the year bundles prepared in the background when they still hold
+    exactly the pages they would (the recent bundle then starts on their day), else keeping its first day."""
+    prepared = search_prep.take(state)
+    stored = recent_start(state.work, now)
+    try:
+        if prepared is not None and prepared.start > stored:
+            parts, known = _search_parts(state, written, removed, prepared.start, stored)
+            if search_prep.usable(prepared, state, known, written, removed):
+                return index_site(state.work, parts, now=now, known=known, start=prepared.start,
+                                  ready={part: prepared.output(part) for part in prepared.pages})
+        parts, known = _search_parts(state, written, removed, stored, stored)
+        return index_site(state.work, parts, now=now, known=known, start=stored)
+    finally:
+        if prepared is not None:
+            prepared.discard()
+
+
+def _search_parts(state: SiteState, written: set[str], removed: set[str], start: str,
+                  stored: str) -> tuple[set[str], dict[str, str] | None]:
     """The search bundles to build again: the recent one, the bundle of every written page (read from the page:
     a listing or the home page is in none) and the bundle each written or removed page was indexed in (a
     withdrawn item's page is written without searchable content and must leave its bundle). With them, the
-    bundle of every indexed page of the tree when the state knows them (None: the indexer reads the pages)."""
-    start = recent_from(now)
+    bundle of every indexed page of the tree for a recent bundle from `start` when the state knows them (None:
+    the indexer reads the pages; `stored`: the first day the index has now)."""
     parts = {RECENT}
-    known = None if state.bundles is None else dict(state.bundles)
+    known = dict(state.bundles) if state.bundles is not None and start == stored else \
+        search_prep.bundles_for(state, start)
     for rel in written:
         if rel.endswith(".html") and not rel.startswith(SEARCH_DIR + "/"):
             part = part_of(rel, (state.work / rel).read_bytes(), start)

@@ -19,6 +19,7 @@ from .digest import SequenceMemo
 from .listing import FolderCache
 from .store import ContentStore
 from .pelican import ContentCache
+from .search_prep import remove_leftovers
 
 STORE_FILE = "content.sqlite"  # parsed content objects, next to the tree (var/work/)
 # Outputs the search indexer manages inside the tree; the stale-file pass leaves them to it.
@@ -48,6 +49,9 @@ class SiteState:
     bytecode_cache: object = None                           # compiled templates (MemoryBytecodeCache)
     fresh: bool = True                                      # this build starts from no digests at all
     lock: threading.Lock = field(default_factory=threading.Lock)
+    prepared: object = None                                 # year bundles indexed in the background (search_prep)
+    preparing: object = None                                # the thread preparing them
+    prep_guard: threading.Lock = field(default_factory=threading.Lock)
     _journal: object = None                                 # open journal of the build under way
     # one build's bookkeeping
     pending: dict[str, str] = field(default_factory=dict)
@@ -109,7 +113,9 @@ class SiteState:
         self.content.reset_counts()
         self.work.mkdir(parents=True, exist_ok=True)
         # Temp files of a killed build need no sweep here: its journal makes the tree untrusted, and
-        # remove_stale deletes every file of an untrusted tree that the build did not produce.
+        # remove_stale deletes every file of an untrusted tree that the build did not produce. Search work
+        # folders next to the tree are not part of it.
+        remove_leftovers(self.work.parent)
 
     def needs(self, name: str, fingerprint: str) -> bool:
         """Whether the page `name` must be rendered: its inputs changed, or (in a tree not trusted) it is missing."""
@@ -230,6 +236,10 @@ class SiteState:
         self.outputs.clear()
         self.bundles = None
         self.environment = ""
+        with self.prep_guard:
+            if self.prepared is not None:
+                self.prepared.discard()
+            self.prepared = None
 
 
 def _remove_empty_dirs(root: Path) -> None:

@@ -141,11 +141,21 @@ def test_bundles_are_byte_stable(built, tmp_path):
     assert digests(site / "pagefind") == digests(built / "pagefind")
 
 
-def test_turn_of_the_month_puts_last_months_items_back_into_their_year(built, tmp_path):
+def test_a_publish_keeps_the_recent_bundles_first_day_when_the_month_turns(built, tmp_path):
     site = copy_site(built, tmp_path / "site")
     december = dt.datetime(2026, 12, 1, 9, 0, tzinfo=FIXED_NOW.tzinfo)
     result = index_site(site, {"yeni"}, now=december)  # the publisher asks for the recent bundle only
+    assert set(result.built) == {"yeni"} and result.removed == []  # no year's bundle holds the publish up
+    assert read_parts_file(site)["yeni_baslangic"] == "2026-11-01"
+    assert entry(site, "yeni")["languages"]["tr"]["page_count"] == 3
+
+
+def test_moving_the_first_day_puts_the_items_before_it_back_into_their_year(built, tmp_path):
+    site = copy_site(built, tmp_path / "site")
+    december = dt.datetime(2026, 12, 1, 9, 0, tzinfo=FIXED_NOW.tzinfo)
+    result = index_site(site, {"yeni"}, now=december, start="2026-12-01")
     assert set(result.built) == {"2026"} and result.removed == ["yeni"]
+    assert read_parts_file(site)["yeni_baslangic"] == "2026-12-01"
     assert not (site / "pagefind/yeni").exists()
     assert entry(site, "2026")["languages"]["tr"]["page_count"] == 7
     assert read_parts_file(site)["parcalar"] == ["2026", "2025"]
