@@ -8,6 +8,7 @@ new file moved into place, never an existing file rewritten: releases may share 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import tempfile
@@ -180,8 +181,37 @@ class FingerprintWriter(Writer):
             cache[key] = (context, self.digester.digest({name: context.get(name) for name in sorted(names)}))
         return cache[key][1]
 
+    @contextlib.contextmanager
+    def page_group(self, key, context: dict, templates: list[tuple], plain: tuple, items: list):
+        """A group of pages made from `plain` values and `items` (kept content objects, in order) with
+        `templates` ((template, names of the values passed to it) for each way the group writes a page):
+        yields True, and counts its pages as written unchanged, when all of those are the same as in
+        the last successful build (the same objects, none of which moved; the same global values the templates
+        read); else yields False and records the pages written inside the block. One listing's pages, say: a
+        publish then goes through only the listings its change is on."""
+        state = self.state
+        digests = tuple(self._globals_digest(context, self._template_globals(template) - set(passed))
+                        for template, passed in templates)
+        inputs = (digests, plain, state.sequences.epoch)
+        known = state.groups.get(key)
+        if (known is not None and known[0] == inputs and len(known[1]) == len(items)
+                and all(a is b for a, b in zip(known[1], items))):
+            state.outputs_seen.update(known[2])
+            state.pending_groups[key] = known
+            yield True
+            return
+        names: list[str] = []
+        self._group_names = names
+        try:
+            yield False
+        finally:
+            self._group_names = None
+        state.pending_groups[key] = (inputs, list(items), names)
+
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
                    override_output=False, url=None, **kwargs):
+        if name and getattr(self, "_group_names", None) is not None:
+            self._group_names.append(name)
         if not name:
             return super().write_file(name, template, context, relative_urls, paginated, template_name,
                                       override_output, url, **kwargs)

@@ -60,6 +60,7 @@ def load_saved(state: SiteState, file: Path) -> None:
     state.built_at = saved.get("built_at")
     state.embargoed = ()
     state.links, state.anchors = {}, {}  # not saved (large): this process checks what it cannot rule out
+    state.groups = {}  # another process built: this one's groups of pages may name other outputs
     state.generation = saved.get("generation", 0)
     state.dirty = False  # the saved outputs and hashes are those of the tree (saved after each success)
 

@@ -39,6 +39,7 @@ class SiteState:
     outputs: set[str] = field(default_factory=set)          # every output of the last successful build
     bundles: dict[str, str] | None = None                   # page → search bundle it is indexed in (None: unknown)
     quick: dict[str, tuple] = field(default_factory=dict)   # page → (its inputs as a plain tuple, their digest)
+    groups: dict[tuple, tuple] = field(default_factory=dict)  # group of pages → (inputs, items, its pages)
     folders: FolderCache = field(default_factory=FolderCache)  # content folder listings
     sequences: SequenceMemo = field(default_factory=SequenceMemo)  # digests of lists of kept articles
     embargoed: tuple = ()                                   # what the last successful build checked against
@@ -55,6 +56,7 @@ class SiteState:
     _journal: object = None                                 # open journal of the build under way
     # one build's bookkeeping
     pending: dict[str, str] = field(default_factory=dict)
+    pending_groups: dict[tuple, tuple] = field(default_factory=dict)  # groups of this build (skipped or written)
     outputs_seen: set[str] = field(default_factory=set)
     changed: set[str] = field(default_factory=set)          # absolute paths written by this build
 
@@ -110,6 +112,9 @@ class SiteState:
         self.environment = environment
         self.fresh = not self.fingerprints
         self.pending, self.outputs_seen, self.changed = {}, set(), set()
+        self.pending_groups = {}
+        if self.fresh or self.dirty:
+            self.groups = {}  # a group is skipped only when every page it had is known to be in the tree
         self.content.reset_counts()
         self.work.mkdir(parents=True, exist_ok=True)
         # Temp files of a killed build need no sweep here: its journal makes the tree untrusted, and
@@ -153,17 +158,21 @@ class SiteState:
             self.fingerprints.pop(rel, None)
             self.hashes.pop(rel, None)
         self.pending, self.changed = {}, set()
+        self.pending_groups, self.groups = {}, {}
         self.dirty = True
 
     def forget_digests(self) -> None:
         """Render every page again at the next build (the tree stays; unchanged files are not rewritten)."""
         self.fingerprints.clear()
+        self.groups = {}
         self.links.clear()
         self.anchors.clear()
         self.dirty = True
 
     def commit(self, extra_outputs: set[str], embargoed: tuple) -> None:
         self.fingerprints.update(self.pending)
+        self.groups = self.pending_groups  # groups this build did not have are gone
+        self.pending_groups = {}
         self.content.save()
         if len(self.quick) > 2 * len(self.outputs_seen):  # pages that are gone
             self.quick = {name: entry for name, entry in self.quick.items() if name in self.outputs_seen}
@@ -234,6 +243,7 @@ class SiteState:
         self.links.clear()
         self.anchors.clear()
         self.outputs.clear()
+        self.groups = {}
         self.bundles = None
         self.environment = ""
         with self.prep_guard:

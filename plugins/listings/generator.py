@@ -116,6 +116,21 @@ class ListingsGenerator(Generator):
                                url=url, page_url=url, **kwargs)
 
     def _write_listing(self, listing: Listing, template: str, kind: str) -> None:
+        """A listing's pages; a writer that keeps groups of pages (the publisher's) skips them all when the
+        listing's items, head and the global values its templates read are those of its last build."""
+        group = getattr(self.writer, "page_group", None)
+        if group is None:
+            return self._write_listing_pages(listing, template, kind)
+        cfg = self.instance.listings
+        ways = [(self.get_template(template.removesuffix(".html")), _PASSED),
+                (self.get_template("archive"), _PASSED | {"year", "months"}),
+                (self.get_template("archive"), _PASSED | {"year", "months", "month"})]
+        plain = (listing.head(), kind, template, cfg.latest, cfg.month_split_over)
+        with group(("listing", listing.url), self.context, ways, plain, listing.items) as unchanged:
+            if not unchanged:
+                self._write_listing_pages(listing, template, kind)
+
+    def _write_listing_pages(self, listing: Listing, template: str, kind: str) -> None:
         cfg = self.instance.listings
         years, head = listing.year_list(), listing.head()
         self._write(template, listing.url + "index.html", listing=head, items=listing.latest(cfg.latest),
@@ -159,6 +174,10 @@ class ListingsGenerator(Generator):
                        SITENAME=_as_html(self.context["SITENAME"]))
         self.writer.write_feed([FeedEntry(item) for item in items[:30]], context, path, path, "atom",
                                feed_title=_as_html(title) if title else None)
+
+
+# the values every listing page is given (_write, _write_listing_pages); archive pages add year, months, month
+_PASSED = frozenset({"url", "page_url", "listing", "items", "years", "kind"})
 
 
 def _as_html(text) -> str:

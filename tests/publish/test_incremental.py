@@ -282,6 +282,35 @@ def test_only_the_listing_pages_a_new_item_is_on_are_digested_again(site, monkey
 
 
 @pytest.mark.slow
+def test_a_publish_goes_through_only_the_listings_its_new_item_is_on(site, monkeypatch):
+    """The pages of a listing whose items, head and templates' global values are those of the last build are
+    not even asked for: a publish costs the listings it changes, not every tag and department."""
+    from municms.incremental.pelican import FingerprintWriter
+
+    site.publish()
+    first = site.submit("haber", "Gülabibey Parkı Açıldı", "Park açıldı.\n", etiketler=["park"])
+    site.approve(first.number)
+    site.publish()
+    asked = []
+    write_file = FingerprintWriter.write_file
+
+    def recording(self, name, *args, **kwargs):
+        asked.append(name)
+        return write_file(self, name, *args, **kwargs)
+    monkeypatch.setattr(FingerprintWriter, "write_file", recording)
+    second = site.submit("duyuru", "Su Kesintisi", "Yarın su kesintisi var.\n")
+    site.approve(second.number)
+    site.publish()
+    on = ["duyurular/index.html", "duyurular/2026/index.html", "birimler/fen-isleri/index.html",
+          "birimler/fen-isleri/2026/index.html"]                 # the listings the new item is on
+    off = ["haberler/index.html", "haberler/2026/index.html", "etiket/park/index.html",
+           "etiket/park/2026/index.html", "birimler/zabita/index.html"]   # not gone through
+    assert [name for name in on if name in asked] == on
+    assert [name for name in off if name in asked] == []
+    assert_same_as_full_build(site, site.root.parent / "tam")
+
+
+@pytest.mark.slow
 def test_another_process_parses_only_what_changed_with_the_objects_stored_on_disk(site):
     """The command line (or serve after a restart) starts without the publisher's memory: the parsed objects
     come from var/work/content.sqlite, so only the new item's source is parsed, and the site is the same."""
