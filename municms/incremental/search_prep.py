@@ -62,6 +62,7 @@ def bundles_for(state, start: str) -> dict[str, str] | None:
 
 def prepare(state, now: dt.datetime) -> Prepared | None:
     """Index the year bundles for a recent bundle starting today; None when there is nothing to move."""
+    remove_orphans(state.work.parent)
     with state.lock:  # a snapshot of the tree's pages (hard links) and of the state's view of them
         start, new = (read_parts_file(state.work) or {}).get("yeni_baslangic"), today(now)
         if not start or start >= new:
@@ -146,6 +147,11 @@ def remove_leftovers(work_parent: Path) -> None:
     processes that are gone."""
     for folder in work_parent.glob(".arama-*"):
         shutil.rmtree(folder, ignore_errors=True)
+    remove_orphans(work_parent)
+
+
+def remove_orphans(work_parent: Path) -> None:
+    """Preparations of processes that are gone (a serve that was stopped or killed)."""
     for folder in work_parent.glob(f"{PREFIX}*"):
         owner = folder.name.removeprefix(PREFIX).split("-", 1)[0]
         if not (owner.isdigit() and _alive(int(owner))):

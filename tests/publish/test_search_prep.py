@@ -121,3 +121,15 @@ def test_a_build_removes_the_search_folders_of_killed_builds_and_gone_processes_
     publish_one(site, "Gülabibey Parkı Açıldı")
     assert not killed_build.exists() and not gone_prep.exists()
     assert live_prep.exists()  # a preparation of a running serve
+
+
+@pytest.mark.slow
+def test_a_preparation_removes_those_of_a_stopped_serve(site):
+    site.publish()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    stopped = site.paths.var / "work" / f".hazir-{gone}-x1"
+    (stopped / "2026" / "bundle").mkdir(parents=True)
+    search_prep.prepare_soon(state_for(site.paths), site.clock.now() + dt.timedelta(days=1)).join()
+    assert not stopped.exists()
+    assert [p.name.split("-")[1] for p in (site.paths.var / "work").glob(".hazir-*")] == [str(os.getpid())]
