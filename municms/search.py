@@ -111,7 +111,8 @@ def recent_from(now: dt.datetime) -> str:
 
 
 def recent_start(site: Path, now: dt.datetime) -> str:
-    """First day of the recent bundle of a site's index: the one its list of bundles names, else today."""
+    """First day of the recent bundle of a site's index: the one its list of bundles names, else that of a full
+    index (recent_from)."""
     return (read_parts_file(site) or {}).get("yeni_baslangic") or recent_from(now)
 
 
@@ -174,9 +175,9 @@ def index_site(site: Path, parts: set[str] | None = None, now: dt.datetime | Non
     """Write the search bundles into site/pagefind/: all of them when parts is None (two Pagefind processes at a
     time), else only the named ones (e.g. {"yeni", "2026"}); other bundles are left as they are.
 
-    `start`: the recent bundle's first day (default: today for a full index, else the one the index has; the
-    years of the items that leave the recent bundle are built too). `known`: the bundle of every indexed page
-    for that first day (see split_site). `ready`: bundles already indexed elsewhere (part → Pagefind's output
+    `start`: the recent bundle's first day (default: the first of the month for a full index, else the one the
+    index has; the years of the items that leave the recent bundle are built too). `known`: the bundle of every
+    indexed page for that first day (see split_site). `ready`: bundles already indexed elsewhere (part → Pagefind's output
     folder, for exactly the pages `known` puts in that part), put in place instead of being built."""
     started = time.perf_counter()
     site = Path(site)
