@@ -142,12 +142,11 @@ def embargoed_items(entries: list[Entry], instance: Instance, paths: InstancePat
     """Approved or scheduled items not yet due, with the address each would get: the post-build check proves
     they appear nowhere. A title that a public page also carries (a monthly "Meclis Gündemi") is not
     searched for; the registration number and the address still are."""
-    index = ContentIndex.scan(paths.content)
+    waiting = [entry for entry in entries if entry.item.state in DUE_STATES and not is_due(entry.item, now)]
+    index = ContentIndex.scan(paths.content) if waiting else None  # every file's head: only when it is needed
     embargoed = []
-    for entry in sorted(entries, key=lambda e: (publication_date(e), e.item.number)):
+    for entry in sorted(waiting, key=lambda e: (publication_date(e), e.item.number)):
         item = entry.item
-        if item.state not in DUE_STATES or is_due(item, now):
-            continue
         where = place(entry, instance, index)
         title = "" if item.title in index.titles else item.title
         embargoed.append(Embargoed(item.number, title, where.url if where else ""))

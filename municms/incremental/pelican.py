@@ -83,7 +83,10 @@ def keep_content(generator, cache: ContentCache) -> None:
 
     def add_static_links(content):
         """Pelican's, with the links found in a kept object's HTML kept on it (the HTML does not change)."""
-        key = (content._content, content.relative_dir, generator.settings["INTRASITE_LINK_REGEX"])
+        # the source path and the content folder name the folder links are relative to (relative_dir, which
+        # Pelican works out from them on every read)
+        key = (content._content, content.source_path, generator.settings["PATH"],
+               generator.settings["INTRASITE_LINK_REGEX"])
         known = content.__dict__.get("_municms_static_links")
         if known is None or known[0][0] is not key[0] or known[0][1:] != key[1:]:
             known = content._municms_static_links = (key, frozenset(content.get_static_links()))

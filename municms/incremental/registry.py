@@ -9,9 +9,10 @@ source files' stamps).
 
 from __future__ import annotations
 
-import json
 import threading
 from pathlib import Path
+
+import orjson
 
 from ..files import write_atomic
 from ..paths import InstancePaths
@@ -45,7 +46,7 @@ def forget(paths: InstancePaths) -> None:
 
 def load_saved(state: SiteState, file: Path) -> None:
     try:
-        saved = json.loads(file.read_text(encoding="utf-8"))
+        saved = orjson.loads(file.read_bytes())
     except (OSError, ValueError):
         if state.generation:  # the saved state is gone (var/work deleted): start again from nothing
             state.reset()
@@ -72,4 +73,4 @@ def save(state: SiteState, paths: InstancePaths) -> None:
             "bundles": state.bundles}
     folder = work_dir(paths)
     folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(folder / STATE_FILE, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    write_atomic(folder / STATE_FILE, orjson.dumps(data))  # ~20,000 hashes: orjson is ~10× json here

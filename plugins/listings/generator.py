@@ -39,19 +39,20 @@ class ListingsGenerator(Generator):
         self.instance = instance
         self.today = self.settings["MUNICMS_NOW"].date()
 
+        # sorted once: every listing takes its items in this order
+        ordered = newest_first(articles)
         self.sections = []
         by_tur: dict[str, list] = {}
-        for article in articles:
+        for article in ordered:
             by_tur.setdefault(article.tur, []).append(article)
         for tur, section in instance.sections.items():
-            items = by_tur.get(tur, [])
-            self.sections.append(Listing(tur, section.title, f"{section.slug}/", newest_first(items)))
+            self.sections.append(Listing(tur, section.title, f"{section.slug}/", by_tur.get(tur, [])))
         self.section_by_tur = {listing.key: listing for listing in self.sections}
-        dated = [a for a in articles if a.section.dated]
+        dated = [a for a in ordered if a.section.dated]
         # Every item page links its tags, e-services included, so every used tag needs its page.
-        self.tags = build_tags(articles)
+        self.tags = build_tags(ordered)
         self.departments = self._departments(dated)
-        self.everything = newest_first(dated)
+        self.everything = dated
 
         self.context.update({
             # the footer's feed links and year: what every page shows of the site as a whole
@@ -70,6 +71,7 @@ class ListingsGenerator(Generator):
         self.settings["MUNICMS_STATS"] = {"articles": len(articles), "pages": len(pages)}
 
     def _departments(self, articles) -> list[Listing]:
+        """One listing per department, its items in the order given (newest first)."""
         details_file = Path(self.settings["PATH"]).parent / "data" / "birimler.yaml"
         details = {}
         if details_file.is_file():
@@ -79,7 +81,7 @@ class ListingsGenerator(Generator):
             by_department.setdefault(article.birim, []).append(article)
         listings = []
         for dep in self.instance.departments:
-            items = newest_first(by_department.get(dep, []))
+            items = by_department.get(dep, [])
             listing = Listing(dep, self.instance.department_name(dep), f"birimler/{dep}/", items)
             listing.details = details.get(dep, {})
             listings.append(listing)

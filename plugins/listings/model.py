@@ -74,20 +74,31 @@ def by_month(items) -> dict[int, list]:
     return dict(sorted(months.items(), reverse=True))
 
 
-def build_tags(articles) -> list[Listing]:
-    """One listing per tag slug; 'İmar' and 'imar' are one tag, shown with its most used spelling."""
+def build_tags(ordered) -> list[Listing]:
+    """One listing per tag slug; 'İmar' and 'imar' are one tag, shown with its most used spelling. `ordered`
+    is newest first, and so is every tag's listing."""
     grouped: dict[str, list] = defaultdict(list)
     spellings: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for article in articles:
-        for tag in getattr(article, "tags", []) or []:
-            slug = turkish.slugify(str(tag))
-            grouped[slug].append(article)
-            spellings[slug][str(tag)] += 1
+    for article in ordered:
+        for slug, spelling in _tag_slugs(article):
+            items = grouped[slug]
+            if not items or items[-1] is not article:  # two spellings of one tag on one item: listed once
+                items.append(article)
+            spellings[slug][spelling] += 1
     listings = []
     for slug, items in grouped.items():
         name = sorted(spellings[slug].items(), key=lambda kv: (-kv[1], turkish.sort_key(kv[0])))[0][0]
-        listings.append(Listing(slug, name, f"etiket/{slug}/", newest_first(set(items))))
+        listings.append(Listing(slug, name, f"etiket/{slug}/", items))
     return turkish.sort_words(listings, key=lambda listing: listing.title)
+
+
+def _tag_slugs(article) -> tuple:
+    """(slug, spelling) of each of an article's tags, kept on the object while its tags are the same list."""
+    tags = getattr(article, "tags", None) or []
+    known = article.__dict__.get("_municms_tag_slugs")
+    if known is None or known[0] is not tags:
+        known = article._municms_tag_slugs = (tags, tuple((turkish.slugify(str(tag)), str(tag)) for tag in tags))
+    return known[1]
 
 
 def upcoming(items, attribute: str, today: dt.date, limit: int) -> list:

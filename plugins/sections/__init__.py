@@ -119,6 +119,12 @@ def _check_attachments(article, content_root: str) -> None:
             log.error("%s: ek '%s' bulunamadı (beklenen yer: %s/%s)", source, name, folder, name)
 
 
+# URL folder → (its items with their slug bases, in the order given; the warnings their slugs gave): a
+# publisher keeps content objects between builds, and a folder whose items are the same objects with the same
+# bases keeps the slugs it was given (they are on the objects already)
+_FOLDERS: dict[str, tuple[list, list[tuple]]] = {}
+
+
 def _assign_urls(items, pattern_of) -> None:
     """Set url/save_as for items, making slugs unique per URL folder in a stable order."""
     folders: dict[str, list] = defaultdict(list)
@@ -126,15 +132,28 @@ def _assign_urls(items, pattern_of) -> None:
         base = item.metadata.get("slug") or turkish.slugify(item.title)
         folders[pattern_of(item).format(slug="")].append((base, item))
     for folder, entries in folders.items():
+        known = _FOLDERS.get(folder)
+        if known is not None and _same_entries(known[0], entries):
+            for args in known[1]:
+                log.warning(*args)
+            continue
+        warnings = []
         taken: set[str] = set()
         for base, item in sorted(entries, key=lambda entry: _url_order(entry[1])):
             slug = turkish.distinct_slug(base, taken)
             if slug != base:
-                log.warning("%s: '%s' adresi kullanımda; '%s' verildi", item.relative_source_path, base, slug)
+                warnings.append(("%s: '%s' adresi kullanımda; '%s' verildi", item.relative_source_path, base, slug))
+                log.warning(*warnings[-1])
             taken.add(slug)
             item.slug = slug
             item.override_url = folder + slug + "/"
             item.override_save_as = folder + slug + "/index.html"
+        _FOLDERS[folder] = (entries, warnings)
+
+
+def _same_entries(before: list, now: list) -> bool:
+    """The same content objects (by identity) with the same slug bases, in the same order."""
+    return len(before) == len(now) and all(a[1] is b[1] and a[0] == b[0] for a, b in zip(before, now))
 
 
 def _url_order(item) -> tuple:
@@ -148,6 +167,25 @@ def _url_order(item) -> tuple:
     return known[1]
 
 
+def _category(categories: dict, section, settings) -> Category:
+    category = categories[section.slug] = Category(section.title, settings)
+    category.slug = section.slug
+    return category
+
+
+def _placed_before(article, instance, content_root: str) -> bool:
+    """True if a kept article got its section, department and year in an earlier build of the same instance
+    without an error (they are on the object); its attachments are looked for again."""
+    known = article.__dict__.get("_municms_placed")
+    # the section object is the instance's own: another instance (instance.yaml read again) places it again
+    if known is None or known[0] is not article.date or known[1] != content_root or \
+            instance.sections.get(article.metadata.get("tur")) is not article.__dict__.get("section"):
+        return False
+    if getattr(article, "ekler", None):
+        _check_attachments(article, content_root)
+    return True
+
+
 def articles_pretaxonomy(generator) -> None:
     instance = generator.settings.get("MUNICMS_INSTANCE")
     if instance is None:  # another Pelican site built in the same process
@@ -155,7 +193,13 @@ def articles_pretaxonomy(generator) -> None:
     tz = instance.tz
     kept = []
     categories: dict[str, Category] = {}  # one per section (Pelican groups articles by equal categories)
+    content_root = generator.settings["PATH"]
     for article in generator.articles:
+        if _placed_before(article, instance, content_root):
+            article.category = categories.get(article.section.slug) or _category(categories, article.section,
+                                                                                   generator.settings)
+            kept.append(article)
+            continue
         tur = article.metadata.get("tur")
         section = instance.sections.get(tur) if tur else None
         if section is None:
@@ -165,18 +209,17 @@ def articles_pretaxonomy(generator) -> None:
         _prepared(article, tz)  # an error is logged: the build fails at its end
         article.tur = tur
         article.section = section
-        category = categories.get(section.slug)
-        if category is None:
-            category = categories[section.slug] = Category(section.title, generator.settings)
-            category.slug = section.slug
-        article.category = category
+        article.category = categories.get(section.slug) or _category(categories, section, generator.settings)
         birim = article.metadata.get("birim")
-        if birim and birim not in instance.departments:
+        known_birim = not birim or birim in instance.departments
+        if not known_birim:
             log.error("%s: 'birim' alanındaki '%s' tanımlı bir müdürlük değil.", article.relative_source_path, birim)
         article.birim = birim
         article.birim_adi = instance.department_name(birim) if birim else ""
         article.year = article.date.year
-        _check_attachments(article, generator.settings["PATH"])
+        _check_attachments(article, content_root)
+        if known_birim and article._municms_prepared:
+            article._municms_placed = (article.date, content_root)
         kept.append(article)
     generator.articles[:] = kept
 
