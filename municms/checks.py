@@ -53,9 +53,12 @@ class _Site:
         self.dirs: set[str] = set()
         if files is not None:
             self.files = dict(files)
+            dirs = self.dirs
             for rel in files:
-                parts = rel.split("/")[:-1]
-                self.dirs.update("/".join(parts[:n]) for n in range(1, len(parts) + 1))
+                parent = rel.rpartition("/")[0]
+                while parent and parent not in dirs:  # its own parents are in already when it is
+                    dirs.add(parent)
+                    parent = parent.rpartition("/")[0]
             return
         for dirpath, dirnames, filenames in os.walk(root):
             rel = os.path.relpath(dirpath, root).replace(os.sep, "/")

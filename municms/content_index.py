@@ -27,6 +27,17 @@ def _read_head(path: Path) -> dict[str, str]:
     return head
 
 
+def _folders(top: str, rel: str):
+    """(folder relative to the content root, its .md files as DirEntry, by name) for every folder, parents first
+    and folders by name, as os.walk with sorted names goes (symbolic links to folders are not followed)."""
+    with os.scandir(top) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
+    yield rel, [e for e in entries if e.name.endswith(".md") and not e.name.startswith(".") and not e.is_dir()]
+    for entry in entries:
+        if entry.is_dir() and not entry.is_symlink():
+            yield from _folders(entry.path, entry.name if rel == "." else f"{rel}/{entry.name}")
+
+
 @dataclass
 class ContentIndex:
     """The content files on disk: which item lives where, and which slugs each folder already uses."""
@@ -45,13 +56,12 @@ class ContentIndex:
             return index
         root = str(Path(content).resolve())
         known, seen = _HEADS.get(root, {}), {}
-        for top, dirs, names in os.walk(content):  # os.walk and plain strings: this visits every file of the site
-            dirs.sort()
-            folder = os.path.relpath(top, content).replace(os.sep, "/")
-            for name in sorted(n for n in names if n.endswith(".md") and not n.startswith(".")):
+        for folder, entries in _folders(str(content), "."):  # os.scandir and plain strings: every file of the site
+            for entry in entries:
+                name = entry.name
                 source = f"{folder}/{name}" if folder != "." else name
-                path = os.path.join(top, name)
-                info = os.stat(path)
+                path = entry.path
+                info = entry.stat()
                 stamp = (info.st_size, info.st_mtime_ns, info.st_ino)
                 cached = known.get(path)
                 head = cached[1] if cached is not None and cached[0] == stamp else _read_head(Path(path))

@@ -28,6 +28,17 @@ def _urlset(entries) -> str:
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(rows) + "\n</urlset>\n")
 
 
+def _entry(article, base: str) -> tuple[str, tuple[str, str]]:
+    """(part, (address, lastmod)) of an article; kept on the object while its address, dates and section are
+    the same (a publisher keeps articles between builds)."""
+    fields = article.__dict__
+    key = (base, fields.get("override_url"), article.date, fields.get("modified"), fields.get("section"))
+    known = fields.get("_municms_sitemap")
+    if known is None or known[0] != key or known[0][1] is None:
+        changed = getattr(article, "modified", article.date).date().isoformat()
+        part = f"{article.section.slug}-{article.date.year}" if article.section.dated else article.section.slug
+        known = article._municms_sitemap = (key, (part, (base + article.url, changed)))
+    return known[1]
 
 
 def _write_sitemaps(pelican) -> None:
@@ -42,9 +53,8 @@ def _write_sitemaps(pelican) -> None:
     newest = newest.date().isoformat() if newest else ""
     parts: dict[str, list] = defaultdict(list)
     for article in articles:
-        changed = getattr(article, "modified", article.date).date().isoformat()
-        part = f"{article.section.slug}-{article.date.year}" if article.section.dated else article.section.slug
-        parts[part].append((base + article.url, changed))
+        part, entry = _entry(article, base)
+        parts[part].append(entry)
     fixed = [(base, newest)] + [(base + s.slug + "/", newest) for s in instance.sections.values()]
     fixed += [(base + p.url, p.modified.date().isoformat() if hasattr(p, "modified") else "") for p in pages]
     fixed += [(base + f"birimler/{d}/", "") for d in instance.departments]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from pelican import signals
 from pelican.generators import ArticlesGenerator, logger
 from pelican.writers import FileOverwriteFailedError
 
@@ -35,6 +36,10 @@ def in_order(ordered: list, members: list) -> list:
     return [item for item in ordered if id(item) in ids]
 
 
+# the values Pelican's generate_articles passes to an article's template besides the global context
+_ARTICLE_PASSED = frozenset({"article", "category", "override_output", "url", "blog"})
+
+
 class FastArticlesGenerator(SharedOutput, ArticlesGenerator):
     """ArticlesGenerator whose tag, category and author pages cost what they write.
 
@@ -57,6 +62,34 @@ class FastArticlesGenerator(SharedOutput, ArticlesGenerator):
         if kept and kept[0] == paths and kept[1] == exclude and extensions is None:
             return kept[2]
         return super().get_files(paths, exclude=exclude, extensions=extensions)
+
+    def generate_articles(self, write):
+        """Pelican's loop; with a writer that keeps groups of pages (the publisher's), the articles of one URL
+        folder (a section's year) are one group: a folder whose articles are the objects of the last build,
+        none of which moved, with the same global values for their templates, is not gone through again (its
+        pages are unchanged, and so are their `article_generator_write_article` signals)."""
+        writer = getattr(getattr(write, "func", write), "__self__", None)  # write: partial(writer.write_file, …)
+        group = getattr(writer, "page_group", None)
+        if group is None or self.translations or self.hidden_translations or self.hidden_articles:
+            return super().generate_articles(write)
+        bound = tuple(sorted(getattr(write, "keywords", {}).items()))  # relative_urls
+        folders: dict[str, list] = {}
+        for article in self.articles:
+            folders.setdefault(article.save_as.rpartition("/")[0].rpartition("/")[0], []).append(article)
+        for folder, articles in folders.items():
+            templates = {article.template: self.get_template(article.template) for article in articles}
+            ways = [(template, _ARTICLE_PASSED) for template in templates.values()]
+            with group(("articles", folder), self.context, ways, (tuple(templates), bound), articles) as unchanged:
+                if not unchanged:
+                    self._write_articles(write, articles)
+
+    def _write_articles(self, write, articles) -> None:
+        """Pelican's generate_articles over some articles."""
+        for article in articles:
+            signals.article_generator_write_article.send(self, content=article)
+            write(article.save_as, self.get_template(article.template), self.context, article=article,
+                  category=getattr(article, "category", None), override_output=hasattr(article, "override_save_as"),
+                  url=article.url, blog=True)
 
     def generate_tags(self, write):
         self._write_taxonomy(write, "tag", self.tags.items())

@@ -259,10 +259,12 @@ def test_the_inputs_of_an_unchanged_article_page_are_not_digested_again(site, mo
 
 
 @pytest.mark.slow
-def test_only_the_listings_a_new_item_is_on_are_gone_through_and_digested_again(site, monkeypatch):
-    """The pages of a listing whose items, head and templates' global values are those of the last build are
-    not even asked for (a publish costs the listings it changes, not every tag and department); of those asked
-    for, only the pages whose inputs changed are digested."""
+def test_only_the_listings_and_article_folders_a_new_item_is_on_are_gone_through_and_digested_again(
+        site, monkeypatch):
+    """The pages of a listing, or of the articles of one section's year, whose items, head and templates' global
+    values are those of the last build are not even asked for (a publish costs the listings and the folder it
+    changes, not every tag, department and article); of those asked for, only the pages whose inputs changed are
+    digested."""
     from municms.incremental.pelican import FingerprintWriter
 
     site.publish()
@@ -289,9 +291,14 @@ def test_only_the_listings_a_new_item_is_on_are_gone_through_and_digested_again(
         "duyurular/2026/su-kesintisi/index.html", "duyurular/index.html", "duyurular/2026/index.html",
         "birimler/fen-isleri/index.html", "birimler/fen-isleri/2026/index.html", "index.html"])
     on = ["duyurular/index.html", "duyurular/2026/index.html", "birimler/fen-isleri/index.html",
-          "birimler/fen-isleri/2026/index.html"]                 # the listings the new item is on
+          "birimler/fen-isleri/2026/index.html",                 # the listings the new item is on
+          "duyurular/2026/su-kesintisi/index.html"] + sorted(    # and the articles of its folder
+        str(path.relative_to(site.paths.current)) for path in (site.paths.current / "duyurular" / "2026").glob(
+            "*/index.html"))
     off = ["haberler/index.html", "haberler/2026/index.html", "etiket/park/index.html",
-           "etiket/park/2026/index.html"]                        # not gone through
+           "etiket/park/2026/index.html",                        # not gone through
+           "haberler/2026/gulabibey-parki-acildi/index.html"]
+    assert len(on) > 6
     assert [name for name in on if name in asked] == on
     assert [name for name in off if name in asked] == []
     assert_same_as_full_build(site, site.root.parent / "tam")
