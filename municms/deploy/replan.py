@@ -3,15 +3,18 @@ of tens of thousands, and splitting the whole file list into shards again cost h
 
 Only for `exact` hashes (the publisher names every file of its tree with its sha256). The last plan of each
 tree is kept with the hashes it was made from; a new plan changes the shards the changed files are in and the
-top-level files. When a change could move a shard boundary (a file in a new folder above the shards, a year
-folder inside a shard that is not a year, a shard left empty), the tree is planned from scratch.
+top-level files. When a change could move a shard boundary (a file in a new folder above the shards, a shard
+that is not a year folder gaining its first year folder or losing its last, or growing past SMALL_FOLDER files
+with years in it; a real folder shrinking to SMALL_FOLDER files; a shard left empty), the tree is planned from
+scratch.
 """
 
 from __future__ import annotations
 
 import threading
 
-from .shards import IDENTITY_FILE, Plan, Shard, is_year, plan_tree, shard_digest
+from . import shards as _shards
+from .shards import IDENTITY_FILE, Plan, Shard, is_year, plan_tree, shard_digest, splits
 
 _LAST: dict[str, tuple[dict[str, str], Plan]] = {}   # tree → (the hashes it was planned from, its plan)
 _GUARD = threading.Lock()
@@ -58,10 +61,10 @@ def replan(before: dict[str, str], plan: Plan, hashes: dict[str, str]) -> Plan |
             (top_files.discard if gone else top_files.add)(rel)
             continue
         inside = rel[len(owner) + 1:]
-        if not is_year(owner.rpartition("/")[2]) and any(is_year(name) for name in inside.split("/")[:-1]):
-            return None  # a year folder inside a shard that is not a year: the shard splits
         files = touched.setdefault(owner, set(shards[owner].files))
         (files.discard if gone else files.add)(inside)
+    if removed and _real_folder_shrinks(removed, real_dirs, hashes):
+        return None
     new_shards = []
     for shard in plan.shards:
         files = touched.get(shard.rel)
@@ -70,12 +73,43 @@ def replan(before: dict[str, str], plan: Plan, hashes: dict[str, str]) -> Plan |
             continue
         if not files:
             return None  # an empty shard: its folder goes, and the folder above may stop being a real one
+        name = shard.rel.rpartition("/")[2]
+        if not is_year(name):
+            has_year = _has_year(files)
+            if has_year != _has_year(shard.files) or splits(name, has_year, len(files)):
+                return None  # the shard splits, or a folder above it may stop (or start) being a real one
         fresh = Shard(shard.rel, sorted(files), sorted(_folders(files)))
         fresh.digest = shard_digest({f: hashes[f"{shard.rel}/{f}"] for f in fresh.files}, fresh.dirs)
         new_shards.append(fresh)
     all_hashes = dict(sorted(hashes.items()))
     all_hashes.pop(IDENTITY_FILE, None)
     return Plan(list(plan.real_dirs), sorted(top_files), new_shards, all_hashes)
+
+
+def _has_year(files) -> bool:
+    """Whether files (relative to a shard) are in a year folder beneath it."""
+    return any(is_year(name) for rel in files for name in rel.split("/")[:-1])
+
+
+def _real_folder_shrinks(removed: list[str], real_dirs: set[str], hashes: dict[str, str]) -> bool:
+    """Whether a real folder above a removed file is left with few enough files to be one shard."""
+    above = set()
+    for rel in removed:
+        folder = rel.rpartition("/")[0]
+        while folder:
+            if folder in real_dirs:
+                above.add(folder)
+            folder = folder.rpartition("/")[0]
+    for folder in above:
+        prefix, count = folder + "/", 0
+        for rel in hashes:
+            if rel.startswith(prefix):
+                count += 1
+                if count > _shards.SMALL_FOLDER:  # (read when called: tests set a small one)
+                    break
+        else:
+            return True
+    return False
 
 
 def _owner(rel: str, shards: dict[str, Shard]) -> str | None:

@@ -1,9 +1,11 @@
 """Releases composed of immutable, content-addressed shards, so a deploy writes only what changed.
 
-A built tree is split into shards: every year folder (`haberler/2026/`, `etiket/imar/2026/`) and every folder
-with no year folder beneath it (`theme/`, `pagefind/`, `kurumsal/`) is one shard. The root and the folders
-above year folders (`haberler/`, `etiket/imar/`) stay real folders of the release: they hold their own files
-(the top level, a few files per section) and one relative symlink per shard.
+A built tree is split into shards: every year folder (`haberler/2026/`, `etiket/imar/2026/`), every folder
+with no year folder beneath it (`theme/`, `pagefind/`, `kurumsal/`) and every folder of at most SMALL_FOLDER
+files (a tag's or a department's listings on a small site: `etiket/imar/`) is one shard. The root and the
+other folders above year folders (`haberler/`, `etiket/`) stay real folders of the release: they hold their
+own files (the top level, a few files per section) and one relative symlink per shard. A release is composed of
+a few hundred symlinks, not one per tag and year.
 
 A shard is stored once, as `shards/<name>-<digest>/`: name is its path with `/` written `+`, digest the sha256
 of its file list (`shard_digest`). It is never changed after it is renamed into place, so every release that
@@ -37,6 +39,9 @@ from ..errors import DeployError
 log = logging.getLogger(__name__)
 
 IDENTITY_FILE = "surum.json"
+# A folder with year folders beneath it and at most this many files is one shard, not one per year: linking
+# a few dozen files again when one of them changes costs less than a symlink per year in every release.
+SMALL_FOLDER = 64
 
 
 def is_year(name: str) -> bool:
@@ -91,12 +96,19 @@ def file_sha256(path: str) -> str:
 
 
 class _Node:
-    __slots__ = ("files", "dirs", "has_year")
+    __slots__ = ("files", "dirs", "has_year", "count")
 
     def __init__(self) -> None:
         self.files: list[str] = []
         self.dirs: dict[str, _Node] = {}
         self.has_year = False
+        self.count = 0  # files beneath it
+
+
+def splits(name: str, has_year: bool, count: int) -> bool:
+    """Whether a folder (not the root) is a real folder of the release, its year folders and the folders
+    without years beneath it each a shard; else it is one shard."""
+    return not is_year(name) and has_year and count > SMALL_FOLDER
 
 
 def _scan(path: str, rel: str) -> _Node:
@@ -111,8 +123,10 @@ def _scan(path: str, rel: str) -> _Node:
             child = _scan(entry.path, f"{rel}{entry.name}/")
             node.dirs[entry.name] = child
             node.has_year = node.has_year or child.has_year or is_year(entry.name)
+            node.count += child.count
         else:
             node.files.append(entry.name)
+    node.count += len(node.files)
     return node
 
 
@@ -145,8 +159,11 @@ def _listed(files) -> _Node:
 
 
 def _mark_years(node: _Node) -> bool:
+    """Set has_year and count of node and every folder beneath it."""
+    node.count = len(node.files)
     for name, child in node.dirs.items():
         node.has_year = _mark_years(child) or is_year(name) or node.has_year
+        node.count += child.count
     return node.has_year
 
 
@@ -163,7 +180,7 @@ def plan_tree(build_dir: Path, hashes: dict[str, str] | None = None, exact: bool
         top_files.extend(rel + name for name in node.files)
         for name, child in node.dirs.items():
             path = rel + name
-            if is_year(name) or not child.has_year:
+            if not splits(name, child.has_year, child.count):
                 shards.append(_shard_of(child, path))
             else:
                 real_dirs.append(path)

@@ -169,3 +169,13 @@ def run_deploy(paths: InstancePaths, build_dir: Path, rid: str) -> subprocess.Po
     return subprocess.Popen([PYTHON, "-m", "municms.deploy", "--instance", str(paths.root), "--system",
                              str(build_dir), rid],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.fixture
+def year_shards():
+    """Every year folder a shard of its own, however few files its folder holds (the demo's folders are small
+    enough to be one shard each: see shards.SMALL_FOLDER). Not with monkeypatch, which a test may undo."""
+    from municms.deploy import shards
+    before, shards.SMALL_FOLDER = shards.SMALL_FOLDER, 0
+    yield
+    shards.SMALL_FOLDER = before

@@ -17,6 +17,8 @@ from municms.errors import ConflictError, DeployError
 from .conftest import CHANGED_PAGE, REPO, identity, release_id, shard_links, tree
 
 
+pytestmark = pytest.mark.usefixtures("year_shards")  # the tests name year shards
+
 def rsync_instance(make_instance, sshd, remote, keep: int = 2, identity=None):
     return make_instance(
         "deploy:\n  target: rsync\n  keep_releases: 5\n"

@@ -20,6 +20,8 @@ from municms.serve import SiteFiles
 from .conftest import CHANGED_PAGE, identity, release_id, shard_links, tree
 
 
+pytestmark = pytest.mark.usefixtures("year_shards")  # the tests name year shards
+
 def stored(paths) -> set[str]:
     return set(os.listdir(paths.var / "shards"))
 
