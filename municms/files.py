@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import yaml
+
 
 def fsync_path(path: Path) -> None:
     """fsync a file or directory by path."""
@@ -35,3 +37,11 @@ def write_atomic(target: Path, data: str | bytes, durable: bool = False) -> None
         raise
     if durable:
         fsync_path(target.parent)
+
+
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's: the same documents, ~10× faster
+
+
+def safe_yaml(text: str):
+    """yaml.safe_load with libyaml when PyYAML has it (data files read on every build)."""
+    return yaml.load(text, Loader=_SAFE_LOADER)

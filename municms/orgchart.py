@@ -11,9 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from . import turkish
+from .files import safe_yaml
 
 CHANGES_FILE = Path("data") / "organizasyon.yaml"
 
@@ -43,7 +42,7 @@ class Change:
 def load_changes(root: Path) -> list[dict]:
     """The published organisation changes of the instance at root (none when the file does not exist)."""
     path = Path(root) / CHANGES_FILE
-    rows = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else []
+    rows = safe_yaml(path.read_text(encoding="utf-8")) if path.is_file() else []
     return rows if isinstance(rows, list) else []
 
 

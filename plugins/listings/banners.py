@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import markdown
-import yaml
+
+from municms.files import safe_yaml
 
 ENDED = ("suresi-doldu", "geri-cekildi")
 
@@ -20,5 +21,5 @@ def load_banners(path: Path) -> list[dict]:
     puts it through the nh3 policy; `baslik` is text)."""
     if not path.is_file():
         return []
-    rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    rows = safe_yaml(path.read_text(encoding="utf-8")) or []
     return [dict(row, html=markdown.markdown(str(row.get("metin", "")))) for row in rows]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import yaml
 from markupsafe import escape
 from pelican.generators import Generator
 
 from municms import turkish
+from municms.files import safe_yaml
 
 from .banners import is_ended, load_banners
 from .model import Listing, build_tags, by_month, newest_first, upcoming
@@ -75,7 +75,7 @@ class ListingsGenerator(Generator):
         details_file = Path(self.settings["PATH"]).parent / "data" / "birimler.yaml"
         details = {}
         if details_file.is_file():
-            details = yaml.safe_load(details_file.read_text(encoding="utf-8")) or {}
+            details = safe_yaml(details_file.read_text(encoding="utf-8")) or {}
         by_department: dict[str, list] = {}
         for article in articles:
             by_department.setdefault(article.birim, []).append(article)
