@@ -4,8 +4,8 @@
 
 Registers one item through intake in a fresh ledger, has it reviewed and approved by two people who log in,
 then runs publish() as the scheduler does and prints the seconds of the whole run and of its build and
-deploy; then `--repeat` more items one by one, as a running `serve` publishes them. The first publish of the
-corpus (a full deploy) is timed too.
+deploy; then `--repeat` more items one by one, as a running `serve` publishes them, and an emergency banner
+(acil duyuru) the same way. The first publish of the corpus (a full deploy) is timed too.
 This is the baseline for re-rendering only what changed (target: ≤ 2 s on 20,000 items).
 """
 
@@ -44,12 +44,13 @@ PASSWORD = "olcum-parolasi-2026"
 
 
 def people(ledger, instance, clock) -> dict[str, auth.Actor]:
-    """The director and two editors, added by the first yonetici and logged in with their passwords."""
+    """The director and three editors, added by the first yonetici and logged in with their passwords."""
     init_first_user(ledger, instance, "yonetici", PASSWORD, clock)
     admin = auth.login_with_password(ledger, "yonetici", PASSWORD, clock)
-    for login, role, unit in (("mudur", MUDUR, None), ("web1", EDITOR, "web"), ("web2", EDITOR, "web")):
+    logins = (("mudur", MUDUR, None), ("web1", EDITOR, "web"), ("web2", EDITOR, "web"), ("web3", EDITOR, "web"))
+    for login, role, unit in logins:
         add_user(ledger, instance, login, role, PASSWORD, admin, clock, unit=unit)
-    return {login: auth.login_with_password(ledger, login, PASSWORD, clock) for login in ("mudur", "web1", "web2")}
+    return {login: auth.login_with_password(ledger, login, PASSWORD, clock) for login, _, _ in logins}
 
 
 def register_one(ledger, instance, paths, clock, n: int = 0) -> str:
@@ -63,6 +64,31 @@ def register_one(ledger, instance, paths, clock, n: int = 0) -> str:
     if result.status != "registered":
         raise SystemExit(f"intake did not register the item: {result.status} {result.problems}")
     return result.number
+
+
+def register_banner(ledger, instance, paths, clock) -> str:
+    """An emergency banner from Zabıta's inbox, registered (it ends tomorrow)."""
+    inbox = paths.inbox / "zabita"
+    inbox.mkdir(parents=True, exist_ok=True)
+    dropped = inbox / "olcum-acil.md"
+    ends = (clock.now() + dt.timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
+    dropped.write_text(f"---\ntur: acil-duyuru\nbaslik: \"Acil: Ölçüm Su Kesintisi\"\nbitis: {ends}\n---\n"
+                       "Merkez ilçede su kesintisi. Bilgi için ALO 153.\n", encoding="utf-8")
+    result = intake_file(ledger, instance, paths, dropped, clock)
+    if result.status != "registered":
+        raise SystemExit(f"intake did not register the banner: {result.status} {result.problems}")
+    return result.number
+
+
+def approved_and_published(ledger, instance, paths, clock, staff, scheduler, number, approvers=("web2",)):
+    assign(ledger, instance, number, staff["mudur"], clock, to="web1")
+    start_review(ledger, instance, number, staff["web1"], clock)
+    for login in approvers:  # others than the reviewer; a banner needs two
+        approve(ledger, instance, number, staff[login], clock)
+    result = publish(ledger, instance, paths, clock, scheduler)
+    if result.items != [number]:
+        raise SystemExit(f"{number} was not published: {result.held or result.items}")
+    return result
 
 
 def main() -> None:
@@ -93,12 +119,9 @@ def main() -> None:
         runs = []
         for n in range(1 + args.repeat):
             number = register_one(ledger, instance, paths, clock, n)
-            assign(ledger, instance, number, staff["mudur"], clock, to="web1")
-            start_review(ledger, instance, number, staff["web1"], clock)
-            approve(ledger, instance, number, staff["web2"], clock)  # a second person: the reviewer may not
-            runs.append(publish(ledger, instance, paths, clock, scheduler))
-            if runs[-1].items != [number]:
-                raise SystemExit(f"{number} was not published: {runs[-1].held or runs[-1].items}")
+            runs.append(approved_and_published(ledger, instance, paths, clock, staff, scheduler, number))
+        banner = approved_and_published(ledger, instance, paths, clock, staff, scheduler,
+                                        register_banner(ledger, instance, paths, clock), ("web2", "web3"))
         one = runs[0]
     print(f"articles: {args.articles}")
     print(f"first publish (everything): {first_seconds:.2f} s, build {first.build.seconds:.2f} s, "
@@ -114,6 +137,8 @@ def main() -> None:
         later = [run.seconds for run in runs[1:]]
         print(f"later one-item publishes (the publisher kept its state): "
               + ", ".join(f"{seconds:.2f}" for seconds in later) + f" s; median {statistics.median(later):.2f} s")
+    print(f"emergency banner: {banner.seconds:.2f} s, build {banner.build.seconds:.2f} s, "
+          f"{banner.build.rendered} page(s) rendered, {len(banner.build.written)} file(s) written")
 
 
 if __name__ == "__main__":

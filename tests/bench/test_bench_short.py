@@ -38,3 +38,5 @@ def test_bench_publish_publishes_each_item_and_prints_every_run():
     assert any(line.startswith("publish of one item: ") for line in lines)
     [later] = [line for line in lines if line.startswith("later one-item publishes")]
     assert later.count(" s;") == 1 and len(later.split(": ")[1].split(";")[0].split(", ")) == 2
+    [banner] = [line for line in lines if line.startswith("emergency banner: ")]
+    assert " page(s) rendered, " in banner
