@@ -14,18 +14,33 @@ from pelican.contents import Content
 ALL = "*"  # made from the whole corpus (sitemaps, robots.txt)
 
 
-def _sources_in(value) -> set[str]:
+# one build's answers by object: a listing's items, passed to each of its pages, and each content object's source
+# path (worked out from the settings on every read) are looked at once per build, not once per page
+_MEMO: dict = {"manifest": None, "by_id": {}}
+
+
+def _sources_in(value) -> frozenset[str]:
+    kind = type(value)
+    if kind in (str, int, float, bool, type(None), dict):
+        return frozenset()
+    known = _MEMO["by_id"].get(id(value))
+    if known is not None and known[0] is value:
+        return known[1]
     if isinstance(value, Content):
-        return {value.relative_source_path}
-    if isinstance(value, (list, tuple, set)):
-        found = set()
-        for element in value:
-            found |= _sources_in(element)
-        return found
-    items = getattr(value, "items", None)  # a Listing: its page depends on every item (years nav)
-    if isinstance(items, list):
-        return _sources_in(items)
-    return set()
+        found = frozenset({value.relative_source_path})
+    elif isinstance(value, (list, tuple, set)):
+        found = frozenset().union(*(_sources_in(element) for element in value))
+    else:
+        items = getattr(value, "items", None)  # a Listing: its page depends on every item (years nav)
+        found = _sources_in(items) if isinstance(items, list) else frozenset()
+    if not isinstance(value, set):
+        _MEMO["by_id"][id(value)] = (value, found)  # the value is kept: its id is not reused in this build
+    return found
+
+
+def _forget(*_args) -> None:
+    """After a build: the objects it kept for its answers are let go."""
+    _MEMO["manifest"], _MEMO["by_id"] = None, {}
 
 
 def _record(path: str, context: dict, sources: set[str]) -> None:
@@ -39,6 +54,8 @@ def _record(path: str, context: dict, sources: set[str]) -> None:
 def _content_written(path, context=None) -> None:
     if not context or "MUNICMS_MANIFEST" not in context:
         return
+    if _MEMO["manifest"] is not context["MUNICMS_MANIFEST"]:  # another build
+        _MEMO["manifest"], _MEMO["by_id"] = context["MUNICMS_MANIFEST"], {}
     sources: set[str] = set()
     for key, value in context.items():
         if key in ("articles", "pages", "dates", "drafts", "hidden_pages", "draft_pages", "hidden_articles",
@@ -69,3 +86,4 @@ def register() -> None:
     signals.content_written.connect(_content_written)
     signals.feed_written.connect(_feed_written)
     signals.static_generator_finalized.connect(_static_done)
+    signals.finalized.connect(_forget)
