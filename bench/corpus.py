@@ -31,8 +31,10 @@ def make_instance(target: Path, articles: int, seed: int = 7) -> Path:
     shutil.copytree(REPO / "content" / "e-hizmetler", target / "content" / "e-hizmetler")
     for n in range(articles):
         tur, section = TYPES[n % len(TYPES)]
-        year = 2018 + n % 9
-        month, day = 1 + n % 12, 1 + n % 28
+        # every section gets every year and month (n % 9 alone gave each section three years of nine)
+        i = n // len(TYPES)
+        year = 2018 + i % 9
+        month, day = 1 + (i // 9) % 12, 1 + (i * 7) % 28
         if (year, month, day) >= LATEST:  # nothing dated after the moment the benchmarks publish at
             year -= 1
         title = " ".join(rng.choice(WORDS) for _ in range(6)).capitalize() + f" {n}"

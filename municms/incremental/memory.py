@@ -7,7 +7,10 @@ collector's sight (`gc.freeze`), so later full collections walk only what later 
 dropped (content objects replaced by a new revision) is freed by a full collection every COLLECT_EVERY builds.
 While a publish runs, the youngest generation is collected after BUILD_THRESHOLD allocations instead of 700: a
 build allocates hundreds of thousands of short-lived objects, and each early collection promotes the live ones
-into older generations that are walked again.
+into older generations that are walked again. Once a build has settled in this process (the site is kept), a
+publish runs with automatic collection off: it allocates millions of objects (about 125 young collections at
+20,000 items, 0.1–0.15 s), nearly all freed by reference counting; the cycles it leaves are collected in one
+pass over the young objects when the build settles, before the survivors are frozen.
 """
 
 from __future__ import annotations
@@ -30,15 +33,21 @@ def settle() -> None:
         if _builds % COLLECT_EVERY == 0:
             gc.unfreeze()
             gc.collect()
+        else:
+            gc.collect(0)  # the cycles this build left, before what is alive is frozen
         gc.freeze()
 
 
 @contextlib.contextmanager
 def building():
     """Fewer young collections while a publish runs (the thresholds are restored after it)."""
-    before = gc.get_threshold()
+    before, enabled = gc.get_threshold(), gc.isenabled()
     gc.set_threshold(max(before[0], BUILD_THRESHOLD), *before[1:])
+    if gc.get_freeze_count():  # a kept site: what a publish allocates is mostly freed by reference counting
+        gc.disable()
     try:
         yield
     finally:
         gc.set_threshold(*before)
+        if enabled:
+            gc.enable()

@@ -43,3 +43,28 @@ def test_a_publish_collects_the_youngest_generation_less_often_and_restores_the_
         assert gc.get_threshold() == before
     finally:
         gc.set_threshold(*before)
+
+
+def test_a_publish_on_a_kept_site_runs_without_automatic_collection_and_its_cycles_are_freed_when_it_settles(
+        monkeypatch):
+    monkeypatch.setattr(memory, "_builds", 1)
+    gc.collect()
+    gc.freeze()  # an earlier build settled: the site is kept
+    try:
+        with memory.building():
+            assert not gc.isenabled()
+            garbage = Node()  # a cycle the build leaves
+            dropped = weakref.ref(garbage)
+            del garbage
+            memory.settle()  # the build ends: its cycles go before the survivors are frozen
+            assert dropped() is None
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+
+
+def test_the_first_build_of_a_process_keeps_automatic_collection():
+    gc.unfreeze()
+    with memory.building():
+        assert gc.isenabled()
+    assert gc.isenabled()
