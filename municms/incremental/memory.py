@@ -43,8 +43,8 @@ def building():
     """Fewer young collections while a publish runs (the thresholds are restored after it)."""
     before, enabled = gc.get_threshold(), gc.isenabled()
     gc.set_threshold(max(before[0], BUILD_THRESHOLD), *before[1:])
-    if gc.get_freeze_count():  # a kept site: what a publish allocates is mostly freed by reference counting
-        gc.disable()
+    if _builds:  # a kept site: what a publish allocates is mostly freed by reference counting (not
+        gc.disable()  # gc.get_freeze_count(), which walks every frozen object)
     try:
         yield
     finally:
