@@ -10,6 +10,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import ConfigError, Problem
+from .turkish import fold
 from .yamlmarks import line_of, load_with_lines, yaml_error_line
 
 SUBMISSION_TYPES = ("haber", "duyuru", "mukellef-duyurusu", "faaliyet-raporu", "sayfa",
@@ -54,6 +55,41 @@ class Section(_Strict):
     slug: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1)
     dated: bool = True
+
+
+class Room(_Strict):
+    """A room seminars are held in: its seats and how it can be reached (shown to citizens)."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    capacity: int = Field(gt=0)
+    accessible: bool = False     # step-free access for wheelchair users
+    access_note: str = ""        # e.g. "Giriş katında; indüksiyon döngüsü var."
+
+
+class Trainer(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    unit: str = ""               # the unit they belong to, when they are staff
+
+
+class SeminarSettings(_Strict):
+    """Rooms and trainers of the Eğitim unit's seminars (a submission names them by name or id)."""
+
+    rooms: list[Room] = Field(default_factory=list)
+    trainers: list[Trainer] = Field(default_factory=list)
+
+    def room(self, text: str) -> Room | None:
+        return _named(self.rooms, text)
+
+    def trainer(self, text: str) -> Trainer | None:
+        return _named(self.trainers, text)
+
+
+def _named(entries, text: str):
+    """The entry whose id or name is `text` as people type it (any case, with or without Turkish letters)."""
+    wanted = fold(str(text or ""))
+    return next((e for e in entries if wanted in (fold(e.id), fold(e.name))), None) if wanted else None
 
 
 class Listings(_Strict):
@@ -145,6 +181,7 @@ class Instance(_Strict):
     deploy: Deploy = Deploy()
     editorial: Editorial = Editorial()
     serve: ServeSettings = ServeSettings()
+    seminars: SeminarSettings = SeminarSettings()
     required_pages: list[str] = Field(default_factory=lambda: list(DEFAULT_REQUIRED_PAGES))
 
     # Filled in by load_instance; not part of the file.

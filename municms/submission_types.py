@@ -211,23 +211,14 @@ class Reader:
         text = self._scalar_text(path, value)
         if text is None:
             return None
-        match = _MOMENT.match(text) or _MOMENT_TR.match(text)
-        day = _DATE.match(text) or _DATE_TR.match(text)
-        parts = (match or day).groups() if (match or day) else None
-        if parts is None:
-            self.problem(path, f"'{text}' bir tarih değil. " + DATE_FORMS_TR, "not a date")
-            return None
-        numbers = [int(p) if p else 0 for p in parts]
-        if (match or day).re in (_DATE_TR, _MOMENT_TR):
-            numbers[0], numbers[2] = numbers[2], numbers[0]
         try:
-            if day:
-                return dt.date(*numbers[:3])
-            return dt.datetime(*numbers, tzinfo=self.tz)
+            return parse_when(text, self.tz)
+        except NotADate:
+            self.problem(path, f"'{text}' bir tarih değil. " + DATE_FORMS_TR, "not a date")
         except ValueError:
             self.problem(path, f"'{text}' geçerli bir tarih değil (böyle bir gün ya da saat yok). " + DATE_FORMS_TR,
                          f"'{text}' is not a valid date")
-            return None
+        return None
 
     def _changes(self, path, value):
         if not isinstance(value, list) or not value:
@@ -250,6 +241,23 @@ class Reader:
         if start and end and self.data.get("tur") != "seminer" and as_end(end, self.tz) <= as_start(start, self.tz):
             self.problem(("bitis",), "'bitis' (yayından kalkış) 'yayin' tarihinden sonra olmalıdır.",
                          "bitis must be after yayin")
+
+
+class NotADate(ValueError):
+    """Text in none of the date forms (a ValueError otherwise: a form, but no such day or time)."""
+
+
+def parse_when(text: str, tz) -> dt.date | dt.datetime:
+    """'2026-12-10', '10.12.2026' (a day) or with ' 10:00' (an aware datetime in tz), as submissions write
+    them and the register stores them."""
+    match = _MOMENT.match(text) or _MOMENT_TR.match(text)
+    day = _DATE.match(text) or _DATE_TR.match(text)
+    if not (match or day):
+        raise NotADate(text)
+    numbers = [int(p) if p else 0 for p in (match or day).groups()]
+    if (match or day).re in (_DATE_TR, _MOMENT_TR):
+        numbers[0], numbers[2] = numbers[2], numbers[0]
+    return dt.date(*numbers[:3]) if day else dt.datetime(*numbers, tzinfo=tz)
 
 
 def as_start(value, tz) -> dt.datetime:

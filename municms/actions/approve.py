@@ -9,6 +9,7 @@ from ..config import Instance
 from ..item_checks import check_current, refuse_blocking
 from ..ledger import Ledger
 from ..model import APPROVED, Item
+from ..seminar_checks import current_checks
 from ..workflow import APPROVE
 from ._transition import Expect, run
 
@@ -19,7 +20,8 @@ def approve(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, cl
     data: dict = {}
 
     def execute(tx, item, user, to_state, now):
-        refuse_blocking(item, check_current(tx, instance, item, with_site=False))  # a page that cannot be built
+        # a page that cannot be built; a seminar in a room or with a trainer another one has at that time
+        refuse_blocking(item, check_current(tx, instance, item, with_site=False) + current_checks(tx, instance, item))
         tx.add_approval(item.id, item.current_rev, user.login, now)
         data.update(rev=item.current_rev, approvals=len(tx.approvals(item.id, item.current_rev)))
         return {}

@@ -18,6 +18,7 @@ from ..auth import Actor
 from ..clock import Clock
 from ..errors import Problem, ValidationError
 from ..item_checks import intake_warnings
+from ..seminar_checks import receipt_lines
 from ..ledger import Ledger
 from ..model import IN_REVIEW, Item
 from ..paths import InstancePaths
@@ -59,7 +60,8 @@ def edit_item(ledger: Ledger, instance, paths: InstancePaths, ref: int | str, ac
                 raise ValidationError([Problem("tur", "Düzenlemede içeriğin türü değiştirilemez.",
                                                "an edit cannot change the type")],
                                       "Düzenleme kaydedilmedi.", "edit not saved")
-            sub = replace(sub, warnings=sub.warnings + intake_warnings(sub, instance, paths))
+            sub = replace(sub, warnings=sub.warnings + intake_warnings(sub, instance, paths)
+                          + receipt_lines(ledger, instance, sub, item.number))
             staging = _stage(paths, sub, item.year, session)
         finally:
             remove_tree(bundle)

@@ -26,6 +26,7 @@ from ..clock import Clock
 from ..errors import InvalidTransition, NotFound, PermissionDenied, Problem, ValidationError
 from ..files import write_atomic
 from ..item_checks import intake_warnings
+from ..seminar_checks import receipt_lines
 from ..ledger import Ledger, Transaction
 from ..model import RECEIVED, SYSTEM, SYSTEM_USER, Event, Item, Revision
 from ..paths import InstancePaths
@@ -160,7 +161,8 @@ def _take(ledger, instance, paths, claimed: Path, department: str, name: str, cl
         submission = parse_submission(claimed, department, instance, name=name)
     except ValidationError as exc:
         return quarantine(instance, paths, claimed, department, name, exc.problems, clock)
-    submission = replace(submission, warnings=submission.warnings + intake_warnings(submission, instance, paths))
+    submission = replace(submission, warnings=submission.warnings + intake_warnings(submission, instance, paths)
+                         + receipt_lines(ledger, instance, submission))
     existing = ledger.find_revision_by_sha(submission.source_sha256, department)
     if existing is not None:
         return _already_registered(ledger, instance, paths, claimed, department, name, existing, clock)

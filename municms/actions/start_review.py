@@ -9,6 +9,7 @@ from ..config import Instance
 from ..item_checks import check_current
 from ..ledger import Ledger
 from ..model import Item
+from ..seminar_checks import current_checks
 from ..workflow import START_REVIEW
 from ._transition import Expect, run
 
@@ -16,8 +17,10 @@ from ._transition import Expect, run
 def start_review(ledger: Ledger, instance: Instance, ref: int | str, actor: Actor, clock: Clock,
                  reason: str | None = None, expect: Expect | None = None) -> Item:
     """assigned → in_review; the reviewer is recorded, and the four-eyes rules keep them from approving.
-    The item's own checks (item_checks) go into the event, for the reviewer to see with `show`."""
-    checks = check_current(ledger, instance, ledger.item(ref))
+    The item's own checks (item_checks; a seminar's conflicts with rooms and other seminars) go into the event,
+    for the reviewer to see with `show`."""
+    item = ledger.item(ref)
+    checks = check_current(ledger, instance, item) + current_checks(ledger, instance, item)
 
     def execute(tx, item, user, to_state, now):
         return {"reviewer": user.login}
