@@ -257,6 +257,9 @@ def _dotted(path: tuple) -> str:
     return ".".join(str(p) for p in path)
 
 
+_KIND_TR = {"rooms": "salonun", "trainers": "eğitmenin"}
+
+
 def _cross_checks(inst: Instance, lines: dict) -> list[Problem]:
     """Referential rules pydantic cannot see: ids exist, are unique, the chart is a tree."""
     problems: list[Problem] = []
@@ -298,6 +301,21 @@ def _cross_checks(inst: Instance, lines: dict) -> list[Problem]:
                 add((key, index), f"'{dep}' birden fazla kez yazılmış.", f"'{dep}' listed twice")
     if "default" not in inst.routing:
         add(("routing",), "'default' yönlendirmesi zorunludur.", "routing needs a 'default' entry")
+    for kind, entries in (("rooms", inst.seminars.rooms), ("trainers", inst.seminars.trainers)):
+        names: dict[str, str] = {}  # folded id or name → the entry that has it (a submission names either)
+        for index, entry in enumerate(entries):
+            for field, value in (("id", entry.id), ("name", entry.name)):
+                key = fold(value)
+                if names.get(key, entry.id) != entry.id:
+                    add(("seminars", kind, index, field), f"'{value}' başka bir {_KIND_TR[kind]} kimliği ya da "
+                        "adıyla aynı (büyük-küçük harf ve Türkçe harfler ayırt edilmez).",
+                        f"{kind[:-1]} {value!r} is the id or name of another one")
+                names.setdefault(key, entry.id)
+        if kind == "trainers":
+            for index, trainer in enumerate(entries):
+                if trainer.unit and trainer.unit not in by_id:
+                    add(("seminars", kind, index, "unit"), f"'{trainer.unit}' organizasyon şemasında tanımlı değil.",
+                        f"'{trainer.unit}' is not a unit of org_chart")
     for tur, unit in inst.routing.items():
         if tur != "default" and tur not in SUBMISSION_TYPES:
             add(("routing", tur), f"'{tur}' bilinen bir gönderi türü değil. Türler: {', '.join(SUBMISSION_TYPES)}.",

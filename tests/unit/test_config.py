@@ -101,3 +101,24 @@ def test_sla_days_per_type_with_a_default_and_every_bad_entry_reported():
     assert found == {"editorial.sla_days.acil-duyuru": "Süre en az 1 gün olmalıdır.",
                      "editorial.sla_days.bulten": found.get("editorial.sla_days.bulten")}
     assert found["editorial.sla_days.bulten"].startswith("'bulten' bilinen bir gönderi türü değil.")
+
+
+def test_seminar_rooms_and_trainers_are_found_as_people_type_them():
+    seminars = load_instance(REPO).seminars
+    room = seminars.room("Kültür Merkezi Küçük Salon")
+    assert room is not None and room.id == "kultur-kucuk-salon"
+    for typed in ("KÜLTÜR MERKEZİ KÜÇÜK SALON", "kultur merkezi kucuk salon", "kultur-kucuk-salon"):
+        assert seminars.room(typed) is room
+    assert seminars.room("Kültür Merkezi") is None and seminars.room("") is None
+    assert seminars.trainer("MURAT IŞIKGÖZ").id == "murat-isikgoz" == seminars.trainer("murat isikgoz").id
+
+
+def test_seminar_rooms_and_trainers_are_checked():
+    assert "seminars.rooms.1.capacity" in {p.field for p in problems_of(DEMO.replace("capacity: 120", "capacity: 0"))}
+    text = (DEMO.replace('name: "Belediye Meclis Salonu"', 'name: "BELEDİYE KONFERANS SALONU"')
+            .replace('{id: onur-celikkol, name: "Onur Çelikkol", unit: bilgi-islem}',
+                     '{id: onur-celikkol, name: "Onur Çelikkol", unit: uzay-ajansi}'))
+    messages = {p.field: p.message_tr for p in problems_of(text)}
+    assert messages["seminars.rooms.1.name"] == ("'BELEDİYE KONFERANS SALONU' başka bir salonun kimliği ya da adıyla "
+                                                 "aynı (büyük-küçük harf ve Türkçe harfler ayırt edilmez).")
+    assert messages["seminars.trainers.1.unit"] == "'uzay-ajansi' organizasyon şemasında tanımlı değil."
