@@ -19,6 +19,15 @@ from .submission_types import as_end, as_start, parse_when
 from .turkish import fold, format_day
 
 SEMINAR = "seminer"
+# 'hedef_kitle' words that mean the municipality's own staff; a seminar for them alone is never public
+STAFF_AUDIENCE = frozenset({"personel", "belediye personeli", "calisanlar", "belediye calisanlari"})
+
+
+def staff_only(audience) -> bool:
+    """Whether a seminar's `hedef_kitle` (a list, or words separated by commas) names staff and nobody else."""
+    words = audience if isinstance(audience, (list, tuple)) else str(audience or "").split(",")
+    folded = {fold(str(word)) for word in words} - {""}
+    return bool(folded) and folded <= STAFF_AUDIENCE
 TAKING_PLACE = tuple(s for s in STATES if s not in (REJECTED, WITHDRAWN, EXPIRED, ARCHIVED))
 
 

@@ -22,6 +22,7 @@ from pelican.urlwrappers import Category
 
 from municms import turkish
 from municms.sanitize import is_web_url, sanitise_html, trusted_html
+from municms.seminar_checks import staff_only
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +196,8 @@ def articles_pretaxonomy(generator) -> None:
     categories: dict[str, Category] = {}  # one per section (Pelican groups articles by equal categories)
     content_root = generator.settings["PATH"]
     for article in generator.articles:
+        if article.metadata.get("tur") == "seminer" and staff_only(article.metadata.get("hedef_kitle")):
+            continue  # a training for staff only: in the editorial app, never in a public file
         if _placed_before(article, instance, content_root):
             article.category = categories.get(article.section.slug) or _category(categories, article.section,
                                                                                    generator.settings)
