@@ -1,4 +1,6 @@
-"""Pelican plugin: the seminar calendar as iCalendar (/seminerler.ics) for citizens' calendar apps."""
+"""Pelican plugin: the seminar calendar as iCalendar for citizens' calendar apps: every public seminar in
+/seminerler.ics, and each one on its own next to its page (`<seminar page>/takvim.ics`, the page's "add to my
+calendar" link)."""
 
 from __future__ import annotations
 
@@ -18,13 +20,17 @@ def _collect(generators) -> None:
                                       and a.metadata.get("durum") not in ("suresi-doldu", "geri-cekildi")]
 
 
-def seminar_calendar(seminars, site_url: str, name: str) -> bytes:
-    """One VEVENT per seminar; UIDs and stamps come from the content so rebuilds are identical."""
+CALENDAR_FILE = "takvim.ics"  # one seminar's calendar, in its page's folder
+
+
+def seminar_calendar(seminars, site_url: str, name: str, title: str | None = None) -> bytes:
+    """One VEVENT per seminar; UIDs and stamps come from the content so rebuilds are identical (and a seminar
+    has the same UID in the whole calendar and in its own)."""
     host = urlsplit(site_url).hostname or "localhost"
     calendar = Calendar()
     calendar.add("prodid", f"-//{name}//municms//TR")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{name} Seminerleri")
+    calendar.add("x-wr-calname", title or f"{name} Seminerleri")
     calendar.add("x-wr-timezone", "Europe/Istanbul")
     for seminar in sorted(seminars, key=lambda s: (s.baslangic, s.slug)):
         if not hasattr(seminar, "baslangic"):
@@ -52,8 +58,13 @@ def _write(pelican) -> None:
     if instance is None:
         return
     seminars = settings.pop(_INPUT, [])
-    data = seminar_calendar(seminars, instance.municipality.site_url, instance.municipality.name)
-    write_output(settings, pelican.output_path, "seminerler.ics", data)
+    site_url, name = instance.municipality.site_url, instance.municipality.name
+    write_output(settings, pelican.output_path, "seminerler.ics", seminar_calendar(seminars, site_url, name))
+    for seminar in seminars:
+        if hasattr(seminar, "baslangic"):
+            folder = seminar.save_as.rpartition("/")[0]
+            write_output(settings, pelican.output_path, f"{folder}/{CALENDAR_FILE}" if folder else CALENDAR_FILE,
+                         seminar_calendar([seminar], site_url, name, title=seminar.title))
 
 
 def register() -> None:

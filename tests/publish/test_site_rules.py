@@ -64,6 +64,9 @@ def test_ended_items_leave_every_listing_feed_and_calendar(built):
     assert not [text for text in search if "Yol kapalıydı" in text or "Hatalı bilgi" in text]
     assert [text for text in search if "Kasım ayı toplantısı" in text]
     assert "e-Devlet Kullanımı Semineri" in read(built, "seminerler.ics")
+    ended = built / "seminerler" / "2026" / "eski-seminer"
+    assert "takvim.ics" not in (ended / "index.html").read_text(encoding="utf-8")  # its page stays, no calendar
+    assert not (ended / "takvim.ics").exists()
 
 
 def test_emergency_banner_is_on_the_home_page_only(built):

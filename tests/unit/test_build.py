@@ -266,3 +266,23 @@ def test_only_the_newest_build_manifests_are_kept(tmp_path):
         os.utime(target, ns=(n * 10**9, n * 10**9))  # the order the builds were made in
         written.append(target.name)
     assert sorted(p.name for p in (tmp_path / "var" / "manifests").iterdir()) == written[-KEEP_MANIFESTS:]
+
+
+def test_each_seminar_has_its_own_calendar_linked_from_its_page(built):
+    from icalendar import Calendar
+    calendar = Calendar.from_ical((built / "seminerler.ics").read_bytes())
+    whole = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+    pages = sorted(p for p in (built / "seminerler").rglob("index.html") if p.parent.parent.name.isdigit())
+    assert pages and len(pages) == len(whole)
+    for page in pages:
+        assert '<a href="takvim.ics" type="text/calendar">' in page.read_text(encoding="utf-8")
+        own = Calendar.from_ical((page.parent / "takvim.ics").read_bytes())
+        [event] = own.walk("VEVENT")
+        assert own["x-wr-calname"] == event["summary"]
+        same = whole[str(event["uid"])]  # the same event, with the same UID, as in the whole calendar
+        assert (event["dtstart"].dt, event["dtend"].dt, str(event["location"])) == \
+            (same["dtstart"].dt, same["dtend"].dt, str(same["location"]))
+        assert str(event["dtstart"].dt.tzinfo) == "Europe/Istanbul"
+        assert Calendar.from_ical(own.to_ical()).to_ical() == own.to_ical()  # round-trips
+    section = (built / "seminerler" / "index.html").read_text(encoding="utf-8")
+    assert 'seminerler.ics" type="text/calendar">Bütün seminerler takviminizde' in section
