@@ -220,6 +220,8 @@ def articles_pretaxonomy(generator) -> None:
         article.birim = birim
         article.birim_adi = instance.department_name(birim) if birim else ""
         article.year = article.date.year
+        if tur == "seminer":  # its room as instance.yaml describes it (seats, access), when it is one of them
+            article.room = instance.seminars.room(str(article.metadata.get("yer") or ""))
         _check_attachments(article, content_root)
         if known_birim and article._municms_prepared:
             article._municms_placed = (article.date, content_root)

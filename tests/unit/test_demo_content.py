@@ -184,3 +184,15 @@ def test_bodies_are_written_turkish_of_reasonable_length(demo):
         words = len(re.findall(r"\w+", body))
         assert 80 <= words <= 300, f"{path.name}: {words} words"
         assert "lorem" not in body.lower()
+
+
+def test_a_seminar_page_says_how_its_room_is_reached(demo):
+    """The room's access from instance.yaml's seminars.rooms, on the seminar's own page."""
+    root, out = demo
+    pages = {p.parent.name: p.read_text(encoding="utf-8") for p in (out / "seminerler").glob("*/*/index.html")}
+    [conference] = [text for text in pages.values() if "<dd>Belediye Konferans Salonu</dd>" in text]
+    assert ("<dt>Erişilebilirlik</dt><dd>Tekerlekli sandalye ile erişilebilir. Giriş katında; tekerlekli sandalye "
+            "ile erişilebilir, işitme cihazları için indüksiyon döngüsü var.</dd>") in conference
+    [classroom] = [text for text in pages.values() if "<dd>Kültür Merkezi Bilgisayar Sınıfı</dd>" in text]
+    assert ("<dt>Erişilebilirlik</dt><dd>Tekerlekli sandalye ile erişilemez. Kültür Merkezinin 1. katında; asansör "
+            "yok.</dd>") in classroom
