@@ -286,3 +286,10 @@ def test_each_seminar_has_its_own_calendar_linked_from_its_page(built):
         assert Calendar.from_ical(own.to_ical()).to_ical() == own.to_ical()  # round-trips
     section = (built / "seminerler" / "index.html").read_text(encoding="utf-8")
     assert 'seminerler.ics" type="text/calendar">Bütün seminerler takviminizde' in section
+
+
+def test_a_seminar_card_shows_when_and_where_it_takes_place_not_when_it_was_announced(built):
+    for rel in ("seminerler/index.html", "seminerler/2026/index.html", "birimler/bilgi-islem/index.html"):
+        card = (built / rel).read_text(encoding="utf-8").split('class="card-title"')[1].split("</article>")[0]
+        assert '<time datetime="2026-12-10T10:00:00+03:00">10 Aralık 2026 Perşembe 10:00</time>' in card, rel
+        assert "Konferans Salonu" in card and "10 Kasım 2026" not in card, rel
