@@ -47,3 +47,19 @@ def test_hostile_text_in_every_field_is_text_on_every_screen(editorial):
     # a hostile query in the queue's search box stays text in the box
     searched = page(web1.get("/isler/birim", params={"ara": PAYLOADS[3]}))
     assert searched.find(id="suz-ara")["value"] == PAYLOADS[3]
+
+
+def test_a_seminar_conflict_names_the_other_seminar_s_hostile_title_as_text(editorial):
+    """The refused approval lists the conflict with the other seminar's title, which a department typed."""
+    e = editorial()
+    m = e.m
+    at = dict(egitmen="Mehmet Kaya", yer="Belediye Konferans Salonu", kontenjan=40, baslangic="2026-12-10 10:00",
+              bitis="2026-12-10 12:30")
+    first = m.submit("seminer", "Seminer " + HOSTILE, department="bilgi-islem", **at)
+    second = m.submit("seminer", "İkinci Seminer", department="bilgi-islem", **{**at, "egitmen": "Selin Aydoğan"})
+    m.assign(second.number, to="egitim1")
+    Browser(e, "egitim1").act(second.number, "start_review")
+    response = Browser(e, "egitim2").act(second.number, "approve")
+    assert markup_injected(response) == []
+    assert f"{first.number} numaralı «Seminer {HOSTILE}» seminerinde kullanılıyor" in page(response).get_text()
+    assert m.ledger.item(second.number).state == "in_review"
