@@ -28,6 +28,8 @@ def staff_only(audience) -> bool:
     words = audience if isinstance(audience, (list, tuple)) else str(audience or "").split(",")
     folded = {fold(str(word)) for word in words} - {""}
     return bool(folded) and folded <= STAFF_AUDIENCE
+
+
 TAKING_PLACE = tuple(s for s in STATES if s not in (REJECTED, WITHDRAWN, EXPIRED, ARCHIVED))
 
 
@@ -105,10 +107,10 @@ def seminar_checks(front_matter: dict, instance, others: Iterable[Slot], number:
             "yer", "seminar", f"'yer' alanındaki '{room_text}' tanımlı salonlardan biri değil; kapasitesi ve "
             f"erişilebilirliği denetlenemedi. Tanımlı salonlar: {', '.join(r.name for r in rooms.rooms)}.",
             f"room {room_text!r} is not one of the instance's rooms", False))
-    places = front_matter.get("kontenjan")
-    if room is not None and str(places or "").strip().isdigit() and int(str(places).strip()) > room.capacity:
+    places = str(front_matter.get("kontenjan") or "").strip()
+    if room is not None and places.isdigit() and int(places) > room.capacity:
         found.append(ItemCheck(
-            "kontenjan", "seminar", f"'kontenjan' ({int(str(places).strip())}) '{room.name}' salonunun "
+            "kontenjan", "seminar", f"'kontenjan' ({int(places)}) '{room.name}' salonunun "
             f"kapasitesinden ({room.capacity} kişi) fazla.",
             f"kontenjan {places} exceeds the capacity {room.capacity} of room {room.id}", True))
     mine = slot_of(number, title, front_matter, instance)

@@ -18,10 +18,10 @@ from ..auth import Actor
 from ..clock import Clock
 from ..errors import Problem, ValidationError
 from ..item_checks import intake_warnings
-from ..seminar_checks import receipt_lines
 from ..ledger import Ledger
 from ..model import IN_REVIEW, Item
 from ..paths import InstancePaths
+from ..seminar_checks import receipt_lines
 from ..submission import parse_submission
 from ..turkish import slugify
 from ..workflow import EDIT, check

@@ -26,11 +26,11 @@ from ..clock import Clock
 from ..errors import InvalidTransition, NotFound, PermissionDenied, Problem, ValidationError
 from ..files import write_atomic
 from ..item_checks import intake_warnings
-from ..seminar_checks import receipt_lines
 from ..ledger import Ledger, Transaction
 from ..model import RECEIVED, SYSTEM, SYSTEM_USER, Event, Item, Revision
 from ..paths import InstancePaths
 from ..private import private_dir
+from ..seminar_checks import receipt_lines
 from ..submission import Submission, parse_submission, source_sha256
 from ..turkish import slugify
 from .intake_claims import (CLAIM_SEPARATOR, HIDDEN, Session, processing_dir, session_alive,
