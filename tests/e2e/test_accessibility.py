@@ -39,6 +39,9 @@ def readable(violations: list[dict]) -> str:
 
 
 def axe_violations(page, axe_source: str) -> list[dict]:
+    # A click that navigates returns once the new page starts loading; axe must
+    # see the page with its stylesheets applied, as a reader does.
+    page.wait_for_load_state("load")
     page.evaluate(axe_source)
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
                            " resultTypes: ['violations']})", WCAG_TAGS)
