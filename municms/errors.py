@@ -94,3 +94,7 @@ class BuildError(MunicmsError):
 
 class DeployError(MunicmsError):
     """The built site could not be deployed."""
+
+
+class RateLimited(MunicmsError):
+    """Too many requests from one sender in a short time (the public registration form)."""

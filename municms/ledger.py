@@ -1,6 +1,6 @@
 """The ledger: SQLite (WAL) holding items, revisions, append-only events, approvals and users.
 
-This is the only module that contains SQL. `with ledger.transaction() as tx:` runs BEGIN IMMEDIATE and
+This module and its seminar part (municms.seminar_store) are the only ones that contain SQL. `with ledger.transaction() as tx:` runs BEGIN IMMEDIATE and
 commits or rolls back; writes happen only on `tx`. Read methods exist on both `tx` and the ledger (the
 latter each in its own read transaction).
 """
@@ -20,8 +20,9 @@ from .errors import ConflictError, MunicmsError, NotFound
 from .model import ITEM_FIELDS, Comment, EditLock, Event, Item, Revision, User
 from .turkish import fold
 from .private import create_private_file, tighten
+from .seminar_store import SEMINAR_SCHEMA, SeminarLedger, SeminarReads, SeminarWrites
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS counters (
@@ -84,7 +85,7 @@ BEGIN SELECT RAISE(ABORT, 'comments are append-only'); END;
 CREATE TABLE IF NOT EXISTS edit_locks (
     item_id INTEGER PRIMARY KEY REFERENCES items (id), login TEXT NOT NULL, taken_at TEXT NOT NULL,
     expires_at TEXT NOT NULL);
-"""
+""" + SEMINAR_SCHEMA
 
 # Upgrades of an existing ledger, by the version they lead to; run in one transaction before SCHEMA.
 MIGRATIONS = {
@@ -93,6 +94,7 @@ MIGRATIONS = {
     # the revision the public site shows while a newer one is in review (comments, edit locks: new tables)
     4: ["ALTER TABLE items ADD COLUMN live_rev INTEGER",
         "UPDATE items SET live_rev = current_rev WHERE state IN ('published', 'expired')"],
+    5: [],  # seminar registrations, notices, the e-mail outbox, form attempts, calendar tokens: new tables
 }
 
 _NUMBER = re.compile(r"^(?P<prefix>.+)-(?P<year>\d{4})-(?P<seq>\d+)$")
@@ -142,7 +144,7 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=_to_text, sort_keys=True)
 
 
-class _Reader:
+class _Reader(SeminarReads):
     """Queries shared by the ledger and its transactions."""
 
     def __init__(self, conn: sqlite3.Connection):
@@ -355,7 +357,7 @@ def _same_prefix(number: str, prefix: str) -> bool:
     return slugify(number.rsplit("-", 2)[0]) == slugify(prefix)
 
 
-class Transaction(_Reader):
+class Transaction(SeminarWrites, _Reader):
     """Writes, valid only inside `with ledger.transaction() as tx:`."""
 
     def allocate_number(self, prefix: str, year: int) -> tuple[int, str]:
@@ -477,7 +479,7 @@ class Transaction(_Reader):
             raise ConflictError(f"'{user.login}' adlı kullanıcı zaten var.", "duplicate user") from None
 
 
-class Ledger:
+class Ledger(SeminarLedger):
     """One SQLite file; one connection per thread."""
 
     def __init__(self, path: Path, busy_timeout: float = 30.0):

@@ -152,3 +152,61 @@ SYSTEM_USER = User(login=SYSTEM, role=SYSTEM)
 def state_label(state: str) -> str:
     """The Turkish label of a state (the state id itself if unknown)."""
     return STATE_LABELS_TR.get(state, state)
+
+
+# Seminar registrations: a place (kesin), the waiting list (yedek), or given up (iptal).
+CONFIRMED = "kesin"
+WAITING = "yedek"
+CANCELLED = "iptal"
+REGISTRATION_LABELS_TR = {CONFIRMED: "kesin kayıt", WAITING: "yedek liste", CANCELLED: "kaydı iptal"}
+CITIZEN = "vatandas"
+STAFF = "personel"
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One person's registration for a seminar. Name, e-mail and phone are None once anonymised."""
+
+    id: int | None = None
+    item_id: int = 0
+    status: str = CONFIRMED
+    audience: str = CITIZEN
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    department: str | None = None
+    created_at: dt.datetime | None = None
+    changed_at: dt.datetime | None = None
+    registered_by: str = ""          # 'web' (the public form) or the login of the staff member who entered it
+    consent_at: dt.datetime | None = None
+    attended: bool | None = None     # None: not marked yet
+    reminded_at: dt.datetime | None = None
+    anonymised_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class SeminarNotice:
+    """What happened to a seminar beyond its text: cancelled (with the public reason) or postponed (earlier
+    dates, oldest first, as [start, end] ISO strings); `dates` are the dates registrants were last told."""
+
+    item_id: int
+    cancelled_at: dt.datetime | None = None
+    cancel_reason: str | None = None
+    postponed_from: tuple[tuple[str, str], ...] = ()
+    dates: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """An e-mail queued in the same transaction as the change it tells about; sent by municms.mail."""
+
+    id: int | None = None
+    created_at: dt.datetime | None = None
+    kind: str = ""
+    recipient: str = ""
+    subject: str = ""
+    body: str = ""
+    registration_id: int | None = None
+    sent_at: dt.datetime | None = None
+    attempts: int = 0
+    last_error: str | None = None

@@ -30,3 +30,6 @@ user_added = municms_signals.signal("user_added")
 user_role_changed = municms_signals.signal("user_role_changed")  # role, unit or department
 release_deployed = municms_signals.signal("release_deployed")
 release_rolled_back = municms_signals.signal("release_rolled_back")
+# Seminars: sender is the action name; keyword arguments item, registration (or notice)
+seminar_registration_changed = municms_signals.signal("seminar_registration_changed")
+seminar_changed = municms_signals.signal("seminar_changed")  # cancelled, dates changed
