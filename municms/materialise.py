@@ -29,6 +29,8 @@ from .content_index import ContentIndex
 from .errors import Problem, ValidationError
 from .model import APPROVED, ARCHIVED, EXPIRED, PUBLISHED, WITHDRAWN, Item, Revision
 from .paths import InstancePaths
+from .seminars.form_token import instance_key
+from .seminars.page_data import SeminarRecord, seminar_lines
 from .workflow import ENDED_STATES, LIVE_STATES
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,7 @@ class Entry:
     changed_at: dt.datetime | None = None    # last approval (a later revision)
     was_published: bool = False              # it had a public page once (withdrawn before publication: no page)
     ledger_item: Item | None = None          # the item as the ledger has it, when `item` is its public view
+    seminar: SeminarRecord | None = None     # a seminar's registration counts and notice
 
     @property
     def actual(self) -> Item:
@@ -142,7 +145,8 @@ def publication_date(entry: Entry) -> dt.datetime:
     return item.publish_at or entry.approved_at or item.created_at
 
 
-def metadata(entry: Entry, placed: Placed, instance: Instance, mark: str | None = None) -> list[tuple[str, str]]:
+def metadata(entry: Entry, placed: Placed, instance: Instance, mark: str | None = None,
+             form_key: bytes | None = None, now: dt.datetime | None = None) -> list[tuple[str, str]]:
     """Pelican metadata lines of an item, in a fixed order."""
     item, rev, tz = entry.item, entry.revision, instance.tz
     fm = rev.front_matter
@@ -169,6 +173,8 @@ def metadata(entry: Entry, placed: Placed, instance: Instance, mark: str | None 
                 lines.append((name, value))
         if rev.attachments:
             lines.append(("Ekler", _value([PurePosixPath(a).name for a in rev.attachments], tz)))
+        if item.tur == "seminer" and form_key is not None and now is not None:
+            lines += seminar_lines(item, fm, entry.seminar, form_key, tz, now)
     lines.append(("Kayit_no", item.number))
     if mark:
         lines.append(("Durum", mark))
@@ -195,11 +201,13 @@ def item_mark(item: Item) -> str | None:
     return None
 
 
-def item_files(entry: Entry, placed: Placed, instance: Instance, paths: InstancePaths) -> dict[str, bytes | Path]:
+def item_files(entry: Entry, placed: Placed, instance: Instance, paths: InstancePaths,
+               now: dt.datetime) -> dict[str, bytes | Path]:
     """The files of one item: relative path under the instance root → bytes, or the file to copy."""
     mark = item_mark(entry.item)
     body = withdrawn_body(entry.item) if mark == WITHDRAWN_MARK else entry.revision.body
-    text = render_markdown(metadata(entry, placed, instance, mark), body)
+    key = instance_key(paths.var) if entry.item.tur == "seminer" else None
+    text = render_markdown(metadata(entry, placed, instance, mark, key, now), body)
     files: dict[str, bytes | Path] = {f"content/{placed.source}": text.encode("utf-8")}
     if mark != WITHDRAWN_MARK:
         folder = placed.source[:-len(".md")]
@@ -297,7 +305,7 @@ def plan(entries: list[Entry], instance: Instance, paths: InstancePaths, now: dt
         if where is None:
             continue
         placed[entry.item.number] = where
-        files = item_files(entry, where, instance, paths)
+        files = item_files(entry, where, instance, paths, now)
         missing += [Problem("ekler", f"{entry.item.number}: ek '{data.name}' kayıtlı dosyalar arasında yok ({data}).",
                             f"{entry.item.number}: registered attachment {data} is missing", file=rel)
                     for rel, data in files.items() if isinstance(data, Path) and not data.is_file()]
@@ -365,12 +373,15 @@ def load_entries(ledger) -> list[Entry]:
             published.add(event.item_id)
         else:
             approvals.setdefault(event.item_id, []).append(event)
+    counts, notices = ledger.registration_counts(), ledger.seminar_notices()
     entries = []
     for item, view in views:
         times = [e.at for e in approvals.get(item.id, []) if e.data.get("rev", 0) <= view.current_rev]
         entries.append(Entry(view, revisions[(view.id, view.current_rev)], min(times, default=None),
                              max(times, default=None), item.id in published,
-                             ledger_item=item if view is not item else None))
+                             ledger_item=item if view is not item else None,
+                             seminar=SeminarRecord(counts.get(item.id, {}), notices.get(item.id))
+                             if item.tur == "seminer" else None))
     return entries
 
 

@@ -25,11 +25,13 @@ from .materialise import pending
 from .auth import Actor, system_actor
 from .model import PUBLISHED
 from .paths import InstancePaths
+from .seminars.page_data import boundaries_passed
 from .workflow import DUE_STATES
 
 log = logging.getLogger(__name__)
 
-WAKE_SIGNALS = (signals.item_approved, signals.item_withdrawn, signals.item_archived)
+WAKE_SIGNALS = (signals.item_approved, signals.item_withdrawn, signals.item_archived,
+                signals.seminar_registration_changed, signals.seminar_changed)
 
 
 @dataclass
@@ -67,12 +69,17 @@ def _stale(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Cloc
     return pending(publishable_entries(ledger, clock.now()), instance, paths, clock.now())
 
 
-def fingerprint(ledger: Ledger, now) -> tuple:
-    """Changes whenever an item changes (in any process) or the clock makes one due or expired."""
+def fingerprint(ledger: Ledger, now, tz=None) -> tuple:
+    """Changes whenever an item changes (in any process), the clock makes one due or expired, a seminar
+    registration or notice changes, or a seminar's registration deadline, start or end passes."""
     items = ledger.items()
     due = tuple(i.number for i in items if i.state in DUE_STATES and (i.publish_at is None or i.publish_at <= now))
     ending = tuple(i.number for i in items if i.state == PUBLISHED and i.expire_at and i.expire_at <= now)
-    return len(items), max((str(i.updated_at) for i in items), default=""), due, ending
+    seminars = [(i.id, i.live_rev) for i in items if i.tur == "seminer" and i.state == PUBLISHED and i.live_rev]
+    passed = boundaries_passed([r.front_matter for r in ledger.revisions_at(seminars).values()], now, tz) \
+        if seminars and tz is not None else 0
+    changed = (max((str(i.updated_at) for i in items), default=""), ledger.seminar_fingerprint(), passed)
+    return len(items), changed, due, ending
 
 
 class Scheduler:
@@ -117,16 +124,17 @@ class Scheduler:
     def run_once(self) -> Pass | None:
         """One pass; errors are logged (and kept) so the thread keeps running."""
         try:
-            seen = fingerprint(self.ledger, self.clock.now())
+            seen = fingerprint(self.ledger, self.clock.now(), self.instance.tz)
             if seen == self._failed:
                 return None  # the last try failed and nothing changed since: do not rebuild in a loop
             result = run_due(self.ledger, self.instance, self.paths, self.clock, force_check=seen[:2] != self._seen)
-            self._seen, self._failed, self.last_error = fingerprint(self.ledger, self.clock.now())[:2], None, None
+            self._seen = fingerprint(self.ledger, self.clock.now(), self.instance.tz)[:2]
+            self._failed, self.last_error = None, None
             prepare_soon(state_for(self.paths), self.clock.now())  # the next publish's year bundles
             return result
         except MunicmsError as exc:
             self.last_error = exc
-            self._failed = fingerprint(self.ledger, self.clock.now())
+            self._failed = fingerprint(self.ledger, self.clock.now(), self.instance.tz)
             log.error("scheduler: %s", exc.message_en)
         except Exception:  # keep the thread alive; the next pass tries again
             log.exception("scheduler pass failed")
