@@ -27,9 +27,9 @@ from municms.seminar_checks import staff_only
 log = logging.getLogger(__name__)
 
 DATE_FIELDS = ("son_basvuru", "kayit_son")
-DATETIME_FIELDS = ("baslangic", "bitis", "yayin")
+DATETIME_FIELDS = ("baslangic", "bitis", "yayin", "onceki_tarih")
 LIST_FIELDS = ("ekler", "hedef_kitle")
-INT_FIELDS = ("kontenjan", "sira")
+INT_FIELDS = ("kontenjan", "sira", "kalan_yer", "yedek_liste")
 URL_FIELDS = ("adres",)
 PAGE_PLACES = {"kurumsal": "kurumsal/{slug}/", "kok": "{slug}/"}
 # Top-level names the site itself uses; a root page may not take them.

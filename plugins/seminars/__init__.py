@@ -10,6 +10,7 @@ from icalendar import Calendar, Event
 from pelican import signals
 
 from municms.site_files import write_output
+from municms.turkish import slugify
 
 _INPUT = "_MUNICMS_SEMINARS"
 
@@ -36,16 +37,26 @@ def seminar_calendar(seminars, site_url: str, name: str, title: str | None = Non
         if not hasattr(seminar, "baslangic"):
             continue
         event = Event()
-        event.add("uid", f"{seminar.slug}-{seminar.baslangic:%Y%m%d}@{host}")
+        # a registered seminar keeps its UID when its dates change (calendar programs move the event)
+        number = seminar.metadata.get("kayit_no")
+        event.add("uid", f"{slugify(number)}@{host}" if number else f"{seminar.slug}-{seminar.baslangic:%Y%m%d}@{host}")
         event.add("dtstamp", seminar.date)
         event.add("dtstart", seminar.baslangic)
         if hasattr(seminar, "bitis"):
             event.add("dtend", seminar.bitis)
-        event.add("summary", seminar.title)
+        cancelled = seminar.metadata.get("iptal_nedeni")
+        if cancelled is not None:
+            event.add("status", "CANCELLED")
+        if seminar.metadata.get("onceki_tarih") is not None:
+            event.add("sequence", 1)
+        event.add("summary", f"İptal edildi: {seminar.title}" if cancelled is not None else seminar.title)
         if hasattr(seminar, "yer"):
             event.add("location", seminar.yer)
-        if hasattr(seminar, "egitmen"):
-            event.add("description", f"Eğitmen: {seminar.egitmen}")
+        lines = [f"Eğitmen: {seminar.egitmen}"] if hasattr(seminar, "egitmen") else []
+        if cancelled is not None:
+            lines.append(f"İptal gerekçesi: {cancelled}")
+        if lines:
+            event.add("description", "\n".join(lines))
         event.add("url", site_url.rstrip("/") + "/" + seminar.url)
         calendar.add_component(event)
     calendar.add_missing_timezones()  # VTIMEZONE for every TZID used (RFC 5545)
