@@ -78,6 +78,9 @@ class SeminarSettings(_Strict):
 
     rooms: list[Room] = Field(default_factory=list)
     trainers: list[Trainer] = Field(default_factory=list)
+    # KVKK: registrants' names, e-mail addresses and phone numbers are erased this many days after the seminar
+    # ended (or was cancelled); the counts, statuses, departments and attendance stay for the yearly report.
+    retention_days: int = Field(default=90, ge=1, le=3650)
 
     def room(self, text: str) -> Room | None:
         return _named(self.rooms, text)
@@ -90,6 +93,19 @@ def _named(entries, text: str):
     """The entry whose id or name is `text` as people type it (any case, with or without Turkish letters)."""
     wanted = fold(str(text or ""))
     return next((e for e in entries if wanted in (fold(e.id), fold(e.name))), None) if wanted else None
+
+
+class Smtp(_Strict):
+    """The mail server seminar e-mails go out through (the password, if any, from MUNICMS_SMTP_PASSWORD)."""
+
+    host: str = Field(min_length=1)
+    port: int = Field(default=25, gt=0, lt=65536)
+    sender: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    sender_name: str = ""
+    starttls: bool = False
+    ssl: bool = False
+    username: str = ""
+    timeout: float = Field(default=15, gt=0)
 
 
 class Listings(_Strict):
@@ -182,6 +198,7 @@ class Instance(_Strict):
     editorial: Editorial = Editorial()
     serve: ServeSettings = ServeSettings()
     seminars: SeminarSettings = SeminarSettings()
+    smtp: Smtp | None = None
     required_pages: list[str] = Field(default_factory=lambda: list(DEFAULT_REQUIRED_PAGES))
 
     # Filled in by load_instance; not part of the file.

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from . import signals
 from .actions.expire import expire_due, schedule_waiting
 from .actions.publish import PublishResult, publish, publishable_entries, select_due
+from .actions.seminar_upkeep import seminar_upkeep
 from .clock import Clock
 from .config import Instance
 from .deploy import get_target
@@ -21,6 +22,7 @@ from .errors import MunicmsError
 from .incremental.registry import state_for
 from .incremental.search_prep import prepare_soon
 from .ledger import Ledger
+from .mail import send_outbox
 from .materialise import pending
 from .auth import Actor, system_actor
 from .model import PUBLISHED
@@ -121,6 +123,20 @@ class Scheduler:
             self.run_once()
             self._wake.wait(self.interval)
 
+    def seminar_pass(self) -> None:
+        """Seminar upkeep (dates, reminders, KVKK erasure) and the outbox; a failure here never stops publishing."""
+        try:
+            upkeep = seminar_upkeep(self.ledger, self.instance, self.paths, self.clock)
+            if not upkeep.idle:
+                log.info("scheduler: seminars %s", upkeep)
+            sent = send_outbox(self.ledger, self.instance, self.clock)
+            if sent.sent or sent.failed:
+                log.info("scheduler: e-mails sent %d, failed %d", len(sent.sent), len(sent.failed))
+        except MunicmsError as exc:
+            log.error("scheduler: seminars: %s", exc.message_en)
+        except Exception:
+            log.exception("seminar upkeep failed")
+
     def run_once(self) -> Pass | None:
         """One pass; errors are logged (and kept) so the thread keeps running."""
         try:
@@ -139,5 +155,6 @@ class Scheduler:
         except Exception:  # keep the thread alive; the next pass tries again
             log.exception("scheduler pass failed")
         finally:
+            self.seminar_pass()  # also while publishing fails: e-mails and erasure do not wait for the site
             self.passes += 1
         return None

@@ -176,9 +176,12 @@ class SeminarWrites:
                           (_text(sent_at), error, msg_id))
 
     def forget_messages(self, registration_ids: list[int]) -> int:
-        """Personal data in the outbox of these registrations: recipient and text blanked (counts stay)."""
+        """Personal data in the outbox of these registrations: recipient and text blanked (counts stay); one
+        still unsent is given up (never tried again)."""
         cur = self.conn.executemany(
-            "UPDATE outbox SET recipient = '', subject = '', body = '' WHERE registration_id = ?",
+            "UPDATE outbox SET recipient = '', subject = '', body = '', "
+            "last_error = CASE WHEN sent_at IS NULL THEN 'kişisel veriler silindi (KVKK)' ELSE last_error END, "
+            "attempts = CASE WHEN sent_at IS NULL THEN 1000 ELSE attempts END WHERE registration_id = ?",
             [(i,) for i in registration_ids])
         return cur.rowcount
 
