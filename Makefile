@@ -18,11 +18,12 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 # workflow on this machine only. `yonetici` is the first administrator (`users init`); it adds the others with a
 # personal token that is revoked at the end. Existing logins are left untouched (--exists-ok).
 DEMO_PASSWORD := corum-demo-2026
-DEMO_USERS := mudur:mudur:: web1:editor:web: web2:editor:web: egitim1:editor:egitim: fen:birim::fen-isleri
+DEMO_USERS := mudur:mudur:: web1:editor:web: web2:editor:web: egitim1:editor:egitim: egitim2:editor:egitim: \
+	fen:birim::fen-isleri
 
-.PHONY: run test install system-packages demo-users
+.PHONY: run test install system-packages demo-users demo-seminar
 
-run: install demo-users
+run: install demo-users demo-seminar
 	$(PY) publish.py build
 	$(PY) publish.py serve --host $(HOST) --port $(PORT)
 
@@ -37,6 +38,11 @@ demo-users: install
 			|| exit 1; \
 	done; \
 	MUNICMS_TOKEN="$$token" $(PY) publish.py users token yonetici --revoke > /dev/null
+
+# An upcoming seminar with online registration, taken through intake, havale, review and approval by the demo
+# logins (scripts/demo_seminar.py); the scheduler inside `serve` publishes it.
+demo-seminar: demo-users
+	@echo "$(DEMO_PASSWORD)" | $(PY) scripts/demo_seminar.py --password-stdin
 
 test: system-packages $(NODE_STAMP) install
 	$(PY) -m pytest -n 2 -q
