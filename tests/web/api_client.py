@@ -42,6 +42,9 @@ class Api:
     def post(self, path: str, login: str | None = None, **kw):
         return self.client.post(API + path, headers=self.headers(login, **kw.pop("headers", {})), **kw)
 
+    def put(self, path: str, login: str | None = None, **kw):
+        return self.client.put(API + path, headers=self.headers(login, **kw.pop("headers", {})), **kw)
+
     def item(self, number: str, login: str):
         return self.get(f"/items/{quote(number)}", login)
 

@@ -20,7 +20,10 @@ ENDPOINTS = {("get", "/api/v1/items"), ("post", "/api/v1/items"), ("get", "/api/
              ("get", "/api/v1/items/{number}/revisions"), ("get", "/api/v1/items/{number}/events"),
              ("post", "/api/v1/items/{number}/actions/{action}"), ("get", "/api/v1/releases"),
              ("put", "/api/v1/items/{number}/content"), ("get", "/api/v1/items/{number}/comments"),
-             ("post", "/api/v1/items/{number}/comments")}
+             ("post", "/api/v1/items/{number}/comments"), ("get", "/api/v1/seminars"),
+             ("get", "/api/v1/seminars/{number}"), ("post", "/api/v1/seminars/{number}/registrations"),
+             ("post", "/api/v1/seminars/{number}/registrations/{registration_id}/cancel"),
+             ("post", "/api/v1/seminars/{number}/cancel"), ("put", "/api/v1/seminars/{number}/attendance")}
 
 
 @pytest.fixture
@@ -31,6 +34,9 @@ def town(municipality):
         m.submit("duyuru", f"Duyuru {n}")
     m.approve(m.submit("haber", "Haber").number)
     m.assign(m.submit("duyuru", "Mali", department="mali-hizmetler").number)
+    m.submit("seminer", "Şema Semineri", department="bilgi-islem", egitmen="Mehmet Kaya",
+             yer="Belediye Konferans Salonu", baslangic="2026-12-10 10:00", bitis="2026-12-10 12:00",
+             kontenjan=20, hedef_kitle=["vatandaş"], kayit_son="2026-12-08")
     api = Api(m)
     return api, api.token("mudur1")
 
@@ -62,7 +68,8 @@ def test_every_answer_matches_the_document(town):
 
         call()
     assert {("get", "/api/v1/items/{number}", 200), ("post", "/api/v1/items", 201),
-            ("post", "/api/v1/items", 422), ("get", "/api/v1/items/{number}/events", 200)} <= statuses, statuses
+            ("post", "/api/v1/items", 422), ("get", "/api/v1/items/{number}/events", 200),
+            ("get", "/api/v1/seminars", 200), ("get", "/api/v1/seminars/{number}", 200)} <= statuses, statuses
 
 
 VALID_SUBMISSION = {"tur": "duyuru", "baslik": "Şemadan gelen duyuru", "body": "Metin.\n",

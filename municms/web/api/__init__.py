@@ -12,12 +12,12 @@ from fastapi import APIRouter, Request
 from starlette.exceptions import HTTPException
 
 from ...errors import MunicmsError, NotFound
-from . import docs, editing, items, releases, submit, workflow
+from . import docs, editing, items, releases, seminars, submit, workflow
 from .errors import ApiRoute, BadRequest
 from .errors import error_response as _error_response
 
 v1 = APIRouter(prefix="/api/v1", route_class=ApiRoute)
-for part in (items, submit, workflow, editing, releases):
+for part in (items, submit, workflow, editing, releases, seminars):
     v1.include_router(part.router)
 
 router = APIRouter(route_class=ApiRoute)
