@@ -11,12 +11,12 @@ BASE = dict(egitmen="Mehmet Kaya", yer="Belediye Konferans Salonu", kontenjan=2,
             hedef_kitle="vatandaş")
 
 
-def publish_seminar(m, title: str = "Temel Bilgisayar Semineri", **changes):
-    """A seminar sent by Bilgi İşlem, reviewed by web1, approved by web2 and published; its item (the tiny
-    site routes every type to its web unit, whose editors run the seminar)."""
+def publish_seminar(m, title: str = "Temel Bilgisayar Semineri", department: str = "bilgi-islem", **changes):
+    """A seminar sent by Bilgi İşlem (or `department`), reviewed by web1, approved by web2 and published; its
+    item (the tiny site routes every type to its web unit, whose editors run the seminar)."""
     publish_seminar.dropped += 1
     text = submission_text("seminer", title, "Uygulamalı eğitim.\n", **{**BASE, **changes})
-    result = m.drop("bilgi-islem", f"seminer-{publish_seminar.dropped}.md", text)
+    result = m.drop(department, f"seminer-{publish_seminar.dropped}.md", text)
     assert result.status == "registered", [p.__dict__ for p in result.problems]
     m.approve(result.number, by="web2", reviewer="web1")
     published = m.publish()
