@@ -4,13 +4,11 @@ calendar" link)."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from icalendar import Calendar, Event
+from icalendar import Event
 from pelican import signals
 
+from municms.seminars.ics import calendar_bytes, new_calendar, seminar_uid
 from municms.site_files import write_output
-from municms.turkish import slugify
 
 _INPUT = "_MUNICMS_SEMINARS"
 
@@ -27,19 +25,12 @@ CALENDAR_FILE = "takvim.ics"  # one seminar's calendar, in its page's folder
 def seminar_calendar(seminars, site_url: str, name: str, title: str | None = None) -> bytes:
     """One VEVENT per seminar; UIDs and stamps come from the content so rebuilds are identical (and a seminar
     has the same UID in the whole calendar and in its own)."""
-    host = urlsplit(site_url).hostname or "localhost"
-    calendar = Calendar()
-    calendar.add("prodid", f"-//{name}//municms//TR")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", title or f"{name} Seminerleri")
-    calendar.add("x-wr-timezone", "Europe/Istanbul")
+    calendar = new_calendar(name, title or f"{name} Seminerleri")
     for seminar in sorted(seminars, key=lambda s: (s.baslangic, s.slug)):
         if not hasattr(seminar, "baslangic"):
             continue
         event = Event()
-        # a registered seminar keeps its UID when its dates change (calendar programs move the event)
-        number = seminar.metadata.get("kayit_no")
-        event.add("uid", f"{slugify(number)}@{host}" if number else f"{seminar.slug}-{seminar.baslangic:%Y%m%d}@{host}")
+        event.add("uid", seminar_uid(seminar.metadata.get("kayit_no"), seminar.slug, seminar.baslangic, site_url))
         event.add("dtstamp", seminar.date)
         event.add("dtstart", seminar.baslangic)
         if hasattr(seminar, "bitis"):
@@ -59,8 +50,7 @@ def seminar_calendar(seminars, site_url: str, name: str, title: str | None = Non
             event.add("description", "\n".join(lines))
         event.add("url", site_url.rstrip("/") + "/" + seminar.url)
         calendar.add_component(event)
-    calendar.add_missing_timezones()  # VTIMEZONE for every TZID used (RFC 5545)
-    return calendar.to_ical()
+    return calendar_bytes(calendar)
 
 
 def _write(pelican) -> None:
