@@ -16,7 +16,7 @@ from municms.actions.seminar_running import mark_attendance
 from municms.web.app import include_view, view_modules
 from tests.seminars.conftest import publish_seminar
 
-from .conftest import BASE, page
+from .conftest import BASE, page, vnu_errors
 from .screens import Browser
 
 HOSTILE = 'Deneme <b onmouseover="alert(1)">Kalın</b> Eğitimi'
@@ -139,3 +139,17 @@ def test_the_report_is_not_shadowed_by_a_seminar_page_route(town):
     include_view(e.app, theirs)   # after every module, as a module named "seminars" would be
     response = Browser(e, "mudur1").get("/seminerler/rapor?yil=2026")
     assert response.status_code == 200 and page(response).h1.get_text() == "2026 yılı seminer raporu"
+
+
+def test_the_report_and_calendar_screens_are_valid_html(town, vnu_command, tmp_path):
+    e, _ = town
+    mudur = Browser(e, "mudur1")
+    calendar = page(mudur.get("/takvim"))
+    made = mudur.client.post(f"{BASE}/takvim", data={
+        "csrf_token": calendar.find("form", id="takvim-olustur").find("input", attrs={"name": "csrf_token"})["value"],
+        "islem": "olustur"})
+    pages = {"rapor": mudur.get("/seminerler/rapor?yil=2026").text,
+             "rapor-bos": mudur.get("/seminerler/rapor?yil=2025").text,
+             "rapor-hata": mudur.get("/seminerler/rapor?yil=x").text,
+             "takvim": made.text, "takvim-yok": Browser(e, "fen1").get("/takvim").text}
+    assert vnu_errors(vnu_command, tmp_path, pages) == ""
