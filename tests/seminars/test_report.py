@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from municms.actions.seminar_registration import Person, register_citizen, register_staff
 from municms.actions.seminar_running import cancel_seminar, mark_attendance
+from municms.actions.seminar_upkeep import seminar_upkeep
 from municms.errors import PermissionDenied, ValidationError
 from municms.seminars.report import Line, audience_of, seminar_report
 from municms.seminars.report_output import HEADERS, report_csv, report_pdf
@@ -128,13 +129,13 @@ def test_before_the_seminars_they_are_counted_as_not_yet_held(town):
 def test_anonymised_registrations_still_count(town):
     m, s = town
     before = seminar_report(m.ledger, m.instance, m.clock, m.actor("mudur1"), 2026)
-    # No anonymise action exists yet: this blanks what model.Registration says anonymising blanks (name,
-    # e-mail, phone) and keeps status, attendance and department, as the KVKK retention job will.
-    with m.ledger.transaction() as tx:
-        for reg in tx.registrations():
-            tx.update_registration(reg.id, name=None, email=None, phone=None, anonymised_at=m.clock.now())
+    m.clock.set(dt.datetime(2027, 3, 1, 9, 0, tzinfo=TZ))   # 90 days (retention_days) after the last one
+    done = seminar_upkeep(m.ledger, m.instance, m.paths, m.clock)   # the scheduler's KVKK erasure
+    assert done.anonymised == {s["C"].number: 1, s["B"].number: 3, s["A"].number: 3, s["D"].number: 2}
+    assert {(r.name, r.email) for r in m.ledger.registrations() if r.item_id != s["E"].id} == {(None, None)}
     after = seminar_report(m.ledger, m.instance, m.clock, m.actor("mudur1"), 2026)
     assert after.held == before.held and numbers(after.total) == ("Toplam", 3, 390, 6, 4, 1)
+    assert numbers(after.cancelled) == numbers(before.cancelled)
 
 
 def test_department_staff_are_refused_and_a_bad_year_is_a_turkish_message(town):
