@@ -80,6 +80,6 @@ def certificate_pdf(text: CertificateText) -> bytes:
     line(f"Süre: {text.hours}", 12, height=7)
     line(f"Eğitmen: {text.trainer}", 12, height=7)
     line(f"Seminer kayıt numarası: {text.seminar_number}", 12, height=7)
-    pdf.set_y(pdf.h - 30)
+    pdf.set_y(max(pdf.get_y() + 4, pdf.h - 30))   # at the foot, or below a title of many lines
     line(text.verification, 9, height=5)
     return bytes(pdf.output())
