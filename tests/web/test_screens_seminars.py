@@ -15,7 +15,7 @@ from municms.model import CANCELLED, CONFIRMED, STAFF, WAITING
 from tests.hostile import PAYLOADS
 from tests.seminars.conftest import publish_seminar, seminar_town  # noqa: F401 (a fixture)
 
-from .conftest import BASE, Editorial, page
+from .conftest import BASE, Editorial, page, vnu_errors
 from .screens import Browser, errors_of, form_token
 from .test_screens_escaping import markup_injected
 
@@ -355,3 +355,41 @@ def test_hostile_names_and_titles_are_text_on_every_seminar_screen(seminar_app):
     pdf = web.client.get(f"{BASE}/seminerler/{item.id}/belge/{ids[0]}.pdf")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert name in text
+
+
+def test_the_seminar_screens_are_valid_html(seminar_app, vnu_command, tmp_path):
+    e, item = seminar_app()
+    m = e.m
+    fen = Browser(e, "fen1")
+    register(fen, item, "Ayşe Yılmaz", "fen-isleri")
+    pages = {"liste": fen.get("/seminerler/").text, "seminer-birim": fen.get(seminar_path(item)).text,
+             "seminer-hata": register(fen, item, "", "fen-isleri", eposta="yanlis").text}
+    web = Browser(e, "web1")
+    pages["seminer-editor-hata"] = register(web, item, "Işıl Çağlar", "").text
+    m.clock.set(AFTER_START.replace(tzinfo=m.instance.tz))
+    web = Browser(e, "web1")
+    pages["seminer-katilim"] = web.get(seminar_path(item)).text
+    pages["imza-listesi"] = web.get(f"/seminerler/{item.id}/imza-listesi").text
+    assert vnu_errors(vnu_command, tmp_path, pages) == ""
+
+
+def test_a_seminar_not_yet_published_is_seen_only_by_the_editors_of_its_unit_and_the_director(editorial):
+    e = editorial()   # the repository's instance.yaml: seminars go to the egitim unit
+    m = e.m
+    item = m.submit("seminer", "Fen Semineri", department="fen-isleri", egitmen="Mehmet Kaya", yer="Kültür Merkezi",
+                    baslangic="2026-12-15 14:00", bitis="2026-12-15 16:00", kontenjan=40)
+    assert item.unit == "egitim"
+    for login in ("egitim1", "mudur1"):
+        browser = Browser(e, login)
+        assert [row[0] for row in list_rows(browser.get("/seminerler/"))] == [item.number], login
+        html = page(browser.get(seminar_path(item)))
+        assert html.find(id="seminer-durum").get_text() == "planlandı"
+        assert html.find("form", id="personel-formu") is None   # no registrations before publication
+        assert browser.get(f"/seminerler/{item.id}/imza-listesi").status_code == 200
+    for login in ("web1", "fen1", "yonetici1"):
+        browser = Browser(e, login)
+        assert page(browser.get("/seminerler/")).find("table") is None, login
+        assert browser.get(seminar_path(item)).status_code == 404, login
+    refused = Browser(e, "web1").get(f"/seminerler/{item.id}/imza-listesi")
+    assert refused.status_code == 404
+    assert page(refused).find("main").p.get_text() == "Seminer bulunamadı ya da görme yetkiniz yok."
