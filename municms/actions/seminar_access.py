@@ -92,11 +92,17 @@ def seminar_details(ledger: Ledger, item: Item, now: dt.datetime, tz) -> Seminar
     return Seminar(seminar_facts(item, front, counts, ledger.seminar_notice(item.id), now, tz), front)
 
 
-def visible_seminar(ledger: Ledger, actor: Actor, item_id: int) -> tuple[Item, User]:
+def _id(value: int | str) -> int | None:
+    """A record id from an address (digits only), or None."""
+    text = str(value).strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def visible_seminar(ledger: Ledger, actor: Actor, item_id: int | str) -> tuple[Item, User]:
     """The seminar (as this actor works with it) and the acting user; NotFound if it is not one they may see."""
     user = load_actor(ledger, actor)
     try:
-        item = ledger.item(int(item_id))
+        item = ledger.item(_id(item_id)) if _id(item_id) is not None else None
     except NotFound:
         item = None
     shown = _shown(user, item) if item is not None and item.tur == SEMINAR else None
@@ -106,7 +112,7 @@ def visible_seminar(ledger: Ledger, actor: Actor, item_id: int) -> tuple[Item, U
     return shown, user
 
 
-def managed_seminar(ledger: Ledger, actor: Actor, item_id: int, what_tr: str) -> Item:
+def managed_seminar(ledger: Ledger, actor: Actor, item_id: int | str, what_tr: str) -> Item:
     """The seminar, if `actor` runs it (an editor of its unit or the director); otherwise PermissionDenied."""
     item, user = visible_seminar(ledger, actor, item_id)
     if not may_manage(user, item):
@@ -125,15 +131,15 @@ def shown_registrations(ledger: Ledger, user: User, item: Item) -> list[Registra
     return []
 
 
-def seminar_registration(ledger: Ledger, item: Item, reg_id: int) -> Registration:
+def seminar_registration(ledger: Ledger, item: Item, reg_id: int | str) -> Registration:
     """A registration of this seminar, or NotFound."""
-    reg = ledger.registration(int(reg_id))
+    reg = ledger.registration(_id(reg_id)) if _id(reg_id) is not None else None
     if reg is None or reg.item_id != item.id:
         raise NotFound("Bu seminerde böyle bir kayıt yok.", f"registration {reg_id} not of seminar {item.id}")
     return reg
 
 
-def certificate_registration(ledger: Ledger, actor: Actor, item_id: int, reg_id: int) -> tuple[Item, Registration]:
+def certificate_registration(ledger: Ledger, actor: Actor, item_id: int | str, reg_id: int | str) -> tuple[Item, Registration]:
     """The seminar and the registration of someone who attended it, for a certificate the managers make;
     NotFound (in Turkish) for anyone else's registration, a non-attendee or anonymised data."""
     item = managed_seminar(ledger, actor, item_id, "Katılım belgelerini")

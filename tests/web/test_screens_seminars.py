@@ -393,3 +393,13 @@ def test_a_seminar_not_yet_published_is_seen_only_by_the_editors_of_its_unit_and
     refused = Browser(e, "web1").get(f"/seminerler/{item.id}/imza-listesi")
     assert refused.status_code == 404
     assert page(refused).find("main").p.get_text() == "Seminer bulunamadı ya da görme yetkiniz yok."
+
+
+def test_addresses_of_no_seminar_answer_the_turkish_not_found_page(seminar_app):
+    e, item = seminar_app()
+    web = Browser(e, "web1")
+    for path in ("/seminerler/abc/", "/seminerler/999/", f"/seminerler/{item.id}/belge/x.pdf",
+                 f"/seminerler/{item.id}/belge/999.pdf", "/seminerler/١/"):
+        response = web.get(path)
+        assert response.status_code == 404, path
+        assert page(response).h1.get_text() == "Bulunamadı", path

@@ -19,8 +19,8 @@ router = APIRouter(prefix="/seminerler")
 seminar_managers = require_role(EDITOR, MUDUR)
 
 
-@router.get("/{item_id:int}/imza-listesi", name="seminar_signin")
-def signin_sheet(request: Request, item_id: int, actor: Actor = Depends(seminar_managers)):
+@router.get("/{item_id}/imza-listesi", name="seminar_signin")
+def signin_sheet(request: Request, item_id: str, actor: Actor = Depends(seminar_managers)):
     state = request.app.state
     item = managed_seminar(state.ledger, actor, item_id, "İmza listesini")
     seminar = seminar_details(state.ledger, item, state.clock.now(), state.instance.tz)
@@ -31,8 +31,8 @@ def signin_sheet(request: Request, item_id: int, actor: Actor = Depends(seminar_
                    "room": seminar.room(state.instance), "trainer": seminar.trainer(state.instance)}, actor=actor)
 
 
-@router.get("/{item_id:int}/belge/{reg_id:int}.pdf", name="seminar_certificate")
-def certificate(request: Request, item_id: int, reg_id: int, actor: Actor = Depends(seminar_managers)):
+@router.get("/{item_id}/belge/{reg_id}.pdf", name="seminar_certificate")
+def certificate(request: Request, item_id: str, reg_id: str, actor: Actor = Depends(seminar_managers)):
     state = request.app.state
     item, reg = certificate_registration(state.ledger, actor, item_id, reg_id)
     seminar = seminar_details(state.ledger, item, state.clock.now(), state.instance.tz)

@@ -37,7 +37,7 @@ def seminar_index(request: Request, actor: Actor = Depends(seminar_readers)):
     return render(request, "seminars/list.html", {"rows": rows}, actor=actor)
 
 
-def _page(request: Request, actor: Actor, item_id: int, *, status: int = 200, errors=(), done: str = "",
+def _page(request: Request, actor: Actor, item_id: str, *, status: int = 200, errors=(), done: str = "",
           typed: dict | None = None):
     """The seminar's page as `actor` may see it, with the outcome of a form just sent."""
     state = request.app.state
@@ -71,8 +71,8 @@ def _seminar_context(request: Request, user: User, seminar: Seminar) -> dict:
     }
 
 
-@router.get("/{item_id:int}/", name="seminar")
-def seminar_page(request: Request, item_id: int, actor: Actor = Depends(seminar_readers)):
+@router.get("/{item_id}/", name="seminar")
+def seminar_page(request: Request, item_id: str, actor: Actor = Depends(seminar_readers)):
     return _page(request, actor, item_id)
 
 
@@ -81,8 +81,8 @@ def _text(form, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-@router.post("/{item_id:int}/personel", name="seminar_register")
-async def register_person(request: Request, item_id: int, actor: Actor = Depends(seminar_readers)):
+@router.post("/{item_id}/personel", name="seminar_register")
+async def register_person(request: Request, item_id: str, actor: Actor = Depends(seminar_readers)):
     state = request.app.state
     item, user = visible_seminar(state.ledger, actor, item_id)
     form = await request.form()
@@ -105,14 +105,14 @@ def _person_field(problem: Problem) -> str:
     return PERSON_FIELDS.get(problem.field, "personel-ad")
 
 
-@router.post("/{item_id:int}/kayit/{reg_id:int}/iptal", name="seminar_unregister")
-async def unregister(request: Request, item_id: int, reg_id: int, actor: Actor = Depends(seminar_readers)):
+@router.post("/{item_id}/kayit/{reg_id}/iptal", name="seminar_unregister")
+async def unregister(request: Request, item_id: str, reg_id: str, actor: Actor = Depends(seminar_readers)):
     state = request.app.state
     item, _ = visible_seminar(state.ledger, actor, item_id)
     form = await request.form()
     try:
-        seminar_registration(state.ledger, item, reg_id)
-        reg, moved = cancel_by_staff(state.ledger, state.instance, state.paths, state.clock, actor, reg_id,
+        reg = seminar_registration(state.ledger, item, reg_id)
+        reg, moved = cancel_by_staff(state.ledger, state.instance, state.paths, state.clock, actor, reg.id,
                                      _text(form, "gerekce"))
     except MunicmsError as exc:
         status, errors = refusal(exc, "kayitlar-baslik")
@@ -123,8 +123,8 @@ async def unregister(request: Request, item_id: int, reg_id: int, actor: Actor =
     return _page(request, actor, item_id, done=done)
 
 
-@router.post("/{item_id:int}/iptal", name="seminar_cancel")
-async def cancel(request: Request, item_id: int, actor: Actor = Depends(seminar_readers)):
+@router.post("/{item_id}/iptal", name="seminar_cancel")
+async def cancel(request: Request, item_id: str, actor: Actor = Depends(seminar_readers)):
     state = request.app.state
     item, _ = visible_seminar(state.ledger, actor, item_id)
     form = await request.form()
@@ -137,8 +137,8 @@ async def cancel(request: Request, item_id: int, actor: Actor = Depends(seminar_
     return _page(request, actor, item_id, done="Seminer iptal edildi; kayıtlı herkese gerekçesiyle bildirilecek.")
 
 
-@router.post("/{item_id:int}/katilim", name="seminar_attendance")
-async def attendance(request: Request, item_id: int, actor: Actor = Depends(seminar_readers)):
+@router.post("/{item_id}/katilim", name="seminar_attendance")
+async def attendance(request: Request, item_id: str, actor: Actor = Depends(seminar_readers)):
     state = request.app.state
     item, _ = visible_seminar(state.ledger, actor, item_id)
     form = await request.form()
