@@ -148,6 +148,10 @@ def test_the_list_and_the_page_show_each_role_the_seminars_and_the_places(semina
         seminar = page(browser.get(seminar_path(item)))
         assert seminar.find(id="seminer-yerler").get_text() == "2/2 kesin kayıt, 1 yedek; 0 boş yer"
         assert seminar.find(id="seminer-durum").get_text() == "kontenjan doldu (yedek listeye kayıt alınır)"
+        details = {dt_.get_text(): dt_.find_next_sibling("dd").get_text() for dt_ in seminar.find("dl").find_all("dt")}
+        assert {key: details[key] for key in ("Başlangıç", "Bitiş", "Son kayıt", "Yer", "Eğitmen")} == {
+            "Başlangıç": "10 Aralık 2026 10:00", "Bitiş": "10 Aralık 2026 12:30", "Son kayıt": "8 Aralık 2026 23:59",
+            "Yer": "Belediye Konferans Salonu", "Eğitmen": "Mehmet Kaya"}
     hidden = Browser(e, "fen1").get(f"/seminerler/{later.item.id}/")
     assert hidden.status_code == 404
     assert page(hidden).find("main").p.get_text() == "Seminer bulunamadı ya da görme yetkiniz yok."

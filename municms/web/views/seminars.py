@@ -5,6 +5,8 @@ the certificates are in seminar_documents."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi import APIRouter, Depends, Request
 
 from ...actions.seminar_access import (Seminar, seminar_details, seminar_list, seminar_registration,
@@ -58,6 +60,8 @@ def _seminar_context(request: Request, user: User, seminar: Seminar) -> dict:
     departments = list(instance.departments) if manager else [user.department] if user.role == BIRIM else []
     return {
         "seminar": seminar, "item": item, "facts": facts, "manager": manager,
+        # registrations are taken *before* the deadline: its last minute is the one before it
+        "last_minute": facts.deadline - dt.timedelta(minutes=1) if facts.deadline else None,
         "room": seminar.room(instance), "trainer": seminar.trainer(instance),
         "audience": seminar.front_matter.get("hedef_kitle"),
         "registrations": registrations, "shows_people": manager or user.role == BIRIM,
