@@ -139,7 +139,8 @@ def seminar_registration(ledger: Ledger, item: Item, reg_id: int | str) -> Regis
     return reg
 
 
-def certificate_registration(ledger: Ledger, actor: Actor, item_id: int | str, reg_id: int | str) -> tuple[Item, Registration]:
+def certificate_registration(ledger: Ledger, actor: Actor, item_id: int | str,
+                             reg_id: int | str) -> tuple[Item, Registration]:
     """The seminar and the registration of someone who attended it, for a certificate the managers make;
     NotFound (in Turkish) for anyone else's registration, a non-attendee or anonymised data."""
     item = managed_seminar(ledger, actor, item_id, "Katılım belgelerini")
