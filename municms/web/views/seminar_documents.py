@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from ...actions.seminar_access import certificate_registration, managed_seminar, seminar_details
+from ...actions.seminar_access import certificate_registration, managed_seminar
 from ...auth import Actor
 from ...errors import NotFound
 from ...model import CONFIRMED, EDITOR, MUDUR
@@ -22,8 +22,8 @@ seminar_managers = require_role(EDITOR, MUDUR)
 @router.get("/{item_id}/imza-listesi", name="seminar_signin")
 def signin_sheet(request: Request, item_id: str, actor: Actor = Depends(seminar_managers)):
     state = request.app.state
-    item = managed_seminar(state.ledger, actor, item_id, "İmza listesini")
-    seminar = seminar_details(state.ledger, item, state.clock.now(), state.instance.tz)
+    seminar = managed_seminar(state.ledger, actor, item_id, "İmza listesini", state.clock.now(), state.instance.tz)
+    item = seminar.item
     people = [(r.name or "(anonimleştirildi)", state.instance.department_name(r.department) if r.department else "")
               for r in state.ledger.registrations(item.id, statuses=(CONFIRMED,))]
     return render(request, "seminars/signin.html",
@@ -34,8 +34,9 @@ def signin_sheet(request: Request, item_id: str, actor: Actor = Depends(seminar_
 @router.get("/{item_id}/belge/{reg_id}.pdf", name="seminar_certificate")
 def certificate(request: Request, item_id: str, reg_id: str, actor: Actor = Depends(seminar_managers)):
     state = request.app.state
-    item, reg = certificate_registration(state.ledger, actor, item_id, reg_id)
-    seminar = seminar_details(state.ledger, item, state.clock.now(), state.instance.tz)
+    seminar, reg = certificate_registration(state.ledger, actor, item_id, reg_id, state.clock.now(),
+                                            state.instance.tz)
+    item = seminar.item
     if seminar.facts.start is None or seminar.facts.end is None:
         raise NotFound("Seminerin tarihleri okunamadığı için katılım belgesi düzenlenemiyor.",
                        f"seminar {item.number} has no readable dates")

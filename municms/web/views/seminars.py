@@ -9,8 +9,8 @@ import datetime as dt
 
 from fastapi import APIRouter, Depends, Request
 
-from ...actions.seminar_access import (Seminar, seminar_details, seminar_list, seminar_registration,
-                                       shown_registrations, visible_seminar)
+from ...actions.seminar_access import Seminar, seminar_list, seminar_registration, visible_seminar
+from ...actions.seminar_views import visible_registrations
 from ...actions.seminar_registration import Person, cancel_by_staff, may_manage, register_staff
 from ...actions.seminar_running import cancel_seminar, mark_attendance
 from ...auth import Actor
@@ -42,19 +42,17 @@ def seminar_index(request: Request, actor: Actor = Depends(seminar_readers)):
 def _page(request: Request, actor: Actor, item_id: str, *, status: int = 200, errors=(), done: str = "",
           typed: dict | None = None):
     """The seminar's page as `actor` may see it, with the outcome of a form just sent."""
-    state = request.app.state
-    item, user = visible_seminar(state.ledger, actor, item_id)
-    seminar = seminar_details(state.ledger, item, state.clock.now(), state.instance.tz)
-    context = _seminar_context(request, user, seminar)
+    seminar, user = _seminar(request, actor, item_id)
+    context = _seminar_context(request, actor, user, seminar)
     context.update(errors=list(errors), done=done, typed=typed or {})
     return render(request, "seminars/seminar.html", context, actor=actor, status_code=status)
 
 
-def _seminar_context(request: Request, user: User, seminar: Seminar) -> dict:
+def _seminar_context(request: Request, actor: Actor, user: User, seminar: Seminar) -> dict:
     state = request.app.state
     instance, facts, item = state.instance, seminar.facts, seminar.item
     manager = may_manage(user, item)
-    registrations = shown_registrations(state.ledger, user, item)
+    registrations = visible_registrations(state.ledger, actor, item)
     running = facts.phase not in (HELD, PHASE_CANCELLED)
     started = facts.start is not None and facts.start <= state.clock.now()
     departments = list(instance.departments) if manager else [user.department] if user.role == BIRIM else []
@@ -80,6 +78,11 @@ def seminar_page(request: Request, item_id: str, actor: Actor = Depends(seminar_
     return _page(request, actor, item_id)
 
 
+def _seminar(request: Request, actor: Actor, item_id: str) -> tuple[Seminar, User]:
+    state = request.app.state
+    return visible_seminar(state.ledger, actor, item_id, state.clock.now(), state.instance.tz)
+
+
 def _text(form, name: str) -> str:
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
@@ -88,7 +91,8 @@ def _text(form, name: str) -> str:
 @router.post("/{item_id}/personel", name="seminar_register")
 async def register_person(request: Request, item_id: str, actor: Actor = Depends(seminar_readers)):
     state = request.app.state
-    item, user = visible_seminar(state.ledger, actor, item_id)
+    seminar, user = _seminar(request, actor, item_id)
+    item = seminar.item
     form = await request.form()
     typed = {name: _text(form, name) for name in ("ad", "eposta", "telefon", "mudurluk")}
     # Department staff register their own department's people; the form has no choice for them.
@@ -112,7 +116,7 @@ def _person_field(problem: Problem) -> str:
 @router.post("/{item_id}/kayit/{reg_id}/iptal", name="seminar_unregister")
 async def unregister(request: Request, item_id: str, reg_id: str, actor: Actor = Depends(seminar_readers)):
     state = request.app.state
-    item, _ = visible_seminar(state.ledger, actor, item_id)
+    item = _seminar(request, actor, item_id)[0].item
     form = await request.form()
     try:
         reg = seminar_registration(state.ledger, item, reg_id)
@@ -130,7 +134,7 @@ async def unregister(request: Request, item_id: str, reg_id: str, actor: Actor =
 @router.post("/{item_id}/iptal", name="seminar_cancel")
 async def cancel(request: Request, item_id: str, actor: Actor = Depends(seminar_readers)):
     state = request.app.state
-    item, _ = visible_seminar(state.ledger, actor, item_id)
+    item = _seminar(request, actor, item_id)[0].item
     form = await request.form()
     reason = _text(form, "gerekce")
     try:
@@ -144,7 +148,7 @@ async def cancel(request: Request, item_id: str, actor: Actor = Depends(seminar_
 @router.post("/{item_id}/katilim", name="seminar_attendance")
 async def attendance(request: Request, item_id: str, actor: Actor = Depends(seminar_readers)):
     state = request.app.state
-    item, _ = visible_seminar(state.ledger, actor, item_id)
+    item = _seminar(request, actor, item_id)[0].item
     form = await request.form()
     try:
         listed = {int(v) for v in form.getlist("kayit")}
