@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from municms.actions.seminar_registration import Person, register_citizen
+from municms.actions.seminar_upkeep import anonymise
 from municms.model import CANCELLED, CONFIRMED, STAFF, WAITING
 from tests.hostile import PAYLOADS
 from tests.seminars.conftest import seminar_town  # noqa: F401 (a fixture)
@@ -410,3 +411,24 @@ def test_addresses_of_no_seminar_answer_the_turkish_not_found_page(seminar_app):
         response = web.get(path)
         assert response.status_code == 404, path
         assert page(response).h1.get_text() == "Bulunamadı", path
+
+
+def test_after_the_kvkk_erasure_a_certificate_can_no_longer_be_made(seminar_app):
+    e, item = seminar_app()
+    m = e.m
+    register(Browser(e, "web1"), item, "Işıl Çağlar", "fen-isleri")
+    m.clock.set(AFTER_START.replace(tzinfo=m.instance.tz))
+    web = Browser(e, "web1")
+    [reg] = m.ledger.registrations(item.id)
+    post_form(web, item, "katilim-formu", {"kayit": [str(reg.id)], "katildi": [str(reg.id)]})
+    assert web.get(f"/seminerler/{item.id}/belge/{reg.id}.pdf").status_code == 200
+    m.clock.advance(dt.timedelta(days=m.instance.seminars.retention_days + 1))
+    assert anonymise(m.ledger, m.instance, m.clock, m.ledger.item(item.id)) == 1
+    web = Browser(e, "web1")
+    refused = web.get(f"/seminerler/{item.id}/belge/{reg.id}.pdf")
+    assert refused.status_code == 404
+    assert page(refused).find("main").p.get_text() == (
+        "Bu kaydın kişisel verileri saklama süresi dolduğu için silindi (anonimleştirildi); katılım belgesi artık "
+        "düzenlenemez.")
+    assert names_shown(web.get(seminar_path(item))) == ["(anonimleştirildi)"]
+    assert [a for a in page(web.get(seminar_path(item))).find_all("a") if "Katılım belgesi" in a.get_text()] == []
