@@ -206,11 +206,11 @@ def test_the_menu_shows_each_role_its_screens_and_marks_the_current_one(editoria
     e = editorial()
     expected = {
         "fen1": ["Ana sayfa", "Yeni gönderi", "Word dosyasıyla gönder", "Müdürlüğümün kayıtları", "Kayıt defteri",
-                 "Parolamı değiştir"],
-        "web1": ["Ana sayfa", "İş kuyruğum", "Birim kuyruğu", "Kayıt defteri", "Parolamı değiştir"],
-        "mudur1": ["Ana sayfa", "İş kuyruğum", "Birim kuyruğu", "Havale", "Gecikenler", "Kayıt defteri", "Yayın",
-                   "Parolamı değiştir"],
-        "yonetici1": ["Ana sayfa", "Kayıt defteri", "Yayın", "Kullanıcılar", "Parolamı değiştir"],
+                 "Seminerler", "Parolamı değiştir"],
+        "web1": ["Ana sayfa", "İş kuyruğum", "Birim kuyruğu", "Kayıt defteri", "Seminerler", "Parolamı değiştir"],
+        "mudur1": ["Ana sayfa", "İş kuyruğum", "Birim kuyruğu", "Havale", "Gecikenler", "Kayıt defteri", "Seminerler",
+                   "Yayın", "Parolamı değiştir"],
+        "yonetici1": ["Ana sayfa", "Kayıt defteri", "Seminerler", "Yayın", "Kullanıcılar", "Parolamı değiştir"],
     }
     for login, labels in expected.items():
         browser = Browser(e, login)
