@@ -228,7 +228,7 @@ def _path_of(link: str | None) -> str:
 
 async def cancel(request: Request) -> HTMLResponse:
     app, item_id = request.app, request.path_params["item_id"]
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):   # never changes anything: mail scanners follow links
         token = request.query_params.get("anahtar", "")
         try:
             reg = await run_in_threadpool(registration_for_link, app.state.ledger, app.state.paths, item_id, token)
