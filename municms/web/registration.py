@@ -8,6 +8,8 @@ being this site. Each post counts against the sender's rate limit, kept under a 
 address. That address is the TCP peer's, except when the peer is on this machine (loopback: the nginx in
 front of `serve`), whose X-Real-IP (nginx sets it to $remote_addr, overwriting whatever the client sent) is
 taken instead: a client that reaches `serve` directly from elsewhere cannot choose its address by a header.
+(uvicorn, which runs `serve`, replaces a loopback peer by its X-Forwarded-For; municms.nginx therefore sets
+that header to the client's address too, never to a list the client began.)
 
 Every answer is a complete Turkish page in the site's look (the site's stylesheet), never cached."""
 
