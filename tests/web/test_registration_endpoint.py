@@ -16,7 +16,7 @@ from municms.model import CANCELLED, CONFIRMED, WAITING
 from municms.seminars.form_token import form_token, instance_key
 from tests.seminars.conftest import publish_seminar
 
-from .conftest import page
+from .conftest import page, vnu_errors
 
 TITLE = "Temel Bilgisayar Semineri"
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)> "Ayşe" & Işıl'
@@ -207,6 +207,8 @@ def test_after_the_deadline_the_post_is_refused_with_the_day(town):
         "Bu seminerin kayıt süresi doldu (son gün 8 Aralık 2026)."
     assert page(response).select_one("form") is None
     assert e.m.ledger.registrations(item.id) == []
+    e.m.publish()   # as the scheduler does once the deadline has passed: the page no longer offers the form
+    assert seminar_page(client).select_one("section.registration") is None
 
 
 def test_a_staff_only_seminar_is_not_found_even_with_its_valid_token(editorial):
@@ -332,3 +334,16 @@ def test_through_nginx_the_client_address_cannot_be_chosen_by_a_header(live_edit
     assert len(e.m.ledger.registrations(item.id)) == 5
     status, _ = send({"ad": "A" * 40_000}, {})
     assert status == 413
+
+
+def test_every_page_of_the_form_is_valid_html(town, vnu_command, tmp_path):
+    e, _ = town
+    client = e.client()
+    doc = seminar_page(client)
+    seminar = client.get(form_of(doc)[1]["sayfa"]).text
+    problems = post(client, doc, **person(name=HOSTILE, phone="12", consent=False)).text
+    done = post(client, doc, **person())
+    question = client.get(page(done).select_one(".cancel-link a")["href"]).text
+    refused = post(client, doc, anahtar="sahte", **person()).text
+    assert vnu_errors(vnu_command, tmp_path, {"seminer": seminar, "hatalar": problems, "kayit": done.text,
+                                              "iptal": question, "ret": refused}) == ""
