@@ -48,7 +48,7 @@ TYPE_KEYS = {
     "e-hizmet": (("adres", "Adres"), ("grup", "Grup")),
 }
 DAY_KEYS = ("son_basvuru", "kayit_son")
-RESERVED_ROOT = {"kurumsal", "birimler", "etiket", "arama", "api", "yonetim", "theme", "sitemaps", "feeds"}
+RESERVED_ROOT = {"kurumsal", "birimler", "etiket", "arama", "api", "yonetim", "kayit", "theme", "sitemaps", "feeds"}
 
 
 class MaterialiseError(ValidationError):

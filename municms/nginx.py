@@ -30,6 +30,7 @@ def _headers(cache: str, indent: str) -> str:
 
 DEFAULT_UPSTREAM = "127.0.0.1:8000"   # `publish.py serve`, which runs the editorial app
 EDITORIAL_MAX_BODY = "64m"            # submissions with attachments are uploaded through the app
+REGISTRATION_MAX_BODY = "32k"         # the registration form's few fields; serve answers 16-32 KB in Turkish
 
 
 def _editorial(upstream: str, i1: str, i2: str) -> str:
@@ -42,10 +43,23 @@ def _editorial(upstream: str, i1: str, i2: str) -> str:
             f"{i1}location /yonetim/ {{\n" + "".join(f"{i2}{line}\n" for line in lines) + f"{i1}}}\n\n")
 
 
+def _registration(upstream: str, i1: str, i2: str) -> str:
+    """/kayit/ (the public seminar registration form's endpoint) goes to `serve` too, matched before any regular
+    expression location. The client's address is *set* (X-Real-IP and X-Forwarded-For both $remote_addr, never a
+    list the client began): serve counts the form's rate limit by it when the request comes from this machine,
+    and uvicorn, trusting a loopback peer's X-Forwarded-For, would otherwise take a client-written entry. Host
+    keeps the port, for serve's Origin check."""
+    lines = [f"proxy_pass http://{upstream};", "proxy_set_header Host $http_host;",
+             "proxy_set_header X-Real-IP $remote_addr;", "proxy_set_header X-Forwarded-For $remote_addr;",
+             "proxy_set_header X-Forwarded-Proto $scheme;", "proxy_redirect off;",
+             f"client_max_body_size {REGISTRATION_MAX_BODY};"]
+    return f"{i1}location ^~ /kayit/ {{\n" + "".join(f"{i2}{line}\n" for line in lines) + f"{i1}}}\n\n"
+
+
 def server_block(root: Path | str, port: int = 80, listen: str = "", server_name: str = "_",
                  upstream: str = DEFAULT_UPSTREAM) -> str:
-    """A `server { … }` block serving root (normally <instance>/var/current) and proxying /yonetim/ to
-    `publish.py serve` at upstream (host:port)."""
+    """A `server { … }` block serving root (normally <instance>/var/current) and proxying /yonetim/ and
+    /kayit/ to `publish.py serve` at upstream (host:port)."""
     address = f"{listen}:{port}" if listen else str(port)
     i1, i2 = "    ", "        "
     return (
@@ -67,6 +81,7 @@ def server_block(root: Path | str, port: int = 80, listen: str = "", server_name
         f"{i1}absolute_redirect off;\n"
         f"{i1}error_page 404 /404.html;\n\n"
         f"{_editorial(upstream, i1, i2)}"
+        f"{_registration(upstream, i1, i2)}"
         f"{i1}location / {{\n{i2}try_files $uri $uri/ =404;\n{_headers(CACHE_PAGE, i2)}{i1}}}\n\n"
         f"{i1}location ~* {HASHED_ASSET} {{\n{i2}try_files $uri =404;\n{_headers(CACHE_HASHED, i2)}{i1}}}\n\n"
         f"{i1}location ~* \\.ics$ {{\n{i2}types {{ }}\n{i2}default_type text/calendar;\n"

@@ -81,8 +81,14 @@ class SecurityHeaders(DefaultHeaders):
 
 
 def site_and_editorial_app(site_dir: Path | Callable[[], Path], editorial) -> SecurityHeaders:
-    """The whole web front of `serve`: the editorial app at /yonetim/, the site everywhere else."""
-    routes = [Mount(EDITORIAL_PREFIX, app=editorial), Mount("", app=SiteFiles(site_dir))]
+    """The whole web front of `serve`: the editorial app at /yonetim/, the seminar registration form's
+    endpoint at /kayit/ (on the editorial app's instance, ledger and clock), the site everywhere else."""
+    from .web.registration import PREFIX, registration_app
+
+    state = editorial.state
+    registration = registration_app(state.instance, state.ledger, state.clock)
+    routes = [Mount(EDITORIAL_PREFIX, app=editorial), Mount(PREFIX, app=registration),
+              Mount("", app=SiteFiles(site_dir))]
     return SecurityHeaders(Starlette(routes=routes))
 
 

@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from municms.nginx import prepare_prefix, standalone_conf
+from municms.nginx import DEFAULT_UPSTREAM, prepare_prefix, standalone_conf
 
 
 def free_port() -> int:
@@ -39,11 +39,12 @@ class Nginx:
         self.workdir = workdir
         self.procs: list[subprocess.Popen] = []
 
-    def start(self, root: Path) -> str:
+    def start(self, root: Path, upstream: str = DEFAULT_UPSTREAM) -> str:
+        """Serve root; /yonetim/ and /kayit/ are proxied to upstream (host:port of the app)."""
         prefix = self.workdir / f"nginx{len(self.procs)}"
         prepare_prefix(prefix)
         port = free_port()
-        (prefix / "nginx.conf").write_text(standalone_conf(prefix, root, port), encoding="utf-8")
+        (prefix / "nginx.conf").write_text(standalone_conf(prefix, root, port, upstream=upstream), encoding="utf-8")
         proc = subprocess.Popen(["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.procs.append(proc)

@@ -174,10 +174,16 @@ def _register(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: C
 def register_citizen(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock, ref,
                      person: Person, *, consent: bool) -> Registered:
     """A citizen's registration through the public form (the caller has checked the form token)."""
-    person = clean_person(person, needs_contact=True)
-    if not consent:
-        _refuse("onay", "Kayıt için kişisel verilerinizin işlenmesine açık rıza vermeniz gerekir "
-                        "(aydınlatma metnini okuyup kutuyu işaretleyin).", "no KVKK consent")
+    problems = []
+    try:
+        person = clean_person(person, needs_contact=True)
+    except ValidationError as exc:
+        problems = exc.problems
+    if not consent:   # named with the person's problems: the form shows every problem at once
+        problems.append(Problem("onay", "Kayıt için kişisel verilerinizin işlenmesine açık rıza vermeniz gerekir "
+                                        "(aydınlatma metnini okuyup kutuyu işaretleyin).", "no KVKK consent"))
+    if problems:
+        raise ValidationError(problems, REFUSED_TR, "registration refused")
     return _register(ledger, instance, paths, clock, ref, replace(person, department=""), audience=CITIZEN,
                      by=WEB, consent_at=clock.now(), allow_staff_only=False)
 

@@ -54,9 +54,18 @@ def test_cli_config_is_accepted_by_nginx(make_instance, tmp_path):
     assert "'unsafe-inline'" not in block
     assert "    location /yonetim/ {\n        proxy_pass http://127.0.0.1:8000;\n" in block  # publish.py serve
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in block
+    # the seminar registration form's endpoint: the client's address set (never a list it began), a small body
+    kayit = block[block.index("    location ^~ /kayit/ {"):]
+    kayit = kayit[:kayit.index("    }\n") + 6]
+    assert kayit == ("    location ^~ /kayit/ {\n        proxy_pass http://127.0.0.1:8000;\n"
+                     "        proxy_set_header Host $http_host;\n        proxy_set_header X-Real-IP $remote_addr;\n"
+                     "        proxy_set_header X-Forwarded-For $remote_addr;\n"
+                     "        proxy_set_header X-Forwarded-Proto $scheme;\n        proxy_redirect off;\n"
+                     "        client_max_body_size 32k;\n    }\n")
     elsewhere = subprocess.run(cli + ["--upstream", "10.0.0.5:8100"], cwd=REPO, capture_output=True, text=True,
                                check=True).stdout
     assert "    location /yonetim/ {\n        proxy_pass http://10.0.0.5:8100;\n" in elsewhere
+    assert "    location ^~ /kayit/ {\n        proxy_pass http://10.0.0.5:8100;\n" in elsewhere
     # The bare server block is valid inside any http {} block.
     wrapper = tmp_path / "wrap"
     wrapper.mkdir()
