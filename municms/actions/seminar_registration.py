@@ -26,7 +26,7 @@ from ..paths import InstancePaths
 from ..seminar_checks import SEMINAR
 from ..seminars import letters
 from ..seminars.facts import CANCELLED as PHASE_CANCELLED
-from ..seminars.facts import CLOSED, HELD, PLANNED, TAKES_REGISTRATIONS, SeminarFacts, facts_of
+from ..seminars.facts import CLOSED, HELD, PLANNED, REMOVED, TAKES_REGISTRATIONS, SeminarFacts, facts_of
 from ..seminars.form_token import cancel_token, cancelled_registration_id, instance_key
 from ..turkish import fold, format_day
 from ._transition import load_actor
@@ -116,6 +116,8 @@ def _open_for_registration(facts: SeminarFacts, tz) -> None:
         _refuse("seminer", f"Bu seminerin kayıt süresi doldu (son gün {day}).", "registration deadline passed")
     if phase == PLANNED:
         _refuse("seminer", "Bu seminer henüz yayımlanmadı; kayıt alınmıyor.", "seminar not published")
+    if phase == REMOVED:
+        _refuse("seminer", "Bu seminer yayından kaldırıldı; kayıt alınmıyor.", "seminar withdrawn")
 
 
 def _same_person(a: Registration, person: Person) -> bool:

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..model import CONFIRMED, PUBLISHED, WAITING, Item, SeminarNotice
+from ..workflow import ENDED_STATES
 from ..seminar_checks import _when, staff_only
 from ..submission_types import as_end, as_start
 
@@ -17,8 +18,10 @@ FULL = "dolu"
 CLOSED = "kapandi"        # registration deadline passed, not yet held
 HELD = "gerceklesti"
 CANCELLED = "iptal"
+REMOVED = "kaldirildi"    # withdrawn, expired or archived before it was held: no page takes registrations
 PHASE_LABELS_TR = {PLANNED: "planlandı", OPEN: "kayıt açık", FULL: "kontenjan doldu (yedek listeye kayıt alınır)",
-                   CLOSED: "kayıt kapandı", HELD: "gerçekleşti", CANCELLED: "iptal edildi"}
+                   CLOSED: "kayıt kapandı", HELD: "gerçekleşti", CANCELLED: "iptal edildi",
+                   REMOVED: "yayından kaldırıldı"}
 TAKES_REGISTRATIONS = (OPEN, FULL)
 
 
@@ -79,8 +82,10 @@ def seminar_facts(item: Item, front_matter: dict, counts: dict[str, int], notice
         phase = CANCELLED
     elif end is not None and end <= now:
         phase = HELD
-    elif item.state != PUBLISHED:
-        phase = PLANNED
+    elif item.state in ENDED_STATES:
+        phase = REMOVED
+    elif item.state != PUBLISHED and item.live_rev is None:
+        phase = PLANNED   # published content whose new revision is in review is still published
     elif deadline is None or deadline <= now:
         phase = CLOSED
     elif capacity is not None and confirmed >= capacity:

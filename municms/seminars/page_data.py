@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..model import CONFIRMED, PUBLISHED, WAITING, Item, SeminarNotice
+from ..workflow import ENDED_STATES
 from .facts import TAKES_REGISTRATIONS, _capacity, seminar_facts, seminar_times
 from .form_token import form_token
 
@@ -30,7 +31,8 @@ def seminar_lines(item: Item, front_matter: dict, record: SeminarRecord | None, 
     record = record or SeminarRecord()
     notice = record.notice or SeminarNotice(item_id=item.id)
     # the page is public when anyone reads it: an item about to be published counts as published
-    facts = seminar_facts(item.with_changes(state=PUBLISHED), front_matter, record.counts, notice, now, tz)
+    view = item if item.state in ENDED_STATES else item.with_changes(state=PUBLISHED)
+    facts = seminar_facts(view, front_matter, record.counts, notice, now, tz)
     lines = [("Kayit_durumu", facts.phase)]
     capacity = _capacity(front_matter.get("kontenjan"))
     if capacity is not None:

@@ -14,6 +14,8 @@ from municms.errors import NotFound, PermissionDenied, ValidationError
 from municms.model import CANCELLED, CONFIRMED, WAITING
 from municms.seminars.facts import FULL, OPEN, facts_of
 from municms.clock import FixedClock
+from tests.municipality import submission_text
+from tests.seminars.conftest import BASE
 
 
 def citizen(m, item, name, email=None, phone=None, consent=True):
@@ -90,3 +92,14 @@ def test_a_staff_only_seminar_does_not_exist_for_the_public_form_but_takes_staff
     reg, moved = cancel_by_staff(m.ledger, m.instance, m.paths, m.clock, m.actor("web1"), reg.id, "Görevli.")
     assert (reg.status, moved) == (CANCELLED, [])
     assert facts_of(m.ledger, item, m.clock.now(), m.instance.tz).phase == OPEN
+
+
+def test_a_published_seminar_being_edited_takes_registrations_and_a_withdrawn_one_does_not(seminar_town):
+    m, item = seminar_town()
+    edited = submission_text("seminer", "Temel Bilgisayar Semineri", "Yeni metin.\n", **BASE)
+    assert m.edit(item.number, edited, by="web2").state == "in_review"
+    assert citizen(m, item, "Ayşe Yılmaz", "ayse@example.org").registration.status == CONFIRMED
+    m.withdraw(item.number, by="web1", reason="Salon onarımda.")
+    with pytest.raises(ValidationError) as refused:
+        citizen(m, item, "Işıl Çağlar", "isil@example.org")
+    assert [p.message_tr for p in refused.value.problems] == ["Bu seminer yayından kaldırıldı; kayıt alınmıyor."]
