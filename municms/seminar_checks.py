@@ -64,7 +64,9 @@ def slot_of(number: str, title: str, front_matter: dict, instance) -> Slot | Non
 
 def _when(value, tz):
     """A stored value (ISO 8601, as the register keeps parsed front matter) or one as submissions write it."""
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)  # a wall time in the instance's zone
+    if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
         raise TypeError(value)
