@@ -8,6 +8,7 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
+from icalendar.prop import vText
 
 from ..turkish import slugify
 from ..workflow import ENDED_STATES
@@ -23,6 +24,16 @@ def seminar_uid(number: str | None, slug: str, start: dt.datetime, site_url: str
     event), the same in every feed; `<slug>-<start day>@<host>` for a seminar without a number (demo seed)."""
     host = urlsplit(site_url).hostname or "localhost"
     return f"{slugify(number)}@{host}" if number else f"{slug}-{start:%Y%m%d}@{host}"
+
+
+class Text(vText):
+    """TEXT as people wrote it (RFC 5545 3.3.11). icalendar's own escaping first turns a literal backslash-N into
+    a line break, so a title containing `\\N` came back changed; here only real line breaks are line breaks."""
+
+    def to_ical(self) -> bytes:
+        text = (str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+                .replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n"))
+        return text.encode(self.encoding)
 
 
 def new_calendar(name: str, title: str) -> Calendar:
@@ -68,10 +79,10 @@ def staff_event(seminar: PublishedSeminar, instance, now: dt.datetime) -> Event:
     event.add("dtend", end)
     if facts.notice.postponed_from:
         event.add("sequence", 1)
-    event.add("summary", f"İptal edildi: {item.title}" if cancelled else item.title)
+    event.add("summary", Text(f"İptal edildi: {item.title}" if cancelled else item.title))
     if room_text:
-        event.add("location", room.name if room else room_text)
-    event.add("description", "\n".join(lines))
+        event.add("location", Text(room.name if room else room_text))
+    event.add("description", Text("\n".join(lines)))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return event
 

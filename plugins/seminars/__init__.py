@@ -7,7 +7,7 @@ from __future__ import annotations
 from icalendar import Event
 from pelican import signals
 
-from municms.seminars.ics import calendar_bytes, new_calendar, seminar_uid
+from municms.seminars.ics import Text, calendar_bytes, new_calendar, seminar_uid
 from municms.site_files import write_output
 
 _INPUT = "_MUNICMS_SEMINARS"
@@ -40,14 +40,14 @@ def seminar_calendar(seminars, site_url: str, name: str, title: str | None = Non
             event.add("status", "CANCELLED")
         if seminar.metadata.get("onceki_tarih") is not None:
             event.add("sequence", 1)
-        event.add("summary", f"İptal edildi: {seminar.title}" if cancelled is not None else seminar.title)
+        event.add("summary", Text(f"İptal edildi: {seminar.title}" if cancelled is not None else seminar.title))
         if hasattr(seminar, "yer"):
-            event.add("location", seminar.yer)
+            event.add("location", Text(seminar.yer))
         lines = [f"Eğitmen: {seminar.egitmen}"] if hasattr(seminar, "egitmen") else []
         if cancelled is not None:
             lines.append(f"İptal gerekçesi: {cancelled}")
         if lines:
-            event.add("description", "\n".join(lines))
+            event.add("description", Text("\n".join(lines)))
         event.add("url", site_url.rstrip("/") + "/" + seminar.url)
         calendar.add_component(event)
     return calendar_bytes(calendar)
