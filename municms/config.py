@@ -81,6 +81,9 @@ class SeminarSettings(_Strict):
     # KVKK: registrants' names, e-mail addresses and phone numbers are erased this many days after the seminar
     # ended (or was cancelled); the counts, statuses, departments and attendance stay for the yearly report.
     retention_days: int = Field(default=90, ge=1, le=3650)
+    # The public registration form: posts one client address may send in 10 minutes (a family or an office
+    # behind one address may need more).
+    form_posts_per_10_minutes: int = Field(default=5, ge=1, le=1000)
 
     def room(self, text: str) -> Room | None:
         return _named(self.rooms, text)

@@ -120,6 +120,12 @@ class SeminarReads:
     def messages(self) -> list[OutboxMessage]:
         return [_message(r) for r in self.conn.execute("SELECT * FROM outbox ORDER BY id")]
 
+    def seminar_messages(self, item_id: int) -> list[OutboxMessage]:
+        """The e-mails to the registrants of one seminar, oldest first."""
+        return [_message(r) for r in self.conn.execute(
+            "SELECT outbox.* FROM outbox JOIN seminar_registrations r ON r.id = outbox.registration_id "
+            "WHERE r.item_id = ? ORDER BY outbox.id", (item_id,))]
+
     def count_attempts(self, key: str, since: dt.datetime) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM form_attempts WHERE key = ? AND at >= ?",
                                  (key, _text(since))).fetchone()[0]
@@ -228,6 +234,9 @@ class SeminarLedger:
 
     def messages(self) -> list[OutboxMessage]:
         return self._reading("messages")
+
+    def seminar_messages(self, item_id: int) -> list[OutboxMessage]:
+        return self._reading("seminar_messages", item_id)
 
     def count_attempts(self, key: str, since: dt.datetime) -> int:
         return self._reading("count_attempts", key, since)

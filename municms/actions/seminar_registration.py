@@ -36,7 +36,7 @@ CANCEL_REGISTRATION = "seminar_unregister"
 MOVE_UP = "seminar_move_up"
 WEB = "web"  # the actor of the public form's registrations and cancellations
 
-FORM_LIMIT = 5                         # registrations one sender may send …
+FORM_LIMIT = 5                         # registrations one sender may send (the default) …
 FORM_WINDOW = dt.timedelta(minutes=10)  # … in this long
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 REFUSED_TR = "Kayıt yapılamadı."
@@ -288,11 +288,12 @@ def cancel_by_staff(ledger: Ledger, instance: Instance, paths: InstancePaths, cl
     return reg, moved
 
 
-def note_form_attempt(ledger: Ledger, clock: Clock, sender: str) -> None:
-    """Count one public form post by `sender` (a keyed hash); RateLimited beyond FORM_LIMIT per FORM_WINDOW."""
+def note_form_attempt(ledger: Ledger, clock: Clock, sender: str, limit: int = FORM_LIMIT) -> None:
+    """Count one public form post by `sender` (a keyed hash); RateLimited beyond `limit` per FORM_WINDOW
+    (instance.yaml `seminars.form_posts_per_10_minutes`)."""
     now = clock.now()
     with ledger.transaction() as tx:
-        if tx.count_attempts(sender, now - FORM_WINDOW) >= FORM_LIMIT:
+        if tx.count_attempts(sender, now - FORM_WINDOW) >= limit:
             minutes = int(FORM_WINDOW.total_seconds() // 60)
             raise RateLimited(f"Kısa sürede çok fazla kayıt denemesi yapıldı. Lütfen {minutes} dakika sonra yeniden "
                               "deneyin.", "too many registration attempts")

@@ -5,10 +5,12 @@ for those who run the seminar (may_manage) and, for department staff, their own 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from ..auth import Actor
 from ..errors import NotFound
 from ..ledger import Ledger
+from ..mail import MAX_ATTEMPTS
 from ..model import BIRIM, STAFF, Item, Registration, User
 from ..seminar_checks import SEMINAR
 from ..seminars.facts import SeminarFacts, facts_of
@@ -40,6 +42,29 @@ def visible_seminar(ledger: Ledger, actor: Actor, ref, now: dt.datetime, tz) -> 
         raise NotFound(f"'{ref}' numaralı seminer bulunamadı ya da görme yetkiniz yok.",
                        f"seminar '{ref}' not found or not visible")
     return facts_of(ledger, item, now, tz)
+
+
+@dataclass(frozen=True)
+class MailSummary:
+    """The e-mails of a seminar's registrants, for those who run it: sent, waiting, given up, the last error."""
+
+    sent: int
+    waiting: int
+    failed: int
+    last_error: str | None
+    configured: bool   # instance.yaml has an smtp section
+
+
+def seminar_mail(ledger: Ledger, actor: Actor, item: Item, configured: bool) -> MailSummary | None:
+    """The summary, or None for someone who does not run the seminar."""
+    if not may_manage(load_actor(ledger, actor), item):
+        return None
+    messages = ledger.seminar_messages(item.id)
+    sent = sum(1 for m in messages if m.sent_at is not None)
+    failed = [m for m in messages if m.sent_at is None and m.attempts >= MAX_ATTEMPTS]
+    errors = [m.last_error for m in messages if m.sent_at is None and m.last_error]
+    return MailSummary(sent, len(messages) - sent - len(failed), len(failed), errors[-1] if errors else None,
+                       configured)
 
 
 def visible_registrations(ledger: Ledger, actor: Actor, item: Item) -> list[Registration]:

@@ -166,7 +166,8 @@ async def register(request: Request) -> HTMLResponse:
         return _refused(app)
     try:
         await run_in_threadpool(note_form_attempt, app.state.ledger, app.state.clock,
-                                sender_key(app.state.key, client_address(request.scope)))
+                                sender_key(app.state.key, client_address(request.scope)),
+                                app.state.instance.seminars.form_posts_per_10_minutes)
     except RateLimited as exc:
         return _message(app, 429, "Çok fazla deneme", exc.message_tr,
                         headers={"Retry-After": str(int(FORM_WINDOW.total_seconds()))})

@@ -103,3 +103,25 @@ def test_a_published_seminar_being_edited_takes_registrations_and_a_withdrawn_on
     with pytest.raises(ValidationError) as refused:
         citizen(m, item, "Işıl Çağlar", "isil@example.org")
     assert [p.message_tr for p in refused.value.problems] == ["Bu seminer yayından kaldırıldı; kayıt alınmıyor."]
+
+
+def test_the_form_s_rate_limit_comes_from_instance_yaml(municipality):
+    from municms.actions.seminar_registration import note_form_attempt
+    from municms.config import load_instance
+    from municms.errors import RateLimited
+
+    m = municipality()
+    path = m.root / "instance.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("form_posts_per_10_minutes: 5",
+                                                             "form_posts_per_10_minutes: 3"), encoding="utf-8")
+    limit = load_instance(m.root).seminars.form_posts_per_10_minutes
+    assert limit == 3
+    for _ in range(3):
+        note_form_attempt(m.ledger, m.clock, "kayit:a", limit)
+    with pytest.raises(RateLimited) as refused:
+        note_form_attempt(m.ledger, m.clock, "kayit:a", limit)
+    assert refused.value.message_tr == ("Kısa sürede çok fazla kayıt denemesi yapıldı. Lütfen 10 dakika sonra "
+                                        "yeniden deneyin.")
+    note_form_attempt(m.ledger, m.clock, "kayit:b", limit)   # another sender is not held back
+    m.clock.set(m.clock.now() + dt.timedelta(minutes=10, seconds=1))
+    note_form_attempt(m.ledger, m.clock, "kayit:a", limit)   # and the window passes

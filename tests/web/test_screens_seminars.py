@@ -432,3 +432,15 @@ def test_after_the_kvkk_erasure_a_certificate_can_no_longer_be_made(seminar_app)
         "düzenlenemez.")
     assert names_shown(web.get(seminar_path(item))) == ["(anonimleştirildi)"]
     assert [a for a in page(web.get(seminar_path(item))).find_all("a") if "Katılım belgesi" in a.get_text()] == []
+
+
+def test_the_seminar_s_editors_see_how_its_e_mails_stand_and_department_staff_do_not(seminar_app):
+    e, item = seminar_app()
+    m = e.m
+    citizen(m, item, "Ayşe Yılmaz", "ayse@example.org")
+    citizen(m, item, "Işıl Çağlar", "isil@example.org")
+    mail = page(Browser(e, "web1").get(seminar_path(item))).find(id="seminer-epostalar")
+    assert mail.get_text(" ", strip=True) == (
+        "0 gönderildi, 2 gönderilmeyi bekliyor (instance.yaml'da smtp ayarı yok: e-postalar bir posta sunucusu "
+        "tanımlanana kadar bekler)")
+    assert page(Browser(e, "fen1").get(seminar_path(item))).find(id="seminer-epostalar") is None

@@ -10,7 +10,7 @@ import datetime as dt
 from fastapi import APIRouter, Depends, Request
 
 from ...actions.seminar_access import Seminar, seminar_list, seminar_registration, visible_seminar
-from ...actions.seminar_views import visible_registrations
+from ...actions.seminar_views import seminar_mail, visible_registrations
 from ...actions.seminar_registration import Person, cancel_by_staff, may_manage, register_staff
 from ...actions.seminar_running import cancel_seminar, mark_attendance
 from ...auth import Actor
@@ -68,6 +68,7 @@ def _seminar_context(request: Request, actor: Actor, user: User, seminar: Semina
         "departments": [(d, instance.department_name(d)) for d in departments if d],
         "takes_registrations": facts.phase in TAKES_REGISTRATIONS and bool(departments),
         "may_cancel_registrations": running, "may_cancel_seminar": manager and running,
+        "mail": seminar_mail(state.ledger, actor, item, instance.smtp is not None),
         "attendance": [r for r in registrations if r.status == CONFIRMED]
         if manager and started and facts.phase != PHASE_CANCELLED else None,
     }
