@@ -5,6 +5,7 @@ bundle); the search page merges the bundles listed in pagefind/parcalar.json."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -91,9 +92,15 @@ def test_results_of_all_bundles_are_ranked_together(page, site_server, decade_si
     base = site_server(site)
     page.goto(base + "/arama/?q=park")
     results = page.locator(".pagefind-ui__result-link")
-    expect(page.locator(".pagefind-ui__message")).to_contain_text("sonuç")
-    while page.locator(".pagefind-ui__button", has_text="Daha fazla sonuç").count():
-        page.locator(".pagefind-ui__button", has_text="Daha fazla sonuç").click()
+    message = page.locator(".pagefind-ui__message")
+    expect(message).to_have_text(re.compile(r"için \d+ sonuç"))
+    found = int(re.search(r"için (\d+) sonuç", message.inner_text()).group(1))
+    more = page.locator(".pagefind-ui__button", has_text="Daha fazla sonuç")
+    while results.count() < found:   # each click loads the next page of results, rendered a moment later
+        shown = results.count()
+        more.click()
+        expect(results).not_to_have_count(shown)
+    expect(results).to_have_count(found)
     years = {href.split("/")[2] for href in (results.nth(i).get_attribute("href") for i in range(results.count()))}
     assert {str(year) for year in range(first, this_year + 1)} <= years, sorted(years)
 

@@ -66,4 +66,5 @@ def test_serve_publishes_due_items_and_follows_new_approvals(site):
         assert not (inbox / SAMPLE.name).exists()
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        # serve gives its workers 10 s to finish open requests and waits for a scheduler pass in progress
+        process.wait(timeout=90)
