@@ -12,9 +12,9 @@ from ..config import Instance
 from ..ledger import Ledger
 from ..model import CONFIRMED, PUBLISHED, SYSTEM, Event
 from ..paths import InstancePaths
-from ..seminar_checks import SEMINAR
 from ..seminars import letters
-from ..seminars.facts import CANCELLED, facts_of
+from ..seminars.facts import CANCELLED, SeminarFacts
+from ..seminars.published import published_seminars
 from ..seminars.form_token import instance_key
 from .seminar_registration import _letter
 from .seminar_running import record_dates
@@ -35,25 +35,25 @@ class Upkeep:
 
 
 def seminar_upkeep(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock) -> Upkeep:
+    """One pass over every seminar the public has seen (read in bulk, each seminar's facts computed once): only
+    those can have registrations."""
     done = Upkeep()
     now = clock.now()
-    seminars = [i for i in ledger.items() if i.tur == SEMINAR]
-    for item in seminars:
-        if item.state == PUBLISHED and _dates_differ(ledger, item, now, instance) and \
-                record_dates(ledger, instance, paths, clock, item):
+    for seminar in published_seminars(ledger, now, instance.tz):
+        item, facts = seminar.item, seminar.facts
+        if item.state == PUBLISHED and _dates_differ(facts) and record_dates(ledger, instance, paths, clock, item):
             done.dates_changed.append(item.number)
-    for item in seminars:
-        count = remind(ledger, instance, paths, clock, item)
+            continue  # registrants are told of the new dates; reminders follow on the next pass
+        count = remind(ledger, instance, paths, clock, item, facts)
         if count:
             done.reminded[item.number] = count
-        count = anonymise(ledger, instance, clock, item)
+        count = anonymise(ledger, instance, clock, item, facts)
         if count:
             done.anonymised[item.number] = count
     return done
 
 
-def _dates_differ(ledger: Ledger, item, now, instance) -> bool:
-    facts = facts_of(ledger, item, now, instance.tz)
+def _dates_differ(facts: SeminarFacts) -> bool:
     if facts.start is None or facts.end is None:
         return False
     return facts.notice.dates != (facts.start.isoformat(), facts.end.isoformat())
@@ -65,10 +65,11 @@ def _reminder_due(start: dt.datetime, now: dt.datetime, tz) -> bool:
     return day_before <= now < start
 
 
-def remind(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock, item) -> int:
-    """Queue the reminder to every confirmed registrant with an e-mail address not yet reminded."""
+def remind(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Clock, item,
+           facts: SeminarFacts) -> int:
+    """Queue the reminder to every confirmed registrant with an e-mail address not yet reminded (item: the
+    public view, so a published seminar whose new revision is in review reminds too)."""
     now = clock.now()
-    facts = facts_of(ledger, item, now, instance.tz)
     if item.state != PUBLISHED or facts.phase == CANCELLED or facts.start is None \
             or not _reminder_due(facts.start, now, instance.tz):
         return 0
@@ -85,12 +86,11 @@ def remind(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Cloc
     return len(due)
 
 
-def anonymise(ledger: Ledger, instance: Instance, clock: Clock, item) -> int:
+def anonymise(ledger: Ledger, instance: Instance, clock: Clock, item, facts: SeminarFacts) -> int:
     """Erase names, e-mail addresses and phone numbers of a seminar's registrations (and their e-mails in the
     outbox) once `retention_days` have passed since it ended or was cancelled. Status, audience, department
     and attendance stay: the yearly report's totals do not change."""
     now = clock.now()
-    facts = facts_of(ledger, item, now, instance.tz)
     over = facts.notice.cancelled_at if facts.phase == CANCELLED else facts.end
     if over is None or now < over + dt.timedelta(days=instance.seminars.retention_days):
         return 0

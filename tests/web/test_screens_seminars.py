@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from municms.actions.seminar_registration import Person, register_citizen
-from municms.actions.seminar_upkeep import anonymise
+from municms.actions.seminar_upkeep import seminar_upkeep
 from municms.model import CANCELLED, CONFIRMED, STAFF, WAITING
 from tests.hostile import PAYLOADS
 from tests.seminars.conftest import seminar_town  # noqa: F401 (a fixture)
@@ -423,7 +423,7 @@ def test_after_the_kvkk_erasure_a_certificate_can_no_longer_be_made(seminar_app)
     post_form(web, item, "katilim-formu", {"kayit": [str(reg.id)], "katildi": [str(reg.id)]})
     assert web.get(f"/seminerler/{item.id}/belge/{reg.id}.pdf").status_code == 200
     m.clock.advance(dt.timedelta(days=m.instance.seminars.retention_days + 1))
-    assert anonymise(m.ledger, m.instance, m.clock, m.ledger.item(item.id)) == 1
+    assert seminar_upkeep(m.ledger, m.instance, m.paths, m.clock).anonymised == {item.number: 1}
     web = Browser(e, "web1")
     refused = web.get(f"/seminerler/{item.id}/belge/{reg.id}.pdf")
     assert refused.status_code == 404
