@@ -10,6 +10,7 @@ import pytest
 
 from municms.checks import check_site
 from municms.errors import BuildError
+from municms.fragments import BANNER_INCLUDE
 from tests.tinysite import build, copy_tiny
 
 SITE_URL = "https://www.deneme.bel.tr"
@@ -69,12 +70,22 @@ def test_ended_items_leave_every_listing_feed_and_calendar(built):
     assert not (ended / "takvim.ics").exists()
 
 
-def test_emergency_banner_is_on_the_home_page_only(built):
-    home = read(built, "index.html")
-    assert ('<section class="emergency-banner" role="alert" aria-labelledby="acil-1">\n  <div class="wrap">\n'
-            '    <h2 id="acil-1">Acil: Su Kesintisi</h2>\n    <p>Bilgi için <strong>ALO 153</strong>.</p>') in home
-    assert home.index("emergency-banner") < home.index('<main id="icerik"')
-    assert "emergency-banner" not in read(built, "haberler/index.html")
+def test_emergency_banner_is_one_fragment_every_page_includes_first_in_main(built):
+    """The banner is written once (_acil.html); every page includes it as the first thing inside <main>, so a
+    banner that starts or ends changes that one file, and the skip link (to #icerik) reaches it."""
+    assert read(built, "_acil.html") == (
+        '<section class="emergency-banner" role="alert" aria-labelledby="acil-1">\n'
+        '  <p class="emergency-kicker">Acil duyuru</p>\n  <h2 id="acil-1">Acil: Su Kesintisi</h2>\n'
+        '  <p>Bilgi için <strong>ALO 153</strong>.</p>\n</section>')
+    pages = sorted(p.relative_to(built).as_posix() for p in built.rglob("*.html") if p.name != "_acil.html")
+    assert len(pages) > 50
+    for rel in pages:
+        text = read(built, rel)
+        assert text.count(BANNER_INCLUDE.decode()) == 1, rel
+        main = text.index('<main id="icerik" class="wrap" tabindex="-1">')
+        assert text[main:text.index("<!--#include")] == '<main id="icerik" class="wrap" tabindex="-1">\n', rel
+        assert "emergency-banner" not in text and "Su Kesintisi" not in text, rel
+    assert '<a class="skip-link" href="#icerik">' in read(built, "haberler/index.html")
 
 
 def test_attachment_missing_or_empty_in_the_output_fails_the_check(built, tmp_path):
