@@ -22,6 +22,7 @@ from municms.serve import SecurityHeaders, SiteFiles
 from tests.site_tree import site_files
 
 from .test_accessibility import axe_violations, readable
+from .test_html_validity import vnu_errors
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -66,7 +67,7 @@ def banner_problems(html: str, where: str) -> list[str]:
 
 
 def test_banner_is_on_every_page_through_nginx_and_serve_and_gone_at_its_end(municipality, nginx, browser,
-                                                                                axe_source):
+                                                                                axe_source, vnu_command, tmp_path):
     m = municipality("tiny")
     m.publish()
     current = m.paths.current
@@ -85,8 +86,11 @@ def test_banner_is_on_every_page_through_nginx_and_serve_and_gone_at_its_end(mun
     pages = addresses(m.paths.current)
     assert len(pages) > 40
     problems = []
-    for address in pages:
+    served = tmp_path / "served"
+    for number, address in enumerate(pages):
         status, html = fetch(nginx_url + address)
+        (served / str(number)).mkdir(parents=True)
+        (served / str(number) / "index.html").write_text(html, encoding="utf-8")
         problems += [f"nginx {address}: {status}"] if status != (404 if address == MISSING else 200) else []
         problems += banner_problems(html, f"nginx {address}")
         answer = serve.get(address)
@@ -94,6 +98,7 @@ def test_banner_is_on_every_page_through_nginx_and_serve_and_gone_at_its_end(mun
         assert "etag" not in answer.headers
         problems += banner_problems(answer.text, f"serve {address}")
     assert problems == []
+    assert vnu_errors(vnu_command, served) == []  # every page as served, with the banner, is valid HTML
 
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()

@@ -1,0 +1,96 @@
+"""Lighthouse (pinned in package.json) against the demo served by real nginx: home, a list, an article and the org
+chart, mobile and desktop, at least 98 in performance, accessibility, best practices and SEO; the home page
+transfers at most 60 KB and nothing comes from another host.
+
+Throttling: `--throttling-method=provided`, i.e. the page is measured as it loads from loopback, without
+Lighthouse's simulated slow network and 4x CPU slowdown. The simulation multiplies the CPU time it observes, so on
+a loaded 2-core machine the same page scored anywhere from the 80s to 100; measured as provided the score depends
+on what the page asks for (requests, bytes, render-blocking resources, layout shifts), which is what the theme
+controls. Page weight is held separately (the 60 KB budget), so a heavier page still fails here."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, FIXED_NOW, REPO, copy_instance, require
+from tests.servers import free_port, wait_for_port
+
+from .site import first_link
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+LIGHTHOUSE = REPO / "node_modules" / "lighthouse" / "cli" / "index.js"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+HOME_BUDGET = 60 * 1024
+PAGES = {"home": "/", "list": "/haberler/", "org chart": "/kurumsal/organizasyon-semasi/"}
+
+
+@pytest.fixture(scope="module")
+def served_demo(tmp_path_factory):
+    """The demo built with its site address on the port nginx then serves it on (canonical links and feeds name
+    the site being tested), served by nginx with the generated config."""
+    from municms.build import build_site
+    from municms.config import load_instance
+    from municms.nginx import prepare_prefix, standalone_conf
+
+    require(shutil.which("nginx") is not None, "nginx")
+    root = copy_instance(REPO, tmp_path_factory.mktemp("lighthouse") / "instance")
+    port = free_port()
+    config = root / "instance.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'site_url: "http://127.0.0.1:8000"', f'site_url: "http://127.0.0.1:{port}"'), encoding="utf-8")
+    output = root.parent / "site"
+    build_site(load_instance(root), output, now=FIXED_NOW, build_id="test-lighthouse")
+    prefix = root.parent / "nginx"
+    prepare_prefix(prefix)
+    (prefix / "nginx.conf").write_text(standalone_conf(prefix, output, port), encoding="utf-8")
+    proc = subprocess.Popen(["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for_port(port, proc, "nginx")
+        yield f"http://127.0.0.1:{port}", output
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def lighthouse(url: str, form_factor: str, report) -> dict:
+    command = ["node", str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
+               f"--only-categories={','.join(CATEGORIES)}", "--throttling-method=provided",
+               "--max-wait-for-load=30000", "--chrome-flags=--headless=new " + " ".join(CHROMIUM_ARGS)]
+    if form_factor == "desktop":
+        command.append("--preset=desktop")
+    env = dict(os.environ, CHROME_PATH=str(CHROMIUM))
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(report.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("form_factor", ["mobile", "desktop"])
+def test_lighthouse_scores_budget_and_no_third_party(served_demo, tmp_path, form_factor):
+    require(LIGHTHOUSE.is_file(), f"Lighthouse ({LIGHTHOUSE.relative_to(REPO)}, from `npm ci`)")
+    require(shutil.which("node") is not None, "Node.js")
+    base, site = served_demo
+    pages = {**PAGES, "article": first_link(site, "/haberler/")}
+    low, results = [], {}
+    for name, path in pages.items():
+        result = lighthouse(base + path, form_factor, tmp_path / f"{name.replace(' ', '-')}.json")
+        scores = {key: round(result["categories"][key]["score"] * 100) for key in CATEGORIES}
+        results[name] = scores
+        failed = [audit["id"] for audit in result["audits"].values()
+                  if audit.get("score") is not None and audit["score"] < 0.9 and audit["scoreDisplayMode"] == "binary"]
+        low += [f"{name} ({path}): {scores}, failing audits {failed}"] if min(scores.values()) < 98 else []
+        requests = result["audits"]["network-requests"]["details"]["items"]
+        foreign = [r["url"] for r in requests if not r["url"].startswith(base + "/")]
+        assert foreign == [], f"{name}: requests to other hosts {foreign}"
+        if name == "home":
+            weight = result["audits"]["total-byte-weight"]["numericValue"]
+            print(f"{form_factor} home: {weight / 1024:.1f} KB in {len(requests)} requests")
+            assert weight <= HOME_BUDGET, f"home transfers {weight} bytes"
+    print(form_factor, results)
+    assert low == [], "\n".join(low)
