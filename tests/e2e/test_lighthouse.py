@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +26,7 @@ from .site import first_link
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 LIGHTHOUSE = REPO / "node_modules" / "lighthouse" / "cli" / "index.js"
+RUNNER = Path(__file__).with_name("lighthouse_pages.mjs")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 HOME_BUDGET = 60 * 1024
 PAGES = {"home": "/", "list": "/haberler/", "org chart": "/kurumsal/organizasyon-semasi/"}
@@ -59,38 +61,38 @@ def served_demo(tmp_path_factory):
         proc.wait(timeout=10)
 
 
-def lighthouse(url: str, form_factor: str, report) -> dict:
-    command = ["node", str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
-               f"--only-categories={','.join(CATEGORIES)}", "--throttling-method=provided",
-               "--max-wait-for-load=30000", "--chrome-flags=--headless=new " + " ".join(CHROMIUM_ARGS)]
-    if form_factor == "desktop":
-        command.append("--preset=desktop")
-    env = dict(os.environ, CHROME_PATH=str(CHROMIUM))
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240)
+def run_lighthouse(jobs: list[dict], folder) -> list[dict]:
+    """Every job ({url, formFactor}) in one Chromium (lighthouse_pages.mjs); the Lighthouse result of each."""
+    (folder / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
+    env = dict(os.environ, CHROME_PATH=str(CHROMIUM), CHROME_FLAGS=" ".join(["--headless=new", *CHROMIUM_ARGS]))
+    done = subprocess.run(["node", str(RUNNER), str(folder / "jobs.json"), str(folder / "report.json")], env=env,
+                          capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(report.read_text(encoding="utf-8"))
+    return json.loads((folder / "report.json").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("form_factor", ["mobile", "desktop"])
-def test_lighthouse_scores_budget_and_no_third_party(served_demo, tmp_path, form_factor):
+def test_lighthouse_scores_budget_and_no_third_party(served_demo, tmp_path):
     require(LIGHTHOUSE.is_file(), f"Lighthouse ({LIGHTHOUSE.relative_to(REPO)}, from `npm ci`)")
     require(shutil.which("node") is not None, "Node.js")
     base, site = served_demo
     pages = {**PAGES, "article": first_link(site, "/haberler/")}
-    low, results = [], {}
-    for name, path in pages.items():
-        result = lighthouse(base + path, form_factor, tmp_path / f"{name.replace(' ', '-')}.json")
+    jobs = [{"url": base + path, "formFactor": form, "name": name}
+            for form in ("mobile", "desktop") for name, path in pages.items()]
+    low, scores_of = [], {}
+    for job, result in zip(jobs, run_lighthouse(jobs, tmp_path), strict=True):
+        where = f"{job['name']} ({job['formFactor']})"
+        assert result["configSettings"]["formFactor"] == job["formFactor"] and result["finalDisplayedUrl"] == job["url"]
         scores = {key: round(result["categories"][key]["score"] * 100) for key in CATEGORIES}
-        results[name] = scores
+        scores_of[where] = scores
         failed = [audit["id"] for audit in result["audits"].values()
                   if audit.get("score") is not None and audit["score"] < 0.9 and audit["scoreDisplayMode"] == "binary"]
-        low += [f"{name} ({path}): {scores}, failing audits {failed}"] if min(scores.values()) < 98 else []
+        low += [f"{where}: {scores}, failing audits {failed}"] if min(scores.values()) < 98 else []
         requests = result["audits"]["network-requests"]["details"]["items"]
         foreign = [r["url"] for r in requests if not r["url"].startswith(base + "/")]
-        assert foreign == [], f"{name}: requests to other hosts {foreign}"
-        if name == "home":
+        assert foreign == [], f"{where}: requests to other hosts {foreign}"
+        if job["name"] == "home":
             weight = result["audits"]["total-byte-weight"]["numericValue"]
-            print(f"{form_factor} home: {weight / 1024:.1f} KB in {len(requests)} requests")
+            print(f"{where}: {weight / 1024:.1f} KB in {len(requests)} requests")
             assert weight <= HOME_BUDGET, f"home transfers {weight} bytes"
-    print(form_factor, results)
+    print(scores_of)
     assert low == [], "\n".join(low)

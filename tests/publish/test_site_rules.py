@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from municms.checks import check_site
 from municms.errors import BuildError
@@ -116,3 +117,24 @@ def test_banner_and_ended_pages_have_no_axe_violations(built, site_server, page,
     page.goto(base + "/")
     banner = page.get_by_role("alert")
     assert banner.get_by_role("heading").inner_text() == "Acil: Su Kesintisi"
+
+
+def test_home_starts_with_the_tasks_and_every_phone_number_is_a_tel_link(built):
+    home = LexborHTMLParser(read(built, "index.html"))
+    main = home.css_first("main")
+    sections = [node.css_first("h2").text() for node in main.css("section")]
+    assert sections[:3] == ["Sık kullanılan e-hizmetler", "Haberler", "Duyurular"]
+    assert [(a.attributes["href"], a.text()) for a in main.css(".task-grid a")] == [
+        ("/e-hizmetler/borc-sorgulama/", "Borç Sorgulama")]  # tests/fixtures/tiny/instance.yaml: home.eservices
+    assert [(a.attributes["href"], a.text(deep=True)) for a in main.css(".quick-links a")] == [
+        ("https://www.turkiye.gov.tr/", "e-Devlet Kapısı turkiye.gov.tr"),
+        ("tel:153", "ALO 153 Çağrı merkezi, 7/24")]  # the tiny site names no Beyaz Masa e-service
+    for rel in ("index.html", "iletisim/index.html", "birimler/fen-isleri/index.html"):
+        page = LexborHTMLParser(read(built, rel))
+        assert page.css_first(".header-contact a").attributes["href"] == "tel:153", rel
+        assert page.css_first(".site-footer address a").attributes["href"] == "tel:+903640000000", rel
+    department = LexborHTMLParser(read(built, "birimler/fen-isleri/index.html"))
+    assert [(a.attributes["href"], a.text()) for a in department.css(".facts a[href^='tel:']")] == [
+        ("tel:+903640000001", "0364 000 00 01")]
+    menu = home.css_first("nav.main-nav > details.menu")
+    assert menu.css_first("summary").text(strip=True) == "Menü" and "open" not in menu.attributes

@@ -97,3 +97,14 @@ def test_distinct_slug():
     assert turkish.distinct_slug("meclis", set()) == "meclis"
     assert turkish.distinct_slug("meclis", {"meclis"}) == "meclis-2"
     assert turkish.distinct_slug("meclis", {"meclis", "meclis-2"}) == "meclis-3"
+
+
+@pytest.mark.parametrize("written, uri", [
+    ("0364 225 19 00", "tel:+903642251900"),
+    ("0364 225 19 00 (Dahili 1210)", "tel:+903642251900;ext=1210"),
+    ("153", "tel:153"),
+    ("+90 364 225 19 00", "tel:+903642251900"),
+    ("112", "tel:112"),
+])
+def test_phone_numbers_become_tel_uris(written, uri):
+    assert turkish.tel_uri(written) == uri
