@@ -3,9 +3,9 @@ chart, mobile and desktop, at least 98 in performance, accessibility, best pract
 transfers at most 60 KB and nothing comes from another host.
 
 Throttling: `--throttling-method=provided`, i.e. the page is measured as it loads from loopback, without
-Lighthouse's simulated slow network and 4x CPU slowdown. The simulation multiplies the CPU time it observes, so on
-a loaded 2-core machine the same page scored anywhere from the 80s to 100; measured as provided the score depends
-on what the page asks for (requests, bytes, render-blocking resources, layout shifts), which is what the theme
+Lighthouse's simulated slow network and 4x CPU slowdown. The simulation scales the CPU time it observes, so its
+score follows the load of a shared 2-core machine as much as the page; measured as provided the score depends on
+what the page asks for (requests, bytes, render-blocking resources, layout shifts), which is what the theme
 controls. Page weight is held separately (the 60 KB budget), so a heavier page still fails here."""
 
 from __future__ import annotations
