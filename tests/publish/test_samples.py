@@ -78,7 +78,7 @@ def test_every_good_sample_is_published_where_the_site_shows_it(municipality):
     assert '<span class="org-name">Akıllı Şehir Müdürlüğü</span>' in chart
     assert "Destek Hizmetleri Müdürlüğü: Ayşe Yılmaz müdür olarak atandı." in chart
     assert '<a href="/birimler/destek-hizmetleri/">Destek Hizmetleri Müdürlüğü</a> ' \
-           '<span class="org-head">Müdür: Ayşe Yılmaz</span>' in chart
+           '<span class="org-head">Müdür: <span class="org-person">Ayşe Yılmaz</span></span>' in chart
     assert f"Kayıt no: {org.number}" in chart
     assert later.expired == [results["acil-su-kesintisi.md"].number]
     assert "emergency-banner" not in page("")
