@@ -275,3 +275,10 @@ def test_demo_regulations_have_unique_anchors_for_every_article(demo):
         assert len(ids) == len(set(ids))
     listing = [a.text() for a in LexborHTMLParser(read(out, "mevzuat/index.html")).css(".regulation-list li > a")]
     assert listing == ["Çorum Belediyesi Zabıta Yönetmeliği", "Web Sitesi Yayın Yönergesi"]
+
+
+def test_the_fire_brigade_is_headed_by_a_daire_baskani_on_the_department_list(demo):
+    root, out = demo
+    listing = read(out, "birimler/index.html")
+    assert "İtfaiye Daire Başkanlığı</a> <span class=\"meta\">Daire Başkanı: Levent Şahbaz</span>" in listing
+    assert "Fen İşleri Müdürlüğü</a> <span class=\"meta\">Müdür: Emre Koçyiğit</span>" in listing
