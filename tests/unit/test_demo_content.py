@@ -266,7 +266,7 @@ def test_demo_regulations_have_unique_anchors_for_every_article(demo):
     zabita = LexborHTMLParser(read(out, "mevzuat/corum-belediyesi-zabita-yonetmeligi/index.html"))
     anchors = [h.attributes["id"] for h in zabita.css(".prose h3")]
     assert anchors == [f"madde-{n}" for n in range(1, 8)] + ["gecici-madde-1", "madde-8", "madde-9"]
-    assert [a.attributes["href"] for a in zabita.css('nav[aria-label="İçindekiler"] ol ol a')] == \
+    assert [a.attributes["href"] for a in zabita.css('nav[aria-label="İçindekiler"] ul ul a')] == \
         [f"#{anchor}" for anchor in anchors]
     web = LexborHTMLParser(read(out, "mevzuat/web-sitesi-yayin-yonergesi/index.html"))
     assert "ek-madde-1" in [h.attributes["id"] for h in web.css(".prose h2")]

@@ -60,7 +60,7 @@ def test_built_regulation_page_has_parts_articles_contents_and_adoption_details(
         ("#b-birinci-bolum", "BİRİNCİ BÖLÜM – Genel Hükümler"), ("#madde-1", "MADDE 1 – Amaç"),
         ("#madde-2", "MADDE 2"), ("#b-ikinci-bolum", "İKİNCİ BÖLÜM – Son Hükümler"),
         ("#gecici-madde-1", "GEÇİCİ MADDE 1"), ("#ek-madde-2", "EK MADDE 2")]
-    assert [len(ol.css("li")) for ol in toc.css("ol ol")] == [2, 2]
+    assert [len(ol.css("li")) for ol in toc.css("ul ul")] == [2, 2]
     assert [(dt.text(), dd.text()) for dt, dd in zip(tree.css(".adoption dt"), tree.css(".adoption dd"))] == [
         ("Meclis karar tarihi", "5 Şubat 2026"), ("Meclis karar sayısı", "2026/18"),
         ("Yürürlük tarihi", "2 Mart 2026"), ("Resmî Gazete", "20 Şubat 2026, sayı 33172")]
