@@ -159,3 +159,22 @@ def table_of_contents(html: str) -> list[dict]:
         elif node.tag == "h2" and PART_LINE.match(title.split(" – ")[0]):
             parts.append({"id": anchor, "title": title, "articles": []})
     return parts
+
+
+def regulation_ids(body: str) -> set[str]:
+    """The anchors a regulation's article and part lines get on its page (for the checks of in-body links)."""
+    ids: set[str] = set()
+    for line in body.splitlines():
+        article, part = ARTICLE_LINE.match(line), PART_LINE.match(line)
+        if article:
+            base = article_anchor(article.group("kind"), article.group("number"), article.group("suffix"))
+        elif part:
+            base = turkish.slugify(" ".join(part.group("ordinal").split()) + " BÖLÜM")
+        else:
+            continue
+        anchor, n = base, 1
+        while anchor in ids:
+            n += 1
+            anchor = f"{base}-{n}"
+        ids.add(anchor)
+    return ids

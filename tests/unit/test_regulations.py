@@ -94,3 +94,17 @@ def test_regulations_are_listed_by_title_in_turkish_order(tmp_path):
         "Zabıta Yönetmeliği"]
     assert "Meclis kararı: 5 Şubat 2026, sayı 2026/18. Yürürlük: 2 Mart 2026." in \
         [" ".join(m.text().split()) for m in listing.css(".regulation-list .meta")]
+
+
+def test_links_to_articles_are_checked_against_the_articles_the_page_will_have(municipality):
+    from tests.municipality import submission_text
+
+    m = municipality("tiny")
+    body = ("BİRİNCİ BÖLÜM\nGenel\n\nMADDE 1 – (1) Bkz. [2 nci madde](#madde-2), [geçici madde](#gecici-madde-1),\n"
+            "[bölüm](#birinci-bolum) ve [9 uncu madde](#madde-9).\n\nMADDE 2 – Metin.\n\nGEÇİCİ MADDE 1 – Geçiş.\n")
+    result = m.drop("fen-isleri", "yonerge.md", submission_text(
+        "mevzuat", "Kaldırım Yönergesi", body, karar_tarihi="2026-11-05", karar_sayisi="2026/12",
+        yururluk="2026-11-20"))
+    assert result.status == "registered"
+    assert result.warnings == ["Yayın denetimi: Metnin 5. satırındaki bağlantı '#madde-9' sayfada bir ara başlığa "
+                               "gitmiyor: '#madde-9' adında bir başlık yok. Bu düzeltilmeden içerik onaylanamaz."]
