@@ -1,8 +1,9 @@
 """Ledger items → content/ files: the only writer of content/ (apart from the demo seed).
 
 An item that is approved, scheduled or published and due (no `yayin`, or `yayin` ≤ now) becomes
-`content/<section>/<year>/<slug>.md` (pages: `content/sayfalar/<slug>.md`, e-services:
-`content/e-hizmetler/<slug>.md`) with its attachments in the folder named like the file. Year and slug are
+`content/<section>/<year>/<slug>.md` (pages: `content/sayfalar/<slug>.md`, undated sections such as
+e-services and regulations: `content/e-hizmetler/<slug>.md`, `content/mevzuat/<slug>.md`) with its
+attachments in the folder named like the file. Year and slug are
 fixed the first time an item is written: later runs find the item's file by its `Kayit_no` line.
 Expired items keep their page with `Durum: suresi-doldu`; withdrawn items keep their address, but the page
 shows only the public reason (`Durum: geri-cekildi`). Emergency banners (acil-duyuru) go to `data/acil.yaml`,
@@ -46,8 +47,11 @@ TYPE_KEYS = {
     "seminer": (("egitmen", "Egitmen"), ("yer", "Yer"), ("baslangic", "Baslangic"), ("bitis", "Bitis"),
                 ("kontenjan", "Kontenjan"), ("hedef_kitle", "Hedef_kitle"), ("kayit_son", "Kayit_son")),
     "e-hizmet": (("adres", "Adres"), ("grup", "Grup")),
+    "mevzuat": (("karar_tarihi", "Karar_tarihi"), ("karar_sayisi", "Karar_sayisi"), ("yururluk", "Yururluk"),
+                ("resmi_gazete_tarihi", "Resmi_gazete_tarihi"), ("resmi_gazete_sayisi", "Resmi_gazete_sayisi"),
+                ("ilan_tarihi", "Ilan_tarihi")),
 }
-DAY_KEYS = ("son_basvuru", "kayit_son")
+DAY_KEYS = ("son_basvuru", "kayit_son", "karar_tarihi", "yururluk", "resmi_gazete_tarihi", "ilan_tarihi")
 RESERVED_ROOT = {"kurumsal", "birimler", "etiket", "arama", "api", "yonetim", "kayit", "theme", "sitemaps", "feeds"}
 
 

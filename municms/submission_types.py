@@ -42,6 +42,10 @@ EXTRA: dict[str, dict[str, Field]] = {
                 "kayit_son": Field("when")},
     "e-hizmet": {"adres": Field("url", True), "grup": Field("text", True)},
     "acil-duyuru": {"bitis": Field("when", True)},
+    # a regulation (yönetmelik, yönerge) as the Meclis adopted it; its "MADDE n" lines become anchored headings
+    "mevzuat": {"karar_tarihi": Field("date", True), "karar_sayisi": Field("text", True),
+                "yururluk": Field("date", True), "resmi_gazete_tarihi": Field("date"),
+                "resmi_gazete_sayisi": Field("text"), "ilan_tarihi": Field("date")},
 }
 assert set(EXTRA) == set(SUBMISSION_TYPES)
 ALL_KEYS = set(COMMON).union(*EXTRA.values())
@@ -355,6 +359,27 @@ def _apply_org_change(r: Reader, chart: dict, kind: str, op: dict, path: tuple) 
             chart[unit] = parent
 
 
+_DECISION_NUMBER = re.compile(r"^\d{1,6}(/\d{1,6})?$")
+
+
+def _mevzuat(r: Reader) -> None:
+    number = r.values.get("karar_sayisi")
+    if number is not None and not _DECISION_NUMBER.match(number):
+        r.problem(("karar_sayisi",), f"'{number}' geçerli bir Meclis karar sayısı değil: yalnızca rakam ya da "
+                  "yıl/sıra yazın (ör. 112 ya da 2024/112).", "invalid council decision number")
+    adopted = r.values.get("karar_tarihi")
+    for key, name in (("yururluk", "Yürürlük tarihi"), ("ilan_tarihi", "İlan tarihi"),
+                      ("resmi_gazete_tarihi", "Resmî Gazete tarihi")):
+        when = r.values.get(key)
+        if adopted and when and when < adopted:
+            r.problem((key,), f"{name} ({when.isoformat()}) Meclis karar tarihinden ({adopted.isoformat()}) "
+                      "önce olamaz.", f"{key} is before karar_tarihi")
+    if r.values.get("resmi_gazete_sayisi") and not r.values.get("resmi_gazete_tarihi"):
+        r.problem(("resmi_gazete_tarihi",), "'resmi_gazete_sayisi' verildiğinde 'resmi_gazete_tarihi' de "
+                  "yazılmalıdır.", "resmi_gazete_sayisi without resmi_gazete_tarihi")
+
+
 _RULES: dict[str, Callable[[Reader], None]] = {
-    "seminer": _seminer, "organizasyon": _organizasyon,  # faaliyet-raporu's PDF: checked by content in submission.py
+    # faaliyet-raporu's PDF: checked by content in submission.py
+    "seminer": _seminer, "organizasyon": _organizasyon, "mevzuat": _mevzuat,
 }

@@ -52,10 +52,10 @@ BODY_PAYLOADS = (
 TEXT_FIELDS = ("haber", "haber_ozet", "etiket", "duyuru", "duyuru_ozet", "mukellef", "mukellef_ozet", "rapor",
                "rapor_ozet", "seminer", "seminer_ozet", "egitmen", "yer", "hedef_kitle", "ehizmet", "ehizmet_ozet",
                "grup", "acil", "sayfa", "sayfa_ozet", "organizasyon", "gorev", "kisi", "birim_adi", "yeni_ad",
-               "metin")
+               "metin", "mevzuat", "mevzuat_ozet", "rg_sayisi")
 # Pages an item has: its type → the key of its title.
 PAGE_TITLES = {"haber": "haber", "duyuru": "duyuru", "mukellef-duyurusu": "mukellef", "faaliyet-raporu": "rapor",
-               "seminer": "seminer", "e-hizmet": "ehizmet", "sayfa": "sayfa"}
+               "seminer": "seminer", "e-hizmet": "ehizmet", "sayfa": "sayfa", "mevzuat": "mevzuat"}
 PDF = (REPO / "tests/fixtures/samples/good/strateji-gelistirme/2025-faaliyet-raporu/faaliyet-raporu-2025.pdf")
 SERVICE_URL = "https://www.turkiye.gov.tr/corum-belediyesi-borc-sorgulama?tur=emlak&yil=2026"
 THEME_SCRIPTS = {"/pagefind/pagefind-ui.js", "/theme/js/arama.js"}  # search.html, nowhere else
@@ -91,6 +91,9 @@ def publish_hostile_site(m, texts: dict[str, str]) -> dict[str, str]:
                  bitis="2026-12-10 12:00", kontenjan=30, kayit_son="2026-12-08"),
         m.submit("e-hizmet", t["ehizmet"], body, ozet=t["ehizmet_ozet"], grup=t["grup"], adres=SERVICE_URL),
         m.submit("sayfa", t["sayfa"], body, ozet=t["sayfa_ozet"]),
+        m.submit("mevzuat", t["mevzuat"], body + "\nAmaç\nMADDE 1 – " + t["metin"] + "\n", ozet=t["mevzuat_ozet"],
+                 karar_tarihi="2026-11-02", karar_sayisi="2026/12", yururluk="2026-11-03",
+                 resmi_gazete_tarihi="2026-11-04", resmi_gazete_sayisi=t["rg_sayisi"]),
         m.submit("organizasyon", t["organizasyon"], body, yururluk="2026-11-01", degisiklikler=[
             {"islem": "ata", "birim": "fen-isleri", "gorev": t["gorev"], "kisi": t["kisi"]},
             {"islem": "birim-ekle", "birim": "yeni-birim", "ad": t["birim_adi"], "ust": "baskan"},

@@ -22,6 +22,7 @@ TYPE_LABELS_TR = {
     "haber": "Haber", "duyuru": "Duyuru", "mukellef-duyurusu": "Mükellef duyurusu",
     "faaliyet-raporu": "Faaliyet raporu", "sayfa": "Kurumsal sayfa", "organizasyon": "Organizasyon değişikliği",
     "seminer": "Seminer", "e-hizmet": "e-Hizmet", "acil-duyuru": "Acil duyuru (site başlığı)",
+    "mevzuat": "Mevzuat",
 }
 assert set(TYPE_LABELS_TR) == set(SUBMISSION_TYPES)
 
@@ -32,6 +33,9 @@ LABELS_TR = {
     "baslangic": "Başlangıç", "kontenjan": "Kontenjan", "hedef_kitle": "Hedef kitle",
     "kayit_son": "Son kayıt günü", "adres": "Adres", "grup": "Grup", "ekler": "Ekler", BODY: "Metin",
     "kayit_no": "Kayıt no", "birim": "Müdürlük",
+    "karar_tarihi": "Meclis karar tarihi", "karar_sayisi": "Meclis karar sayısı",
+    "resmi_gazete_tarihi": "Resmî Gazete tarihi", "resmi_gazete_sayisi": "Resmî Gazete sayısı",
+    "ilan_tarihi": "İlan tarihi",
 }
 _SEMINAR_LABELS = {"bitis": "Bitiş"}
 _HINTS_TR = {

@@ -10,6 +10,7 @@ from pelican.generators import Generator
 
 from municms import turkish
 from municms.files import safe_yaml
+from municms.orgchart import HEAD_TITLES
 
 from .banners import is_ended, load_banners
 from .model import Listing, build_tags, by_month, newest_first, upcoming
@@ -20,12 +21,24 @@ log = logging.getLogger(__name__)
 def _nav(instance, pages) -> list[dict]:
     """Main navigation: the fixed public sections in the order citizens look for them."""
     sections = instance.sections
-    entries = [("", "Ana Sayfa"), ("kurumsal/baskan/", "Kurumsal")]
+    entries = [("", "Ana Sayfa"), ("kurumsal/", "Kurumsal")]
     for tur in ("haber", "duyuru", "mukellef-duyurusu", "e-hizmet", "seminer"):
         if tur in sections:
             entries.append((sections[tur].slug + "/", sections[tur].title))
     entries += [("birimler/", "Birimler"), ("iletisim/", "İletişim")]
     return [{"url": url, "title": title} for url, title in entries]
+
+
+def corporate_links(instance, sections) -> list[dict]:
+    """What /kurumsal/ lists after the corporate pages: units, regulations, reports (the sections there are)."""
+    links = [{"url": "birimler/", "title": "Birimler",
+              "summary": "Müdürlüklerin görevleri, yöneticileri, iletişim bilgileri ve son içerikleri."}]
+    about = {"mevzuat": "Belediye Meclisince kabul edilen yönetmelik ve yönergeler, madde madde.",
+             "faaliyet-raporu": "Her yılın faaliyet raporu; belediyenin yaptığı işler ve harcamaları."}
+    for listing in sections:
+        if listing.key in about:
+            links.append({"url": listing.url, "title": listing.title, "summary": about[listing.key]})
+    return links
 
 
 class ListingsGenerator(Generator):
@@ -57,7 +70,7 @@ class ListingsGenerator(Generator):
         self.context.update({
             # the footer's feed links and year: what every page shows of the site as a whole
             "FEED_LINKS": [(listing.url + "atom.xml", listing.title) for listing in self.sections
-                           if listing.items and listing.key != "e-hizmet"],
+                           if listing.items and instance.sections[listing.key].dated],
             "COPYRIGHT_YEAR": self.today.year,
             "MUNICIPALITY": instance.municipality,
             "NAV": _nav(instance, pages),
@@ -83,7 +96,10 @@ class ListingsGenerator(Generator):
         for dep in self.instance.departments:
             items = by_department.get(dep, [])
             listing = Listing(dep, self.instance.department_name(dep), f"birimler/{dep}/", items)
-            listing.details = details.get(dep, {})
+            listing.details = dict(details.get(dep) or {})
+            unit = self.instance.units_by_id.get(dep)
+            if listing.details and unit is not None:  # the director's title: Daire Başkanı for a daire başkanlığı
+                listing.details.setdefault("unvan", HEAD_TITLES.get(unit.kind, "Müdür"))
             listings.append(listing)
         return turkish.sort_words(listings, key=lambda listing: listing.title)
 
@@ -98,9 +114,13 @@ class ListingsGenerator(Generator):
             if section.dated:
                 self._write_listing(listing, "section.html", kind="section")
                 self._write_feed(listing.items, listing.url + "atom.xml", listing.title)
+            elif listing.key == "mevzuat":
+                self._write("regulations.html", listing.url + "index.html", listing=listing,
+                            items=turkish.sort_words(listing.items, key=lambda a: a.title))
             else:
                 self._write("eservices.html", listing.url + "index.html", listing=listing,
                             groups=self._eservice_groups(listing.items))
+        self._write("corporate.html", "kurumsal/index.html", links=corporate_links(self.instance, self.sections))
         self._write("tags.html", "etiket/index.html",
                     tags=[(tag.head(), len(tag.items)) for tag in self.tags])
         for listing in self.tags:

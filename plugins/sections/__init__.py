@@ -21,12 +21,13 @@ from markupsafe import Markup
 from pelican.urlwrappers import Category
 
 from municms import turkish
+from municms.regulations import table_of_contents
 from municms.sanitize import is_web_url, sanitise_html, trusted_html
 from municms.seminar_checks import staff_only
 
 log = logging.getLogger(__name__)
 
-DATE_FIELDS = ("son_basvuru", "kayit_son")
+DATE_FIELDS = ("son_basvuru", "kayit_son", "karar_tarihi", "yururluk", "resmi_gazete_tarihi", "ilan_tarihi")
 DATETIME_FIELDS = ("baslangic", "bitis", "yayin", "onceki_tarih")
 LIST_FIELDS = ("ekler", "hedef_kitle")
 INT_FIELDS = ("kontenjan", "sira", "kalan_yer", "yedek_liste")
@@ -222,6 +223,9 @@ def articles_pretaxonomy(generator) -> None:
         article.year = article.date.year
         if tur == "seminer":  # its room as instance.yaml describes it (seats, access), when it is one of them
             article.room = instance.seminars.room(str(article.metadata.get("yer") or ""))
+        if tur == "mevzuat":  # its own page: adoption details, then a table of contents of its articles
+            article.template = "regulation"
+            article.toc = table_of_contents(article._content)
         _check_attachments(article, content_root)
         if known_birim and article._municms_prepared:
             article._municms_placed = (article.date, content_root)

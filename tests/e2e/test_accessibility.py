@@ -15,6 +15,8 @@ FIXED_PAGES = {
     "year archive": "/haberler/2026/",
     "org chart": "/kurumsal/organizasyon-semasi/",
     "e-services": "/e-hizmetler/",
+    "corporate index": "/kurumsal/",
+    "regulations": "/mevzuat/",
     "404": "/boyle-bir-sayfa-yok/",
 }
 # Pages found through the site's own listings: (listing, link selector).
@@ -24,6 +26,7 @@ FOUND_PAGES = {
     "seminar": ("/seminerler/", "main .item-list .card-title a"),
     "department": ("/birimler/", "main .department-list a"),
     "tag": ("/etiket/", "main .tag-cloud a"),
+    "regulation": ("/mevzuat/", "main .regulation-list li > a"),
 }
 
 

@@ -249,7 +249,7 @@ def test_build_log_names_counts_and_phases(tiny, tmp_path):
     result = build(tiny, tmp_path / "out", build_id="log-test")
     log = (tiny / "var/logs/builds/log-test.log").read_text(encoding="utf-8").splitlines()
     assert log[:2] == ["build log-test", f"output {tmp_path / 'out'}"]
-    assert "articles 9" in log and "pages 7" in log and f"files {result.files}" in log
+    assert "articles 10" in log and "pages 7" in log and f"files {result.files}" in log
     assert [line.split()[1] for line in log if line.startswith("phase ")] == ["pelican", "search", "checks", "manifest"]
     assert list(result.phases) == ["pelican", "search", "checks", "manifest"]
     assert sum(result.phases.values()) <= result.seconds + 0.01
