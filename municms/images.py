@@ -27,8 +27,7 @@ FONTS = Path(__file__).parent / "seminars" / "fonts"
 def photo_widths(width: int) -> list[int]:
     """The rendition widths of a photo `width` pixels wide: the standard ones below it, then its own width
     (up to the largest standard one). Never wider than the original."""
-    widths = [w for w in PHOTO_WIDTHS if w < width]
-    return widths + [min(width, PHOTO_WIDTHS[-1])]
+    return sorted({w for w in PHOTO_WIDTHS if w < width} | {min(width, PHOTO_WIDTHS[-1])})
 
 
 def photo_size(path: Path) -> tuple[int, int]:
