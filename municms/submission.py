@@ -115,8 +115,11 @@ def parse_submission(path: Path, department: str, instance, name: str | None = N
         body = body.replace(f"({attachment.original_name})", f"({attachment.name})")
     values = {key: reader.values[key] for key in data if key in reader.values}  # the file's key order
     photo_names = {photo["dosya"] for photo in values.get("fotograflar") or []}
-    if any(a.name not in photo_names for a in attachments):
-        values["ekler"] = [a.name for a in attachments if a.name not in photo_names]
+    files = [a.name for a in attachments if a.name not in photo_names]
+    if files:
+        values["ekler"] = files
+    else:
+        values.pop("ekler", None)  # every listed file was a photo
     tz = reader.tz
     publish_at = as_start(values["yayin"], tz) if values.get("yayin") else None
     if tur == "organizasyon" and publish_at is None and values.get("yururluk"):
@@ -279,7 +282,10 @@ def _attachments(path: Path, kind: str, reader: Reader, instance, problems: list
         return []
     attachments: list[Attachment] = []
     taken: set[str] = set()
+    photo_files = {photo["dosya"] for photo in photos}
     for index, name in enumerate(listed):
+        if name in photo_files:
+            continue  # a file named as a photo is a photo (the web form lists every upload in 'ekler')
         found, found_problems, found_warnings = inspect_attachment(
             path, name, instance.attachments, taken, ("ekler", index), reader.line(("ekler", index)))
         problems.extend(found_problems)
@@ -299,7 +305,7 @@ def _attachments(path: Path, kind: str, reader: Reader, instance, problems: list
         if found and not found_problems:
             attachments.append(found)
             photo["dosya"] = found.name
-    listed = listed + [photo["dosya"] for photo in photos]
+    listed = listed + sorted(photo_files)
     if reader.values.get("tur") == "faaliyet-raporu" and attachments and \
             not any(a.mime == "application/pdf" for a in attachments):
         problems.append(Problem("ekler", "Faaliyet raporunun en az bir eki gerçek bir PDF dosyası olmalıdır.",

@@ -65,6 +65,7 @@ def test_photos_are_published_in_responsive_sizes_without_metadata(site):
     result = site.drop("fen-isleri", "park", {"index.md": PHOTO_NEWS, "Açılış Töreni.JPG": camera_jpeg(2000, 1500, 6),
                                               "kroki.png": small_png(), "program.pdf": pdf})
     assert result.status == "registered", [p.format_tr() for p in result.problems]
+    assert result.warnings == []  # the photos are listed files, not leftovers
     site.approve(result.item.number)
     published = site.publish()
     assert published.items == [result.item.number]
@@ -118,7 +119,7 @@ def test_photos_are_published_in_responsive_sizes_without_metadata(site):
     # a later publish encodes nothing again: the cached renditions are untouched and the outputs identical
     cache = site.paths.var / "cache" / "photos"
     before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
-    assert len(before) == 8
+    assert len([name for name in before if name.endswith((".jpg", ".webp"))]) >= 8  # the demo's photo too
     outputs = {base: (root / folder / f"{base}.webp").read_bytes() for base in expected}
     other = site.submit("haber", "İkinci Haber", "Metin.\n")
     site.approve(other.number)
