@@ -178,3 +178,21 @@ Metin.
     assert result.status == "quarantined"
     assert "satır 5, alan 'fotograflar.0.dosya': 'belge.pdf' bir fotoğraf değil; fotoğraflar JPEG, PNG ya da WebP " \
            "olmalıdır." in result.report.read_text(encoding="utf-8")
+
+
+def test_an_editor_corrects_the_alt_text_and_keeps_the_photo(site):
+    text = PHOTO_NEWS.replace("ekler: [program.pdf]\n", "")
+    result = site.drop("fen-isleri", "park", {"index.md": text, "Açılış Töreni.JPG": camera_jpeg(800, 600, 1),
+                                              "kroki.png": small_png()})
+    assert result.status == "registered", [p.format_tr() for p in result.problems]
+    number = result.item.number
+    site.approve(number)
+    site.publish()
+    corrected = text.replace("Açılış Töreni.JPG", "acilis-toreni.jpg").replace(
+        "Başkan, kurdele keserken çocuklarla birlikte", "Başkan ve çocuklar kurdeleyi birlikte kesiyor")
+    site.edit(number, corrected, by="web2", keep=("acilis-toreni.jpg", "kroki.png"))
+    site.approve(number, by="web3")
+    site.publish()
+    html = (site.paths.current / "haberler/2026/cocuk-parki-acildi/index.html").read_text(encoding="utf-8")
+    alts = [img["alt"] for img in BeautifulSoup(html, "html.parser").select(".photos img")]
+    assert alts == ["Başkan ve çocuklar kurdeleyi birlikte kesiyor", "Parkın yerini gösteren kroki"]
