@@ -94,10 +94,16 @@ def page_meta(values: dict, municipality, site_name: str, sections: dict) -> Pag
                        "seminerler ve iletişim bilgileri.")
         image, kind, jsonld = card, "website", [organisation]
     else:
-        title, description = FIXED_PAGES.get(output, (site_name, f"{site_name} resmî internet sitesi."))
-        description = description.format(name=site_name)
+        # a page of its own kind: its writer may pass share_title and share_description (as a generator's
+        # keyword arguments, so the page's digest covers them), else the known pages' texts are used
+        known = FIXED_PAGES.get(output)
+        default_title, default_description = known or (site_name, "{name} resmî internet sitesi.")
+        title = values.get("share_title") or default_title
+        description = values.get("share_description") or default_description.format(name=site_name)
         image, kind = card, "website"
-        jsonld = [_breadcrumbs(site, [(url, title)])] if url else []
+        # its breadcrumb is known only for the pages above (a trail that differs from the page's own is worse
+        # than none)
+        jsonld = [_breadcrumbs(site, [(url, title)])] if url and known else []
     return PageMeta(str(title), plain_description(description), url, kind, image, jsonld)
 
 

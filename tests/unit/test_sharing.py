@@ -65,8 +65,8 @@ def test_every_page_has_its_own_description_canonical_link_cards_and_valid_json_
         for block in blocks:
             types[block["@type"]].add(rel)
         crumbs = soup.select("nav.breadcrumb li")
-        if crumbs:
-            trail = next(b for b in blocks if b["@type"] == "BreadcrumbList")
+        trail = next((b for b in blocks if b["@type"] == "BreadcrumbList"), None)
+        if trail is not None:  # the same trail as the page shows
             assert [step["name"] for step in trail["itemListElement"]] == \
                 [li.get_text(strip=True) for li in crumbs], rel
             links = [a["href"] for a in soup.select("nav.breadcrumb li a")]
@@ -139,3 +139,28 @@ def test_generated_images_are_the_same_bytes_in_a_fresh_build(built_demo, tmp_pa
 def test_home_page_stays_small(built_demo):
     """The head's sharing data keeps the home page light: its HTML well under 10 KB compressed."""
     assert len(gzip.compress((built_demo / "index.html").read_bytes())) < 10_000
+
+
+def test_a_page_of_another_kind_takes_the_title_and_description_its_writer_passes():
+    from municms.share import page_meta
+
+    municipality = load_instance(REPO).municipality
+    meta = page_meta({"output_file": "kurumsal/index.html", "share_title": "Kurumsal",
+                      "share_description": "Belediyenin yönetimi, meclisi, planları ve bütçesi."},
+                     municipality, "Çorum Belediyesi", {})
+    assert (meta.title, meta.description, meta.url, meta.type, meta.jsonld) == (
+        "Kurumsal", "Belediyenin yönetimi, meclisi, planları ve bütçesi.", f"{SITE}/kurumsal/", "website", [])
+    assert meta.image.url == f"{SITE}/paylasim/site.png"
+    plain = page_meta({"output_file": "baska/index.html"}, municipality, "Çorum Belediyesi", {})
+    assert (plain.title, plain.description) == ("Çorum Belediyesi", "Çorum Belediyesi resmî internet sitesi.")
+
+
+def test_descriptions_are_one_line_cut_at_a_word():
+    from municms.share import plain_description
+
+    text = "Işıklı Çarşı'nın\nyenileme ihalesi,   sonuçlandı. " * 8
+    cut = plain_description(text)
+    words = cut.removesuffix("…").split()
+    assert len(cut) <= 160 and cut.endswith("…") and "\n" not in cut
+    assert words == text.split()[:len(words)] and not words[-1].endswith(",")
+    assert plain_description("Kısa  özet\n") == "Kısa özet"
