@@ -126,6 +126,19 @@ def _collect(generators) -> None:
         "hidden_articles", []) for photo in getattr(article, "photos", ())]
 
 
+# output file → (the photo's stamp, width, format; the output's own stamp) of the renditions this process wrote:
+# a publisher process does not read every photo and rendition again on every publish
+_WRITTEN: dict[str, tuple] = {}
+
+
+def _stamp(path: str) -> tuple:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return ()
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
 def _cached(folder: Path, key: str, make) -> bytes:
     """Bytes made by `make()`, kept in `folder` under the digest of `key` (what they are made from)."""
     path = folder / (hashlib.sha256(key.encode("utf-8")).hexdigest() + ".bin")
@@ -153,10 +166,20 @@ def _write(pelican) -> None:
     cache = InstancePaths(instance.root).var / "cache"
     renditions = images.RenditionCache(cache / "photos")
     for photo in settings.pop(_INPUT, []):
+        source = _stamp(photo.source)
         for rendition in photo.renditions:
             for extension in images.PHOTO_FORMATS:
-                write_output(settings, out, rendition.url(extension),
-                             renditions.get(Path(photo.source), rendition.width, extension))
+                rel = rendition.url(extension)
+                target = os.path.join(out, rel)
+                made_from = (source, rendition.width, extension)
+                known = _WRITTEN.get(target)
+                if known is not None and known[0] == made_from and known[1] == _stamp(target):
+                    # this process wrote it from the same photo and nothing has touched it since: recorded as
+                    # an output (site_files' protocol), neither read nor written again
+                    settings.setdefault("MUNICMS_OUTPUTS", {}).setdefault(rel, False)
+                    continue
+                write_output(settings, out, rel, renditions.get(Path(photo.source), rendition.width, extension))
+                _WRITTEN[target] = (made_from, _stamp(target))
     municipality = instance.municipality
     name, host = municipality.name, municipality.site_url.split("://", 1)[-1].rstrip("/")
     cards = [(None, name)] + [(s.slug, s.title) for s in instance.sections.values()]
