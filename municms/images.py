@@ -42,22 +42,37 @@ def rendition_height(size: tuple[int, int], width: int) -> int:
     return max(1, round(size[1] * width / size[0]))
 
 
-def render_photo(data: bytes, width: int, extension: str) -> bytes:
-    """One rendition: orientation applied, resized to `width` (never up), every metadata block left out."""
-    fmt, options = PHOTO_FORMATS[extension]
+def _upright_rgb(data: bytes) -> Image.Image:
+    """The photo decoded once, orientation applied, transparent parts on white (as on the page), as RGB."""
     with Image.open(io.BytesIO(data)) as source:
         image = ImageOps.exif_transpose(source)
         if image.mode not in ("RGB", "L"):
-            background = Image.new("RGB", image.size, WHITE)  # transparent parts on white, as on the page
+            background = Image.new("RGB", image.size, WHITE)
             rgba = image.convert("RGBA")
             background.paste(rgba, mask=rgba.getchannel("A"))
             image = background
-        image = image.convert("RGB")
-        if width < image.width:
-            image = image.resize((width, rendition_height(image.size, width)), Image.Resampling.LANCZOS)
-        out = io.BytesIO()
-        image.save(out, fmt, **options)  # no exif=, icc_profile= or xmp=: nothing of the original is carried
-    return out.getvalue()
+        return image.convert("RGB")
+
+
+def render_photos(data: bytes, wanted: list[tuple[int, str]]) -> dict[tuple[int, str], bytes]:
+    """Renditions (width, extension) of one photo, decoded once: resized to the width (never up), every
+    metadata block left out (no exif=, icc_profile= or xmp= is passed: nothing of the original is carried)."""
+    image = _upright_rgb(data)
+    done: dict[tuple[int, str], bytes] = {}
+    for width in sorted({w for w, _ in wanted}, reverse=True):
+        sized = image if width >= image.width else image.resize((width, rendition_height(image.size, width)),
+                                                                Image.Resampling.LANCZOS)
+        for extension in sorted({e for w, e in wanted if w == width}):
+            fmt, options = PHOTO_FORMATS[extension]
+            out = io.BytesIO()
+            sized.save(out, fmt, **options)
+            done[(width, extension)] = out.getvalue()
+    return done
+
+
+def render_photo(data: bytes, width: int, extension: str) -> bytes:
+    """One rendition (render_photos for one)."""
+    return render_photos(data, [(width, extension)])[(width, extension)]
 
 
 class RenditionCache:
@@ -67,24 +82,40 @@ class RenditionCache:
         self.folder = Path(folder)
         self.encoded = 0  # renditions encoded (not found in the cache) by this object
 
-    def get(self, source: Path, width: int, extension: str) -> bytes:
+    def _path(self, digest: str, width: int, extension: str) -> Path:
+        return self.folder / f"{digest}-{RENDITION_VERSION}-{width}.{extension}"
+
+    def get_all(self, source: Path, wanted: list[tuple[int, str]]) -> dict[tuple[int, str], bytes]:
+        """The renditions of a photo file, from the cache or encoded (the photo decoded once for all)."""
         data = source.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        cached = self.folder / f"{digest}-{RENDITION_VERSION}-{width}.{extension}"
+        found: dict[tuple[int, str], bytes] = {}
+        for key in wanted:
+            try:
+                found[key] = self._path(digest, *key).read_bytes()
+            except OSError:
+                pass
+        missing = [key for key in wanted if key not in found]
+        if missing:
+            made = render_photos(data, missing)
+            self.encoded += len(made)
+            for key, rendered in made.items():
+                self._store(self._path(digest, *key), rendered)
+            found.update(made)
+        return found
+
+    def get(self, source: Path, width: int, extension: str) -> bytes:
+        return self.get_all(source, [(width, extension)])[(width, extension)]
+
+    @staticmethod
+    def _store(cached: Path, rendered: bytes) -> None:
         try:
-            return cached.read_bytes()
-        except OSError:
-            pass
-        rendered = render_photo(data, width, extension)
-        self.encoded += 1
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            cached.parent.mkdir(parents=True, exist_ok=True)
             temp = cached.with_name(f".{cached.name}.{os.getpid()}")
             temp.write_bytes(rendered)
             os.replace(temp, cached)
         except OSError:
             pass  # a cache that cannot be written costs time, never the build
-        return rendered
 
 
 # -- the mark, the share card and the icons ---------------------------------------------------------

@@ -167,19 +167,23 @@ def _write(pelican) -> None:
     renditions = images.RenditionCache(cache / "photos")
     for photo in settings.pop(_INPUT, []):
         source = _stamp(photo.source)
+        todo = {}
         for rendition in photo.renditions:
             for extension in images.PHOTO_FORMATS:
                 rel = rendition.url(extension)
                 target = os.path.join(out, rel)
-                made_from = (source, rendition.width, extension)
                 known = _WRITTEN.get(target)
-                if known is not None and known[0] == made_from and known[1] == _stamp(target):
+                if known is not None and known[0] == (source, rendition.width, extension) \
+                        and known[1] == _stamp(target):
                     # this process wrote it from the same photo and nothing has touched it since: recorded as
                     # an output (site_files' protocol), neither read nor written again
                     settings.setdefault("MUNICMS_OUTPUTS", {}).setdefault(rel, False)
                     continue
-                write_output(settings, out, rel, renditions.get(Path(photo.source), rendition.width, extension))
-                _WRITTEN[target] = (made_from, _stamp(target))
+                todo[(rendition.width, extension)] = rel
+        if todo:
+            for key, data in renditions.get_all(Path(photo.source), list(todo)).items():
+                write_output(settings, out, todo[key], data)
+                _WRITTEN[os.path.join(out, todo[key])] = ((source, *key), _stamp(os.path.join(out, todo[key])))
     municipality = instance.municipality
     name, host = municipality.name, municipality.site_url.split("://", 1)[-1].rstrip("/")
     cards = [(None, name)] + [(s.slug, s.title) for s in instance.sections.values()]
