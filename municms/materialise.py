@@ -175,14 +175,25 @@ def metadata(entry: Entry, placed: Placed, instance: Instance, mark: str | None 
             if fm.get(key) not in (None, "", []):
                 value = _day(fm[key], tz) if key in DAY_KEYS else _value(_parsed(fm[key]), tz)
                 lines.append((name, value))
-        if rev.attachments:
-            lines.append(("Ekler", _value([PurePosixPath(a).name for a in rev.attachments], tz)))
+        photos = photo_entries(fm)
+        names = [PurePosixPath(a).name for a in rev.attachments]
+        if any(name not in {p["dosya"] for p in photos} for name in names):
+            lines.append(("Ekler", _value([n for n in names if n not in {p["dosya"] for p in photos}], tz)))
+        if photos:
+            # one line of JSON: alt texts may hold commas, colons and quotes; the build reads it back as data
+            lines.append(("Fotograflar", json.dumps(photos, ensure_ascii=False, separators=(", ", ": "))))
         if item.tur == "seminer" and form_key is not None and now is not None:
             lines += seminar_lines(item, fm, entry.seminar, form_key, tz, now)
     lines.append(("Kayit_no", item.number))
     if mark:
         lines.append(("Durum", mark))
     return lines
+
+
+def photo_entries(front_matter: dict) -> list[dict]:
+    """A news item's photos as intake stored them: [{"dosya": name, "alt": text}] (alt on one line)."""
+    return [{"dosya": PurePosixPath(str(p["dosya"])).name, "alt": _one_line(p["alt"])}
+            for p in front_matter.get("fotograflar") or [] if isinstance(p, dict) and p.get("dosya")]
 
 
 def render_markdown(lines: list[tuple[str, str]], body: str) -> str:

@@ -21,6 +21,8 @@ from starlette.routing import Mount
 from .headers import SECURITY_HEADERS, DefaultHeaders
 
 EDITORIAL_PREFIX = "/yonetim"
+# types the site's files need whatever the machine's mime tables say (nginx.py sends the same)
+SITE_TYPES = {".webmanifest": "application/manifest+json", ".ico": "image/x-icon", ".webp": "image/webp"}
 
 
 class SiteFiles:
@@ -47,7 +49,7 @@ class SiteFiles:
                 return RedirectResponse(location, status_code=301)
             target = target / "index.html"
         if target is not None and target.is_file() and _inside(target, root):
-            return FileResponse(target)
+            return FileResponse(target, media_type=SITE_TYPES.get(target.suffix.lower()))
         page = root / "404.html"
         if page.is_file():
             return FileResponse(page, status_code=404, media_type="text/html")
@@ -93,6 +95,8 @@ def site_and_editorial_app(site_dir: Path | Callable[[], Path], editorial) -> Se
 
 
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **SITE_TYPES}
+
     def send_error(self, code, message=None, explain=None):  # noqa: D102
         page = Path(self.directory) / "404.html"
         if code == 404 and page.is_file():

@@ -122,6 +122,19 @@ def _runs_script(url: str) -> bool:
     return _IGNORED_IN_URL.sub("", url).lower().startswith(("javascript:", "vbscript:", "data:"))
 
 
+def _json_ld(node) -> bool:
+    """A JSON-LD data block (browsers never run it): only a `type`, JSON text, and no `<`, `>` or `&` that could
+    end the element or be read as markup."""
+    text = node.text()
+    if dict(node.attributes) != {"type": "application/ld+json"} or any(c in text for c in "<>&"):
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
 def html_problems(html: str, where: str, theme_scripts: set[str] = frozenset()) -> list[str]:
     """Everything in an HTML document or fragment that would run: handlers, script URLs, foreign scripts."""
     problems = []
@@ -134,7 +147,8 @@ def html_problems(html: str, where: str, theme_scripts: set[str] = frozenset()) 
                 problems.append(f"{where}: <{node.tag} {name}={value!r}> script URL")
             if name.lower() in ("style", "srcdoc"):
                 problems.append(f"{where}: <{node.tag} {name}=…> attribute")
-        if node.tag == "script" and (node.attributes.get("src") not in theme_scripts or node.text()):
+        if node.tag == "script" and not _json_ld(node) and (node.attributes.get("src") not in theme_scripts
+                                                             or node.text()):
             problems.append(f"{where}: <script {node.attributes}> not put there by the theme")
         if node.tag in FOREIGN_TAGS:
             problems.append(f"{where}: <{node.tag}> element")
@@ -177,7 +191,7 @@ def search_fragment(data: bytes) -> dict:
 # Files that are not made from submitted text: theme assets, Pagefind's own program and binary index, and
 # the attachments as the departments sent them.
 NOT_FROM_TEXT = (".css", ".js", ".svg", ".png", ".wasm", ".pf_index", ".pf_meta", ".pf_filter", ".pdf",
-                 ".municms-build", ".txt")
+                 ".municms-build", ".txt", ".ico", ".jpg", ".webp")
 
 
 def live_markup(site: Path) -> list[str]:
@@ -194,7 +208,7 @@ def live_markup(site: Path) -> list[str]:
             problems += _sitemap_problems(data, rel)
         elif rel.endswith(".ics"):
             problems += _calendar_problems(data, rel)
-        elif rel.endswith(".json"):
+        elif rel.endswith((".json", ".webmanifest")):
             json.loads(data)
         elif rel.endswith(".pf_fragment"):
             search_fragment(data)
