@@ -1,37 +1,191 @@
-/* Site search with Pagefind: runs only on /arama/, reads ?q= so the header form works. The index is split into
-   bundles (undated pages in pagefind/ itself, recent items, one per year); pagefind/parcalar.json names those
-   merged into it, so a new year's bundle changes no page. Results of all bundles are ranked together. */
-window.addEventListener("DOMContentLoaded", function () {
-  var target = document.getElementById("arama");
-  if (!target || typeof PagefindUI === "undefined") { return; }
-  var script = document.querySelector("script[src$='pagefind/pagefind-ui.js']");
-  var base = script ? new URL(script.src).pathname.replace(/pagefind-ui\.js$/, "") : "/pagefind/";
+/* Site search on /arama/?q=…, over the Pagefind index (its JavaScript API; results are drawn here, in the site's
+   own markup). The index holds each page's text folded as people type Turkish (municms/search_copy.py), so the
+   query is folded the same way: foldTurkish is the exact twin of municms.turkish.search_fold.
 
-  function start(parts) {
-    var ui = new PagefindUI({
-      element: "#arama",
-      showSubResults: true,
-      showImages: false,
-      mergeIndex: parts.map(function (name) { return { bundlePath: base + name + "/" }; }),
-      translations: {
-        placeholder: target.getAttribute("data-placeholder"),
-        zero_results: "[SEARCH_TERM] için sonuç bulunamadı",
-        many_results: "[SEARCH_TERM] için [COUNT] sonuç",
-        one_result: "[SEARCH_TERM] için 1 sonuç",
-        load_more: "Daha fazla sonuç",
-        clear_search: "Temizle",
-        search_label: "Bu sitede ara"
-      }
-    });
-    var query = new URLSearchParams(window.location.search).get("q");
-    if (query) { ui.triggerSearch(query); }
+   Pagefind matches a query word to every indexed word that starts with the word's stem and, when none does, to
+   the longest indexed word the stem starts with; so "iski" found "iş" (in "İşleri") on half the pages. A page
+   counts here only when every query word agrees with a word the page matched (they begin alike for 60 % of the
+   query word, at least four letters, or all of it when shorter: "kesintisi" agrees with "kesintiler", not with
+   "kesim"): all words are required, and a word not on the site finds nothing. The index is split into bundles (pagefind/parcalar.json lists those merged into the primary one). */
+(function () {
+  "use strict";
+
+  var LETTERS = { "ı": "i", "ş": "s", "ğ": "g", "ç": "c", "ö": "o", "ü": "u", "â": "a", "î": "i", "û": "u" };
+  // JavaScript's \s, spelt out so that municms.turkish.search_fold splits text on exactly the same characters
+  var SPACE = /[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+/;
+  var PAGE_SIZE = 10;
+  var MAX_CHECKED = 500;     // candidates whose words are read (one small fragment file each)
+  var EXCERPT_WORDS = 30;
+  var AGREEING_LETTERS = 4;
+  var AGREEING_SHARE = 0.6;
+
+  /* Turkish lower case, Turkish letters as their ASCII twins, other marks dropped, one space between words. */
+  function foldTurkish(text) {
+    var lower = String(text).normalize("NFC").replace(/İ/g, "i").replace(/I/g, "ı").toLowerCase();
+    var plain = lower.replace(/[ışğçöüâîû]/g, function (ch) { return LETTERS[ch]; })
+      .normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC");
+    return plain.split(SPACE).filter(Boolean).join(" ");
   }
 
-  fetch(base + "parcalar.json")
-    .then(function (response) { return response.ok ? response.json() : {}; })
-    .then(function (list) {
-      var parts = Array.isArray(list.parcalar) ? list.parcalar : [];
-      start(parts.filter(function (name) { return /^[a-z0-9-]+$/.test(name); }));
-    })
-    .catch(function () { start([]); });  // without the list, the undated pages are still searched
-});
+  /* The words of a folded query as Pagefind looks them up: letters and digits only. */
+  function queryWords(folded) {
+    return folded.split(" ").map(function (word) { return word.replace(/[^\p{L}\p{N}]/gu, ""); })
+      .filter(Boolean);
+  }
+
+  function sharedPrefix(a, b) {
+    var n = 0;
+    while (n < a.length && n < b.length && a[n] === b[n]) { n += 1; }
+    return n;
+  }
+
+  /* Whether a word of the page (as indexed, punctuation and all) is a match for a query word. */
+  function agrees(pageWord, queryWord) {
+    var pieces = foldTurkish(pageWord).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    pieces.push(pieces.join(""));
+    var needed = Math.min(queryWord.length,
+      Math.max(AGREEING_LETTERS, Math.ceil(queryWord.length * AGREEING_SHARE)));
+    return pieces.some(function (piece) { return sharedPrefix(piece, queryWord) >= needed; });
+  }
+
+  /* The locations of the page's words that match a query word, or null unless every query word has one. */
+  function matchedLocations(data, words) {
+    var pageWords = data.content.split(/[\r\n\s]+/g);
+    var found = (data.locations || []).filter(function (at) {
+      return words.some(function (word) { return agrees(pageWords[at] || "", word); });
+    });
+    var all = words.every(function (word) {
+      return found.some(function (at) { return agrees(pageWords[at] || "", word); });
+    });
+    return all ? found : null;
+  }
+
+  /* A window of the page's original words around its densest matches (after the title), matches marked; the
+     summary when the original words do not line up with the indexed ones. */
+  function excerpt(data, found) {
+    var meta = data.meta || {};
+    var original = (meta.metin || "").split(" ");
+    var indexed = data.content.split(/[\r\n\s]+/g);
+    var titleLength = (meta.title || "").split(" ").filter(Boolean).length;
+    var inText = found.filter(function (at) { return at >= titleLength; });
+    if (original.length !== indexed.length || !inText.length) {
+      return { words: (meta.ozet || "").split(" "), marked: {}, before: false, after: false };
+    }
+    var best = inText[0], bestCount = 0;
+    inText.forEach(function (start) {
+      var count = inText.filter(function (at) { return at >= start && at < start + EXCERPT_WORDS; }).length;
+      if (count > bestCount) { best = start; bestCount = count; }
+    });
+    var from = Math.max(titleLength, Math.min(best - 5, original.length - EXCERPT_WORDS));
+    var to = Math.min(original.length, from + EXCERPT_WORDS);
+    var marked = {};
+    inText.forEach(function (at) { marked[at - from] = true; });
+    return { words: original.slice(from, to), marked: marked, before: from > titleLength, after: to < original.length };
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text) { node.textContent = text; }
+    return node;
+  }
+
+  function resultItem(data, found) {
+    var meta = data.meta || {};
+    var item = element("li", "search-result");
+    var heading = element("h2", "card-title");
+    var link = element("a", "", meta.title || data.url);
+    link.href = /^\/(?!\/)/.test(data.url) ? data.url : "#";
+    heading.appendChild(link);
+    item.appendChild(heading);
+    var facts = [meta.bolum, meta.tarih].filter(Boolean);
+    if (facts.length) { item.appendChild(element("p", "meta", facts.join(" · "))); }
+    var shown = excerpt(data, found);
+    var paragraph = element("p", "search-excerpt");
+    if (shown.before) { paragraph.appendChild(document.createTextNode("… ")); }
+    shown.words.forEach(function (word, index) {
+      if (index > 0) { paragraph.appendChild(document.createTextNode(" ")); }
+      paragraph.appendChild(shown.marked[index] ? element("mark", "", word) : document.createTextNode(word));
+    });
+    if (shown.after) { paragraph.appendChild(document.createTextNode(" …")); }
+    if (shown.words.join("")) { item.appendChild(paragraph); }
+    return item;
+  }
+
+  async function findPages(pagefind, query) {
+    var folded = foldTurkish(query);
+    var words = queryWords(folded);
+    if (!words.length) { return []; }
+    var search = await pagefind.search(folded);
+    var candidates = search.results.slice(0, MAX_CHECKED);
+    var datas = await Promise.all(candidates.map(function (result) { return result.data(); }));
+    var pages = [];
+    datas.forEach(function (data) {
+      var found = matchedLocations(data, words);
+      if (found) { pages.push({ data: data, found: found }); }
+    });
+    return pages;
+  }
+
+  async function start(root, query) {
+    var status = document.getElementById("arama-durum");
+    var list = document.getElementById("arama-sonuclar");
+    var more = document.getElementById("arama-daha");
+    var base = root.getAttribute("data-dizin");
+    status.textContent = "Aranıyor…";
+    var pagefind = await import(base + "pagefind.js");
+    var parts = [];
+    try {
+      var response = await fetch(base + "parcalar.json");
+      var listed = response.ok ? await response.json() : {};
+      parts = (Array.isArray(listed.parcalar) ? listed.parcalar : []).filter(function (name) {
+        return /^[a-z0-9-]+$/.test(name);
+      });
+    } catch (error) { parts = []; }  // without the list, the undated pages are still searched
+    await Promise.all(parts.map(function (name) { return pagefind.mergeIndex(base + name + "/"); }));
+    var started = performance.now();
+    var pages = await findPages(pagefind, query);
+    root.setAttribute("data-sure-ms", String(Math.round(performance.now() - started)));
+    var shown = 0;
+    function showMore() {
+      pages.slice(shown, shown + PAGE_SIZE).forEach(function (page) { list.appendChild(resultItem(page.data, page.found)); });
+      shown = Math.min(pages.length, shown + PAGE_SIZE);
+      more.hidden = shown >= pages.length;
+    }
+    showMore();
+    more.addEventListener("click", function () {
+      var first = shown;
+      showMore();
+      var link = list.children[first] && list.children[first].querySelector("a");
+      if (link) { link.focus(); }
+    });
+    status.textContent = pages.length
+      ? "“" + query + "” için " + pages.length + " sonuç bulundu."
+      : "“" + query + "” için sonuç bulunamadı. Yazımı denetleyin ya da daha az sözcükle arayın.";
+    root.setAttribute("data-durum", "hazir");
+  }
+
+  if (typeof document !== "undefined") {
+    window.addEventListener("DOMContentLoaded", function () {
+      var root = document.getElementById("arama");
+      if (!root) { return; }
+      var query = (new URLSearchParams(window.location.search).get("q") || "").trim();
+      var box = document.getElementById("q");
+      if (box && query) { box.value = query; }
+      var status = document.getElementById("arama-durum");
+      if (!query) {
+        status.textContent = "Aradığınız sözcüğü yukarıdaki arama kutusuna yazın.";
+        root.setAttribute("data-durum", "hazir");
+        return;
+      }
+      start(root, query).catch(function () {
+        status.textContent = "Arama şu anda yapılamıyor. Lütfen daha sonra yeniden deneyin.";
+        root.setAttribute("data-durum", "hata");
+      });
+    });
+  }
+
+  if (typeof module !== "undefined" && module.exports) {
+    module.exports = { foldTurkish: foldTurkish, queryWords: queryWords, agrees: agrees };
+  }
+}());
