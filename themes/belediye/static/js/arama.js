@@ -2,11 +2,13 @@
    own markup). The index holds each page's text folded as people type Turkish (municms/search_copy.py), so the
    query is folded the same way: foldTurkish is the exact twin of municms.turkish.search_fold.
 
-   Pagefind matches a query word to every indexed word that starts with the word's stem and, when none does, to
-   the longest indexed word the stem starts with; so "iski" found "iş" (in "İşleri") on half the pages. A page
-   counts here only when every query word agrees with a word the page matched (they begin alike for 60 % of the
-   query word, at least four letters, or all of it when shorter: "kesintisi" agrees with "kesintiler", not with
-   "kesim"): all words are required, and a word not on the site finds nothing. The index is split into bundles (pagefind/parcalar.json lists those merged into the primary one). */
+   Pagefind finds the candidates and ranks them, but it returns pages that have any one of the query words, and it
+   matches a word that is not on the site to the longest indexed word its stem starts with (so "iski" found "iş",
+   in "İşleri", on half the pages). A page counts here only when it has, for every query word, a word that agrees
+   with it: both begin alike for 60 % of the query word and at least four letters, or for all of it when shorter
+   ("kesintisi" agrees with "kesintiler" and "kesinti", not with "kesim"). So all words are required and a word
+   not on the site finds nothing. Pages whose title has every query word come first, then Pagefind's order.
+   The index is split into bundles (pagefind/parcalar.json lists those merged into the primary one). */
 (function () {
   "use strict";
 
@@ -48,16 +50,25 @@
     return pieces.some(function (piece) { return sharedPrefix(piece, queryWord) >= needed; });
   }
 
-  /* The locations of the page's words that match a query word, or null unless every query word has one. */
+  /* The positions of the page's words that agree with a query word, or null unless every query word has one. */
   function matchedLocations(data, words) {
-    var pageWords = data.content.split(/[\r\n\s]+/g);
-    var found = (data.locations || []).filter(function (at) {
-      return words.some(function (word) { return agrees(pageWords[at] || "", word); });
+    var seen = words.map(function () { return false; });
+    var found = [];
+    data.content.split(/[\r\n\s]+/g).forEach(function (pageWord, at) {
+      var hit = false;
+      words.forEach(function (word, index) {
+        if (agrees(pageWord, word)) { seen[index] = true; hit = true; }
+      });
+      if (hit) { found.push(at); }
     });
-    var all = words.every(function (word) {
-      return found.some(function (at) { return agrees(pageWords[at] || "", word); });
+    return seen.every(Boolean) ? found : null;
+  }
+
+  function titleHasEveryWord(data, words) {
+    var titleWords = foldTurkish((data.meta || {}).title || "").split(" ");
+    return words.every(function (word) {
+      return titleWords.some(function (titleWord) { return agrees(titleWord, word); });
     });
-    return all ? found : null;
   }
 
   /* A window of the page's original words around its densest matches (after the title), matches marked; the
@@ -120,11 +131,11 @@
     var candidates = search.results.slice(0, MAX_CHECKED);
     var datas = await Promise.all(candidates.map(function (result) { return result.data(); }));
     var pages = [];
-    datas.forEach(function (data) {
+    datas.forEach(function (data, rank) {
       var found = matchedLocations(data, words);
-      if (found) { pages.push({ data: data, found: found }); }
+      if (found) { pages.push({ data: data, found: found, rank: rank, inTitle: titleHasEveryWord(data, words) }); }
     });
-    return pages;
+    return pages.sort(function (a, b) { return (b.inTitle - a.inTitle) || (a.rank - b.rank); });
   }
 
   async function start(root, query) {
