@@ -36,7 +36,7 @@ from pathlib import Path
 from pagefind_bin_extended import get_executable
 
 from .errors import BuildError
-from .search_copy import search_copy
+from .search_copy import COPIES
 
 SEARCH_DIR = "pagefind"
 GENERAL = "genel"
@@ -284,11 +284,12 @@ def _build_bundle(site: Path, part: str, pages: list[str]) -> BundleBuild:
 
 def stage_pages(site: Path, pages: list[str], chosen: Path) -> None:
     """The pages to index, as a folder of their own: the search copy of each (search_copy.py: its text folded
-    for Turkish search, its original words as metadata), written when staged, so a page the site replaces later
-    keeps its indexed version here."""
+    for Turkish search, its original words as metadata; remembered by the page's digest, as a publisher indexes
+    the same recent pages again), written when staged, so a page the site replaces later keeps its indexed
+    version here."""
     for rel in pages:
         (chosen / rel).parent.mkdir(parents=True, exist_ok=True)
-        (chosen / rel).write_bytes(search_copy((site / rel).read_bytes()))
+        (chosen / rel).write_bytes(COPIES.copy_of((site / rel).read_bytes()))
     chosen.mkdir(parents=True, exist_ok=True)
 
 

@@ -14,6 +14,9 @@ a full build. Layout of a copy (inside data-pagefind-body, so only these blocks 
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from html import escape
 
 from selectolax.lexbor import LexborHTMLParser
@@ -73,6 +76,14 @@ def _text(node, every_element: bool = False) -> str:
     return " ".join(words)
 
 
+def _folded(words: list[str]) -> str:
+    """The folded words, one for each word (a word of marks only, which folds to nothing, becomes "-")."""
+    folded = search_fold(" ".join(words)).split(" ")
+    if len(folded) == len(words) and all(folded):
+        return " ".join(folded)
+    return " ".join("-".join(search_fold(word).split(" ")) or "-" for word in words)
+
+
 def search_copy(html: bytes | str) -> bytes:
     """The page to index in place of a built page that carries data-pagefind-body (see the module's text)."""
     tree = LexborHTMLParser(html if isinstance(html, str) else html.decode("utf-8"))
@@ -95,8 +106,7 @@ def search_copy(html: bytes | str) -> bytes:
     text_words = _text(body).split() + header_words
     title_words = title.split()
     original = title_words + text_words
-    folded_title = " ".join(search_fold(word) for word in title_words)
-    folded_text = " ".join(search_fold(word) for word in text_words)
+    folded_title, folded_text = _folded(title_words), _folded(text_words)
     meta = {"title": title, "bolum": section, "tarih": date, "ozet": summary, "metin": " ".join(original)}
     spans = "".join(f'<span data-pagefind-meta="{key}[data-deger]" data-deger="{escape(value)}"></span>'
                     for key, value in meta.items() if value)
@@ -105,3 +115,34 @@ def search_copy(html: bytes | str) -> bytes:
             + escape(folded_text) + "</p>" + spans + "</main></body></html>\n")
     return page.encode("utf-8")
 
+
+
+class CopyCache:
+    """Search copies of recent pages by the digest of their bytes, up to a byte budget (least recently used
+    out first): a publisher indexes the recent bundle again on every publish, mostly the same pages."""
+
+    def __init__(self, budget: int = 16 * 1024 * 1024) -> None:
+        self.budget = budget
+        self.size = 0
+        self._copies: OrderedDict[bytes, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def copy_of(self, html: bytes) -> bytes:
+        key = hashlib.blake2b(html, digest_size=20).digest()
+        with self._lock:
+            found = self._copies.get(key)
+            if found is not None:
+                self._copies.move_to_end(key)
+                return found
+        made = search_copy(html)
+        with self._lock:
+            if key not in self._copies and len(made) <= self.budget:
+                self._copies[key] = made
+                self.size += len(made)
+                while self.size > self.budget:
+                    _, dropped = self._copies.popitem(last=False)
+                    self.size -= len(dropped)
+        return made
+
+
+COPIES = CopyCache()

@@ -54,8 +54,10 @@ def search_fold(text: str) -> str:
     their ASCII twins, every other mark dropped, one space between words ('İSKİ', 'iski', 'i\u0307ski' → 'iski';
     'Nikâh' → 'nikah'). Its exact twin is foldTurkish in themes/belediye/static/js/arama.js."""
     folded = lower(text).translate(_TRANSLIT)
-    bare = "".join(ch for ch in unicodedata.normalize("NFD", folded) if not unicodedata.category(ch).startswith("M"))
-    return " ".join(part for part in _JS_SPACE.split(unicodedata.normalize("NFC", bare)) if part)
+    if not folded.isascii():  # marks to drop (most Turkish text is plain ASCII by now)
+        folded = unicodedata.normalize("NFC", "".join(ch for ch in unicodedata.normalize("NFD", folded)
+                                                      if not unicodedata.category(ch).startswith("M")))
+    return " ".join(part for part in _JS_SPACE.split(folded) if part)
 
 
 @functools.lru_cache(maxsize=65536)  # pure; a publisher slugs the same titles and tags on every build

@@ -114,3 +114,13 @@ def test_search_copy_is_a_pure_function_of_the_page():
     assert search_copy(PAGE.encode()) == search_copy(PAGE)
     with pytest.raises(ValueError):
         search_copy(b"<html><body><main>no body mark</main></body></html>")
+
+
+def test_copy_cache_gives_the_copy_and_keeps_within_its_budget():
+    from municms.search_copy import CopyCache
+    pages = [PAGE.replace("Zabıta Ekipleri", f"Zabıta Ekipleri {n}").encode() for n in range(6)]
+    one = len(search_copy(pages[0]))
+    cache = CopyCache(budget=3 * one + 2)
+    assert [cache.copy_of(page) for page in pages] == [search_copy(page) for page in pages]
+    assert cache.size <= cache.budget and len(cache._copies) == 3  # the three used last
+    assert cache.copy_of(pages[-1]) is cache.copy_of(pages[-1])  # from the cache, not made again
