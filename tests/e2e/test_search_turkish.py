@@ -61,6 +61,9 @@ QUERIES = {
 @pytest.fixture(scope="module")
 def search_page(browser, demo_url):
     context = browser.new_context()
+    # the site is served with its strict CSP: the search page must run under it (no inline script or style)
+    context.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation',"
+                            " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
     page = context.new_page()
     yield page
     context.close()
@@ -70,6 +73,7 @@ def search(page, base: str, query: str) -> tuple[list[str], str]:
     """The result links and the announced status of /arama/?q=query, once the search has finished."""
     page.goto(base + "/arama/?q=" + quote(query))
     page.locator('#arama[data-durum="hazir"]').wait_for()
+    assert page.evaluate("window.__csp") == [], query
     links = page.locator("#arama-sonuclar .card-title a")
     return [links.nth(i).get_attribute("href") for i in range(links.count())], page.inner_text("#arama-durum")
 
