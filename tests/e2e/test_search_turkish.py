@@ -20,6 +20,7 @@ SU_KESINTISI = {"/duyurular/2026/planli-su-kesintisi/", "/duyurular/2026/planli-
 EMLAK = "/mukellef-duyurulari/2026/emlak-vergisi-1-taksit-odemeleri-1-haziranda-sona-eriyor/"
 ASFALT_IHALE = "/duyurular/2026/bitumlu-sicak-karisim-asfalt-malzemesi-alimi-ihale-ilani/"
 TATBIKAT = "/haberler/2026/itfaiyeden-okullarda-yangin-ve-tahliye-tatbikati/"
+ITFAIYE = {TATBIKAT, "/duyurular/2026/sozlesmeli-itfaiye-eri-alimi-duyurusu/"}
 NIKAH = "/e-hizmetler/nikah-randevusu/"
 MEZARLIK = "/e-hizmetler/mezarlik-bilgi-sistemi/"
 BEYAZ_MASA = "/e-hizmetler/beyaz-masa-basvurusu/"
@@ -43,7 +44,7 @@ QUERIES = {
     "su kesintisi": SU_KESINTISI, "SU KESİNTİSİ": SU_KESINTISI, "Su Kesintisi": SU_KESINTISI,
     "emlak vergisi": EMLAK, "EMLAK VERGİSİ": EMLAK, "EMLAK VERGISI": EMLAK,
     "asfalt ihale": ASFALT_IHALE, "ASFALT İHALESİ": ASFALT_IHALE,
-    "itfaiye": TATBIKAT, "İTFAİYE": TATBIKAT, "ITFAIYE": TATBIKAT,
+    "itfaiye": ITFAIYE, "İTFAİYE": ITFAIYE, "ITFAIYE": ITFAIYE, "itfaiye tatbikatı": TATBIKAT,
     "nikah": NIKAH, "nikâh": NIKAH, "NİKAH": NIKAH, "Nikâh randevusu": NIKAH,
     "mezarlık": MEZARLIK, "mezarlik": MEZARLIK, "MEZARLIK": MEZARLIK,
     "şikayet": BEYAZ_MASA, "şikâyet": BEYAZ_MASA, "SIKAYET": BEYAZ_MASA,
@@ -52,7 +53,7 @@ QUERIES = {
     "Gazi caddesi": GAZI, "GAZİ CADDESİ": GAZI, "gazi caddesi asfalt": GAZI,
     "bütçe": BUTCE, "butce": BUTCE, "BÜTÇE": BUTCE,
     "KVKK": KVKK, "kvkk": KVKK,
-    "beyaz masa": BEYAZ_MASA_BOTH, "BEYAZ MASA BAŞVURUSU": BEYAZ_MASA_BOTH, "beyaz masa basvurusu": BEYAZ_MASA_BOTH,
+    "beyaz masa": BEYAZ_MASA_BOTH, "BEYAZ MASA BAŞVURUSU": BEYAZ_MASA, "beyaz masa basvurusu": BEYAZ_MASA,
     "şikayet başvurusu": BEYAZ_MASA,
     "zabıta leblebi": NONE, "metro hattı": NONE, "xyzzy": NONE, "Su kesintisi İSKİ": NONE,
 }

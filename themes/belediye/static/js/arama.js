@@ -7,7 +7,8 @@
    in "İşleri", on half the pages). A page counts here only when it has, for every query word, a word that agrees
    with it: both begin alike for 60 % of the query word and at least four letters, or for all of it when shorter
    ("kesintisi" agrees with "kesintiler" and "kesinti", not with "kesim"). So all words are required and a word
-   not on the site finds nothing. Pages whose title has every query word come first, then Pagefind's order.
+   not on the site finds nothing. Pages whose title has every query word come first (those with more of the words
+   exactly as typed before the others), then Pagefind's order.
    The index is split into bundles (pagefind/parcalar.json lists those merged into the primary one). */
 (function () {
   "use strict";
@@ -64,11 +65,18 @@
     return seen.every(Boolean) ? found : null;
   }
 
-  function titleHasEveryWord(data, words) {
-    var titleWords = foldTurkish((data.meta || {}).title || "").split(" ");
-    return words.every(function (word) {
-      return titleWords.some(function (titleWord) { return agrees(titleWord, word); });
+  /* How a page's title matches the query: [1 when it has every query word, else 0; how many query words it holds
+     exactly as typed]. */
+  function titleMatch(data, words) {
+    var pieces = [];
+    foldTurkish((data.meta || {}).title || "").split(" ").forEach(function (titleWord) {
+      pieces = pieces.concat(titleWord.split(/[^\p{L}\p{N}]+/u).filter(Boolean));
     });
+    var every = words.every(function (word) {
+      return pieces.some(function (piece) { return agrees(piece, word); });
+    });
+    var exact = words.filter(function (word) { return pieces.indexOf(word) >= 0; }).length;
+    return [every ? 1 : 0, exact];
   }
 
   /* A window of the page's original words around its densest matches (after the title), matches marked; the
@@ -133,9 +141,11 @@
     var pages = [];
     datas.forEach(function (data, rank) {
       var found = matchedLocations(data, words);
-      if (found) { pages.push({ data: data, found: found, rank: rank, inTitle: titleHasEveryWord(data, words) }); }
+      if (found) { pages.push({ data: data, found: found, rank: rank, title: titleMatch(data, words) }); }
     });
-    return pages.sort(function (a, b) { return (b.inTitle - a.inTitle) || (a.rank - b.rank); });
+    return pages.sort(function (a, b) {
+      return (b.title[0] - a.title[0]) || (b.title[1] - a.title[1]) || (a.rank - b.rank);
+    });
   }
 
   async function start(root, query) {
