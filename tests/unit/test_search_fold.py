@@ -4,6 +4,7 @@ the folded words, one for each original word, and the original title, section, d
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import subprocess
@@ -47,14 +48,15 @@ def test_search_fold_is_ascii_lower_case_and_idempotent(text):
     assert folded == folded.lower()
 
 
-def run_js_fold(strings: list[str]) -> list[str]:
-    """foldTurkish of arama.js over strings: in node when it is installed, else in Chromium."""
+def run_js(function: str, calls: list[list]) -> list:
+    """function of arama.js (one it exports) applied to each list of arguments: in node when it is installed,
+    else in Chromium."""
     node = shutil.which("node")
     if node:
-        script = ("const {foldTurkish} = require(process.argv[1]);"
-                  "const strings = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
-                  "process.stdout.write(JSON.stringify(strings.map(foldTurkish)));")
-        done = subprocess.run([node, "-e", script, str(ARAMA_JS)], input=json.dumps(strings), capture_output=True,
+        script = ("const exported = require(process.argv[1]);"
+                  "const calls = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+                  f"process.stdout.write(JSON.stringify(calls.map(args => exported.{function}(...args))));")
+        done = subprocess.run([node, "-e", script, str(ARAMA_JS)], input=json.dumps(calls), capture_output=True,
                               text=True, check=True, timeout=60)
         return json.loads(done.stdout)
     require(CHROMIUM.exists(), "chromium")
@@ -64,7 +66,7 @@ def run_js_fold(strings: list[str]) -> list[str]:
         try:
             page = browser.new_page()
             page.add_script_tag(content="var module = {exports: {}};\n" + ARAMA_JS.read_text(encoding="utf-8"))
-            return page.evaluate("strings => strings.map(module.exports.foldTurkish)", strings)
+            return page.evaluate(f"calls => calls.map(args => module.exports.{function}(...args))", calls)
         finally:
             browser.close()
 
@@ -74,7 +76,31 @@ def test_the_search_page_script_folds_exactly_as_python_does():
         "Σίσυφος ΟΔΟΣ", "Straße STRASSE", "ǅemal", "Ⅻ", "ＡＢＣ", "İ̇", "a\u200bb", "x\x1cy", "ﬁle",
         "Çınaraltı Kütüphanesi Hizmete Girdi", "YÜRÜYÜŞLERİNİ", "Başkan Yardımcılığı (3): kültür",
     ]
-    assert run_js_fold(strings) == [search_fold(text) for text in strings]
+    assert run_js("foldTurkish", [[text] for text in strings]) == [search_fold(text) for text in strings]
+
+
+# (a word of a page's search copy, a folded query word) → whether the page's word counts as a match
+AGREEMENT = [
+    ("zabita", "zabita", True), ("zabitaya", "zabita", True), ("isleri", "iski", False), ("is", "iski", False),
+    ("isikli", "isikli", True), ("isik", "isikli", True), ("c", "carsi", False), ("carsisi", "carsi", True),
+    ("kesintiler", "kesintisi", True), ("kesinti.", "kesintisi", True), ("kesim", "kesintisi", False),
+    ("ihale", "ihalesi", True), ("e-imar:", "imar", True), ("e-imar:", "eimar", True),
+    ("caddesi'nde", "caddesi", True), ("corum'da", "corumda", True), ("su", "su", True), ("suyu", "su", True),
+    ("suresince", "su", False), ("subat", "su", True), ("kvkk", "kvkk", True), ("kvk", "kvkk", False),
+    ("2026", "2026", True), ("2025", "2026", False), ("belediye", "belediyesinin", True),
+]
+
+
+@pytest.mark.parametrize("page_word, query_word, agrees", AGREEMENT)
+def test_search_page_agreement_of_words(page_word, query_word, agrees):
+    # one run of the script for the whole table (cached), checked case by case
+    assert agreement_table()[(page_word, query_word)] is agrees
+
+
+@functools.cache
+def agreement_table() -> dict:
+    found = run_js("agrees", [[page_word, query_word] for page_word, query_word, _ in AGREEMENT])
+    return {(page_word, query_word): result for (page_word, query_word, _), result in zip(AGREEMENT, found)}
 
 
 PAGE = """<!DOCTYPE html><html lang="tr"><head><title>x</title>

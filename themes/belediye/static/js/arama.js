@@ -6,9 +6,10 @@
    matches a word that is not on the site to the longest indexed word its stem starts with (so "iski" found "iş",
    in "İşleri", on half the pages). A page counts here only when it has, for every query word, a word that agrees
    with it: both begin alike for 60 % of the query word and at least four letters, or for all of it when shorter
-   ("kesintisi" agrees with "kesintiler" and "kesinti", not with "kesim"). So all words are required and a word
-   not on the site finds nothing. Pages whose title has every query word come first (those with more of the words
-   exactly as typed before the others), then Pagefind's order.
+   ("kesintisi" agrees with "kesintiler" and "kesinti", not with "kesim"); a query word shorter than four letters
+   only with words at most four letters longer ("su" with "suyu", not with "süresince"). So all words are
+   required and a word not on the site finds nothing. Pages whose title has every query word come first (those
+   with more of the words exactly as typed before the others), then Pagefind's order.
    The index is split into bundles (pagefind/parcalar.json lists those merged into the primary one). */
 (function () {
   "use strict";
@@ -21,6 +22,7 @@
   var EXCERPT_WORDS = 30;
   var AGREEING_LETTERS = 4;
   var AGREEING_SHARE = 0.6;
+  var SHORT_WORD_ENDING = 4;  // a query word under four letters agrees with words at most this much longer
 
   /* Turkish lower case, Turkish letters as their ASCII twins, other marks dropped, one space between words. */
   function foldTurkish(text) {
@@ -48,7 +50,11 @@
     pieces.push(pieces.join(""));
     var needed = Math.min(queryWord.length,
       Math.max(AGREEING_LETTERS, Math.ceil(queryWord.length * AGREEING_SHARE)));
-    return pieces.some(function (piece) { return sharedPrefix(piece, queryWord) >= needed; });
+    var short = queryWord.length < AGREEING_LETTERS;
+    return pieces.some(function (piece) {
+      if (short && piece.length > queryWord.length + SHORT_WORD_ENDING) { return false; }
+      return sharedPrefix(piece, queryWord) >= needed;
+    });
   }
 
   /* The positions of the page's words that agree with a query word, or null unless every query word has one. */
