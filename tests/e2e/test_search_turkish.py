@@ -131,6 +131,9 @@ def test_more_results_come_ten_at_a_time(search_page, demo_url):
         shown = search_page.locator("#arama-sonuclar > li").count()
         more.click()
         expect(search_page.locator("#arama-sonuclar > li")).not_to_have_count(shown)
+        # the keyboard goes on where the new results begin
+        expect(search_page.locator("#arama-sonuclar .card-title a").nth(shown)).to_be_focused()
     expect(search_page.locator("#arama-sonuclar > li")).to_have_count(total)
-    hrefs = search_page.locator("#arama-sonuclar .card-title a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    links = search_page.locator("#arama-sonuclar .card-title a")
+    hrefs = links.evaluate_all("links => links.map(link => link.getAttribute('href'))")
     assert len(set(hrefs)) == total

@@ -137,10 +137,11 @@
     return item;
   }
 
+  /* The matching pages, best first; `partial` when Pagefind had more candidates than were read. */
   async function findPages(pagefind, query) {
     var folded = foldTurkish(query);
     var words = queryWords(folded);
-    if (!words.length) { return []; }
+    if (!words.length) { return { pages: [], partial: false }; }
     var search = await pagefind.search(folded);
     var candidates = search.results.slice(0, MAX_CHECKED);
     var datas = await Promise.all(candidates.map(function (result) { return result.data(); }));
@@ -149,9 +150,10 @@
       var found = matchedLocations(data, words);
       if (found) { pages.push({ data: data, found: found, rank: rank, title: titleMatch(data, words) }); }
     });
-    return pages.sort(function (a, b) {
+    pages.sort(function (a, b) {
       return (b.title[0] - a.title[0]) || (b.title[1] - a.title[1]) || (a.rank - b.rank);
     });
+    return { pages: pages, partial: search.results.length > candidates.length };
   }
 
   async function start(root, query) {
@@ -171,11 +173,14 @@
     } catch (error) { parts = []; }  // without the list, the undated pages are still searched
     await Promise.all(parts.map(function (name) { return pagefind.mergeIndex(base + name + "/"); }));
     var started = performance.now();
-    var pages = await findPages(pagefind, query);
+    var outcome = await findPages(pagefind, query);
+    var pages = outcome.pages;
     root.setAttribute("data-sure-ms", String(Math.round(performance.now() - started)));
     var shown = 0;
     function showMore() {
-      pages.slice(shown, shown + PAGE_SIZE).forEach(function (page) { list.appendChild(resultItem(page.data, page.found)); });
+      pages.slice(shown, shown + PAGE_SIZE).forEach(function (page) {
+        list.appendChild(resultItem(page.data, page.found));
+      });
       shown = Math.min(pages.length, shown + PAGE_SIZE);
       more.hidden = shown >= pages.length;
     }
@@ -186,9 +191,12 @@
       var link = list.children[first] && list.children[first].querySelector("a");
       if (link) { link.focus(); }
     });
-    status.textContent = pages.length
-      ? "“" + query + "” için " + pages.length + " sonuç bulundu."
-      : "“" + query + "” için sonuç bulunamadı. Yazımı denetleyin ya da daha az sözcükle arayın.";
+    status.textContent = !pages.length
+      ? "“" + query + "” için sonuç bulunamadı. Yazımı denetleyin ya da daha az sözcükle arayın."
+      : outcome.partial
+        ? "“" + query + "” için en çok eşleşen " + MAX_CHECKED + " sayfadan " + pages.length
+          + " sonuç gösteriliyor. Aramanızı daraltmak için sözcük ekleyin."
+        : "“" + query + "” için " + pages.length + " sonuç bulundu.";
     root.setAttribute("data-durum", "hazir");
   }
 
