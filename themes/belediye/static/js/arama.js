@@ -44,10 +44,14 @@
     return n;
   }
 
-  /* Whether a word of the page (as indexed, punctuation and all) is a match for a query word. */
-  function agrees(pageWord, queryWord) {
-    var pieces = foldTurkish(pageWord).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-    pieces.push(pieces.join(""));
+  /* The letter-and-digit runs of a folded word, and all of them joined ("e-imar:" → e, imar, eimar). */
+  function piecesOf(folded) {
+    var pieces = folded.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    if (pieces.length > 1) { pieces.push(pieces.join("")); }
+    return pieces;
+  }
+
+  function piecesAgree(pieces, queryWord) {
     var needed = Math.min(queryWord.length,
       Math.max(AGREEING_LETTERS, Math.ceil(queryWord.length * AGREEING_SHARE)));
     var short = queryWord.length < AGREEING_LETTERS;
@@ -57,14 +61,21 @@
     });
   }
 
-  /* The positions of the page's words that agree with a query word, or null unless every query word has one. */
+  /* Whether a word of a page (punctuation and all) is a match for a folded query word. */
+  function agrees(pageWord, queryWord) {
+    return piecesAgree(piecesOf(foldTurkish(pageWord)), queryWord);
+  }
+
+  /* The positions of the page's words that agree with a query word, or null unless every query word has one.
+     The page's indexed words are folded already. */
   function matchedLocations(data, words) {
     var seen = words.map(function () { return false; });
     var found = [];
     data.content.split(/[\r\n\s]+/g).forEach(function (pageWord, at) {
+      var pieces = piecesOf(pageWord);
       var hit = false;
       words.forEach(function (word, index) {
-        if (agrees(pageWord, word)) { seen[index] = true; hit = true; }
+        if (piecesAgree(pieces, word)) { seen[index] = true; hit = true; }
       });
       if (hit) { found.push(at); }
     });
@@ -76,11 +87,9 @@
   function titleMatch(data, words) {
     var pieces = [];
     foldTurkish((data.meta || {}).title || "").split(" ").forEach(function (titleWord) {
-      pieces = pieces.concat(titleWord.split(/[^\p{L}\p{N}]+/u).filter(Boolean));
+      pieces = pieces.concat(piecesOf(titleWord));
     });
-    var every = words.every(function (word) {
-      return pieces.some(function (piece) { return agrees(piece, word); });
-    });
+    var every = words.every(function (word) { return piecesAgree(pieces, word); });
     var exact = words.filter(function (word) { return pieces.indexOf(word) >= 0; }).length;
     return [every ? 1 : 0, exact];
   }
@@ -105,7 +114,8 @@
     var to = Math.min(original.length, from + EXCERPT_WORDS);
     var marked = {};
     inText.forEach(function (at) { marked[at - from] = true; });
-    return { words: original.slice(from, to), marked: marked, before: from > titleLength, after: to < original.length };
+    return { words: original.slice(from, to), marked: marked, before: from > titleLength,
+      after: to < original.length };
   }
 
   function element(tag, className, text) {
