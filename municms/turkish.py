@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import unicodedata
 
 from babel import Locale
@@ -42,6 +43,21 @@ def fold(text: str) -> str:
     """Text as people type it when searching: Turkish lower case, letters without their marks, one space between
     words ('ZABITA', 'Zabıta', 'zabita' → 'zabita'; 'IŞIKLI Çarşı' → 'isikli carsi')."""
     return " ".join(lower(text).translate(_TRANSLIT).split())
+
+
+# The whitespace of JavaScript's \s, so that search_fold and its twin in the search page's script split alike.
+_JS_SPACE = re.compile("[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+")
+
+
+def search_fold(text: str) -> str:
+    """Text as the search index holds it and as a query is looked up: Turkish lower case, Turkish letters as
+    their ASCII twins, every other mark dropped, one space between words ('İSKİ', 'iski', 'i\u0307ski' → 'iski';
+    'Nikâh' → 'nikah'). Its exact twin is foldTurkish in themes/belediye/static/js/arama.js."""
+    folded = lower(text).translate(_TRANSLIT)
+    if not folded.isascii():  # marks to drop (most Turkish text is plain ASCII by now)
+        folded = unicodedata.normalize("NFC", "".join(ch for ch in unicodedata.normalize("NFD", folded)
+                                                      if not unicodedata.category(ch).startswith("M")))
+    return " ".join(part for part in _JS_SPACE.split(folded) if part)
 
 
 @functools.lru_cache(maxsize=65536)  # pure; a publisher slugs the same titles and tags on every build

@@ -168,7 +168,8 @@ def test_unknown_bundle_name_is_refused(built, tmp_path):
 
 def test_search_page_is_built_with_form_that_works_without_javascript(built):
     page = (built / "arama/index.html").read_text(encoding="utf-8")
-    assert "/pagefind/pagefind-ui.js" in page and "<noscript>" in page
+    assert '<script src="/theme/js/arama.js" defer></script>' in page and 'data-dizin="/pagefind/"' in page
+    assert "<noscript>" in page and 'href="/haberler/"' in page.split("<noscript>")[1]
     home = (built / "index.html").read_text(encoding="utf-8")
     assert 'action="/arama/"' in home and 'name="q"' in home
 
