@@ -22,7 +22,11 @@ FIXED_PAGES = {
                                         "bilgileri."),
     "arama/index.html": ("Arama", "{name} sitesinde haber, duyuru, hizmet ve sayfalar arasında arama."),
     "404.html": ("Sayfa bulunamadı", "Aradığınız sayfa {name} sitesinde bulunamadı."),
+    "kurumsal/index.html": ("Kurumsal", "{name}: başkan, meclis, organizasyon şeması, birimler, mevzuat, bütçe "
+                                        "ve raporlar."),
 }
+# Page kinds shown under Kurumsal in the breadcrumb: corporate pages (yer: kurumsal) and regulations.
+CORPORATE_TRAIL = "Kurumsal"
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
                  0x2028: "\\u2028", 0x2029: "\\u2029"}
 
@@ -83,6 +87,8 @@ def page_meta(values: dict, municipality, site_name: str, sections: dict) -> Pag
         kind = "article" if values.get("article") is not None else "website"
         jsonld = [data for data in (_item_data(item, url, image, organisation, municipality, site),) if data]
         trail = [(f"{site}/{item.section.slug}/", item.section.title)] if hasattr(item, "section") else []
+        if getattr(item, "yer", None) == "kurumsal" or getattr(item, "tur", None) == "mevzuat":
+            trail.insert(0, (f"{site}/kurumsal/", CORPORATE_TRAIL))
         jsonld.append(_breadcrumbs(site, trail + [(url, item.title)]))
     elif listing is not None:
         title, description, trail = _listing_facts(values, listing, site, site_name)
@@ -218,7 +224,8 @@ def _listing_facts(values: dict, listing, site: str, site_name: str) -> tuple[st
     year or month archives."""
     kind = values.get("kind")
     year, month = values.get("year"), values.get("month")
-    trail = {"tag": [(f"{site}/etiket/", "Konular")], "department": [(f"{site}/birimler/", "Birimler")]}.get(kind, [])
+    trail = {"tag": [(f"{site}/etiket/", "Konular")], "department": [(f"{site}/birimler/", "Birimler")],
+             "regulations": [(f"{site}/kurumsal/", CORPORATE_TRAIL)]}.get(kind, [])
     own = f"{site}/{listing.url}"
     trail.append((own, listing.title))
     if kind == "tag":
@@ -227,6 +234,9 @@ def _listing_facts(values: dict, listing, site: str, site_name: str) -> tuple[st
         duties = (getattr(listing, "details", None) or {}).get("gorevler")
         description = (" ".join(duties) if isinstance(duties, list) else duties) if duties else \
             f"{listing.title}: görevleri, iletişim bilgileri, haberleri ve duyuruları."
+    elif kind == "regulations":
+        description = (f"{site_name} Meclisince kabul edilen yönetmelik ve yönergeler: karar tarihleri, yürürlük "
+                       "tarihleri ve tam metinleri.")
     elif kind == "section":
         description = f"{site_name} {listing.title}: en yeni içerikler ve yıllara göre arşiv."
     else:

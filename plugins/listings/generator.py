@@ -115,7 +115,7 @@ class ListingsGenerator(Generator):
                 self._write_listing(listing, "section.html", kind="section")
                 self._write_feed(listing.items, listing.url + "atom.xml", listing.title)
             elif listing.key == "mevzuat":
-                self._write("regulations.html", listing.url + "index.html", listing=listing,
+                self._write("regulations.html", listing.url + "index.html", listing=listing, kind="regulations",
                             items=turkish.sort_words(listing.items, key=lambda a: a.title))
             else:
                 self._write("eservices.html", listing.url + "index.html", listing=listing,

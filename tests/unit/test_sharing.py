@@ -145,11 +145,12 @@ def test_a_page_of_another_kind_takes_the_title_and_description_its_writer_passe
     from municms.share import page_meta
 
     municipality = load_instance(REPO).municipality
-    meta = page_meta({"output_file": "kurumsal/index.html", "share_title": "Kurumsal",
-                      "share_description": "Belediyenin yönetimi, meclisi, planları ve bütçesi."},
+    meta = page_meta({"output_file": "nobetci-eczaneler/index.html", "share_title": "Nöbetçi Eczaneler",
+                      "share_description": "Bugün ve yarın nöbetçi olan eczaneler."},
                      municipality, "Çorum Belediyesi", {})
     assert (meta.title, meta.description, meta.url, meta.type, meta.jsonld) == (
-        "Kurumsal", "Belediyenin yönetimi, meclisi, planları ve bütçesi.", f"{SITE}/kurumsal/", "website", [])
+        "Nöbetçi Eczaneler", "Bugün ve yarın nöbetçi olan eczaneler.", f"{SITE}/nobetci-eczaneler/", "website",
+        [])
     assert meta.image.url == f"{SITE}/paylasim/site.png"
     plain = page_meta({"output_file": "baska/index.html"}, municipality, "Çorum Belediyesi", {})
     assert (plain.title, plain.description) == ("Çorum Belediyesi", "Çorum Belediyesi resmî internet sitesi.")
