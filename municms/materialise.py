@@ -48,6 +48,7 @@ TYPE_KEYS = {
     "e-hizmet": (("adres", "Adres"), ("grup", "Grup")),
 }
 DAY_KEYS = ("son_basvuru", "kayit_son")
+DEADLINE_PASSED_MARK = "gecti"
 RESERVED_ROOT = {"kurumsal", "birimler", "etiket", "arama", "api", "yonetim", "kayit", "theme", "sitemaps", "feeds"}
 
 
@@ -171,6 +172,8 @@ def metadata(entry: Entry, placed: Placed, instance: Instance, mark: str | None 
             if fm.get(key) not in (None, "", []):
                 value = _day(fm[key], tz) if key in DAY_KEYS else _value(_parsed(fm[key]), tz)
                 lines.append((name, value))
+        if item.tur == "mukellef-duyurusu" and now is not None and deadline_passed(fm, now, tz):
+            lines.append(("Son_basvuru_durumu", DEADLINE_PASSED_MARK))
         if rev.attachments:
             lines.append(("Ekler", _value([PurePosixPath(a).name for a in rev.attachments], tz)))
         if item.tur == "seminer" and form_key is not None and now is not None:
@@ -179,6 +182,20 @@ def metadata(entry: Entry, placed: Placed, instance: Instance, mark: str | None 
     if mark:
         lines.append(("Durum", mark))
     return lines
+
+
+def deadline_passed(front_matter: dict, now: dt.datetime, tz) -> bool:
+    """Whether a notice's `son_basvuru` day is over at `now`. The page says so from the build's clock; this line
+    in its file (`Son_basvuru_durumu: gecti`, like a seminar's `Kayit_durumu`) makes the file change when the
+    day passes, so the scheduler publishes again and the publisher renders what shows the notice."""
+    value = front_matter.get("son_basvuru")
+    if value in (None, ""):
+        return False
+    day = _day(value, tz)
+    try:
+        return dt.date.fromisoformat(day) < now.astimezone(tz).date()
+    except ValueError:
+        return False
 
 
 def render_markdown(lines: list[tuple[str, str]], body: str) -> str:

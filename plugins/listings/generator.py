@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from markupsafe import escape
 from pelican.generators import Generator
 
 from municms import turkish
 from municms.files import safe_yaml
 
 from .banners import is_ended, load_banners
+from .feeds import FeedEntry, as_html
 from .freshness import HELD, current_first, mark_past
 from .model import Listing, build_tags, by_month, newest_first, upcoming
 
@@ -187,34 +187,10 @@ class ListingsGenerator(Generator):
     def _write_feed(self, items, path: str, title: str | None) -> None:
         site_url = self.instance.municipality.site_url.rstrip("/")
         context = dict(self.context, SITEURL=site_url, FEED_DOMAIN=site_url,
-                       SITENAME=_as_html(self.context["SITENAME"]))
-        self.writer.write_feed([FeedEntry(item) for item in items[:30]], context, path, path, "atom",
-                               feed_title=_as_html(title) if title else None)
+                       SITENAME=as_html(self.context["SITENAME"]))
+        self.writer.write_feed([FeedEntry(item, site_url) for item in items[:30]], context, path, path, "atom",
+                               feed_title=as_html(title) if title else None)
 
 
 # the values every listing page is given (_write, _write_listing_pages); archive pages add year, months, month
 _PASSED = frozenset({"url", "page_url", "listing", "items", "years", "kind"})
-
-
-def _as_html(text) -> str:
-    return str(escape(str(text)))
-
-
-class FeedEntry:
-    """An article as Pelican's feed writer must see it: the writer reads `title` as HTML (and strips its tags)
-    and puts `summary` into an Atom summary of type html, so both get the article's text escaped as HTML;
-    the feed then carries exactly the text the department wrote. Everything else is the article's own."""
-
-    def __init__(self, article):
-        self._article = article
-
-    def __getattr__(self, name):
-        return getattr(self._article, name)
-
-    @property
-    def title(self) -> str:
-        return _as_html(self._article.title)
-
-    @property
-    def summary(self) -> str:
-        return _as_html(self._article.summary)
