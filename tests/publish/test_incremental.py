@@ -107,6 +107,15 @@ class Publishing(RuleBasedStateMachine):
         self.publish()
         self.published.append(item.number)
 
+    @rule(title=TITLES, days=st.integers(0, 3))
+    def add_tax_notice(self, title, days):
+        """A notice whose last day comes within days: `time_passes` takes it past, which changes its pages and
+        listings although nothing about the item changes."""
+        item = self.m.submit("mukellef-duyurusu", f"{title} Vergisi {self.step}", "Son gün yakında.\n",
+                             son_basvuru=(self.m.clock.now() + dt.timedelta(days=days)).date().isoformat())
+        self.m.approve(item.number)
+        self.publish()
+
     @rule(title=TITLES, days=st.integers(1, 3))
     def add_embargoed(self, title, days):
         item = self.m.submit("haber", f"{title} (yakında) {self.step}", "Yakında.\n",
