@@ -52,6 +52,7 @@ TYPE_KEYS = {
                 ("ilan_tarihi", "Ilan_tarihi")),
 }
 DAY_KEYS = ("son_basvuru", "kayit_son", "karar_tarihi", "yururluk", "resmi_gazete_tarihi", "ilan_tarihi")
+DEADLINE_PASSED_MARK = "gecti"
 RESERVED_ROOT = {"kurumsal", "birimler", "etiket", "arama", "api", "yonetim", "kayit", "theme", "sitemaps", "feeds"}
 
 
@@ -175,6 +176,8 @@ def metadata(entry: Entry, placed: Placed, instance: Instance, mark: str | None 
             if fm.get(key) not in (None, "", []):
                 value = _day(fm[key], tz) if key in DAY_KEYS else _value(_parsed(fm[key]), tz)
                 lines.append((name, value))
+        if item.tur == "mukellef-duyurusu" and now is not None and deadline_passed(fm, now, tz):
+            lines.append(("Son_basvuru_durumu", DEADLINE_PASSED_MARK))
         photos = photo_entries(fm)
         names = [PurePosixPath(a).name for a in rev.attachments]
         if any(name not in {p["dosya"] for p in photos} for name in names):
@@ -194,6 +197,20 @@ def photo_entries(front_matter: dict) -> list[dict]:
     """A news item's photos as intake stored them: [{"dosya": name, "alt": text}] (alt on one line)."""
     return [{"dosya": PurePosixPath(str(p["dosya"])).name, "alt": _one_line(p["alt"])}
             for p in front_matter.get("fotograflar") or [] if isinstance(p, dict) and p.get("dosya")]
+
+
+def deadline_passed(front_matter: dict, now: dt.datetime, tz) -> bool:
+    """Whether a notice's `son_basvuru` day is over at `now`. The page says so from the build's clock; this line
+    in its file (`Son_basvuru_durumu: gecti`, like a seminar's `Kayit_durumu`) makes the file change when the
+    day passes, so the scheduler publishes again and the publisher renders what shows the notice."""
+    value = front_matter.get("son_basvuru")
+    if value in (None, ""):
+        return False
+    day = _day(value, tz)
+    try:
+        return dt.date.fromisoformat(day) < now.astimezone(tz).date()
+    except ValueError:
+        return False
 
 
 def render_markdown(lines: list[tuple[str, str]], body: str) -> str:

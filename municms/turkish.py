@@ -9,6 +9,7 @@ import unicodedata
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
+from babel.units import format_unit
 from slugify import slugify as _slugify
 
 LOCALE = "tr_TR"
@@ -92,6 +93,19 @@ def format_day(value: dt.date | dt.datetime, fmt: str = "d MMMM y EEEE") -> str:
 def format_moment(value: dt.datetime, fmt: str = "d MMMM y EEEE HH:mm") -> str:
     """'25 Kasım 2026 Çarşamba 14:30'."""
     return format_datetime(value, fmt, locale=_BABEL_LOCALE)
+
+
+_SIZE_UNITS = ((1024 ** 3, "digital-gigabyte"), (1024 ** 2, "digital-megabyte"), (1024, "digital-kilobyte"))
+
+
+def format_size(size: int) -> str:
+    """A file size as readers see it: '1,2 MB', '340 kB', '512 bayt' (Babel, Turkish number format)."""
+    for factor, unit in _SIZE_UNITS:
+        if size >= factor:
+            value = size / factor
+            return format_unit(value, unit, length="short", format="#,##0.#" if value < 10 else "#,##0",
+                               locale=_BABEL_LOCALE)
+    return format_unit(size, "digital-byte", length="short", locale=_BABEL_LOCALE)
 
 
 def distinct_slug(slug: str, taken: set[str]) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from markupsafe import escape
 from pelican.generators import Generator
 
 from municms import turkish
@@ -13,6 +12,8 @@ from municms.files import safe_yaml
 from municms.orgchart import HEAD_TITLES
 
 from .banners import is_ended, load_banners
+from .feeds import FeedEntry, as_html
+from .freshness import HELD, current_first, mark_past
 from .model import Listing, build_tags, by_month, newest_first, upcoming
 
 log = logging.getLogger(__name__)
@@ -46,14 +47,18 @@ class ListingsGenerator(Generator):
 
     def generate_context(self) -> None:
         instance = self.settings["MUNICMS_INSTANCE"]
+        now = self.settings["MUNICMS_NOW"]
+        mark_past(self.context.get("articles", []), now)  # before anything reads `durum` or writes a page
         # Expired or withdrawn items keep their own page but leave every listing, feed and the home page.
         articles = [a for a in self.context.get("articles", []) if not is_ended(a)]
         pages = self.context.get("pages", [])
         self.instance = instance
-        self.today = self.settings["MUNICMS_NOW"].date()
+        self.today = now.date()
 
-        # sorted once: every listing takes its items in this order
-        ordered = newest_first(articles)
+        # sorted once: every listing takes its items in this order (current ones first: a passed deadline or a
+        # seminar that took place is no longer news); feeds keep the order of publication
+        chronological = newest_first(articles)
+        ordered = current_first(chronological)
         self.sections = []
         by_tur: dict[str, list] = {}
         for article in ordered:
@@ -65,7 +70,10 @@ class ListingsGenerator(Generator):
         # Every item page links its tags, e-services included, so every used tag needs its page.
         self.tags = build_tags(ordered)
         self.departments = self._departments(dated)
-        self.everything = dated
+        self.feed_items = {}
+        for article in chronological:
+            self.feed_items.setdefault(article.tur, []).append(article)
+        self.feed_everything = [a for a in chronological if a.section.dated]
 
         self.context.update({
             # the footer's feed links and year: what every page shows of the site as a whole
@@ -113,7 +121,7 @@ class ListingsGenerator(Generator):
             section = self.instance.sections[listing.key]
             if section.dated:
                 self._write_listing(listing, "section.html", kind="section")
-                self._write_feed(listing.items, listing.url + "atom.xml", listing.title)
+                self._write_feed(self.feed_items.get(listing.key, []), listing.url + "atom.xml", listing.title)
             elif listing.key == "mevzuat":
                 self._write("regulations.html", listing.url + "index.html", listing=listing, kind="regulations",
                             items=turkish.sort_words(listing.items, key=lambda a: a.title))
@@ -128,7 +136,7 @@ class ListingsGenerator(Generator):
         self._write("departments.html", "birimler/index.html", departments=[d.head() for d in self.departments])
         for listing in self.departments:
             self._write_listing(listing, "department.html", kind="department")
-        self._write_feed(self.everything, "atom.xml", None)
+        self._write_feed(self.feed_everything, "atom.xml", None)
         self._write("search.html", "arama/index.html")
         self._write("404.html", "404.html")
 
@@ -180,8 +188,14 @@ class ListingsGenerator(Generator):
                     news=sections["haber"].latest(count) if "haber" in sections else [],
                     announcements=sections["duyuru"].latest(count) if "duyuru" in sections else [],
                     deadlines=upcoming(taxes.items, "son_basvuru", self.today, count) if taxes else [],
-                    seminars=upcoming(seminars.items, "baslangic", self.today, count) if seminars else [],
+                    seminars=self._home_seminars(seminars.items, count) if seminars else [],
                     eservices=turkish.sort_words(eservices.items, key=lambda a: a.title)[:8] if eservices else [])
+
+    def _home_seminars(self, items, count: int) -> list:
+        """Seminars starting today or later, soonest first, without those already held today; a cancelled one
+        stays (someone may have planned to come) after the ones that take place."""
+        ahead = [item for item in upcoming(items, "baslangic", self.today, len(items)) if item.past_note != HELD]
+        return current_first(ahead)[:count]
 
     def _eservice_groups(self, items) -> list[tuple[str, list]]:
         groups: dict[str, list] = {}
@@ -193,34 +207,10 @@ class ListingsGenerator(Generator):
     def _write_feed(self, items, path: str, title: str | None) -> None:
         site_url = self.instance.municipality.site_url.rstrip("/")
         context = dict(self.context, SITEURL=site_url, FEED_DOMAIN=site_url,
-                       SITENAME=_as_html(self.context["SITENAME"]))
-        self.writer.write_feed([FeedEntry(item) for item in items[:30]], context, path, path, "atom",
-                               feed_title=_as_html(title) if title else None)
+                       SITENAME=as_html(self.context["SITENAME"]))
+        self.writer.write_feed([FeedEntry(item, site_url) for item in items[:30]], context, path, path, "atom",
+                               feed_title=as_html(title) if title else None)
 
 
 # the values every listing page is given (_write, _write_listing_pages); archive pages add year, months, month
 _PASSED = frozenset({"url", "page_url", "listing", "items", "years", "kind"})
-
-
-def _as_html(text) -> str:
-    return str(escape(str(text)))
-
-
-class FeedEntry:
-    """An article as Pelican's feed writer must see it: the writer reads `title` as HTML (and strips its tags)
-    and puts `summary` into an Atom summary of type html, so both get the article's text escaped as HTML;
-    the feed then carries exactly the text the department wrote. Everything else is the article's own."""
-
-    def __init__(self, article):
-        self._article = article
-
-    def __getattr__(self, name):
-        return getattr(self._article, name)
-
-    @property
-    def title(self) -> str:
-        return _as_html(self._article.title)
-
-    @property
-    def summary(self) -> str:
-        return _as_html(self._article.summary)

@@ -112,13 +112,27 @@ def _check_urls(content) -> bool:
 
 
 def _check_attachments(article, content_root: str) -> None:
-    """Attachments live in a folder named like the source file: x.md → x/<name>; each must exist."""
+    """Attachments live in a folder named like the source file: x.md → x/<name>; each must exist. Each one's
+    type and size go into its link text (`attachment_files`: name, 'PDF, 1,2 MB')."""
     source = article.relative_source_path.replace(os.sep, "/")
     folder = os.path.splitext(source)[0]
     article.attachment_dir = folder + "/"
+    article.attachment_files = []
     for name in getattr(article, "ekler", None) or []:
-        if not os.path.isfile(os.path.join(content_root, folder, name)):
+        path = os.path.join(content_root, folder, name)
+        if not os.path.isfile(path):
             log.error("%s: ek '%s' bulunamadı (beklenen yer: %s/%s)", source, name, folder, name)
+            continue
+        article.attachment_files.append((name, f"{file_kind(name)}, {turkish.format_size(os.path.getsize(path))}"))
+
+
+def file_kind(name: str) -> str:
+    """A file's type as its extension names it: 'PDF', 'DOCX' ('dosya' without one). Format codes are Latin
+    acronyms, so ASCII upper case (ZIP, not ZİP)."""
+    extension = os.path.splitext(name)[1].lstrip(".")
+    if not extension:
+        return "dosya"
+    return extension.upper() if extension.isascii() else turkish.upper(extension)
 
 
 # URL folder → (its items with their slug bases, in the order given; the warnings their slugs gave): a

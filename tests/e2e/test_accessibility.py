@@ -13,6 +13,8 @@ FIXED_PAGES = {
     "home": "/",
     "section list": "/haberler/",
     "year archive": "/haberler/2026/",
+    "taxpayer notices, past deadlines marked": "/mukellef-duyurulari/",
+    "seminars, the one held marked": "/seminerler/",
     "org chart": "/kurumsal/organizasyon-semasi/",
     "e-services": "/e-hizmetler/",
     "corporate index": "/kurumsal/",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -9,7 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from municms import turkish
 from municms.config import load_instance
+from tests.hostile import search_fragment
 from tests.tinysite import REPO, build
 
 SECTIONS = {  # section folder → the fewest items the demo must have there
@@ -80,6 +83,23 @@ def test_trainings_for_staff_only_reach_no_public_file(demo):
     for path in public:
         text = path.read_text(encoding="utf-8", errors="replace")
         assert not [t for t in titles if t in text], path
+    # the search index's text: each page's fragment (words of the staff titles would be found there)
+    fragments = list(out.rglob("*.pf_fragment"))
+    assert len(fragments) > 40
+    for path in fragments:
+        text = json.dumps(search_fragment(path.read_bytes()), ensure_ascii=False)
+        assert not [t for t in titles if t in text], path
+
+
+def test_the_pelican_side_refuses_a_staff_training_of_the_content_folder(demo):
+    """Defence in depth: the demo's staff trainings are files Pelican reads directly (no ledger, no
+    materialise), and the sections plugin drops them before any page, listing or calendar is made."""
+    root, out = demo
+    sources = staff_only_sources(root)
+    assert len(sources) == 4
+    for source in sources:
+        slug = turkish.slugify(re.search(r"^Title: (.+)$", source.read_text(encoding="utf-8"), re.M).group(1))
+        assert not list(out.rglob(f"*{slug}*")), slug
 
 
 def test_every_required_page_is_present_with_its_title(demo):
@@ -135,7 +155,9 @@ def test_activity_report_pdf_is_copied_and_linked(demo, report_year, published):
     assert copied.read_bytes() == source.read_bytes()
     _check_pdf(copied.read_bytes())
     page = read(out, f"faaliyet-raporlari/{published}/{report_year}-yili-faaliyet-raporu/index.html")
-    assert f'<a href="/faaliyet-raporlari/{published}/{name}/{name}.pdf">{name}.pdf</a>' in page
+    # the link says the file's type and size in Turkish number format (1485–1496 bytes: 1,5 kB)
+    assert 1485 <= len(source.read_bytes()) <= 1496
+    assert f'<a href="/faaliyet-raporlari/{published}/{name}/{name}.pdf">{name}.pdf (PDF, 1,5 kB)</a>' in page
 
 
 def test_turkish_dates_on_named_items(demo):
