@@ -9,15 +9,16 @@ TIMEZONE = "Europe/Istanbul"
 PATH = "content"
 THEME = "themes/belediye"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["turkish", "sections", "orgchart", "listings", "sitemap", "seminars", "manifest", "speedups"]
+PLUGINS = ["turkish", "sections", "orgchart", "listings", "sitemap", "seminars", "manifest", "share", "speedups"]
 # speedups: both cores write the pages; ListingsGenerator writes only through the writer, so it may share
 SPEEDUPS_SHARED_GENERATORS = ["ListingsGenerator"]
 
 # Dated sections are articles; corporate pages are pages. Attachments sit next to their item.
-ARTICLE_PATHS = ["haberler", "duyurular", "mukellef-duyurulari", "faaliyet-raporlari", "seminerler", "e-hizmetler"]
+ARTICLE_PATHS = ["haberler", "duyurular", "mukellef-duyurulari", "faaliyet-raporlari", "seminerler", "e-hizmetler",
+                 "mevzuat"]
 PAGE_PATHS = ["sayfalar"]
 STATIC_PATHS = ["haberler", "duyurular", "mukellef-duyurulari", "faaliyet-raporlari", "seminerler",
-                "e-hizmetler", "sayfalar", "ortak"]
+                "e-hizmetler", "mevzuat", "sayfalar", "ortak"]
 STATIC_EXCLUDE_SOURCES = True
 READERS = {"html": None, "rst": None}
 
@@ -68,6 +69,8 @@ MARKDOWN = {
         "markdown.extensions.extra": {},
         "markdown.extensions.sane_lists": {},
         "markdown.extensions.toc": {"permalink": False},
+        # regulations (Tur: mevzuat): "MADDE 14 –" lines become headings with the anchor #madde-14
+        "municms.regulations": {},
     },
     "output_format": "html5",
 }

@@ -14,6 +14,7 @@ from .errors import Problem
 from .turkish import slugify
 
 _IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+PHOTO_TYPES = frozenset(_IMAGE_FORMATS)  # what a news item's `fotograflar` may hold
 _SAME_EXTENSION = {"jpeg": "jpg", "jpe": "jpg", "tif": "tiff"}
 _TYPE_NAMES_TR = {"application/pdf": "PDF", "image/jpeg": "JPEG resim", "image/png": "PNG resim",
                   "image/webp": "WebP resim",

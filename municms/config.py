@@ -15,7 +15,7 @@ from .turkish import fold
 from .yamlmarks import line_of, load_with_lines, yaml_error_line
 
 SUBMISSION_TYPES = ("haber", "duyuru", "mukellef-duyurusu", "faaliyet-raporu", "sayfa",
-                    "organizasyon", "seminer", "e-hizmet", "acil-duyuru")
+                    "organizasyon", "seminer", "e-hizmet", "acil-duyuru", "mevzuat")
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _ID_RE = re.compile(ID_PATTERN)
 
@@ -45,12 +45,27 @@ class Register(_Strict):
     prefix: str = Field(min_length=1, max_length=8)
 
 
+class Head(_Strict):
+    """Who heads a unit: their name and, when it is not the usual one of the unit's kind, their title."""
+
+    name: str = Field(min_length=1, max_length=120)
+    title: str = Field(default="", max_length=80)  # empty: the kind's title (Müdür, Daire Başkanı …)
+
+
 class OrgUnit(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1)
-    kind: Literal["baskanlik", "kurul", "baskan-yardimciligi", "mudurluk", "birim"]
+    kind: Literal["baskanlik", "kurul", "baskan-yardimciligi", "daire-baskanligi", "mudurluk", "birim"]
     parent: str | None = None
-    head: str = ""
+    head: Head | None = None
+
+    @pydantic.field_validator("head", mode="before")
+    @classmethod
+    def _name_only(cls, value):
+        """`head: "Ad Soyad"` (the older form) is a head with the kind's title."""
+        if isinstance(value, str):
+            return {"name": value} if value.strip() else None
+        return value
 
 
 class Section(_Strict):

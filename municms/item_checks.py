@@ -22,6 +22,7 @@ from markdown_it import MarkdownIt
 
 from .errors import Problem, ValidationError
 from .paths import InstancePaths
+from .regulations import regulation_ids
 from .sanitize import body_anchor, is_site_path
 from .submission_types import COMMON, EXTRA
 from .turkish import slugify
@@ -75,6 +76,8 @@ def check_item(tur: str, front_matter: dict, body: str, attachments: Iterable[st
         # On the page body ids and in-body '#x' links are both prefixed: a body link reaches the body's own
         # headings, never the theme's ids (icerik …).
         ids = {body_anchor(i) for i in body_ids(body, tokens)}
+        if tur == "mevzuat":  # its MADDE lines become headings at build (municms/regulations.py)
+            ids |= {body_anchor(i) for i in regulation_ids(body)}
         found += body_links(body, names, instance.municipality.site_url, site_paths, ids, tokens)
     return sorted(found, key=lambda c: (not c.blocking, c.line or 0))
 

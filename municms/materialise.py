@@ -1,8 +1,9 @@
 """Ledger items → content/ files: the only writer of content/ (apart from the demo seed).
 
 An item that is approved, scheduled or published and due (no `yayin`, or `yayin` ≤ now) becomes
-`content/<section>/<year>/<slug>.md` (pages: `content/sayfalar/<slug>.md`, e-services:
-`content/e-hizmetler/<slug>.md`) with its attachments in the folder named like the file. Year and slug are
+`content/<section>/<year>/<slug>.md` (pages: `content/sayfalar/<slug>.md`, undated sections such as
+e-services and regulations: `content/e-hizmetler/<slug>.md`, `content/mevzuat/<slug>.md`) with its
+attachments in the folder named like the file. Year and slug are
 fixed the first time an item is written: later runs find the item's file by its `Kayit_no` line.
 Expired items keep their page with `Durum: suresi-doldu`; withdrawn items keep their address, but the page
 shows only the public reason (`Durum: geri-cekildi`). Emergency banners (acil-duyuru) go to `data/acil.yaml`,
@@ -46,8 +47,12 @@ TYPE_KEYS = {
     "seminer": (("egitmen", "Egitmen"), ("yer", "Yer"), ("baslangic", "Baslangic"), ("bitis", "Bitis"),
                 ("kontenjan", "Kontenjan"), ("hedef_kitle", "Hedef_kitle"), ("kayit_son", "Kayit_son")),
     "e-hizmet": (("adres", "Adres"), ("grup", "Grup")),
+    "mevzuat": (("karar_tarihi", "Karar_tarihi"), ("karar_sayisi", "Karar_sayisi"), ("yururluk", "Yururluk"),
+                ("resmi_gazete_tarihi", "Resmi_gazete_tarihi"), ("resmi_gazete_sayisi", "Resmi_gazete_sayisi"),
+                ("ilan_tarihi", "Ilan_tarihi")),
 }
-DAY_KEYS = ("son_basvuru", "kayit_son")
+DAY_KEYS = ("son_basvuru", "kayit_son", "karar_tarihi", "yururluk", "resmi_gazete_tarihi", "ilan_tarihi")
+DEADLINE_PASSED_MARK = "gecti"
 RESERVED_ROOT = {"kurumsal", "birimler", "etiket", "arama", "api", "yonetim", "kayit", "theme", "sitemaps", "feeds"}
 
 
@@ -171,14 +176,41 @@ def metadata(entry: Entry, placed: Placed, instance: Instance, mark: str | None 
             if fm.get(key) not in (None, "", []):
                 value = _day(fm[key], tz) if key in DAY_KEYS else _value(_parsed(fm[key]), tz)
                 lines.append((name, value))
-        if rev.attachments:
-            lines.append(("Ekler", _value([PurePosixPath(a).name for a in rev.attachments], tz)))
+        if item.tur == "mukellef-duyurusu" and now is not None and deadline_passed(fm, now, tz):
+            lines.append(("Son_basvuru_durumu", DEADLINE_PASSED_MARK))
+        photos = photo_entries(fm)
+        names = [PurePosixPath(a).name for a in rev.attachments]
+        if any(name not in {p["dosya"] for p in photos} for name in names):
+            lines.append(("Ekler", _value([n for n in names if n not in {p["dosya"] for p in photos}], tz)))
+        if photos:
+            # one line of JSON: alt texts may hold commas, colons and quotes; the build reads it back as data
+            lines.append(("Fotograflar", json.dumps(photos, ensure_ascii=False, separators=(", ", ": "))))
         if item.tur == "seminer" and form_key is not None and now is not None:
             lines += seminar_lines(item, fm, entry.seminar, form_key, tz, now)
     lines.append(("Kayit_no", item.number))
     if mark:
         lines.append(("Durum", mark))
     return lines
+
+
+def photo_entries(front_matter: dict) -> list[dict]:
+    """A news item's photos as intake stored them: [{"dosya": name, "alt": text}] (alt on one line)."""
+    return [{"dosya": PurePosixPath(str(p["dosya"])).name, "alt": _one_line(p["alt"])}
+            for p in front_matter.get("fotograflar") or [] if isinstance(p, dict) and p.get("dosya")]
+
+
+def deadline_passed(front_matter: dict, now: dt.datetime, tz) -> bool:
+    """Whether a notice's `son_basvuru` day is over at `now`. The page says so from the build's clock; this line
+    in its file (`Son_basvuru_durumu: gecti`, like a seminar's `Kayit_durumu`) makes the file change when the
+    day passes, so the scheduler publishes again and the publisher renders what shows the notice."""
+    value = front_matter.get("son_basvuru")
+    if value in (None, ""):
+        return False
+    day = _day(value, tz)
+    try:
+        return dt.date.fromisoformat(day) < now.astimezone(tz).date()
+    except ValueError:
+        return False
 
 
 def render_markdown(lines: list[tuple[str, str]], body: str) -> str:

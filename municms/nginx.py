@@ -19,7 +19,8 @@ CACHE_ASSET = "public, max-age=300"
 CACHE_PAGE = "no-cache"
 
 GZIP_TYPES = ("text/css application/javascript text/javascript application/json application/atom+xml "
-              "application/rss+xml application/xml text/xml image/svg+xml text/calendar text/plain")
+              "application/rss+xml application/xml text/xml image/svg+xml text/calendar text/plain "
+              "application/manifest+json image/x-icon")
 
 
 # Pages include the emergency banner of their release (municms/fragments.py): server-side includes only where the
@@ -80,7 +81,7 @@ def server_block(root: Path | str, port: int = 80, listen: str = "", server_name
         f"{i1}server_tokens off;\n"
         f"{i1}charset utf-8;\n"
         f"{i1}charset_types text/css application/javascript application/json application/atom+xml "
-        "text/xml application/xml text/calendar text/plain;\n"
+        "text/xml application/xml text/calendar text/plain application/manifest+json;\n"
         f"{i1}etag on;\n"
         f"{i1}gzip on;\n"
         f"{i1}gzip_vary on;\n"
@@ -93,6 +94,8 @@ def server_block(root: Path | str, port: int = 80, listen: str = "", server_name
         f"{i1}location / {{\n{i2}try_files $uri $uri/ =404;\n{_SSI.format(i2=i2)}{_headers(CACHE_PAGE, i2)}{i1}}}\n\n"
         f"{i1}location ~* {HASHED_ASSET} {{\n{i2}try_files $uri =404;\n{_headers(CACHE_HASHED, i2)}{i1}}}\n\n"
         f"{i1}location ~* \\.ics$ {{\n{i2}types {{ }}\n{i2}default_type text/calendar;\n"
+        f"{i2}try_files $uri =404;\n{_headers(CACHE_PAGE, i2)}{i1}}}\n\n"
+        f"{i1}location ~* \\.webmanifest$ {{\n{i2}types {{ }}\n{i2}default_type application/manifest+json;\n"
         f"{i2}try_files $uri =404;\n{_headers(CACHE_PAGE, i2)}{i1}}}\n\n"
         f"{i1}location /theme/ {{\n{i2}try_files $uri =404;\n{_headers(CACHE_ASSET, i2)}{i1}}}\n\n"
         f"{i1}location /pagefind/ {{\n{i2}try_files $uri =404;\n{_headers(CACHE_ASSET, i2)}{i1}}}\n\n"

@@ -16,8 +16,11 @@ from .files import safe_yaml
 
 CHANGES_FILE = Path("data") / "organizasyon.yaml"
 
-KIND_LABELS = {"mudurluk": "Müdürlük", "birim": "Birim", "kurul": "Kurul",
+KIND_LABELS = {"mudurluk": "Müdürlük", "birim": "Birim", "kurul": "Kurul", "daire-baskanligi": "Daire Başkanlığı",
                "baskan-yardimciligi": "Başkan Yardımcılığı", "baskanlik": "Başkanlık"}
+# The title of a unit's head when the chart does not give one.
+HEAD_TITLES = {"baskanlik": "Belediye Başkanı", "kurul": "Başkan", "baskan-yardimciligi": "Başkan Yardımcısı",
+               "daire-baskanligi": "Daire Başkanı", "mudurluk": "Müdür", "birim": "Birim Sorumlusu"}
 
 
 @dataclass
@@ -26,7 +29,12 @@ class Unit:
     name: str
     kind: str
     parent: str | None
-    head: str = ""
+    head: str | None = None   # None: not given (the department's details may name one); "": the post is vacant
+    head_title: str = ""      # empty: the kind's title
+
+    @property
+    def title_of_head(self) -> str:
+        return self.head_title or HEAD_TITLES.get(self.kind, "Sorumlu")
 
 
 @dataclass
@@ -59,7 +67,8 @@ def as_date(value) -> dt.date | None:
 
 def apply_changes(org_chart, rows: list[dict], as_of: dt.date) -> tuple[list[Unit], list[Change], list[Change]]:
     """(units in force on as_of, changes in force oldest first, announced changes not yet in force)."""
-    units = {u.id: Unit(u.id, u.name, u.kind, u.parent, u.head) for u in org_chart}
+    units = {u.id: Unit(u.id, u.name, u.kind, u.parent, u.head.name if u.head else None,
+                        u.head.title if u.head else "") for u in org_chart}
     applied, upcoming = [], []
     for row in sorted((r for r in rows if isinstance(r, dict)), key=lambda r: (str(r.get("yururluk")), str(r.get("kayit_no")))):
         in_force = as_date(row.get("yururluk"))
@@ -109,8 +118,11 @@ def _apply(op: dict, units: dict[str, Unit]) -> None:
         return  # intake validated every change against the chart; a unit removed since is simply skipped
     elif kind == "ata":
         unit.head = str(op.get("kisi") or "")
+        # "Müdür" for a Müdürlük is the kind's own title; another one (Müdür Vekili, Daire Başkanı) is kept
+        title = str(op.get("gorev") or "").strip()
+        unit.head_title = "" if turkish.fold(title) == turkish.fold(HEAD_TITLES.get(unit.kind, "")) else title
     elif kind == "ayril":
-        unit.head = ""
+        unit.head, unit.head_title = "", ""
     elif kind == "birim-kaldir":
         del units[unit_id]
     elif kind == "birim-tasi":

@@ -15,6 +15,9 @@ from markupsafe import Markup, escape
 from selectolax.lexbor import LexborHTMLParser
 
 BODY_ID_PREFIX = "b-"  # body ids never collide with the theme's own (icerik, q, ekler-baslik …)
+# A regulation's article anchors (#madde-14, #gecici-madde-1, #ek-madde-2; municms/regulations.py) are addresses
+# people cite and link to from elsewhere: they keep their name. The theme has no id of this form.
+_ARTICLE_IDS = re.compile(r'(\sid="|\shref="#)' + BODY_ID_PREFIX + r'((?:gecici-|ek-)?madde-\d{1,4}[a-z]?(?:-\d+)?)"')
 # Attributes that make the browser fetch something into the page (as opposed to a link the reader follows).
 EMBED_ATTRIBUTES = ("src", "srcset", "poster", "data")
 
@@ -86,6 +89,8 @@ def sanitise_html(fragment: str) -> str:
     # <a> whose javascript: href was removed must stay valid HTML (rel without href is an error).
     clean = nh3.clean(fragment, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto", "tel"},
                       link_rel=None, id_prefix=BODY_ID_PREFIX, attribute_filter=_filter_attribute)
+    if "madde-" in clean:
+        clean = _ARTICLE_IDS.sub(r'\1\2"', clean)
     return _without_empty_images(clean) if "<img" in clean else clean
 
 

@@ -23,7 +23,7 @@ from .incremental.registry import state_for
 from .incremental.search_prep import prepare_soon
 from .ledger import Ledger
 from .mail import send_outbox
-from .materialise import pending
+from .materialise import deadline_passed, pending
 from .auth import Actor, system_actor
 from .model import PUBLISHED
 from .paths import InstancePaths
@@ -73,13 +73,18 @@ def _stale(ledger: Ledger, instance: Instance, paths: InstancePaths, clock: Cloc
 
 def fingerprint(ledger: Ledger, now, tz=None) -> tuple:
     """Changes whenever an item changes (in any process), the clock makes one due or expired, a seminar
-    registration or notice changes, or a seminar's registration deadline, start or end passes."""
+    registration or notice changes, a seminar's registration deadline, start or end passes, or a taxpayer
+    notice's last day (son_basvuru) is over."""
     items = ledger.items()
     due = tuple(i.number for i in items if i.state in DUE_STATES and (i.publish_at is None or i.publish_at <= now))
     ending = tuple(i.number for i in items if i.state == PUBLISHED and i.expire_at and i.expire_at <= now)
     seminars = [(i.id, i.live_rev) for i in items if i.tur == "seminer" and i.state == PUBLISHED and i.live_rev]
     passed = boundaries_passed([r.front_matter for r in ledger.revisions_at(seminars).values()], now, tz) \
         if seminars and tz is not None else 0
+    notices = [(i.id, i.live_rev) for i in items if i.tur == "mukellef-duyurusu" and i.state == PUBLISHED
+               and i.live_rev]
+    passed += sum(deadline_passed(r.front_matter, now, tz) for r in ledger.revisions_at(notices).values()) \
+        if notices and tz is not None else 0
     changed = (max((str(i.updated_at) for i in items), default=""), ledger.seminar_fingerprint(), passed)
     return len(items), changed, due, ending
 

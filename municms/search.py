@@ -14,7 +14,8 @@ Layout under <site>/pagefind/ (a page belongs to exactly one bundle, so merged r
                        those in yeni/; named like the site's year folders, so a release stores each as a shard
   parcalar.json        the bundles merged into the primary one and the first day of yeni/; the search script
                        reads it, so a new year's bundle changes no page
-Only pages whose content carries data-pagefind-body are indexed (withdrawn and expired items do not).
+Only pages whose content carries data-pagefind-body are indexed (withdrawn and expired items do not), each through
+its search copy (search_copy.py): Turkish text folded as people type it, the original words kept for showing.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from pathlib import Path
 from pagefind_bin_extended import get_executable
 
 from .errors import BuildError
+from .search_copy import COPIES
 
 SEARCH_DIR = "pagefind"
 GENERAL = "genel"
@@ -281,14 +283,13 @@ def _build_bundle(site: Path, part: str, pages: list[str]) -> BundleBuild:
 
 
 def stage_pages(site: Path, pages: list[str], chosen: Path) -> None:
-    """The pages to index, as a folder of their own: hard links (the pages are read, never written; a page the
-    site replaces later keeps its indexed version here)."""
+    """The pages to index, as a folder of their own: the search copy of each (search_copy.py: its text folded
+    for Turkish search, its original words as metadata; remembered by the page's digest, as a publisher indexes
+    the same recent pages again), written when staged, so a page the site replaces later keeps its indexed
+    version here."""
     for rel in pages:
         (chosen / rel).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(site / rel, chosen / rel)
-        except OSError:
-            shutil.copy2(site / rel, chosen / rel)
+        (chosen / rel).write_bytes(COPIES.copy_of((site / rel).read_bytes()))
     chosen.mkdir(parents=True, exist_ok=True)
 
 

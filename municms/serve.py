@@ -23,6 +23,8 @@ from .fragments import resolve_includes
 from .headers import SECURITY_HEADERS, DefaultHeaders
 
 EDITORIAL_PREFIX = "/yonetim"
+# types the site's files need whatever the machine's mime tables say (nginx.py sends the same)
+SITE_TYPES = {".webmanifest": "application/manifest+json", ".ico": "image/x-icon", ".webp": "image/webp"}
 
 
 class SiteFiles:
@@ -51,7 +53,7 @@ class SiteFiles:
         if target is not None and target.is_file() and _inside(target, root):
             if target.suffix == ".html":
                 return _page(target, root, 200)
-            return FileResponse(target)
+            return FileResponse(target, media_type=SITE_TYPES.get(target.suffix.lower()))
         page = root / "404.html"
         if page.is_file():
             return _page(page, root, 404)
@@ -104,6 +106,8 @@ def site_and_editorial_app(site_dir: Path | Callable[[], Path], editorial) -> Se
 
 
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **SITE_TYPES}
+
     def send_head(self):  # noqa: D102 - HTML pages get the banner included (municms/fragments.py)
         path = self.translate_path(self.path)
         if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):

@@ -10,7 +10,8 @@ from .errors import ConfigError, Problem
 
 REQUIRED_TEMPLATES = ("base.html", "index.html", "article.html", "page.html", "section.html",
                       "archive.html", "tag.html", "tags.html", "department.html", "departments.html",
-                      "eservices.html", "orgchart.html", "search.html", "404.html")
+                      "eservices.html", "orgchart.html", "search.html", "404.html", "corporate.html",
+                      "regulations.html", "regulation.html")
 REQUIRED_PLUGINS = ("turkish", "sections", "listings")
 
 

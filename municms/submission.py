@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from markdown_it import MarkdownIt
 
-from .attachments import Attachment, inspect_attachment, size_tr
+from .attachments import PHOTO_TYPES, Attachment, inspect_attachment, size_tr
 from .docx import docx_to_text, expansion_problems
 from .encoding import EncodingProblem, decode_submission
 from .errors import Problem, ValidationError
@@ -114,8 +114,12 @@ def parse_submission(path: Path, department: str, instance, name: str | None = N
     for attachment in attachments:  # links in the body follow the safe names
         body = body.replace(f"({attachment.original_name})", f"({attachment.name})")
     values = {key: reader.values[key] for key in data if key in reader.values}  # the file's key order
-    if attachments:
-        values["ekler"] = [a.name for a in attachments]
+    photo_names = {photo["dosya"] for photo in values.get("fotograflar") or []}
+    files = [a.name for a in attachments if a.name not in photo_names]
+    if files:
+        values["ekler"] = files
+    else:
+        values.pop("ekler", None)  # every listed file was a photo
     tz = reader.tz
     publish_at = as_start(values["yayin"], tz) if values.get("yayin") else None
     if tur == "organizasyon" and publish_at is None and values.get("yururluk"):
@@ -267,21 +271,41 @@ def _attachments(path: Path, kind: str, reader: Reader, instance, problems: list
                  warnings: list[str]) -> list[Attachment]:
     """Check the files listed in `ekler` (bundles only); note bundle files that were not listed."""
     listed = reader.values.get("ekler") or []
+    photos = reader.values.get("fotograflar") or []
     if kind != "bundle":
-        if listed:
-            problems.append(Problem("ekler", "Ekler yalnızca klasör gönderimlerinde olabilir: metni index.md "
-                                    "olarak ve ekleri aynı klasöre koyup klasörü bırakın.",
-                                    "attachments need a bundle folder", reader.line(("ekler",))))
+        for key, given in (("ekler", listed), ("fotograflar", photos)):
+            if given:
+                problems.append(Problem(key, f"{'Ekler' if key == 'ekler' else 'Fotoğraflar'} yalnızca klasör "
+                                        "gönderimlerinde olabilir: metni index.md olarak ve dosyaları aynı klasöre "
+                                        "koyup klasörü bırakın.", "attachments need a bundle folder",
+                                        reader.line((key,))))
         return []
     attachments: list[Attachment] = []
     taken: set[str] = set()
+    photo_files = {photo["dosya"] for photo in photos}
     for index, name in enumerate(listed):
+        if name in photo_files:
+            continue  # a file named as a photo is a photo (the web form lists every upload in 'ekler')
         found, found_problems, found_warnings = inspect_attachment(
             path, name, instance.attachments, taken, ("ekler", index), reader.line(("ekler", index)))
         problems.extend(found_problems)
         warnings.extend(found_warnings)
         if found:
             attachments.append(found)
+    for index, photo in enumerate(photos):  # stored with the attachments; the page shows them as photos
+        where = ("fotograflar", index, "dosya")
+        found, found_problems, found_warnings = inspect_attachment(
+            path, photo["dosya"], instance.attachments, taken, where, reader.line(where))
+        if found and found.mime not in PHOTO_TYPES:
+            found_problems = [Problem(".".join(map(str, where)), f"'{photo['dosya']}' bir fotoğraf değil; "
+                                      "fotoğraflar JPEG, PNG ya da WebP olmalıdır.", "photo is not an image",
+                                      reader.line(where))]
+        problems.extend(found_problems)
+        warnings.extend(found_warnings)
+        if found and not found_problems:
+            attachments.append(found)
+            photo["dosya"] = found.name
+    listed = listed + sorted(photo_files)
     if reader.values.get("tur") == "faaliyet-raporu" and attachments and \
             not any(a.mime == "application/pdf" for a in attachments):
         problems.append(Problem("ekler", "Faaliyet raporunun en az bir eki gerçek bir PDF dosyası olmalıdır.",

@@ -22,7 +22,7 @@ from .turkish import upper
 class Field:
     """One front-matter key: its kind (how the value is read) and whether it must be given."""
 
-    kind: str  # text | id | when | date | count | year | order | place | words | url | files | ref | changes
+    kind: str  # text | id | when | date | count | year | order | place | words | url | files | ref | changes | photos
     required: bool = False
 
 
@@ -32,7 +32,7 @@ COMMON: dict[str, Field] = {
     "kayit_no": Field("ref"),
 }
 EXTRA: dict[str, dict[str, Field]] = {
-    "haber": {}, "duyuru": {},
+    "haber": {"fotograflar": Field("photos")}, "duyuru": {},
     "sayfa": {"yer": Field("place"), "sira": Field("order")},  # under /kurumsal/ (default) or at the root
     "mukellef-duyurusu": {"son_basvuru": Field("when", True)},
     "faaliyet-raporu": {"ekler": Field("files", True), "yil": Field("year")},
@@ -42,6 +42,10 @@ EXTRA: dict[str, dict[str, Field]] = {
                 "kayit_son": Field("when")},
     "e-hizmet": {"adres": Field("url", True), "grup": Field("text", True)},
     "acil-duyuru": {"bitis": Field("when", True)},
+    # a regulation (yönetmelik, yönerge) as the Meclis adopted it; its "MADDE n" lines become anchored headings
+    "mevzuat": {"karar_tarihi": Field("date", True), "karar_sayisi": Field("text", True),
+                "yururluk": Field("date", True), "resmi_gazete_tarihi": Field("date"),
+                "resmi_gazete_sayisi": Field("text"), "ilan_tarihi": Field("date")},
 }
 assert set(EXTRA) == set(SUBMISSION_TYPES)
 ALL_KEYS = set(COMMON).union(*EXTRA.values())
@@ -220,6 +224,46 @@ class Reader:
                          f"'{text}' is not a valid date")
         return None
 
+    def _photos(self, path, value):
+        """A list of photos, each `{dosya: foto.jpg, alt: "..."}`: the alt text (what the photo shows, read
+        aloud to blind readers) is required; the files themselves are checked with the attachments."""
+        if not isinstance(value, list) or not value:
+            self.problem(path, "'fotograflar' bir liste olmalıdır; her fotoğraf için '- dosya: foto.jpg' ve altında "
+                         "'alt: \"Fotoğrafta görünen\"' satırını yazın.", "expected a list of photos")
+            return None
+        photos = []
+        for index, entry in enumerate(value):
+            where = path + (index,)
+            if not isinstance(entry, dict):
+                name = self._scalar_text(where, entry) if not isinstance(entry, list) else None
+                self.problem(where, f"'{name}' fotoğrafının alt metni yok. Her fotoğrafı '- dosya: {name}' ve altında "
+                             "'alt: \"…\"' olarak yazın; alt metin, fotoğrafı göremeyen okurlara ne gösterdiğini "
+                             "anlatır ve zorunludur.", "photo without alt text (not a mapping)")
+                continue
+            for key in entry:
+                if key not in ("dosya", "alt"):
+                    self.problem(where + (key,), f"'{key}' fotoğraf için tanınmıyor; yalnızca 'dosya' ve 'alt' "
+                                 "yazılabilir.", f"unknown photo key '{key}'")
+            name = self._scalar_text(where + ("dosya",), entry.get("dosya")) if entry.get("dosya") is not None else ""
+            alt = self._scalar_text(where + ("alt",), entry.get("alt")) if entry.get("alt") is not None else ""
+            if not name:
+                self.problem(where + ("dosya",), "Fotoğrafın 'dosya' alanı zorunludur (klasördeki resmin adı).",
+                                    "photo without file name")
+            if not alt:
+                self.problem(where + ("alt",), f"'{name or index + 1}' fotoğrafının alt metni ('alt') zorunludur: "
+                                    "fotoğrafı göremeyen okurlara ne gösterdiğini anlatan kısa bir Türkçe cümle "
+                                    "yazın (ör. \"Yeni parkın açılışında çocuklar salıncakta\").",
+                                    "photo without alt text")
+            elif len(alt) > 250:
+                self.problem(where + ("alt",), f"'{name}' fotoğrafının alt metni çok uzun ({len(alt)} karakter); "
+                                    "en çok 250 karakter olabilir.", "alt text too long")
+            elif name and " ".join(alt.split()).lower() == name.lower():
+                self.problem(where + ("alt",), f"'{name}' fotoğrafının alt metni dosya adı olamaz; fotoğrafta "
+                                    "görüneni anlatın.", "alt text is the file name")
+            if name and alt:
+                photos.append({"dosya": name, "alt": " ".join(alt.split())})
+        return photos
+
     def _changes(self, path, value):
         if not isinstance(value, list) or not value:
             self.problem(path, "En az bir değişiklik içeren bir liste bekleniyordu (ör. '- islem: ata').",
@@ -355,6 +399,27 @@ def _apply_org_change(r: Reader, chart: dict, kind: str, op: dict, path: tuple) 
             chart[unit] = parent
 
 
+_DECISION_NUMBER = re.compile(r"^\d{1,6}(/\d{1,6})?$")
+
+
+def _mevzuat(r: Reader) -> None:
+    number = r.values.get("karar_sayisi")
+    if number is not None and not _DECISION_NUMBER.match(number):
+        r.problem(("karar_sayisi",), f"'{number}' geçerli bir Meclis karar sayısı değil: yalnızca rakam ya da "
+                  "yıl/sıra yazın (ör. 112 ya da 2024/112).", "invalid council decision number")
+    adopted = r.values.get("karar_tarihi")
+    for key, name in (("yururluk", "Yürürlük tarihi"), ("ilan_tarihi", "İlan tarihi"),
+                      ("resmi_gazete_tarihi", "Resmî Gazete tarihi")):
+        when = r.values.get(key)
+        if adopted and when and when < adopted:
+            r.problem((key,), f"{name} ({when.isoformat()}) Meclis karar tarihinden ({adopted.isoformat()}) "
+                      "önce olamaz.", f"{key} is before karar_tarihi")
+    if r.values.get("resmi_gazete_sayisi") and not r.values.get("resmi_gazete_tarihi"):
+        r.problem(("resmi_gazete_tarihi",), "'resmi_gazete_sayisi' verildiğinde 'resmi_gazete_tarihi' de "
+                  "yazılmalıdır.", "resmi_gazete_sayisi without resmi_gazete_tarihi")
+
+
 _RULES: dict[str, Callable[[Reader], None]] = {
-    "seminer": _seminer, "organizasyon": _organizasyon,  # faaliyet-raporu's PDF: checked by content in submission.py
+    # faaliyet-raporu's PDF: checked by content in submission.py
+    "seminer": _seminer, "organizasyon": _organizasyon, "mevzuat": _mevzuat,
 }

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import unicodedata
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
+from babel.units import format_unit
 from slugify import slugify as _slugify
 
 LOCALE = "tr_TR"
@@ -44,6 +46,21 @@ def fold(text: str) -> str:
     return " ".join(lower(text).translate(_TRANSLIT).split())
 
 
+# The whitespace of JavaScript's \s, so that search_fold and its twin in the search page's script split alike.
+_JS_SPACE = re.compile("[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+")
+
+
+def search_fold(text: str) -> str:
+    """Text as the search index holds it and as a query is looked up: Turkish lower case, Turkish letters as
+    their ASCII twins, every other mark dropped, one space between words ('İSKİ', 'iski', 'i\u0307ski' → 'iski';
+    'Nikâh' → 'nikah'). Its exact twin is foldTurkish in themes/belediye/static/js/arama.js."""
+    folded = lower(text).translate(_TRANSLIT)
+    if not folded.isascii():  # marks to drop (most Turkish text is plain ASCII by now)
+        folded = unicodedata.normalize("NFC", "".join(ch for ch in unicodedata.normalize("NFD", folded)
+                                                      if not unicodedata.category(ch).startswith("M")))
+    return " ".join(part for part in _JS_SPACE.split(folded) if part)
+
+
 @functools.lru_cache(maxsize=65536)  # pure; a publisher slugs the same titles and tags on every build
 def slugify(text: str, max_length: int = 80) -> str:
     """URL slug that treats Turkish letters deliberately: 'İhale', 'ihale', 'IHALE' → 'ihale'."""
@@ -76,6 +93,19 @@ def format_day(value: dt.date | dt.datetime, fmt: str = "d MMMM y EEEE") -> str:
 def format_moment(value: dt.datetime, fmt: str = "d MMMM y EEEE HH:mm") -> str:
     """'25 Kasım 2026 Çarşamba 14:30'."""
     return format_datetime(value, fmt, locale=_BABEL_LOCALE)
+
+
+_SIZE_UNITS = ((1024 ** 3, "digital-gigabyte"), (1024 ** 2, "digital-megabyte"), (1024, "digital-kilobyte"))
+
+
+def format_size(size: int) -> str:
+    """A file size as readers see it: '1,2 MB', '340 kB', '512 bayt' (Babel, Turkish number format)."""
+    for factor, unit in _SIZE_UNITS:
+        if size >= factor:
+            value = size / factor
+            return format_unit(value, unit, length="short", format="#,##0.#" if value < 10 else "#,##0",
+                               locale=_BABEL_LOCALE)
+    return format_unit(size, "digital-byte", length="short", locale=_BABEL_LOCALE)
 
 
 def distinct_slug(slug: str, taken: set[str]) -> str:

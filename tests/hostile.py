@@ -55,13 +55,13 @@ BODY_PAYLOADS = (
 TEXT_FIELDS = ("haber", "haber_ozet", "etiket", "duyuru", "duyuru_ozet", "mukellef", "mukellef_ozet", "rapor",
                "rapor_ozet", "seminer", "seminer_ozet", "egitmen", "yer", "hedef_kitle", "ehizmet", "ehizmet_ozet",
                "grup", "acil", "sayfa", "sayfa_ozet", "organizasyon", "gorev", "kisi", "birim_adi", "yeni_ad",
-               "metin")
+               "metin", "mevzuat", "mevzuat_ozet", "rg_sayisi")
 # Pages an item has: its type → the key of its title.
 PAGE_TITLES = {"haber": "haber", "duyuru": "duyuru", "mukellef-duyurusu": "mukellef", "faaliyet-raporu": "rapor",
-               "seminer": "seminer", "e-hizmet": "ehizmet", "sayfa": "sayfa"}
+               "seminer": "seminer", "e-hizmet": "ehizmet", "sayfa": "sayfa", "mevzuat": "mevzuat"}
 PDF = (REPO / "tests/fixtures/samples/good/strateji-gelistirme/2025-faaliyet-raporu/faaliyet-raporu-2025.pdf")
 SERVICE_URL = "https://www.turkiye.gov.tr/corum-belediyesi-borc-sorgulama?tur=emlak&yil=2026"
-THEME_SCRIPTS = {"/pagefind/pagefind-ui.js", "/theme/js/arama.js"}  # search.html, nowhere else
+THEME_SCRIPTS = {"/theme/js/arama.js"}  # search.html, nowhere else (it imports /pagefind/pagefind.js)
 
 
 def one_line(text: str) -> str:
@@ -94,6 +94,9 @@ def publish_hostile_site(m, texts: dict[str, str]) -> dict[str, str]:
                  bitis="2026-12-10 12:00", kontenjan=30, kayit_son="2026-12-08"),
         m.submit("e-hizmet", t["ehizmet"], body, ozet=t["ehizmet_ozet"], grup=t["grup"], adres=SERVICE_URL),
         m.submit("sayfa", t["sayfa"], body, ozet=t["sayfa_ozet"]),
+        m.submit("mevzuat", t["mevzuat"], body + "\nAmaç\nMADDE 1 – " + t["metin"] + "\n", ozet=t["mevzuat_ozet"],
+                 karar_tarihi="2026-11-02", karar_sayisi="2026/12", yururluk="2026-11-03",
+                 resmi_gazete_tarihi="2026-11-04", resmi_gazete_sayisi=t["rg_sayisi"]),
         m.submit("organizasyon", t["organizasyon"], body, yururluk="2026-11-01", degisiklikler=[
             {"islem": "ata", "birim": "fen-isleri", "gorev": t["gorev"], "kisi": t["kisi"]},
             {"islem": "birim-ekle", "birim": "yeni-birim", "ad": t["birim_adi"], "ust": "baskan"},
@@ -122,6 +125,19 @@ def _runs_script(url: str) -> bool:
     return _IGNORED_IN_URL.sub("", url).lower().startswith(("javascript:", "vbscript:", "data:"))
 
 
+def _json_ld(node) -> bool:
+    """A JSON-LD data block (browsers never run it): only a `type`, JSON text, and no `<`, `>` or `&` that could
+    end the element or be read as markup."""
+    text = node.text()
+    if dict(node.attributes) != {"type": "application/ld+json"} or any(c in text for c in "<>&"):
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
 def html_problems(html: str, where: str, theme_scripts: set[str] = frozenset()) -> list[str]:
     """Everything in an HTML document or fragment that would run: handlers, script URLs, foreign scripts."""
     problems = []
@@ -137,7 +153,8 @@ def html_problems(html: str, where: str, theme_scripts: set[str] = frozenset()) 
                 problems.append(f"{where}: <{node.tag} {name}={value!r}> script URL")
             if name.lower() in ("style", "srcdoc"):
                 problems.append(f"{where}: <{node.tag} {name}=…> attribute")
-        if node.tag == "script" and (node.attributes.get("src") not in theme_scripts or node.text()):
+        if node.tag == "script" and not _json_ld(node) and (node.attributes.get("src") not in theme_scripts
+                                                             or node.text()):
             problems.append(f"{where}: <script {node.attributes}> not put there by the theme")
         if node.tag in FOREIGN_TAGS:
             problems.append(f"{where}: <{node.tag}> element")
@@ -180,7 +197,7 @@ def search_fragment(data: bytes) -> dict:
 # Files that are not made from submitted text: theme assets, Pagefind's own program and binary index, and
 # the attachments as the departments sent them.
 NOT_FROM_TEXT = (".css", ".js", ".svg", ".png", ".wasm", ".pf_index", ".pf_meta", ".pf_filter", ".pdf",
-                 ".municms-build", ".txt")
+                 ".municms-build", ".txt", ".ico", ".jpg", ".webp")
 
 
 def live_markup(site: Path) -> list[str]:
@@ -197,7 +214,7 @@ def live_markup(site: Path) -> list[str]:
             problems += _sitemap_problems(data, rel)
         elif rel.endswith(".ics"):
             problems += _calendar_problems(data, rel)
-        elif rel.endswith(".json"):
+        elif rel.endswith((".json", ".webmanifest")):
             json.loads(data)
         elif rel.endswith(".pf_fragment"):
             search_fragment(data)

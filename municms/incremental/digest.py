@@ -3,7 +3,7 @@ passed to it and the global context names its templates read), so a publish rend
 changed.
 
 A content object is digested by its source file (path, size, modification time in nanoseconds) and the address
-the build gave it; every other value by its type and contents, recursively. Anything the digest does not know
+the build gave it (with its time-dependent state, `_where`); every other value by its type and contents, recursively. Anything the digest does not know
 is digested by `repr`, which is safe only if `repr` shows the contents: unknown objects with the default
 `object.__repr__` are refused (a fingerprint must never be stable while its output changes).
 
@@ -162,13 +162,15 @@ _CACHED_PLAIN = frozenset({str, int, bool, bytes, type(None)})
 _PAGES = (Article, Page)
 
 
-def _where(content: Content) -> tuple[str, str, str, str]:
-    """Where a build put a content object: address, output file, slug, status."""
+def _where(content: Content) -> tuple[str, str, str, str, str]:
+    """Where a build put a content object: address, output file, slug, status, and whether it is past at the
+    build's time (the listings plugin's `past_note`: a deadline or a seminar's end passing changes the pages
+    that show the item although its file did not change)."""
     # the addresses the sections plugin set, which Pelican's url and save_as of articles and pages return
     fields = content.__dict__ if type(content) in _PAGES else {}
     url, save_as = fields.get("override_url"), fields.get("override_save_as")
     return (str(content.url if url is None else url), str(content.save_as if save_as is None else save_as),
-            str(content.slug), str(getattr(content, "status", "")))
+            str(content.slug), str(getattr(content, "status", "")), str(fields.get("past_note", "")))
 
 
 # -- the same rules, as plain tuples compared without hashing -------------------------------------------------

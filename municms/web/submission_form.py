@@ -22,6 +22,7 @@ TYPE_LABELS_TR = {
     "haber": "Haber", "duyuru": "Duyuru", "mukellef-duyurusu": "Mükellef duyurusu",
     "faaliyet-raporu": "Faaliyet raporu", "sayfa": "Kurumsal sayfa", "organizasyon": "Organizasyon değişikliği",
     "seminer": "Seminer", "e-hizmet": "e-Hizmet", "acil-duyuru": "Acil duyuru (site başlığı)",
+    "mevzuat": "Mevzuat",
 }
 assert set(TYPE_LABELS_TR) == set(SUBMISSION_TYPES)
 
@@ -31,7 +32,10 @@ LABELS_TR = {
     "sira": "Sıra", "yururluk": "Yürürlük tarihi", "degisiklikler": "Değişiklikler", "egitmen": "Eğitmen",
     "baslangic": "Başlangıç", "kontenjan": "Kontenjan", "hedef_kitle": "Hedef kitle",
     "kayit_son": "Son kayıt günü", "adres": "Adres", "grup": "Grup", "ekler": "Ekler", BODY: "Metin",
-    "kayit_no": "Kayıt no", "birim": "Müdürlük",
+    "kayit_no": "Kayıt no", "birim": "Müdürlük", "fotograflar": "Fotoğraflar",
+    "karar_tarihi": "Meclis karar tarihi", "karar_sayisi": "Meclis karar sayısı",
+    "resmi_gazete_tarihi": "Resmî Gazete tarihi", "resmi_gazete_sayisi": "Resmî Gazete sayısı",
+    "ilan_tarihi": "İlan tarihi",
 }
 _SEMINAR_LABELS = {"bitis": "Bitiş"}
 _HINTS_TR = {
@@ -41,7 +45,11 @@ _HINTS_TR = {
     "url": "http:// ya da https:// ile başlayan tam adres.",
     "place": "kurumsal (/kurumsal/<sayfa>/) ya da kok (/<sayfa>/).",
     "changes": "YAML listesi; her işlem '- islem: ata' gibi başlar (README: Submitting content).",
+    "photos": "YAML listesi; her fotoğraf için '- dosya: foto.jpg' ve altında '  alt: \"Fotoğrafta görünen\"' "
+              "(alt metin zorunlu). Fotoğraf dosyalarını ekler gibi yükleyin.",
 }
+# Kinds typed as YAML lists, indented under their key in the file (intake reports their errors by line).
+_YAML_KINDS = ("changes", "photos")
 # Keys the form does not show as text fields: the type is a select, the department is the user's own, the
 # attachments are file inputs, the registration number belongs to the revision form.
 _NOT_TEXT_FIELDS = ("tur", "birim", "ekler", "kayit_no")
@@ -62,7 +70,7 @@ class FormField:
 
     @property
     def multiline(self) -> bool:
-        return self.kind == "changes" or self.key == "ozet"
+        return self.kind in _YAML_KINDS or self.key == "ozet"
 
 
 def field_id(key: str) -> str:
@@ -97,13 +105,13 @@ def submission_markdown(tur: str, values: dict[str, str], body: str, attachments
     Values stay text exactly as typed (intake reads dates and numbers from text); the changes of an
     organisation change are the YAML the user wrote, indented under their key, so intake reports its errors."""
     head: dict[str, object] = {"tur": tur}
-    changes = None
+    blocks: dict[str, str] = {}
     for spec in form_fields(tur):
         value = (values.get(spec.key) or "").replace("\r\n", "\n").strip()
         if not value:
             continue
-        if spec.kind == "changes":
-            changes = value
+        if spec.kind in _YAML_KINDS:
+            blocks[spec.key] = value
         else:
             head[spec.key] = value
     if attachments:
@@ -111,8 +119,8 @@ def submission_markdown(tur: str, values: dict[str, str], body: str, attachments
     if kayit_no:
         head["kayit_no"] = kayit_no
     text = yaml.safe_dump(head, allow_unicode=True, sort_keys=False, width=10_000)
-    if changes is not None:
-        text += "degisiklikler:\n" + "".join(f"  {line}\n" for line in changes.split("\n"))
+    for key, block in blocks.items():
+        text += f"{key}:\n" + "".join(f"  {line}\n" for line in block.split("\n"))
     return "---\n" + text + "---\n" + (body or "").replace("\r\n", "\n")
 
 
@@ -145,5 +153,5 @@ def revision_values(tur: str, front_matter: dict) -> dict[str, str]:
         if value in (None, "", []):
             continue
         values[spec.key] = (yaml.safe_dump(value, allow_unicode=True, sort_keys=False).strip()
-                            if spec.kind == "changes" else typed_value(value))
+                            if spec.kind in _YAML_KINDS else typed_value(value))
     return values

@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from markupsafe import escape
 from pelican.generators import Generator
 
 from municms import turkish
 from municms.files import safe_yaml
 from municms.fragments import BANNER_FILE
+from municms.orgchart import HEAD_TITLES
 
 from .banners import is_ended, load_banners
+from .feeds import FeedEntry, as_html
+from .freshness import HELD, current_first, mark_past
 from .model import Listing, build_tags, by_month, newest_first, upcoming
 
 log = logging.getLogger(__name__)
@@ -21,7 +23,7 @@ log = logging.getLogger(__name__)
 def _nav(instance, pages) -> list[dict]:
     """Main navigation: the fixed public sections in the order citizens look for them."""
     sections = instance.sections
-    entries = [("", "Ana Sayfa"), ("kurumsal/baskan/", "Kurumsal")]
+    entries = [("", "Ana Sayfa"), ("kurumsal/", "Kurumsal")]
     for tur in ("haber", "duyuru", "mukellef-duyurusu", "e-hizmet", "seminer"):
         if tur in sections:
             entries.append((sections[tur].slug + "/", sections[tur].title))
@@ -29,19 +31,35 @@ def _nav(instance, pages) -> list[dict]:
     return [{"url": url, "title": title} for url, title in entries]
 
 
+def corporate_links(instance, sections) -> list[dict]:
+    """What /kurumsal/ lists after the corporate pages: units, regulations, reports (the sections there are)."""
+    links = [{"url": "birimler/", "title": "Birimler",
+              "summary": "Müdürlüklerin görevleri, yöneticileri, iletişim bilgileri ve son içerikleri."}]
+    about = {"mevzuat": "Belediye Meclisince kabul edilen yönetmelik ve yönergeler, madde madde.",
+             "faaliyet-raporu": "Her yılın faaliyet raporu; belediyenin yaptığı işler ve harcamaları."}
+    for listing in sections:
+        if listing.key in about:
+            links.append({"url": listing.url, "title": listing.title, "summary": about[listing.key]})
+    return links
+
+
 class ListingsGenerator(Generator):
     """Writes every listing page from the articles other generators read."""
 
     def generate_context(self) -> None:
         instance = self.settings["MUNICMS_INSTANCE"]
+        now = self.settings["MUNICMS_NOW"]
+        mark_past(self.context.get("articles", []), now)  # before anything reads `durum` or writes a page
         # Expired or withdrawn items keep their own page but leave every listing, feed and the home page.
         articles = [a for a in self.context.get("articles", []) if not is_ended(a)]
         pages = self.context.get("pages", [])
         self.instance = instance
-        self.today = self.settings["MUNICMS_NOW"].date()
+        self.today = now.date()
 
-        # sorted once: every listing takes its items in this order
-        ordered = newest_first(articles)
+        # sorted once: every listing takes its items in this order (current ones first: a passed deadline or a
+        # seminar that took place is no longer news); feeds keep the order of publication
+        chronological = newest_first(articles)
+        ordered = current_first(chronological)
         self.sections = []
         by_tur: dict[str, list] = {}
         for article in ordered:
@@ -53,12 +71,15 @@ class ListingsGenerator(Generator):
         # Every item page links its tags, e-services included, so every used tag needs its page.
         self.tags = build_tags(ordered)
         self.departments = self._departments(dated)
-        self.everything = dated
+        self.feed_items = {}
+        for article in chronological:
+            self.feed_items.setdefault(article.tur, []).append(article)
+        self.feed_everything = [a for a in chronological if a.section.dated]
 
         self.context.update({
             # the footer's feed links and year: what every page shows of the site as a whole
             "FEED_LINKS": [(listing.url + "atom.xml", listing.title) for listing in self.sections
-                           if listing.items and listing.key != "e-hizmet"],
+                           if listing.items and instance.sections[listing.key].dated],
             "COPYRIGHT_YEAR": self.today.year,
             "MUNICIPALITY": instance.municipality,
             "NAV": _nav(instance, pages),
@@ -84,7 +105,10 @@ class ListingsGenerator(Generator):
         for dep in self.instance.departments:
             items = by_department.get(dep, [])
             listing = Listing(dep, self.instance.department_name(dep), f"birimler/{dep}/", items)
-            listing.details = details.get(dep, {})
+            listing.details = dict(details.get(dep) or {})
+            unit = self.instance.units_by_id.get(dep)
+            if listing.details and unit is not None:  # the director's title: Daire Başkanı for a daire başkanlığı
+                listing.details.setdefault("unvan", HEAD_TITLES.get(unit.kind, "Müdür"))
             listings.append(listing)
         return turkish.sort_words(listings, key=lambda listing: listing.title)
 
@@ -98,10 +122,14 @@ class ListingsGenerator(Generator):
             section = self.instance.sections[listing.key]
             if section.dated:
                 self._write_listing(listing, "section.html", kind="section")
-                self._write_feed(listing.items, listing.url + "atom.xml", listing.title)
+                self._write_feed(self.feed_items.get(listing.key, []), listing.url + "atom.xml", listing.title)
+            elif listing.key == "mevzuat":
+                self._write("regulations.html", listing.url + "index.html", listing=listing, kind="regulations",
+                            items=turkish.sort_words(listing.items, key=lambda a: a.title))
             else:
                 self._write("eservices.html", listing.url + "index.html", listing=listing,
                             groups=self._eservice_groups(listing.items))
+        self._write("corporate.html", "kurumsal/index.html", links=corporate_links(self.instance, self.sections))
         self._write("tags.html", "etiket/index.html",
                     tags=[(tag.head(), len(tag.items)) for tag in self.tags])
         for listing in self.tags:
@@ -109,7 +137,7 @@ class ListingsGenerator(Generator):
         self._write("departments.html", "birimler/index.html", departments=[d.head() for d in self.departments])
         for listing in self.departments:
             self._write_listing(listing, "department.html", kind="department")
-        self._write_feed(self.everything, "atom.xml", None)
+        self._write_feed(self.feed_everything, "atom.xml", None)
         self._write("search.html", "arama/index.html")
         self._write("404.html", "404.html")
         # the banner fragment every page includes (municms/fragments.py); only it reads BANNERS
@@ -163,7 +191,7 @@ class ListingsGenerator(Generator):
                     news=sections["haber"].latest(count) if "haber" in sections else [],
                     announcements=sections["duyuru"].latest(count) if "duyuru" in sections else [],
                     deadlines=upcoming(taxes.items, "son_basvuru", self.today, count) if taxes else [],
-                    seminars=upcoming(seminars.items, "baslangic", self.today, count) if seminars else [],
+                    seminars=self._home_seminars(seminars.items, count) if seminars else [],
                     **self._home_tasks(eservices.items if eservices else []))
 
     def _home_tasks(self, items) -> dict:
@@ -185,6 +213,12 @@ class ListingsGenerator(Generator):
         return {"eservices": chosen, "eservice_count": len(items), "beyaz_masa": beyaz_masa,
                 "e_devlet": home.e_devlet}
 
+    def _home_seminars(self, items, count: int) -> list:
+        """Seminars starting today or later, soonest first, without those already held today; a cancelled one
+        stays (someone may have planned to come) after the ones that take place."""
+        ahead = [item for item in upcoming(items, "baslangic", self.today, len(items)) if item.past_note != HELD]
+        return current_first(ahead)[:count]
+
     def _eservice_groups(self, items) -> list[tuple[str, list]]:
         groups: dict[str, list] = {}
         for item in items:
@@ -195,34 +229,10 @@ class ListingsGenerator(Generator):
     def _write_feed(self, items, path: str, title: str | None) -> None:
         site_url = self.instance.municipality.site_url.rstrip("/")
         context = dict(self.context, SITEURL=site_url, FEED_DOMAIN=site_url,
-                       SITENAME=_as_html(self.context["SITENAME"]))
-        self.writer.write_feed([FeedEntry(item) for item in items[:30]], context, path, path, "atom",
-                               feed_title=_as_html(title) if title else None)
+                       SITENAME=as_html(self.context["SITENAME"]))
+        self.writer.write_feed([FeedEntry(item, site_url) for item in items[:30]], context, path, path, "atom",
+                               feed_title=as_html(title) if title else None)
 
 
 # the values every listing page is given (_write, _write_listing_pages); archive pages add year, months, month
 _PASSED = frozenset({"url", "page_url", "listing", "items", "years", "kind"})
-
-
-def _as_html(text) -> str:
-    return str(escape(str(text)))
-
-
-class FeedEntry:
-    """An article as Pelican's feed writer must see it: the writer reads `title` as HTML (and strips its tags)
-    and puts `summary` into an Atom summary of type html, so both get the article's text escaped as HTML;
-    the feed then carries exactly the text the department wrote. Everything else is the article's own."""
-
-    def __init__(self, article):
-        self._article = article
-
-    def __getattr__(self, name):
-        return getattr(self._article, name)
-
-    @property
-    def title(self) -> str:
-        return _as_html(self._article.title)
-
-    @property
-    def summary(self) -> str:
-        return _as_html(self._article.summary)

@@ -21,12 +21,13 @@ from markupsafe import Markup
 from pelican.urlwrappers import Category
 
 from municms import turkish
+from municms.regulations import table_of_contents
 from municms.sanitize import is_web_url, sanitise_html, trusted_html
 from municms.seminar_checks import staff_only
 
 log = logging.getLogger(__name__)
 
-DATE_FIELDS = ("son_basvuru", "kayit_son")
+DATE_FIELDS = ("son_basvuru", "kayit_son", "karar_tarihi", "yururluk", "resmi_gazete_tarihi", "ilan_tarihi")
 DATETIME_FIELDS = ("baslangic", "bitis", "yayin", "onceki_tarih")
 LIST_FIELDS = ("ekler", "hedef_kitle")
 INT_FIELDS = ("kontenjan", "sira", "kalan_yer", "yedek_liste")
@@ -111,13 +112,27 @@ def _check_urls(content) -> bool:
 
 
 def _check_attachments(article, content_root: str) -> None:
-    """Attachments live in a folder named like the source file: x.md → x/<name>; each must exist."""
+    """Attachments live in a folder named like the source file: x.md → x/<name>; each must exist. Each one's
+    type and size go into its link text (`attachment_files`: name, 'PDF, 1,2 MB')."""
     source = article.relative_source_path.replace(os.sep, "/")
     folder = os.path.splitext(source)[0]
     article.attachment_dir = folder + "/"
+    article.attachment_files = []
     for name in getattr(article, "ekler", None) or []:
-        if not os.path.isfile(os.path.join(content_root, folder, name)):
+        path = os.path.join(content_root, folder, name)
+        if not os.path.isfile(path):
             log.error("%s: ek '%s' bulunamadı (beklenen yer: %s/%s)", source, name, folder, name)
+            continue
+        article.attachment_files.append((name, f"{file_kind(name)}, {turkish.format_size(os.path.getsize(path))}"))
+
+
+def file_kind(name: str) -> str:
+    """A file's type as its extension names it: 'PDF', 'DOCX' ('dosya' without one). Format codes are Latin
+    acronyms, so ASCII upper case (ZIP, not ZİP)."""
+    extension = os.path.splitext(name)[1].lstrip(".")
+    if not extension:
+        return "dosya"
+    return extension.upper() if extension.isascii() else turkish.upper(extension)
 
 
 # URL folder → (its items with their slug bases, in the order given; the warnings their slugs gave): a
@@ -222,6 +237,9 @@ def articles_pretaxonomy(generator) -> None:
         article.year = article.date.year
         if tur == "seminer":  # its room as instance.yaml describes it (seats, access), when it is one of them
             article.room = instance.seminars.room(str(article.metadata.get("yer") or ""))
+        if tur == "mevzuat":  # its own page: adoption details, then a table of contents of its articles
+            article.template = "regulation"
+            article.toc = table_of_contents(article._content)
         _check_attachments(article, content_root)
         if known_birim and article._municms_prepared:
             article._municms_placed = (article.date, content_root)

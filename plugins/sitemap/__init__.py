@@ -55,7 +55,8 @@ def _write_sitemaps(pelican) -> None:
     for article in articles:
         part, entry = _entry(article, base)
         parts[part].append(entry)
-    fixed = [(base, newest)] + [(base + s.slug + "/", newest) for s in instance.sections.values()]
+    fixed = [(base, newest), (base + "kurumsal/", "")] + [(base + s.slug + "/", newest)
+                                                        for s in instance.sections.values()]
     fixed += [(base + p.url, p.modified.date().isoformat() if hasattr(p, "modified") else "") for p in pages]
     fixed += [(base + f"birimler/{d}/", "") for d in instance.departments]
     parts["genel"] = fixed

@@ -107,6 +107,11 @@ def test_headers_caching_gzip_and_404(make_instance, variants, nginx):
 
     assert fetch(base + "/atom.xml")[1]["Cache-Control"] == "no-cache"
     assert fetch(base + "/seminerler.ics")[1]["Content-Type"] == "text/calendar; charset=utf-8"
+    status, headers, body = fetch(base + "/manifest.webmanifest")
+    assert (status, headers["Content-Type"]) == (200, "application/manifest+json; charset=utf-8")
+    assert json.loads(body)["name"] == "Deneme Belediyesi" and headers["X-Content-Type-Options"] == "nosniff"
+    assert fetch(base + "/favicon.ico")[1]["Content-Type"] == "image/x-icon"
+    assert fetch(base + "/apple-touch-icon.png")[1]["Content-Type"] == "image/png"
     status, headers, _ = fetch(base + "/theme/css/site.css", {"Accept-Encoding": "gzip"})
     assert (status, headers["Cache-Control"], headers["Content-Encoding"]) == (200, "public, max-age=300", "gzip")
     assert headers["X-Content-Type-Options"] == "nosniff"

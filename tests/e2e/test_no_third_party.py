@@ -19,7 +19,7 @@ def test_browsing_the_site_makes_no_third_party_request(page, demo_url, built_de
         page.goto(demo_url + path)
         page.wait_for_load_state("networkidle")
     page.goto(demo_url + "/arama/?q=çarşı")
-    page.locator(".pagefind-ui__result-link").first.wait_for()
+    page.locator("#arama-sonuclar .card-title a").first.wait_for()
     page.wait_for_load_state("networkidle")
     assert any("/pagefind/" in url for url in requested), "the search page loaded no index"
     foreign = [url for url in requested if not url.startswith(demo_url + "/")]

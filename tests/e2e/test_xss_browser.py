@@ -81,16 +81,16 @@ def test_search_results_show_hostile_titles_as_text(page, hostile, site_server):
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(base + "/arama/?q=Kalın")
-    link = page.locator(".pagefind-ui__result-link", has_text=titles["haber"]).first
+    link = page.locator("#arama-sonuclar .card-title a", has_text=titles["haber"]).first
     expect(link).to_have_text(titles["haber"])
-    expect(page.locator(".pagefind-ui__result-excerpt").first).to_be_visible()
+    expect(page.locator("#arama-sonuclar .search-excerpt").first).to_be_visible()
     page.evaluate(FIRE_EVERY_HANDLER)
     assert page.evaluate("() => window.__xss") is None and not dialogs
-    assert page.locator(".pagefind-ui__results b, .pagefind-ui__results img, .pagefind-ui__results svg").count() == 0
+    assert page.locator("#arama-sonuclar b, #arama-sonuclar img, #arama-sonuclar svg").count() == 0
     # The query itself comes back on the page ("… için sonuç bulunamadı"): as text too.
     query = '"><img src=x onerror=window.__xss=1><svg onload=window.__xss=1>'
     page.goto(base + "/arama/?q=" + urllib.parse.quote(query))
-    expect(page.locator(".pagefind-ui__message")).to_contain_text(query)
+    expect(page.locator("#arama-durum")).to_contain_text(query)
     page.evaluate(FIRE_EVERY_HANDLER)
     assert page.evaluate("() => window.__xss") is None and not dialogs
 

@@ -16,6 +16,7 @@ GOOD = [  # register order: department folder, then name
     ("basin-yayin", "cocuk-parki-acildi.md", "haber", "web"),
     ("bilgi-islem", "temel-bilgisayar-semineri.md", "seminer", "egitim"),
     ("fen-isleri", "isikli-carsi-ihalesi.md", "duyuru", "web"),
+    ("hukuk-isleri", "pazar-yerleri-yonetmeligi.md", "mevzuat", "web"),
     ("insan-kaynaklari", "destek-hizmetleri-mudur-atamasi.md", "organizasyon", "web"),
     ("mali-hizmetler", "emlak-vergisi-birinci-taksit.md", "mukellef-duyurusu", "web"),
     ("strateji-gelistirme", "2025-faaliyet-raporu", "faaliyet-raporu", "web"),
@@ -27,7 +28,7 @@ BAD = {
     ("fen-isleri", "baslik-yok.md"): [("baslik", 2, "'baslik' alanı zorunludur.")],
     ("fen-isleri", "bilinmeyen-tur.md"): [
         ("tur", 2, "'tur: bulten' bilinen bir gönderi türü değil. İzin verilen türler: haber, duyuru, "
-                   "mukellef-duyurusu, faaliyet-raporu, sayfa, organizasyon, seminer, e-hizmet, acil-duyuru.")],
+                   "mukellef-duyurusu, faaliyet-raporu, sayfa, organizasyon, seminer, e-hizmet, acil-duyuru, mevzuat.")],
     ("mali-hizmetler", "gecersiz-tarih.md"): [
         ("son_basvuru", 4, "'2026-02-30' geçerli bir tarih değil (böyle bir gün ya da saat yok).")],
     ("basin-yayin", "yaml-bozuk.md"): [
@@ -40,6 +41,9 @@ BAD = {
     ("bilgi-islem", "seminer-tarih-ters.md"): [
         ("bitis", 7, "'bitis' (2026-12-15 11:00) 'baslangic' (2026-12-15 14:00) zamanından önce"),
         ("kontenjan", 8, "'kontenjan' sıfırdan büyük olmalıdır (şu an -5).")],
+    ("hukuk-isleri", "karar-sayisi-yok.md"): [
+        ("karar_sayisi", 2, "'karar_sayisi' alanı zorunludur ('mevzuat' türü için)."),
+        ("yururluk", 5, "Yürürlük tarihi (2026-11-01) Meclis karar tarihinden (2026-11-05) önce olamaz.")],
 }
 
 
@@ -82,10 +86,10 @@ def test_every_good_sample_registers_in_order(ledger, instance, paths, clock):
 def test_registered_copies_are_read_only_and_attachment_is_kept(ledger, instance, paths, clock):
     _copy_samples("good", paths)
     intake_all(ledger, instance, paths, clock)
-    stored = paths.registered / "2026" / "BİM-2026-000006"
+    stored = paths.registered / "2026" / "BİM-2026-000007"
     pdf = SAMPLES / "good" / "strateji-gelistirme" / "2025-faaliyet-raporu" / "faaliyet-raporu-2025.pdf"
     assert (stored / "ekler" / "faaliyet-raporu-2025.pdf").read_bytes() == pdf.read_bytes()
-    revision = ledger.revisions(ledger.item("BİM-2026-000006").id)[0]
+    revision = ledger.revisions(ledger.item("BİM-2026-000007").id)[0]
     assert revision.attachments == ["ekler/faaliyet-raporu-2025.pdf"]
     for path in [stored, *stored.rglob("*")]:
         assert path.stat().st_mode & 0o222 == 0, path

@@ -54,6 +54,13 @@ def test_every_good_sample_is_published_where_the_site_shows_it(municipality):
     assert 'href="/faaliyet-raporlari/2026/2025-yili-faaliyet-raporu-2/faaliyet-raporu-2025.pdf"' in report
     assert (current / "faaliyet-raporlari/2026/2025-yili-faaliyet-raporu-2/faaliyet-raporu-2025.pdf").read_bytes() == \
         (SAMPLES / "strateji-gelistirme/2025-faaliyet-raporu/faaliyet-raporu-2025.pdf").read_bytes()
+    regulation = page("mevzuat/corum-belediyesi-pazar-yerleri-yonetmeligi")
+    assert '<h3 id="madde-3">MADDE 3 – Tezgâh tahsisi</h3>' in regulation
+    assert '<h3 id="gecici-madde-1">GEÇİCİ MADDE 1 – Mevcut tezgâhlar</h3>' in regulation
+    assert '<li><a href="#madde-3">MADDE 3 – Tezgâh tahsisi</a></li>' in regulation
+    assert '<dt>Meclis karar sayısı</dt><dd>2026/214</dd>' in regulation
+    assert '<dt>Yürürlük tarihi</dt><dd><time datetime="2026-11-20">20 Kasım 2026</time></dd>' in regulation
+    assert 'href="/mevzuat/corum-belediyesi-pazar-yerleri-yonetmeligi/"' in page("mevzuat")
     home = page("")
     assert '<h2 id="acil-1">Acil: Merkez İlçede Su Kesintisi</h2>' in home
     assert not (site.paths.data / "organizasyon.yaml").exists()
@@ -68,8 +75,10 @@ def test_every_good_sample_is_published_where_the_site_shows_it(municipality):
     changes = yaml.safe_load((site.paths.data / "organizasyon.yaml").read_text(encoding="utf-8"))
     assert [c["kayit_no"] for c in changes] == [org.number]
     chart = page("kurumsal/organizasyon-semasi")
-    assert '<span>Akıllı Şehir Müdürlüğü</span>' in chart
+    assert '<span class="org-name">Akıllı Şehir Müdürlüğü</span>' in chart
     assert "Destek Hizmetleri Müdürlüğü: Ayşe Yılmaz müdür olarak atandı." in chart
+    assert '<a href="/birimler/destek-hizmetleri/">Destek Hizmetleri Müdürlüğü</a> ' \
+           '<span class="org-head">Müdür: <span class="org-person">Ayşe Yılmaz</span></span>' in chart
     assert f"Kayıt no: {org.number}" in chart
     assert later.expired == [results["acil-su-kesintisi.md"].number]
     assert "emergency-banner" not in page("")

@@ -249,7 +249,7 @@ def test_build_log_names_counts_and_phases(tiny, tmp_path):
     result = build(tiny, tmp_path / "out", build_id="log-test")
     log = (tiny / "var/logs/builds/log-test.log").read_text(encoding="utf-8").splitlines()
     assert log[:2] == ["build log-test", f"output {tmp_path / 'out'}"]
-    assert "articles 9" in log and "pages 7" in log and f"files {result.files}" in log
+    assert "articles 10" in log and "pages 7" in log and f"files {result.files}" in log
     assert [line.split()[1] for line in log if line.startswith("phase ")] == ["pelican", "search", "checks", "manifest"]
     assert list(result.phases) == ["pelican", "search", "checks", "manifest"]
     assert sum(result.phases.values()) <= result.seconds + 0.01
@@ -275,7 +275,7 @@ def test_each_seminar_has_its_own_calendar_linked_from_its_page(built):
     pages = sorted(p for p in (built / "seminerler").rglob("index.html") if p.parent.parent.name.isdigit())
     assert pages and len(pages) == len(whole)
     for page in pages:
-        assert '<a href="takvim.ics" type="text/calendar">' in page.read_text(encoding="utf-8")
+        assert '<a href="takvim.ics" type="text/calendar">Takvime ekle (.ics)</a>' in page.read_text(encoding="utf-8")
         own = Calendar.from_ical((page.parent / "takvim.ics").read_bytes())
         [event] = own.walk("VEVENT")
         assert own["x-wr-calname"] == event["summary"]
@@ -285,7 +285,7 @@ def test_each_seminar_has_its_own_calendar_linked_from_its_page(built):
         assert str(event["dtstart"].dt.tzinfo) == "Europe/Istanbul"
         assert Calendar.from_ical(own.to_ical()).to_ical() == own.to_ical()  # round-trips
     section = (built / "seminerler" / "index.html").read_text(encoding="utf-8")
-    assert 'seminerler.ics" type="text/calendar">Bütün seminerler takviminizde' in section
+    assert 'seminerler.ics" type="text/calendar">Tüm seminerleri takvime ekle (.ics)</a>' in section
 
 
 def test_a_seminar_card_shows_when_and_where_it_takes_place_not_when_it_was_announced(built):

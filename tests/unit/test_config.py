@@ -71,7 +71,7 @@ def test_cross_references_are_checked_together():
 
 
 def test_duplicate_ids_and_cycles():
-    text = DEMO.replace("{id: web, name: \"Web Birimi\", kind: birim, parent: bilgi-islem}",
+    text = DEMO.replace("{id: web, name: \"Web Birimi\", kind: birim, parent: bilgi-islem, head: {name: \"Gizem Oktay\"}}",
                         "{id: zabita, name: \"Web Birimi\", kind: birim, parent: zabita}")
     messages = [p.message_tr for p in problems_of(text)]
     assert "'zabita' kimliği birden fazla kez kullanılmış." in messages
@@ -147,3 +147,26 @@ def test_home_tasks_are_optional():
     text = DEMO[:DEMO.index("home:\n")] + DEMO[DEMO.index("attachments:\n"):]
     inst = parse_instance(text)
     assert (inst.home.eservices, inst.home.beyaz_masa, inst.home.e_devlet) == ([], "", "https://www.turkiye.gov.tr/")
+
+
+def test_unit_heads_are_checked_with_turkish_messages_and_lines():
+    text = (DEMO.replace('head: {name: "Murat Altıntaş"}', 'head: {name: "", unvan: "Başkan Yardımcısı"}')
+            .replace('head: {name: "Gizem Oktay"}', 'head: [Gizem Oktay]'))
+    found = {p.field: p for p in problems_of(text)}
+    lines = text.splitlines()
+    by1 = next(n for n, line in enumerate(lines, 1) if "unvan:" in line)
+    web = next(n for n, line in enumerate(lines, 1) if "head: [Gizem Oktay]" in line)
+    assert sorted(found) == ["org_chart.27.head", "org_chart.5.head.name", "org_chart.5.head.unvan"]
+    assert (found["org_chart.5.head.name"].message_tr, found["org_chart.5.head.name"].line) == \
+        ("Bu alan boş bırakılamaz.", by1)
+    assert (found["org_chart.5.head.unvan"].message_tr, found["org_chart.5.head.unvan"].line) == \
+        ("Bu alan tanınmıyor (yazım hatası olabilir).", by1)
+    assert (found["org_chart.27.head"].message_tr, found["org_chart.27.head"].line) == \
+        ("Eşleme (anahtar: değer) bekleniyordu.", web)
+
+
+def test_unit_head_given_as_a_name_takes_the_title_of_its_kind():
+    inst = parse_instance(DEMO.replace('head: {name: "Gizem Oktay"}', 'head: "Gizem Oktay"'))
+    assert inst.units_by_id["web"].head.model_dump() == {"name": "Gizem Oktay", "title": ""}
+    assert inst.units_by_id["meclis"].head.model_dump() == {"name": "Hasan Tahsin Güler", "title": "Meclis Başkanı"}
+    assert inst.units_by_id["itfaiye"].kind == "daire-baskanligi"

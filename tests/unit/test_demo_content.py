@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -9,7 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from municms import turkish
 from municms.config import load_instance
+from tests.hostile import search_fragment
 from tests.tinysite import REPO, build
 
 SECTIONS = {  # section folder → the fewest items the demo must have there
@@ -80,6 +83,23 @@ def test_trainings_for_staff_only_reach_no_public_file(demo):
     for path in public:
         text = path.read_text(encoding="utf-8", errors="replace")
         assert not [t for t in titles if t in text], path
+    # the search index's text: each page's fragment (words of the staff titles would be found there)
+    fragments = list(out.rglob("*.pf_fragment"))
+    assert len(fragments) > 40
+    for path in fragments:
+        text = json.dumps(search_fragment(path.read_bytes()), ensure_ascii=False)
+        assert not [t for t in titles if t in text], path
+
+
+def test_the_pelican_side_refuses_a_staff_training_of_the_content_folder(demo):
+    """Defence in depth: the demo's staff trainings are files Pelican reads directly (no ledger, no
+    materialise), and the sections plugin drops them before any page, listing or calendar is made."""
+    root, out = demo
+    sources = staff_only_sources(root)
+    assert len(sources) == 4
+    for source in sources:
+        slug = turkish.slugify(re.search(r"^Title: (.+)$", source.read_text(encoding="utf-8"), re.M).group(1))
+        assert not list(out.rglob(f"*{slug}*")), slug
 
 
 def test_every_required_page_is_present_with_its_title(demo):
@@ -135,7 +155,9 @@ def test_activity_report_pdf_is_copied_and_linked(demo, report_year, published):
     assert copied.read_bytes() == source.read_bytes()
     _check_pdf(copied.read_bytes())
     page = read(out, f"faaliyet-raporlari/{published}/{report_year}-yili-faaliyet-raporu/index.html")
-    assert f'<a href="/faaliyet-raporlari/{published}/{name}/{name}.pdf">{name}.pdf</a>' in page
+    # the link says the file's type and size in Turkish number format (1485–1496 bytes: 1,5 kB)
+    assert 1485 <= len(source.read_bytes()) <= 1496
+    assert f'<a href="/faaliyet-raporlari/{published}/{name}/{name}.pdf">{name}.pdf (PDF, 1,5 kB)</a>' in page
 
 
 def test_turkish_dates_on_named_items(demo):
@@ -196,3 +218,89 @@ def test_a_seminar_page_says_how_its_room_is_reached(demo):
     [classroom] = [text for text in pages.values() if "<dd>Kültür Merkezi Bilgisayar Sınıfı</dd>" in text]
     assert ("<dt>Erişilebilirlik</dt><dd>Tekerlekli sandalye ile erişilemez. Kültür Merkezinin 1. katında; asansör "
             "yok.</dd>") in classroom
+
+
+def _unit_rows(chart) -> dict[str, tuple[str | None, str, str | None]]:
+    """unit name → (its link, what its head line says, the name of the unit it sits under)."""
+    rows = {}
+    for li in chart.css(".orgchart li"):
+        unit = li.css_first(".org-unit")
+        name = unit.css_first("a, .org-name")
+        head = unit.css_first(".org-head")
+        parent = li.parent.parent.css_first(".org-unit a, .org-unit .org-name") if li.parent.parent.tag == "li" else None
+        rows[name.text()] = (name.attributes.get("href"), " ".join(head.text().split()) if head else "",
+                             parent.text() if parent else None)
+    return rows
+
+
+def test_org_chart_names_every_head_with_the_title_of_the_unit_and_links_every_unit_page(demo):
+    from selectolax.lexbor import LexborHTMLParser
+
+    root, out = demo
+    chart = LexborHTMLParser(read(out, "kurumsal/organizasyon-semasi/index.html"))
+    rows = _unit_rows(chart)
+    assert {name: rows[name] for name in ("Belediye Başkanlığı", "Belediye Meclisi", "Belediye Encümeni",
+                                          "Teftiş Kurulu Müdürlüğü", "Başkan Yardımcılığı (3)",
+                                          "İtfaiye Daire Başkanlığı", "Fen İşleri Müdürlüğü", "Web Birimi")} == {
+        "Belediye Başkanlığı": ("/kurumsal/baskan/", "Belediye Başkanı: Hasan Tahsin Güler", None),
+        "Belediye Meclisi": ("/kurumsal/meclis/", "Meclis Başkanı: Hasan Tahsin Güler", "Belediye Başkanlığı"),
+        "Belediye Encümeni": (None, "Encümen Başkanı: Hasan Tahsin Güler", "Belediye Başkanlığı"),
+        "Teftiş Kurulu Müdürlüğü": ("/kurumsal/teftis-kurulu/", "Teftiş Kurulu Müdürü: Kenan Ilıcak",
+                                    "Belediye Başkanlığı"),
+        "Başkan Yardımcılığı (3)": (None, "Başkan Yardımcısı: Erdem Sarıkaya", "Belediye Başkanlığı"),
+        "İtfaiye Daire Başkanlığı": ("/birimler/itfaiye/", "Daire Başkanı: Levent Şahbaz", "Başkan Yardımcılığı (3)"),
+        "Fen İşleri Müdürlüğü": ("/birimler/fen-isleri/", "Müdür: Emre Koçyiğit", "Başkan Yardımcılığı (1)"),
+        "Web Birimi": (None, "Birim Sorumlusu: Gizem Oktay", "Bilgi İşlem Müdürlüğü"),
+    }
+    instance = load_instance(root)
+    assert len(rows) == len(instance.org_chart) and all(head for _, head, _ in rows.values())
+    linked = {name for name, (href, _, _) in rows.items() if href}
+    assert {instance.department_name(dep) for dep in instance.departments} | {"Teftiş Kurulu Müdürlüğü"} <= linked
+    headings = [" ".join(h.text().split()) for h in chart.css("h1, h2")]
+    assert headings.count("Organizasyon Şeması") == 1 and "Birimler ve yöneticileri" in headings
+    assert "<dt>Daire Başkanı</dt><dd>Levent Şahbaz</dd>" in read(out, "birimler/itfaiye/index.html")
+
+
+def test_corporate_index_lists_corporate_pages_and_is_the_menu_and_breadcrumb_entry(demo):
+    from selectolax.lexbor import LexborHTMLParser
+
+    root, out = demo
+    index = LexborHTMLParser(read(out, "kurumsal/index.html"))
+    links = [a.attributes["href"] for a in index.css(".corporate-list a")]
+    corporate = sorted(f"/kurumsal/{p.name}/" for p in (out / "kurumsal").iterdir() if p.is_dir())
+    assert sorted(links[:len(corporate)]) == corporate
+    assert links[len(corporate):] == ["/birimler/", "/faaliyet-raporlari/", "/mevzuat/"]
+    assert index.css_first("h1").text() == "Kurumsal"
+    menu = {a.text(): a.attributes["href"] for a in index.css(".main-nav a")}
+    assert menu["Kurumsal"] == "/kurumsal/"
+    assert index.css_first('.main-nav a[aria-current="page"]').text() == "Kurumsal"
+    page = LexborHTMLParser(read(out, "kurumsal/meclis/index.html"))
+    assert [(a.attributes.get("href"), a.text()) for a in page.css(".breadcrumb a")] == [
+        ("/", "Ana Sayfa"), ("/kurumsal/", "Kurumsal")]
+    root_page = LexborHTMLParser(read(out, "iletisim/index.html"))
+    assert [a.text() for a in root_page.css(".breadcrumb a")] == ["Ana Sayfa"]
+
+
+def test_demo_regulations_have_unique_anchors_for_every_article(demo):
+    from selectolax.lexbor import LexborHTMLParser
+
+    root, out = demo
+    zabita = LexborHTMLParser(read(out, "mevzuat/corum-belediyesi-zabita-yonetmeligi/index.html"))
+    anchors = [h.attributes["id"] for h in zabita.css(".prose h3")]
+    assert anchors == [f"madde-{n}" for n in range(1, 8)] + ["gecici-madde-1", "madde-8", "madde-9"]
+    assert [a.attributes["href"] for a in zabita.css('nav[aria-label="İçindekiler"] ul ul a')] == \
+        [f"#{anchor}" for anchor in anchors]
+    web = LexborHTMLParser(read(out, "mevzuat/web-sitesi-yayin-yonergesi/index.html"))
+    assert "ek-madde-1" in [h.attributes["id"] for h in web.css(".prose h2")]
+    for page in (zabita, web):
+        ids = [n.attributes["id"] for n in page.css("[id]")]
+        assert len(ids) == len(set(ids))
+    listing = [a.text() for a in LexborHTMLParser(read(out, "mevzuat/index.html")).css(".regulation-list li > a")]
+    assert listing == ["Çorum Belediyesi Zabıta Yönetmeliği", "Web Sitesi Yayın Yönergesi"]
+
+
+def test_the_fire_brigade_is_headed_by_a_daire_baskani_on_the_department_list(demo):
+    root, out = demo
+    listing = read(out, "birimler/index.html")
+    assert "İtfaiye Daire Başkanlığı</a> <span class=\"meta\">Daire Başkanı: Levent Şahbaz</span>" in listing
+    assert "Fen İşleri Müdürlüğü</a> <span class=\"meta\">Müdür: Emre Koçyiğit</span>" in listing

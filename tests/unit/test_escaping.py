@@ -49,7 +49,11 @@ def assert_titles_read_as_typed(site, titles: dict[str, str], texts: dict[str, s
     assert titles["acil-duyuru"] in {texts_of(h) for h in home.css("main > .emergency-banner h2")}
     chart = LexborHTMLParser((site / "kurumsal/organizasyon-semasi/index.html").read_text(encoding="utf-8"))
     assert any(titles["organizasyon"] in texts_of(h) for h in chart.css(".org-changes h3"))
-    assert one_line(texts["kisi"]) in {texts_of(n) for n in chart.css(".org-head")}
+    assert one_line(texts["kisi"]) in {texts_of(n) for n in chart.css(".org-head .org-person")}
+    regulation = next(page for page in site.glob("mevzuat/*/index.html")
+                      if texts_of(LexborHTMLParser(page.read_text(encoding="utf-8")).css_first("h1")) == titles["mevzuat"])
+    adoption = [texts_of(dd) for dd in LexborHTMLParser(regulation.read_text(encoding="utf-8")).css(".adoption dd")]
+    assert any(dd.endswith(", sayı " + one_line(texts["rg_sayisi"])) for dd in adoption), adoption
     seminar = next(page for page in site.glob("seminerler/2026/*/index.html")
                    if texts_of(LexborHTMLParser(page.read_text(encoding="utf-8")).css_first("h1")) == titles["seminer"])
     facts = [texts_of(dd) for dd in LexborHTMLParser(seminar.read_text(encoding="utf-8")).css(".facts dd")]

@@ -72,3 +72,26 @@ def test_unreadable_changes_file_fails_the_build_naming_it(tmp_path):
         build(root, tmp_path / "out")
     assert "data/organizasyon.yaml okunamadı (geçerli YAML değil)" in failed.value.message_tr
     assert not (tmp_path / "out").exists()
+
+
+def test_heads_and_their_titles_follow_appointments_and_departures():
+    rows = [{"kayit_no": "BİM-2026-000004", "baslik": "Atamalar", "yururluk": "2026-10-01",
+             "degisiklikler": [{"islem": "ata", "birim": "zabita", "gorev": "Müdür Vekili", "kisi": "Okan Sezer"},
+                               {"islem": "ata", "birim": "by-2", "gorev": "başkan yardımcısı", "kisi": "Ece Tan"},
+                               {"islem": "ayril", "birim": "fen-isleri", "kisi": "Ali Demir"}]}]
+    units, _, _ = apply_changes(CHART, rows, dt.date(2026, 10, 1))
+    pages = {"fen-isleri": "birimler/fen-isleri/", "zabita": "birimler/zabita/"}
+    tree = chart_tree(units, pages, heads={"zabita": "Eski Müdür", "by-1": "Deniz Ak"})
+    nodes = {}
+    walk = list(tree)
+    while walk:
+        node = walk.pop()
+        nodes[node.id] = node
+        walk += node.children
+    assert {n.id: (n.head_title, n.head, n.vacant, n.url) for n in nodes.values()} == {
+        "baskan": ("", "", False, ""),                                # nobody named: no head line
+        "by-1": ("Başkan Yardımcısı", "Deniz Ak", False, ""),          # the details' name, the kind's title
+        "by-2": ("Başkan Yardımcısı", "Ece Tan", False, ""),           # the kind's own title, however typed
+        "zabita": ("Müdür Vekili", "Okan Sezer", False, "birimler/zabita/"),
+        "fen-isleri": ("Müdür", "", True, "birimler/fen-isleri/"),     # left: vacant, not the details' name
+    }

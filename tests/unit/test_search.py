@@ -19,7 +19,7 @@ from tests.tinysite import FIXED_NOW, build, copy_tiny
 TINY_SPLIT = {
     "genel": ["bilgi-edinme/index.html", "e-hizmetler/borc-sorgulama/index.html", "erisilebilirlik/index.html",
               "iletisim/index.html", "kurumsal/baskan/index.html", "kurumsal/organizasyon-semasi/index.html",
-              "kvkk/index.html", "sikca-sorulan-sorular/index.html"],
+              "kvkk/index.html", "mevzuat/kaldirim-isgal-yonergesi/index.html", "sikca-sorulan-sorular/index.html"],
     "yeni": ["duyurular/2026/meclis-toplantisi-gundemi-2/index.html",  # published 1-25 November 2026
              "mukellef-duyurulari/2026/emlak-vergisi-2-taksit/index.html",
              "seminerler/2026/e-devlet-kullanimi-semineri/index.html"],
@@ -71,8 +71,8 @@ def test_every_indexed_page_is_in_exactly_one_bundle(built):
         assert entry(built, part)["languages"]["tr"]["page_count"] == len(pages), part
         urls = sorted(f["url"] for f in fragments(built / BUNDLE_FOLDERS[part]).values())
         assert urls == sorted("/" + rel.removesuffix("index.html") for rel in pages), part
-    # 9 articles + 7 pages of the tiny instance carry data-pagefind-body; listings do not
-    assert sum(len(pages) for pages in TINY_SPLIT.values()) == 16
+    # 10 articles (one a regulation) + 7 pages of the tiny instance carry data-pagefind-body; listings do not
+    assert sum(len(pages) for pages in TINY_SPLIT.values()) == 17
 
 
 def test_parts_file_lists_the_bundles_the_search_page_merges(built):
@@ -168,7 +168,8 @@ def test_unknown_bundle_name_is_refused(built, tmp_path):
 
 def test_search_page_is_built_with_form_that_works_without_javascript(built):
     page = (built / "arama/index.html").read_text(encoding="utf-8")
-    assert "/pagefind/pagefind-ui.js" in page and "<noscript>" in page
+    assert '<script src="/theme/js/arama.js" defer></script>' in page and 'data-dizin="/pagefind/"' in page
+    assert "<noscript>" in page and 'href="/haberler/"' in page.split("<noscript>")[1]
     home = (built / "index.html").read_text(encoding="utf-8")
     assert 'action="/arama/"' in home and 'name="q"' in home
 

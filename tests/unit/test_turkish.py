@@ -108,3 +108,12 @@ def test_distinct_slug():
 ])
 def test_phone_numbers_become_tel_uris(written, uri):
     assert turkish.tel_uri(written) == uri
+
+
+@pytest.mark.parametrize("size, shown", [
+    (0, "0 bayt"), (398, "398 bayt"), (1023, "1.023 bayt"), (1024, "1 kB"), (1485, "1,5 kB"),
+    (123_456, "121 kB"), (1_258_291, "1,2 MB"), (15 * 1024 ** 2, "15 MB"), (3 * 1024 ** 3, "3 GB"),
+])
+def test_file_sizes_read_as_turkish_numbers(size, shown):
+    """Attachment links: a decimal comma, a dot between thousands, one decimal below ten units."""
+    assert turkish.format_size(size) == shown

@@ -112,3 +112,17 @@ def test_who_submits_for_which_department(municipality):
     assert missing.status_code == 422 and error(missing)["problems"][0]["path"] == ["baslik"]
     assert api.post("/items", "fen1", content=b"{not json", headers={"Content-Type": "application/json"}
                     ).status_code == 400
+
+
+def test_a_regulation_is_submitted_as_json_with_its_adoption_details(municipality):
+    m = municipality()
+    api = Api(m)
+    missing = api.submit("fen1", tur="mevzuat", baslik="Kaldırım Yönergesi", body="MADDE 1 – Metin.\n",
+                         karar_tarihi="2026-11-05", yururluk="2026-11-20")
+    assert missing.status_code == 422, missing.text
+    assert "'karar_sayisi' alanı zorunludur ('mevzuat' türü için)." in missing.text
+    response = api.submit("fen1", tur="mevzuat", baslik="Kaldırım Yönergesi", body="MADDE 1 – Metin.\n",
+                          karar_tarihi="2026-11-05", karar_sayisi="2026/12", yururluk="2026-11-20")
+    assert response.status_code == 201, response.text
+    item = m.ledger.item(response.json()["number"])
+    assert (item.tur, item.state, item.unit) == ("mevzuat", REGISTERED, "web")

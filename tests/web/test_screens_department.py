@@ -175,3 +175,31 @@ def test_a_revision_sent_after_the_session_expired_comes_back_filled_in(editoria
     html = page(again)
     assert html.find(id="alan-baslik")["value"] == "Su Kesintisi (düzeltildi)"
     assert html.find(id="alan-metin").get_text() == "Saat 09:00–12:00."
+
+
+def test_a_regulation_is_submitted_with_its_adoption_details_and_checked_like_a_dropped_file(editorial):
+    e = editorial()
+    m = e.m
+    fen = Browser(e, "fen1")
+    form = page(fen.get("/birim/yeni?tur=mevzuat"))
+    assert ("mevzuat", "Mevzuat") in [(o["value"], o.get_text(strip=True)) for o in form.find_all("option")]
+    labels = {label["for"]: label.get_text(" ", strip=True) for label in form.find_all("label")}
+    for key, text in (("karar_tarihi", "Meclis karar tarihi"), ("karar_sayisi", "Meclis karar sayısı"),
+                      ("yururluk", "Yürürlük tarihi"), ("resmi_gazete_tarihi", "Resmî Gazete tarihi")):
+        assert labels[f"alan-{key}"].startswith(text), labels
+    bad = fen.submit("mevzuat", {"baslik": "Kaldırım Yönergesi", "karar_tarihi": "2026-11-05",
+                                 "karar_sayisi": "on iki", "yururluk": "2026-11-01"})
+    assert bad.status_code == 422
+    assert sorted(_sentences(errors_of(bad))) == [
+        ("karar_sayisi", "'on iki' geçerli bir Meclis karar sayısı değil: yalnızca rakam ya da yıl/sıra yazın "
+                         "(ör. 112 ya da 2024/112)."),
+        ("yururluk", "Yürürlük tarihi (2026-11-01) Meclis karar tarihinden (2026-11-05) önce olamaz.")]
+    good = fen.submit("mevzuat", {"baslik": "Kaldırım Yönergesi", "karar_tarihi": "2026-11-05",
+                                  "karar_sayisi": "2026/12", "yururluk": "2026-11-20"},
+                      body="Amaç\nMADDE 1 – (1) Kaldırımların kullanımı.\n")
+    assert good.status_code == 200, errors_of(good)
+    [item] = m.ledger.items()
+    assert (item.tur, item.state, item.department) == ("mevzuat", REGISTERED, "fen-isleri")
+    [revision] = m.ledger.revisions(item.id)
+    assert {k: revision.front_matter[k] for k in ("karar_tarihi", "karar_sayisi", "yururluk")} == \
+        {"karar_tarihi": "2026-11-05", "karar_sayisi": "2026/12", "yururluk": "2026-11-20"}

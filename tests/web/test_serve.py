@@ -65,6 +65,12 @@ def test_the_site_follows_var_current_per_request(editorial, tmp_path):
     response = client.get("/olmayan/")
     assert (response.status_code, response.text) == (404, "<p>yok bir</p>")
     assert client.get("/../../etc/passwd").status_code == 404
+    (one / "manifest.webmanifest").write_text('{"name": "Çorum Belediyesi"}\n', encoding="utf-8")
+    (one / "favicon.ico").write_bytes(b"\0\0\1\0")
+    response = client.get("/manifest.webmanifest")
+    assert response.headers["content-type"] == "application/manifest+json"
+    assert response.json() == {"name": "Çorum Belediyesi"}
+    assert client.get("/favicon.ico").headers["content-type"] == "image/x-icon"
     switch(current, two)
     assert client.get("/").text == "<p>iki</p>"
     response = client.get("/olmayan/")

@@ -97,7 +97,7 @@ class SubmissionIn(BaseModel):
 
     model_config = ConfigDict(extra="allow")
     tur: str = Field(description="haber | duyuru | mukellef-duyurusu | faaliyet-raporu | sayfa | organizasyon "
-                                 "| seminer | e-hizmet | acil-duyuru")
+                                 "| seminer | e-hizmet | acil-duyuru | mevzuat")
     baslik: str
     body: str = Field(description="Markdown metin")
     department: str | None = Field(None, description="müdürlük (yalnız müdür ve yönetici anahtarları için)")
