@@ -102,7 +102,7 @@ def test_photos_are_published_in_responsive_sizes_without_metadata(site):
     assert (second["width"], second["height"], second["loading"]) == ("400", "300", "lazy")
     assert second["srcset"] == f"/{folder}/kroki-400.jpg 400w" and second["alt"] == "Parkın yerini gösteren kroki"
     # the photos are not attachments: the attachment list names the PDF only
-    assert [a.get_text() for a in soup.select(".attachments a")] == ["program.pdf"]
+    assert [a.get_text() for a in soup.select(".attachments a")] == ["program.pdf (PDF, 45 bayt)"]
 
     # link previews show the first photo, schema.org names it as the article's image
     og = {m["property"]: m["content"] for m in soup.find_all("meta", property=True)}
