@@ -57,7 +57,7 @@ $(PY_STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	touch $@
 
-# Exactly the versions of package-lock.json (axe-core, Nu Html Checker); reinstalled when the lock changes.
+# Exactly the versions of package-lock.json (axe-core, Nu Html Checker, Lighthouse); reinstalled when the lock changes.
 $(NODE_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y --no-install-recommends nodejs npm; }

@@ -111,7 +111,8 @@ def check_links(site: _Site, pages: set[str] | None = None, links: dict[str, fro
         tree = site.parse(page)
         targets, with_fragment = set(), set()
         main = tree.css_first("main")
-        if main is None or not main.text(strip=True):
+        fragment_file = page.rpartition("/")[2].startswith("_")  # included into pages (_acil.html): no <main>
+        if not fragment_file and (main is None or not main.text(strip=True)):
             problems.append(CheckProblem(page, "empty", "Sayfanın ana içeriği boş."))
         attachments = {node.attributes.get("href") for node in tree.css(".attachments a[href]")}
         for node in tree.css("a[href], link[href], img[src], script[src]"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,6 +17,7 @@ from .yamlmarks import line_of, load_with_lines, yaml_error_line
 SUBMISSION_TYPES = ("haber", "duyuru", "mukellef-duyurusu", "faaliyet-raporu", "sayfa",
                     "organizasyon", "seminer", "e-hizmet", "acil-duyuru", "mevzuat")
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_ID_RE = re.compile(ID_PATTERN)
 
 
 class _Strict(BaseModel):
@@ -132,6 +134,14 @@ class Listings(_Strict):
     month_split_over: int = Field(default=60, gt=0)
 
 
+class Home(_Strict):
+    """The home page's task block: the most-used e-services in this order (slugs of e-hizmet pages), the Beyaz
+    Masa e-service and the e-Devlet address; news and announcements come after."""
+    eservices: list[str] = Field(default_factory=list, max_length=12)
+    beyaz_masa: str = ""
+    e_devlet: str = Field(default="https://www.turkiye.gov.tr/", pattern=r"^https://[^\s/]+(/[^\s]*)?$")
+
+
 class Attachments(_Strict):
     max_bytes: int = Field(default=20_000_000, gt=0)
     allowed_types: list[str] = Field(min_length=1)
@@ -210,6 +220,7 @@ class Instance(_Strict):
     routing: dict[str, str]
     sections: dict[str, Section]
     listings: Listings = Listings()
+    home: Home = Home()
     attachments: Attachments
     intake: IntakeSettings = IntakeSettings()
     deploy: Deploy = Deploy()
@@ -259,6 +270,7 @@ _TR_MESSAGES = {
     "dict_type": "Eşleme (anahtar: değer) bekleniyordu.",
     "model_type": "Eşleme (anahtar: değer) bekleniyordu.",
     "too_short": "Liste boş olamaz.",
+    "too_long": "Liste çok uzun.",
     "greater_than": "Değer sıfırdan büyük olmalıdır.",
     "greater_than_equal": "Değer çok küçük.",
     "literal_error": "İzin verilen değerlerden biri olmalıdır.",
@@ -269,6 +281,7 @@ _RSYNC_PATTERN_MESSAGES = {
     ("rsync", "host"): "Sunucu adı ya da IP adresi yazın (ör. web1.corum.bel.tr).",
     ("rsync", "path"): "Tam yol yazın: / ile başlamalı (ör. /srv/municms).",
     ("rsync", "user"): "Kullanıcı adı yalnızca harf, rakam, nokta, tire ve alt çizgi içerebilir.",
+    ("home", "e_devlet"): "Adresi https:// ile yazın (ör. https://www.turkiye.gov.tr/).",
 }
 
 
@@ -334,6 +347,18 @@ def _cross_checks(inst: Instance, lines: dict) -> list[Problem]:
                     f"'{dep}' is not a unit of org_chart")
             if values.index(dep) != index:
                 add((key, index), f"'{dep}' birden fazla kez yazılmış.", f"'{dep}' listed twice")
+    for index, slug in enumerate(inst.home.eservices):
+        if not _ID_RE.match(slug):
+            add(("home", "eservices", index), f"'{slug}' bir e-hizmet adresi değil: yalnızca küçük harf, rakam ve "
+                "tire kullanın (ör. borc-sorgulama).", f"'{slug}' is not an e-service slug")
+        elif inst.home.eservices.index(slug) != index:
+            add(("home", "eservices", index), f"'{slug}' birden fazla kez yazılmış.", f"'{slug}' listed twice")
+    if inst.home.beyaz_masa and not _ID_RE.match(inst.home.beyaz_masa):
+        add(("home", "beyaz_masa"), f"'{inst.home.beyaz_masa}' bir e-hizmet adresi değil: yalnızca küçük harf, "
+            "rakam ve tire kullanın (ör. beyaz-masa-basvurusu).", "beyaz_masa is not an e-service slug")
+    if "e-hizmet" not in inst.sections and (inst.home.eservices or inst.home.beyaz_masa):
+        add(("home",), "Ana sayfada e-hizmet gösterilemez: sections bölümünde 'e-hizmet' yok.",
+            "home lists e-services but there is no e-hizmet section")
     if "default" not in inst.routing:
         add(("routing",), "'default' yönlendirmesi zorunludur.", "routing needs a 'default' entry")
     for kind, entries in (("rooms", inst.seminars.rooms), ("trainers", inst.seminars.trainers)):

@@ -23,6 +23,14 @@ GZIP_TYPES = ("text/css application/javascript text/javascript application/json 
               "application/manifest+json image/x-icon")
 
 
+# Pages include the emergency banner of their release (municms/fragments.py): server-side includes only where the
+# site's own pages are answered (never for the app behind /yonetim/ or /kayit/), only in text/html (ssi_types'
+# default). nginx drops ETag and Last-Modified of an answer it runs SSI on, so a revalidated page is sent whole,
+# never a 304 that would keep an ended banner or hide a new one. A missing fragment (a release built before it)
+# includes nothing.
+_SSI = "{i2}ssi on;\n{i2}ssi_silent_errors on;\n"
+
+
 def _headers(cache: str, indent: str) -> str:
     lines = [f'add_header Cache-Control "{cache}" always;']
     lines += [f'add_header {name} "{value}" always;' for name, value in SECURITY_HEADERS.items()]
@@ -83,7 +91,7 @@ def server_block(root: Path | str, port: int = 80, listen: str = "", server_name
         f"{i1}error_page 404 /404.html;\n\n"
         f"{_editorial(upstream, i1, i2)}"
         f"{_registration(upstream, i1, i2)}"
-        f"{i1}location / {{\n{i2}try_files $uri $uri/ =404;\n{_headers(CACHE_PAGE, i2)}{i1}}}\n\n"
+        f"{i1}location / {{\n{i2}try_files $uri $uri/ =404;\n{_SSI.format(i2=i2)}{_headers(CACHE_PAGE, i2)}{i1}}}\n\n"
         f"{i1}location ~* {HASHED_ASSET} {{\n{i2}try_files $uri =404;\n{_headers(CACHE_HASHED, i2)}{i1}}}\n\n"
         f"{i1}location ~* \\.ics$ {{\n{i2}types {{ }}\n{i2}default_type text/calendar;\n"
         f"{i2}try_files $uri =404;\n{_headers(CACHE_PAGE, i2)}{i1}}}\n\n"
@@ -91,7 +99,7 @@ def server_block(root: Path | str, port: int = 80, listen: str = "", server_name
         f"{i2}try_files $uri =404;\n{_headers(CACHE_PAGE, i2)}{i1}}}\n\n"
         f"{i1}location /theme/ {{\n{i2}try_files $uri =404;\n{_headers(CACHE_ASSET, i2)}{i1}}}\n\n"
         f"{i1}location /pagefind/ {{\n{i2}try_files $uri =404;\n{_headers(CACHE_ASSET, i2)}{i1}}}\n\n"
-        f"{i1}location = /404.html {{\n{_headers(CACHE_PAGE, i2)}{i1}}}\n"
+        f"{i1}location = /404.html {{\n{_SSI.format(i2=i2)}{_headers(CACHE_PAGE, i2)}{i1}}}\n"
         "}\n"
     )
 

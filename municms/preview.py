@@ -20,6 +20,7 @@ from .checks import check_site
 from .clock import Clock
 from .config import Instance, load_instance
 from .errors import BuildError, MunicmsError, NotFound
+from .fragments import BANNER_FILE
 from .item_checks import check_revision
 from .ledger import Ledger
 from .materialise import Entry, load_entries, materialise
@@ -94,14 +95,17 @@ def build_preview(ledger: Ledger, instance: Instance, item: Item, clock: Clock) 
         change = materialise(entries, copy, InstancePaths(copy.root), now)
         change.commit()
         where = change.placed.get(item.number)
-        preview.page = f"{where.url}index.html" if where else ""
+        # a banner has no page of its own: it shows on every page, through the fragment they include
+        banner = item.tur == "acil-duyuru"
+        preview.page = f"{where.url}index.html" if where else ("index.html" if banner else "")
         result = build_site(copy, output=preview.site, now=now, build_id=f"preview-{item.number}", check=False,
                             search=False)
         try:
             check_site(result.output, copy.municipality.site_url, copy.required_pages)
         except BuildError as exc:
             preview.problems += [{"rule": p.rule, "page": p.page, "message": p.message_tr, "blocking": True}
-                                 for p in getattr(exc, "problems", []) if preview.page and p.page == preview.page]
+                                 for p in getattr(exc, "problems", [])
+                                 if preview.page and (p.page == preview.page or (banner and p.page == BANNER_FILE))]
     except MunicmsError as exc:
         preview.page = None
         preview.problems.append({"rule": "build", "page": "", "message": exc.message_tr, "blocking": True})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import os
 from pathlib import Path
 from typing import Callable
@@ -18,6 +19,7 @@ from starlette.applications import Starlette
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount
 
+from .fragments import resolve_includes
 from .headers import SECURITY_HEADERS, DefaultHeaders
 
 EDITORIAL_PREFIX = "/yonetim"
@@ -49,11 +51,20 @@ class SiteFiles:
                 return RedirectResponse(location, status_code=301)
             target = target / "index.html"
         if target is not None and target.is_file() and _inside(target, root):
+            if target.suffix == ".html":
+                return _page(target, root, 200)
             return FileResponse(target, media_type=SITE_TYPES.get(target.suffix.lower()))
         page = root / "404.html"
         if page.is_file():
-            return FileResponse(page, status_code=404, media_type="text/html")
+            return _page(page, root, 404)
         return PlainTextResponse("Not Found", status_code=404)
+
+
+def _page(path: Path, root: Path, status: int) -> Response:
+    """An HTML page with the banner of its own release included, as nginx's `ssi` gives it: no ETag or
+    Last-Modified, since the answer is made of two files (municms/fragments.py)."""
+    return Response(resolve_includes(path.read_bytes(), root), status_code=status,
+                    media_type="text/html; charset=utf-8")
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -97,10 +108,23 @@ def site_and_editorial_app(site_dir: Path | Callable[[], Path], editorial) -> Se
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **SITE_TYPES}
 
+    def send_head(self):  # noqa: D102 - HTML pages get the banner included (municms/fragments.py)
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
+            path = os.path.join(path, "index.html")
+        if not path.endswith(".html") or not os.path.isfile(path):
+            return super().send_head()
+        body = resolve_includes(Path(path).read_bytes(), Path(self.directory))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
     def send_error(self, code, message=None, explain=None):  # noqa: D102
         page = Path(self.directory) / "404.html"
         if code == 404 and page.is_file():
-            body = page.read_bytes()
+            body = resolve_includes(page.read_bytes(), Path(self.directory))
             self.send_response(404)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))

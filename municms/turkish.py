@@ -116,3 +116,17 @@ def distinct_slug(slug: str, taken: set[str]) -> str:
     while f"{slug}-{n}" in taken:
         n += 1
     return f"{slug}-{n}"
+
+
+def tel_uri(number: str) -> str:
+    """A Turkish phone number as written on the site → its tel: URI (RFC 3966): '0364 225 19 00 (Dahili 1210)'
+    → 'tel:+903642251900;ext=1210', a short code such as '153' stays 'tel:153'."""
+    text = str(number)
+    main, _, rest = text.partition("(")
+    digits = "".join(ch for ch in main if ch.isdigit())
+    if digits.startswith("0") and len(digits) == 11:      # trunk prefix 0 + area code + subscriber number
+        digits = "+90" + digits[1:]
+    elif digits.startswith("90") and len(digits) == 12:
+        digits = "+" + digits
+    extension = "".join(ch for ch in rest if ch.isdigit())
+    return f"tel:{digits}" + (f";ext={extension}" if extension else "")

@@ -18,6 +18,7 @@ from pathlib import Path
 from icalendar import Calendar
 from selectolax.lexbor import LexborHTMLParser
 
+from municms.fragments import BANNER_INCLUDE
 from tests.site_tree import site_files
 from tests.tinysite import REPO
 
@@ -34,6 +35,7 @@ PAYLOADS = (
     "{{ 7*7 }} {% raw %}",
     "]]></title><script>alert(1)</script>",
     "&#60;b&#62;kalın&#60;/b&#62; &amp;amp;",
+    '<!--#include virtual="/_acil.html" --> <!--#echo var="DOCUMENT_URI" -->',
 )
 # Raw HTML and Markdown a body may carry (no src=: an image of nowhere is a broken link, not a script).
 BODY_PAYLOADS = (
@@ -47,6 +49,7 @@ BODY_PAYLOADS = (
     "<style>body{display:none}</style>",
     "&lt;script&gt;window.__xss=1&lt;/script&gt; metin olarak kalır",
     '<math><maction actiontype="statusline" xlink:href="javascript:window.__xss=1">m</maction></math>',
+    '<!--#include virtual="/yonetim/" -->',
 )
 # Every free-text field of every type, by the key tests draw a text for.
 TEXT_FIELDS = ("haber", "haber_ozet", "etiket", "duyuru", "duyuru_ozet", "mukellef", "mukellef_ozet", "rapor",
@@ -138,6 +141,9 @@ def _json_ld(node) -> bool:
 def html_problems(html: str, where: str, theme_scripts: set[str] = frozenset()) -> list[str]:
     """Everything in an HTML document or fragment that would run: handlers, script URLs, foreign scripts."""
     problems = []
+    # a server-side include directive other than the theme's banner line would run on the web server
+    if html.count("<!--#") != html.count(BANNER_INCLUDE.decode()):
+        problems.append(f"{where}: server-side include directive not put there by the theme")
     tree = LexborHTMLParser(html)
     for node in tree.root.traverse(include_text=False) if tree.root else []:
         for name, value in node.attributes.items():

@@ -9,6 +9,7 @@ from pelican.generators import Generator
 
 from municms import turkish
 from municms.files import safe_yaml
+from municms.fragments import BANNER_FILE
 from municms.orgchart import HEAD_TITLES
 
 from .banners import is_ended, load_banners
@@ -139,6 +140,8 @@ class ListingsGenerator(Generator):
         self._write_feed(self.feed_everything, "atom.xml", None)
         self._write("search.html", "arama/index.html")
         self._write("404.html", "404.html")
+        # the banner fragment every page includes (municms/fragments.py); only it reads BANNERS
+        self._write("acil.html", BANNER_FILE)
 
     def _write(self, template: str, save_as: str, **kwargs) -> None:
         url = save_as[:-len("index.html")] if save_as.endswith("index.html") else save_as
@@ -189,7 +192,26 @@ class ListingsGenerator(Generator):
                     announcements=sections["duyuru"].latest(count) if "duyuru" in sections else [],
                     deadlines=upcoming(taxes.items, "son_basvuru", self.today, count) if taxes else [],
                     seminars=self._home_seminars(seminars.items, count) if seminars else [],
-                    eservices=turkish.sort_words(eservices.items, key=lambda a: a.title)[:8] if eservices else [])
+                    **self._home_tasks(eservices.items if eservices else []))
+
+    def _home_tasks(self, items) -> dict:
+        """The home page's tasks: the e-services of instance.yaml's `home.eservices` in that order (the first
+        eight alphabetically when it names none), the Beyaz Masa e-service and the e-Devlet address."""
+        home = self.instance.home
+        by_url = {item.url: item for item in items}
+        base = self.instance.sections["e-hizmet"].slug if "e-hizmet" in self.instance.sections else ""
+        chosen = []
+        for slug in home.eservices:
+            item = by_url.get(f"{base}/{slug}/")
+            if item is None:  # withdrawn or renamed: the home page goes on without it
+                log.warning("home.eservices: '%s' e-hizmeti bulunamadı; ana sayfada gösterilmiyor.", slug)
+            else:
+                chosen.append(item)
+        if not home.eservices:
+            chosen = turkish.sort_words(items, key=lambda a: a.title)[:8]
+        beyaz_masa = by_url.get(f"{base}/{home.beyaz_masa}/") if home.beyaz_masa else None
+        return {"eservices": chosen, "eservice_count": len(items), "beyaz_masa": beyaz_masa,
+                "e_devlet": home.e_devlet}
 
     def _home_seminars(self, items, count: int) -> list:
         """Seminars starting today or later, soonest first, without those already held today; a cancelled one

@@ -19,6 +19,7 @@ def _add_filters(pelican) -> None:
             values, key=(lambda v: str(getattr(v, attribute, v) if not isinstance(v, dict) else v[attribute]))
             if attribute else str),
         "iso": lambda d: d.isoformat(),
+        "tel_uri": turkish.tel_uri,                         # 0364 225 19 00 → tel:+903642251900
     })
 
 

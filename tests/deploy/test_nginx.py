@@ -17,6 +17,7 @@ import pytest
 
 from municms.deploy import get_target
 from municms.deploy.shards import plan_tree
+from municms.fragments import resolve_includes
 from municms.nginx import CSP
 
 from .conftest import CHANGED_PAGE, REPO, free_port, release_id, tree
@@ -84,7 +85,8 @@ def test_headers_caching_gzip_and_404(make_instance, variants, nginx):
     base = nginx(paths.current)
 
     status, headers, body = fetch(base + "/")
-    assert status == 200 and body == (build_dir / "index.html").read_bytes()
+    assert status == 200 and body == resolve_includes((build_dir / "index.html").read_bytes(), build_dir)
+    assert b'<!--#include' in (build_dir / "index.html").read_bytes() and b'<!--#include' not in body
     assert headers["Content-Type"] == "text/html; charset=utf-8"
     assert headers["Content-Security-Policy"] == (
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
@@ -95,7 +97,12 @@ def test_headers_caching_gzip_and_404(make_instance, variants, nginx):
     assert headers["Permissions-Policy"] == "geolocation=(), camera=(), microphone=()"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Cache-Control"] == "no-cache"
-    status, _, _ = fetch(base + "/", {"If-None-Match": headers["ETag"]})
+    # a page is answered with the banner fragment included: no validator, so no 304 can keep an old banner
+    assert "ETag" not in headers and "Last-Modified" not in headers
+    status, _, _ = fetch(base + "/", {"If-Modified-Since": "Sun, 01 Jan 2090 00:00:00 GMT"})
+    assert status == 200
+    status, headers, _ = fetch(base + "/theme/css/site.css")
+    status, _, _ = fetch(base + "/theme/css/site.css", {"If-None-Match": headers["ETag"]})
     assert status == 304
 
     assert fetch(base + "/atom.xml")[1]["Cache-Control"] == "no-cache"
@@ -114,7 +121,7 @@ def test_headers_caching_gzip_and_404(make_instance, variants, nginx):
     assert (status, headers["Cache-Control"]) == (200, "public, max-age=31536000, immutable")
 
     status, headers, body = fetch(base + "/olmayan-sayfa/")
-    assert status == 404 and body == (build_dir / "404.html").read_bytes()
+    assert status == 404 and body == resolve_includes((build_dir / "404.html").read_bytes(), build_dir)
     assert headers["Content-Security-Policy"].startswith("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'")
     assert fetch(base + "/theme/olmayan.css")[0] == 404
     connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=10)
@@ -165,6 +172,15 @@ class Timeline:
         return found
 
 
+def served(root: Path) -> dict[str, str]:
+    """tree() as nginx answers it: every HTML page with the banner fragment of its release included."""
+    out = tree(root)
+    for rel in out:
+        if rel.endswith(".html"):
+            out[rel] = hashlib.sha256(resolve_includes((Path(root) / rel).read_bytes(), Path(root))).hexdigest()
+    return out
+
+
 def rel_path(page: str) -> str:
     return page.lstrip("/") + ("index.html" if page.endswith("/") else "")
 
@@ -177,7 +193,7 @@ def test_switches_are_atomic_under_load(make_instance, variants, nginx):
     instance, paths = make_instance("deploy: {keep_releases: 3}")
     target = get_target(instance, paths)
     builds = {release_id(n): variants(n, changed=n % 2 == 1) for n in range(21)}  # odd ones change one article
-    manifests = {rid: tree(build) for rid, build in builds.items()}
+    manifests = {rid: served(build) for rid, build in builds.items()}
     digests = {rid: plan_tree(build).tree_digest() for rid, build in builds.items()}
     timeline = Timeline()
     timeline.switch(lambda: target.deploy(builds[release_id(0)], release_id(0), {}), release_id(0))

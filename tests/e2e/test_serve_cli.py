@@ -9,6 +9,8 @@ import urllib.request
 
 import pytest
 
+from municms.fragments import resolve_includes
+
 from ..conftest import REPO
 from ..servers import free_port
 
@@ -42,13 +44,14 @@ def test_serve_prints_its_address_and_serves_the_home_page(serve_process, built_
     assert f"{url}/" in first_line
     status, body = fetch(url + "/")
     assert status == 200
-    assert body == (built_demo / "index.html").read_text(encoding="utf-8")
+    assert body == resolve_includes((built_demo / "index.html").read_bytes(), built_demo).decode("utf-8")
     status, body = fetch(url + "/haberler/")
-    assert (status, body) == (200, (built_demo / "haberler" / "index.html").read_text(encoding="utf-8"))
+    assert (status, body) == (200, resolve_includes((built_demo / "haberler" / "index.html").read_bytes(),
+                                                    built_demo).decode("utf-8"))
 
 
 def test_serve_answers_an_unknown_path_with_404_and_the_sites_page(serve_process, built_demo):
     url, _ = serve_process
     status, body = fetch(url + "/boyle-bir-sayfa-yok/")
     assert status == 404
-    assert body == (built_demo / "404.html").read_text(encoding="utf-8")
+    assert body == resolve_includes((built_demo / "404.html").read_bytes(), built_demo).decode("utf-8")

@@ -17,6 +17,7 @@ from municms.actions.publish import PublishError
 from municms.config import load_instance
 from municms.deploy import get_target
 from municms.errors import ValidationError
+from municms.fragments import BANNER_FILE, resolve_includes
 from municms.model import APPROVED, CHANGES_REQUESTED, IN_REVIEW, PUBLISHED, WITHDRAWN
 from municms.scheduler import Scheduler, run_due
 from tests.municipality import files_mentioning, submission_text
@@ -116,13 +117,14 @@ def test_emergency_banner_is_live_within_seconds_while_another_item_is_broken(mu
         m.approve(bad.number)  # wakes the scheduler: a pass that fails on it, then holds it back
         approved = time.monotonic()
         assert m.approve(banner.number, by="web3").state == APPROVED
-        while time.monotonic() - approved < 10 and BANNER_TITLE not in home.read_text("utf-8"):
+        banner_file = m.paths.current / BANNER_FILE  # every page includes it (municms/fragments.py)
+        while time.monotonic() - approved < 10 and BANNER_TITLE not in banner_file.read_text("utf-8"):
             time.sleep(0.05)
         seconds = time.monotonic() - approved
     finally:
         scheduler.stop()
     print(f"banner live {seconds:.2f} s after its second approval, with a broken item due")
-    assert BANNER_TITLE in home.read_text("utf-8"), scheduler.last_error
+    assert BANNER_TITLE in resolve_includes(home.read_bytes(), m.paths.current).decode("utf-8"), scheduler.last_error
     assert seconds < 10
     assert m.ledger.item(banner.number).state == PUBLISHED
     assert m.ledger.item(bad.number).state == APPROVED
@@ -295,7 +297,8 @@ def test_item_whose_registered_attachment_is_lost_is_held_back(municipality):
 
 @pytest.mark.slow
 def test_banner_with_a_broken_link_is_traced_from_the_home_page_and_held_back(municipality):
-    """A banner has no page of its own: the broken link shows on the home page, and the address leads to it."""
+    """A banner has no page of its own: the broken link shows in the fragment every page includes, and the
+    address leads to it."""
     m = municipality("tiny")
     good = m.submit("haber", "Sağlam Haber", "Metin.\n")
     banner = m.submit("acil-duyuru", "Acil: Kırık Bağlantılı Uyarı", "Ayrıntı [burada](/olmayan-acil/).\n",
@@ -304,6 +307,6 @@ def test_banner_with_a_broken_link_is_traced_from_the_home_page_and_held_back(mu
     m.approve(banner.number, by=("web2", "web3"))
     result = m.publish()
     assert result.items == [good.number]
-    assert result.held == {banner.number: {"rule": "links", "page": "index.html",
+    assert result.held == {banner.number: {"rule": "links", "page": "_acil.html",
                                            "message": "Bağlantı '/olmayan-acil/' hiçbir dosyaya gitmiyor."}}
-    assert "Kırık Bağlantılı Uyarı" not in (m.paths.current / "index.html").read_text("utf-8")
+    assert "Kırık Bağlantılı Uyarı" not in (m.paths.current / BANNER_FILE).read_text("utf-8")

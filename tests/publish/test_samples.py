@@ -10,6 +10,7 @@ import yaml
 from markupsafe import escape
 
 from municms.actions.intake import intake_all
+from municms.fragments import resolve_includes
 from municms.model import PUBLISHED, SCHEDULED
 from municms.scheduler import run_due
 from tests.publish.test_pipeline import files_mentioning
@@ -40,8 +41,8 @@ def test_every_good_sample_is_published_where_the_site_shows_it(municipality):
     assert site.ledger.item(org.number).state == SCHEDULED
     current = site.paths.current
 
-    def page(url: str) -> str:
-        return (current / url / "index.html").read_text(encoding="utf-8")
+    def page(url: str) -> str:  # as the web server answers it, with the banner fragment included
+        return resolve_includes((current / url / "index.html").read_bytes(), current).decode("utf-8")
 
     assert "Işıklı Çarşı İhalesi Sonuçlandı" in page("duyurular/2026/isikli-carsi-ihalesi-sonuclandi")
     seminar = page("seminerler/2026/temel-bilgisayar-ve-e-devlet-kullanimi-semineri")

@@ -7,9 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from municms.checks import check_site
 from municms.errors import BuildError
+from municms.fragments import BANNER_INCLUDE
 from tests.tinysite import build, copy_tiny
 
 SITE_URL = "https://www.deneme.bel.tr"
@@ -69,12 +71,22 @@ def test_ended_items_leave_every_listing_feed_and_calendar(built):
     assert not (ended / "takvim.ics").exists()
 
 
-def test_emergency_banner_is_on_the_home_page_only(built):
-    home = read(built, "index.html")
-    assert ('<section class="emergency-banner" role="alert" aria-labelledby="acil-1">\n  <div class="wrap">\n'
-            '    <h2 id="acil-1">Acil: Su Kesintisi</h2>\n    <p>Bilgi için <strong>ALO 153</strong>.</p>') in home
-    assert home.index("emergency-banner") < home.index('<main id="icerik"')
-    assert "emergency-banner" not in read(built, "haberler/index.html")
+def test_emergency_banner_is_one_fragment_every_page_includes_first_in_main(built):
+    """The banner is written once (_acil.html); every page includes it as the first thing inside <main>, so a
+    banner that starts or ends changes that one file, and the skip link (to #icerik) reaches it."""
+    assert read(built, "_acil.html") == (
+        '<section class="emergency-banner" role="alert" aria-labelledby="acil-1">\n'
+        '  <p class="emergency-kicker">Acil duyuru</p>\n  <h2 id="acil-1">Acil: Su Kesintisi</h2>\n'
+        '  <p>Bilgi için <strong>ALO 153</strong>.</p>\n</section>')
+    pages = sorted(p.relative_to(built).as_posix() for p in built.rglob("*.html") if p.name != "_acil.html")
+    assert len(pages) > 50
+    for rel in pages:
+        text = read(built, rel)
+        assert text.count(BANNER_INCLUDE.decode()) == 1, rel
+        main = text.index('<main id="icerik" class="wrap" tabindex="-1">')
+        assert text[main:text.index("<!--#include")] == '<main id="icerik" class="wrap" tabindex="-1">\n', rel
+        assert "emergency-banner" not in text and "Su Kesintisi" not in text, rel
+    assert '<a class="skip-link" href="#icerik">' in read(built, "haberler/index.html")
 
 
 def test_attachment_missing_or_empty_in_the_output_fails_the_check(built, tmp_path):
@@ -105,3 +117,24 @@ def test_banner_and_ended_pages_have_no_axe_violations(built, site_server, page,
     page.goto(base + "/")
     banner = page.get_by_role("alert")
     assert banner.get_by_role("heading").inner_text() == "Acil: Su Kesintisi"
+
+
+def test_home_starts_with_the_tasks_and_every_phone_number_is_a_tel_link(built):
+    home = LexborHTMLParser(read(built, "index.html"))
+    main = home.css_first("main")
+    sections = [node.css_first("h2").text() for node in main.css("section")]
+    assert sections[:3] == ["Sık kullanılan e-hizmetler", "Haberler", "Duyurular"]
+    assert [(a.attributes["href"], a.text()) for a in main.css(".task-grid a")] == [
+        ("/e-hizmetler/borc-sorgulama/", "Borç Sorgulama")]  # tests/fixtures/tiny/instance.yaml: home.eservices
+    assert [(a.attributes["href"], a.text(deep=True)) for a in main.css(".quick-links a")] == [
+        ("https://www.turkiye.gov.tr/", "e-Devlet Kapısı turkiye.gov.tr"),
+        ("tel:153", "ALO 153 Çağrı merkezi, 7/24")]  # the tiny site names no Beyaz Masa e-service
+    for rel in ("index.html", "iletisim/index.html", "birimler/fen-isleri/index.html"):
+        page = LexborHTMLParser(read(built, rel))
+        assert page.css_first(".header-contact a").attributes["href"] == "tel:153", rel
+        assert page.css_first(".site-footer address a").attributes["href"] == "tel:+903640000000", rel
+    department = LexborHTMLParser(read(built, "birimler/fen-isleri/index.html"))
+    assert [(a.attributes["href"], a.text()) for a in department.css(".facts a[href^='tel:']")] == [
+        ("tel:+903640000001", "0364 000 00 01")]
+    menu = home.css_first("nav.main-nav > details.menu")
+    assert menu.css_first("summary").text(strip=True) == "Menü" and "open" not in menu.attributes

@@ -124,6 +124,31 @@ def test_seminar_rooms_and_trainers_are_checked():
     assert messages["seminars.trainers.1.unit"] == "'uzay-ajansi' organizasyon şemasında tanımlı değil."
 
 
+def test_home_tasks_are_read_in_order_and_every_bad_entry_reported():
+    inst = load_instance(REPO)
+    assert inst.home.eservices[:2] == ["online-odeme", "borc-sorgulama"]
+    assert (inst.home.beyaz_masa, inst.home.e_devlet) == ("beyaz-masa-basvurusu", "https://www.turkiye.gov.tr/")
+    text = (DEMO.replace("  eservices: [online-odeme, borc-sorgulama,", "  eservices: [Online Ödeme, online-odeme, borc-sorgulama,")
+            .replace("              cenaze-hizmetleri]", "              cenaze-hizmetleri, online-odeme]")
+            .replace("  beyaz_masa: beyaz-masa-basvurusu", "  beyaz_masa: Beyaz Masa"))
+    found = {p.field: p.message_tr for p in problems_of(text)}
+    assert found == {
+        "home.eservices.0": "'Online Ödeme' bir e-hizmet adresi değil: yalnızca küçük harf, rakam ve tire kullanın "
+                            "(ör. borc-sorgulama).",
+        "home.eservices.7": "'online-odeme' birden fazla kez yazılmış.",
+        "home.beyaz_masa": "'Beyaz Masa' bir e-hizmet adresi değil: yalnızca küçük harf, rakam ve tire kullanın "
+                           "(ör. beyaz-masa-basvurusu)."}
+    text = DEMO.replace('  e_devlet: "https://www.turkiye.gov.tr/"', '  e_devlet: "turkiye.gov.tr"')
+    assert [(p.field, p.message_tr) for p in problems_of(text)] == [
+        ("home.e_devlet", "Biçim geçersiz. Adresi https:// ile yazın (ör. https://www.turkiye.gov.tr/).")]
+
+
+def test_home_tasks_are_optional():
+    text = DEMO[:DEMO.index("home:\n")] + DEMO[DEMO.index("attachments:\n"):]
+    inst = parse_instance(text)
+    assert (inst.home.eservices, inst.home.beyaz_masa, inst.home.e_devlet) == ([], "", "https://www.turkiye.gov.tr/")
+
+
 def test_unit_heads_are_checked_with_turkish_messages_and_lines():
     text = (DEMO.replace('head: {name: "Murat Altıntaş"}', 'head: {name: "", unvan: "Başkan Yardımcısı"}')
             .replace('head: {name: "Gizem Oktay"}', 'head: [Gizem Oktay]'))

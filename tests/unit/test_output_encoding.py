@@ -169,7 +169,7 @@ def test_the_theme_marks_nothing_safe_but_bodies_through_the_sanitised_filter():
         assert not re.search(r"\|\s*safe\b|autoescape\s+false|Markup", source), name
     uses = sorted((name, use) for name, source in sources.items()
                   for use in re.findall(r"\{\{\s*([\w.]+)\|sanitised\s*\}\}", source))
-    assert uses == [("article.html", "article.content"), ("index.html", "banner.html"), ("page.html", "page.content"),
+    assert uses == [("acil.html", "banner.html"), ("article.html", "article.content"), ("page.html", "page.content"),
                     ("regulation.html", "article.content")]
 
 

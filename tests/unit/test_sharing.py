@@ -14,6 +14,7 @@ from PIL import Image
 
 from municms.build import build_site
 from municms.config import load_instance
+from municms.fragments import BANNER_FILE
 from tests.conftest import FIXED_NOW, REPO, copy_instance
 from tests.jsonld import jsonld_blocks
 
@@ -23,7 +24,7 @@ SECTIONS = ["duyurular", "e-hizmetler", "faaliyet-raporlari", "haberler", "mukel
 
 def pages(root):
     for path in sorted(root.rglob("*.html")):
-        if "pagefind" not in path.parts:
+        if "pagefind" not in path.parts and path.name != BANNER_FILE:  # the banner fragment is part of pages
             yield path.relative_to(root).as_posix(), path.read_text(encoding="utf-8")
 
 

@@ -99,6 +99,17 @@ def test_distinct_slug():
     assert turkish.distinct_slug("meclis", {"meclis", "meclis-2"}) == "meclis-3"
 
 
+@pytest.mark.parametrize("written, uri", [
+    ("0364 225 19 00", "tel:+903642251900"),
+    ("0364 225 19 00 (Dahili 1210)", "tel:+903642251900;ext=1210"),
+    ("153", "tel:153"),
+    ("+90 364 225 19 00", "tel:+903642251900"),
+    ("112", "tel:112"),
+])
+def test_phone_numbers_become_tel_uris(written, uri):
+    assert turkish.tel_uri(written) == uri
+
+
 @pytest.mark.parametrize("size, shown", [
     (0, "0 bayt"), (398, "398 bayt"), (1023, "1.023 bayt"), (1024, "1 kB"), (1485, "1,5 kB"),
     (123_456, "121 kB"), (1_258_291, "1,2 MB"), (15 * 1024 ** 2, "15 MB"), (3 * 1024 ** 3, "3 GB"),

@@ -142,3 +142,22 @@ def test_preview_shows_the_built_page_privately_with_its_problems(editorial):
     assert e.client().get(link, follow_redirects=False).status_code == 303
     assert Browser(e, "fen1").client.get(link).status_code == 403
     assert web1.client.get(link.replace("index.html", "../../../../../../instance.yaml")).status_code == 404
+
+
+def test_preview_of_an_emergency_banner_shows_it_on_the_home_page_privately(editorial):
+    """A banner has no page of its own: the preview opens the home page, served with the preview's banner
+    fragment included, as nginx and serve include the public one."""
+    e = editorial("tiny")
+    m = e.m
+    m.publish()
+    number = m.submit("acil-duyuru", "Acil: Önizlenen Su Kesintisi", "Bilgi için **ALO 153**.\n",
+                      bitis="2026-11-26 18:00").number
+    m.assign(number, to="web1")
+    web1 = Browser(e, "web1")
+    html = page(web1.get(f"/isler/kayit/{number}/onizleme"))
+    link = html.find("a", string="Kurulan sayfayı aç")["href"]
+    assert link == f"/yonetim/isler/kayit/{number}/onizleme/site/index.html"
+    built = page(web1.client.get(link))
+    banner = built.find("main").find(True)
+    assert banner["class"] == ["emergency-banner"] and banner.h2.get_text() == "Acil: Önizlenen Su Kesintisi"
+    assert "Önizlenen" not in e.client().get("/").text  # not on the public site

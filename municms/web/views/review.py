@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import FileResponse
+from starlette.responses import FileResponse, Response
 
 from ...actions import approve, discard, reject, request_changes, start_review, withdraw
 from ...actions.edit_lock import current_lock
@@ -17,6 +17,7 @@ from ...actions.visibility import find_visible, visible_item
 from ...auth import Actor
 from ...config import SUBMISSION_TYPES
 from ...errors import ConflictError, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from ...fragments import resolve_includes
 from ...headers import SECURITY_HEADERS
 from ...model import ASSIGNED, CHANGES_REQUESTED, EDITOR, IN_REVIEW, MUDUR, STATES, state_label
 from ...preview import build_preview
@@ -185,5 +186,8 @@ def preview_file(request: Request, number: str, path: str, actor: Actor = Depend
     if not target.is_relative_to(site) or not target.is_file():
         raise NotFound("Önizlemenin bu dosyası yok; önizlemeyi yeniden oluşturun.",
                        f"no preview file {path!r} for {number}")
+    if target.suffix == ".html":  # the page as the public site shows it, with the preview's banner fragment
+        return Response(resolve_includes(target.read_bytes(), site), media_type="text/html; charset=utf-8",
+                        headers=dict(SECURITY_HEADERS))
     media = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     return FileResponse(target, media_type=media, headers=dict(SECURITY_HEADERS))
