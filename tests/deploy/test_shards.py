@@ -15,6 +15,7 @@ from municms.deploy import get_target
 from municms.deploy import shards as shards_module
 from municms.deploy.shards import plan_tree, shard_digest
 from municms.errors import ConflictError, DeployError
+from municms.fragments import resolve_includes
 from municms.serve import SiteFiles
 
 from .conftest import CHANGED_PAGE, identity, release_id, shard_links, tree
@@ -218,11 +219,13 @@ def test_serve_answers_from_the_release_and_its_shards_only(make_instance, varia
     target.deploy(variants(1), release_id(1), {})
     client = TestClient(SiteFiles(lambda: paths.current))
     page = "/" + CHANGED_PAGE.removesuffix("index.html")
-    assert client.get(page).content == (variants(1) / CHANGED_PAGE).read_bytes()
+    # a page as served: the release's banner fragment included (municms/fragments.py), as nginx's ssi does
+    assert client.get(page).content == resolve_includes((variants(1) / CHANGED_PAGE).read_bytes(), variants(1))
     assert client.get("/theme/css/site.css").content == (variants(1) / "theme/css/site.css").read_bytes()
     assert client.get("/surum.json").json()["release"] == release_id(1)
     target.deploy(variants(2, changed=True), release_id(2), {})
-    assert client.get(page).content == (variants(2, changed=True) / CHANGED_PAGE).read_bytes()
+    changed = variants(2, changed=True)
+    assert client.get(page).content == resolve_includes((changed / CHANGED_PAGE).read_bytes(), changed)
     assert client.get("/surum.json").json()["release"] == release_id(2)
 
     secret = tmp_path / "gizli"
