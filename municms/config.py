@@ -206,7 +206,7 @@ class Deploy(_Strict):
 
 # Pages a Turkish municipality must publish (5393 s. Belediye Kanunu, 4982 s. Bilgi Edinme, 6698 s. KVKK,
 # accessibility statement); a build without one of them is not deployed.
-DEFAULT_REQUIRED_PAGES = ["/kurumsal/baskan/", "/kurumsal/organizasyon-semasi/", "/birimler/", "/kurumsal/meclis/",
+DEFAULT_REQUIRED_PAGES = ["/kurumsal/", "/kurumsal/baskan/", "/kurumsal/organizasyon-semasi/", "/birimler/", "/kurumsal/meclis/",
                           "/kurumsal/stratejik-plan/", "/kurumsal/butce/", "/faaliyet-raporlari/", "/bilgi-edinme/",
                           "/kvkk/", "/erisilebilirlik/", "/iletisim/", "/sikca-sorulan-sorular/"]
 

@@ -83,7 +83,9 @@ def page_meta(values: dict, municipality, site_name: str, sections: dict) -> Pag
     organisation = _organisation(municipality, site)
     if item is not None:
         title, description = item.title, item.summary
-        image = _photo_image(site, item) or card
+        # an ended or withdrawn item's page shows no photo: its link preview shows none either
+        ended = item.metadata.get("durum") is not None
+        image = (None if ended else _photo_image(site, item)) or card
         kind = "article" if values.get("article") is not None else "website"
         jsonld = [data for data in (_item_data(item, url, image, organisation, municipality, site),) if data]
         trail = [(f"{site}/{item.section.slug}/", item.section.title)] if hasattr(item, "section") else []

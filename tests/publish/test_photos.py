@@ -5,6 +5,7 @@ carry no metadata, and are not encoded again by a later publish; a photo without
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -14,6 +15,8 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from municms.incremental.compare import compare_with_full_build
+from municms.model import EXPIRED
+from municms.scheduler import Scheduler
 from municms.share import SHARE_FOLDER
 
 SITE = "http://127.0.0.1:8000"  # the demo instance's site_url
@@ -196,3 +199,28 @@ def test_an_editor_corrects_the_alt_text_and_keeps_the_photo(site):
     html = (site.paths.current / "haberler/2026/cocuk-parki-acildi/index.html").read_text(encoding="utf-8")
     alts = [img["alt"] for img in BeautifulSoup(html, "html.parser").select(".photos img")]
     assert alts == ["Başkan ve çocuklar kurdeleyi birlikte kesiyor", "Parkın yerini gösteren kroki"]
+
+
+def test_an_expired_news_item_shows_its_photo_nowhere(site):
+    """Past its `bitis` the page shows no photo (the notice "Yayın süresi doldu" stays): its link preview shows
+    the section's card, not the photo."""
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    ending = PHOTO_NEWS.replace("ekler: [program.pdf]", "ekler: [program.pdf]\nbitis: 2026-11-26 12:00")
+    result = site.drop("fen-isleri", "park", {"index.md": ending, "Açılış Töreni.JPG": camera_jpeg(800, 600, 1),
+                                              "kroki.png": small_png(), "program.pdf": pdf})
+    assert result.status == "registered", [p.format_tr() for p in result.problems]
+    site.approve(result.item.number)
+    scheduler = Scheduler(site.ledger, site.instance, site.paths, site.clock)
+    assert scheduler.run_once().published is not None
+    rel = "haberler/2026/cocuk-parki-acildi/index.html"
+
+    def og_image():
+        soup = BeautifulSoup((site.paths.current / rel).read_text("utf-8"), "html.parser")
+        og = {m["property"]: m["content"] for m in soup.find_all("meta", property=True)}
+        return len(soup.select(".photos picture")), og["og:image"]
+
+    assert og_image() == (2, f"{SITE}/haberler/2026/cocuk-parki-acildi/acilis-toreni-800.jpg")
+    site.clock.advance(dt.timedelta(days=1))
+    assert scheduler.run_once().published is not None
+    assert site.ledger.item(result.item.number).state == EXPIRED
+    assert og_image() == (0, f"{SITE}/{SHARE_FOLDER}/haberler.png")

@@ -106,7 +106,7 @@ def test_every_required_page_is_present_with_its_title(demo):
     root, out = demo
     required = load_instance(root).required_pages
     assert "/kurumsal/butce/" in required and "/sikca-sorulan-sorular/" in required
-    titles = {"/kurumsal/baskan/": "Başkan", "/kurumsal/organizasyon-semasi/": "Organizasyon Şeması",
+    titles = {"/kurumsal/": "Kurumsal", "/kurumsal/baskan/": "Başkan", "/kurumsal/organizasyon-semasi/": "Organizasyon Şeması",
               "/kurumsal/meclis/": "Belediye Meclisi", "/kurumsal/stratejik-plan/": "Stratejik Plan 2025–2029",
               "/kurumsal/butce/": "2026 Yılı Bütçesi", "/bilgi-edinme/": "Bilgi Edinme",
               "/kvkk/": "KVKK Aydınlatma Metni", "/erisilebilirlik/": "Erişilebilirlik Beyanı",
