@@ -179,9 +179,10 @@ def metadata(entry: Entry, placed: Placed, instance: Instance, mark: str | None 
         if item.tur == "mukellef-duyurusu" and now is not None and deadline_passed(fm, now, tz):
             lines.append(("Son_basvuru_durumu", DEADLINE_PASSED_MARK))
         photos = photo_entries(fm)
-        names = [PurePosixPath(a).name for a in rev.attachments]
-        if any(name not in {p["dosya"] for p in photos} for name in names):
-            lines.append(("Ekler", _value([n for n in names if n not in {p["dosya"] for p in photos}], tz)))
+        photo_names = {p["dosya"] for p in photos}
+        listed = [name for name in (PurePosixPath(a).name for a in rev.attachments) if name not in photo_names]
+        if listed:
+            lines.append(("Ekler", _value(listed, tz)))
         if photos:
             # one line of JSON: alt texts may hold commas, colons and quotes; the build reads it back as data
             lines.append(("Fotograflar", json.dumps(photos, ensure_ascii=False, separators=(", ", ": "))))
