@@ -70,12 +70,7 @@ class RegulationHeadings(Treeprocessor):
         root.extend(out)
 
     def _anchor(self, base: str) -> str:
-        anchor, n = base, 1
-        while anchor in self.used:
-            n += 1
-            anchor = f"{base}-{n}"
-        self.used.add(anchor)
-        return anchor
+        return unique_anchor(base, self.used)
 
     def _heading(self, tag: str, anchor: str, text: str) -> etree.Element:
         heading = etree.Element(tag, {"id": self._anchor(anchor)})
@@ -172,9 +167,15 @@ def regulation_ids(body: str) -> set[str]:
             base = turkish.slugify(" ".join(part.group("ordinal").split()) + " BÖLÜM")
         else:
             continue
-        anchor, n = base, 1
-        while anchor in ids:
-            n += 1
-            anchor = f"{base}-{n}"
-        ids.add(anchor)
+        unique_anchor(base, ids)
     return ids
+
+
+def unique_anchor(base: str, used: set[str]) -> str:
+    """base, or base-2, base-3 … when taken; recorded in used (a repeated article number gets `-2`)."""
+    anchor, n = base, 1
+    while anchor in used:
+        n += 1
+        anchor = f"{base}-{n}"
+    used.add(anchor)
+    return anchor
