@@ -18,6 +18,7 @@ from pelican import Pelican
 from pelican.settings import DEFAULT_CONFIG, get_settings_from_file, read_settings
 
 from .checks import Embargoed, check_site
+from .compliance import Rules
 from .config import Instance
 from .errors import BuildError, ConfigError, Problem
 from .files import write_atomic
@@ -140,7 +141,7 @@ def build_site(instance: Instance, output: Path | None = None, now: dt.datetime 
             index_site(staging, now=now)
         phases["search"] = time.perf_counter() - started - sum(phases.values())
         if check:
-            check_site(staging, instance.municipality.site_url, instance.required_pages, embargoed)
+            check_site(staging, instance.municipality.site_url, Rules.of(instance, now), embargoed)
         phases["checks"] = time.perf_counter() - started - sum(phases.values())
         (staging / BUILD_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         manifest = build_manifest(settings, staging, instance, build_id)

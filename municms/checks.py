@@ -1,4 +1,5 @@
-"""Post-build checks on the output: links and anchors resolve, no empty page, required pages, embargo.
+"""Post-build checks on the output: links and anchors resolve, no empty page, embargo, and the compliance rules
+(required pages, footer, contact details, accessibility statement: municms/compliance.py).
 
 A build that fails any check is never deployed; every problem is reported at once with page and rule.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import html
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,18 +19,22 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .errors import BuildError
 
+log = logging.getLogger(__name__)
 TEXT_SUFFIXES = (".html", ".xml", ".json", ".txt", ".ics", ".js")
 SEARCH_SUFFIXES = (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")  # gzip-compressed Pagefind data
 
 
 @dataclass(frozen=True)
 class CheckProblem:
-    page: str      # output file, relative to the site root
-    rule: str      # links | anchors | attachments | empty | required | embargo
+    page: str      # output file, relative to the site root (instance.yaml for the configuration)
+    rule: str      # links | anchors | attachments | empty | embargo | required | footer | contact | kep | statement
     message_tr: str
+    basis: str = ""        # the law or guidance the rule comes from, when it is a compliance rule
+    blocking: bool = True  # False: a warning, reported but the site is deployed
 
     def __str__(self) -> str:
-        return f"{self.page} [{self.rule}]: {self.message_tr}"
+        basis = f" (Dayanak: {self.basis})" if self.basis else ""
+        return f"{self.page} [{self.rule}]: {self.message_tr}{basis}"
 
 
 @dataclass(frozen=True)
@@ -101,10 +107,11 @@ class _Site:
 
 
 def check_links(site: _Site, pages: set[str] | None = None, links: dict[str, frozenset[str]] | None = None,
-                anchored: dict[str, frozenset[str]] | None = None) -> list[CheckProblem]:
-    """Links, anchors, attachments and empty pages of every page (or of `pages`); each checked page's link
-    targets go into `links`, those it links to with a #fragment into `anchored` (an incremental build
-    re-checks a page when a target goes away or an anchored target changes)."""
+                anchored: dict[str, frozenset[str]] | None = None, page_checks=()) -> list[CheckProblem]:
+    """Links, anchors, attachments and empty pages of every page (or of `pages`), and each of `page_checks`
+    (page, parsed tree) → problems on the same parse; each checked page's link targets go into `links`, those
+    it links to with a #fragment into `anchored` (an incremental build re-checks a page when a target goes away
+    or an anchored target changes)."""
     problems, anchors = [], []
     chosen = site.html_files() if pages is None else sorted(p for p in pages if p in site.files)
     for page in chosen:  # one parse per page: its links are checked and its ids kept for anchors
@@ -132,6 +139,8 @@ def check_links(site: _Site, pages: set[str] | None = None, links: dict[str, fro
             elif fragment and target.endswith(".html"):
                 anchors.append((page, href, target, fragment))
                 with_fragment.add(target)
+        for page_check in page_checks:
+            problems += page_check(page, tree)
         if links is not None:
             links[page] = frozenset(targets)
         if anchored is not None:
@@ -139,16 +148,6 @@ def check_links(site: _Site, pages: set[str] | None = None, links: dict[str, fro
     problems += [CheckProblem(page, "anchors", f"Bağlantı '{href}': sayfada '#{fragment}' yok.")
                  for page, href, target, fragment in anchors if fragment not in site.ids(target)]
     return problems
-
-
-def check_required_pages(site: _Site, required: list[str]) -> list[CheckProblem]:
-    """Every URL path in required (from instance.yaml) has its page."""
-    missing = []
-    for url in required:
-        path = url.strip("/") + "/index.html" if url.strip("/") else "index.html"
-        if not (site.root / path).is_file():
-            missing.append(CheckProblem(path, "required", f"Zorunlu sayfa '{url}' eksik."))
-    return missing
 
 
 def check_embargo(root: Path, embargoed: list[Embargoed], files: set[str] | None = None) -> list[CheckProblem]:
@@ -184,16 +183,23 @@ def check_embargo(root: Path, embargoed: list[Embargoed], files: set[str] | None
     return problems
 
 
-def check_site(root: Path, site_url: str, required: list[str] = (), embargoed: list[Embargoed] = (), *,
+def check_site(root: Path, site_url: str, required=(), embargoed: list[Embargoed] = (), *,
                pages: set[str] | None = None, embargo_files: set[str] | None = None,
                files: dict[str, int] | None = None) -> tuple[dict, dict]:
-    """Run every check (links only on `pages`, the embargo scan only over `embargo_files`, when given); raise
-    BuildError listing all problems; return each checked page's link targets and anchored targets."""
-    site = _Site(Path(root), site_url, files)
+    """Run every check (links and footers only on `pages`, the embargo scan only over `embargo_files`, when
+    given); `required` is the compliance Rules of the build (or only a list of required addresses). Warnings are
+    logged; BuildError lists every blocking problem; returns each checked page's link targets and anchored
+    targets."""
+    from .compliance import Rules, site_findings
+
+    rules = required if isinstance(required, Rules) else Rules.pages_only(required)
     links: dict[str, frozenset[str]] = {}
     anchored: dict[str, frozenset[str]] = {}
-    problems = (check_links(site, pages, links, anchored) + check_required_pages(site, list(required))
-                + check_embargo(Path(root), list(embargoed), embargo_files))
+    found = (site_findings(Path(root), site_url, rules, pages=pages, files=files, links=links, anchored=anchored)
+             + check_embargo(Path(root), list(embargoed), embargo_files))
+    for warning in (p for p in found if not p.blocking):
+        log.warning("Uyum denetimi uyarısı: %s", warning)
+    problems = [p for p in found if p.blocking]
     if problems:
         shown = "\n".join(f"  - {p}" for p in problems[:200])
         more = f"\n  … ve {len(problems) - 200} sorun daha" if len(problems) > 200 else ""

@@ -204,11 +204,62 @@ class Deploy(_Strict):
     rsync: RsyncTarget | None = None
 
 
-# Pages a Turkish municipality must publish (5393 s. Belediye Kanunu, 4982 s. Bilgi Edinme, 6698 s. KVKK,
-# accessibility statement); a build without one of them is not deployed.
-DEFAULT_REQUIRED_PAGES = ["/kurumsal/", "/kurumsal/baskan/", "/kurumsal/organizasyon-semasi/", "/birimler/", "/kurumsal/meclis/",
-                          "/kurumsal/stratejik-plan/", "/kurumsal/butce/", "/faaliyet-raporlari/", "/bilgi-edinme/",
-                          "/kvkk/", "/erisilebilirlik/", "/iletisim/", "/sikca-sorulan-sorular/"]
+# Pages a Turkish municipality must publish, each with the rule it comes from (shown in the compliance report
+# and in every finding); a build without one of them is not deployed. instance.yaml may list others.
+KNOWN_RULES = {
+    "/kurumsal/": ("Kurumsal", "5393 sayılı Belediye Kanunu; Kamu İnternet Siteleri Rehberi (KAMİS)"),
+    "/kurumsal/baskan/": ("Başkan", "Kamu İnternet Siteleri Rehberi (KAMİS)"),
+    "/kurumsal/organizasyon-semasi/": ("Organizasyon Şeması", "Başbakanlık Genelgesi 2007/4; KAMİS"),
+    "/birimler/": ("Birimler", "Başbakanlık Genelgesi 2007/4 (birimlerin görevleri ve iletişim bilgileri)"),
+    "/kurumsal/meclis/": ("Belediye Meclisi", "5393 sayılı Belediye Kanunu (meclis kararlarının duyurulması)"),
+    "/kurumsal/stratejik-plan/": ("Stratejik Plan", "5018 sayılı Kamu Mali Yönetimi ve Kontrol Kanunu m.9; "
+                                  "5393 sayılı Belediye Kanunu m.41"),
+    "/kurumsal/butce/": ("Bütçe", "5018 sayılı Kamu Mali Yönetimi ve Kontrol Kanunu; 5393 sayılı Belediye Kanunu"),
+    "/faaliyet-raporlari/": ("Faaliyet Raporları", "5393 sayılı Belediye Kanunu m.56; 5018 sayılı Kanun m.41"),
+    "/bilgi-edinme/": ("Bilgi Edinme", "4982 sayılı Bilgi Edinme Hakkı Kanunu; Başbakanlık Genelgesi 2007/4"),
+    "/kvkk/": ("KVKK Aydınlatma Metni", "6698 sayılı Kişisel Verilerin Korunması Kanunu m.10"),
+    "/erisilebilirlik/": ("Erişilebilirlik Beyanı", "5378 sayılı Engelliler Hakkında Kanun; KAMİS erişilebilirlik "
+                          "ölçütleri (WCAG)"),
+    "/iletisim/": ("İletişim", "Başbakanlık Genelgesi 2007/4; 7201 sayılı Tebligat Kanunu m.7/a (KEP)"),
+    "/sikca-sorulan-sorular/": ("Sıkça Sorulan Sorular", "Kamu İnternet Siteleri Rehberi (KAMİS)"),
+}
+DEFAULT_REQUIRED_PAGES = list(KNOWN_RULES)
+OWN_RULE = "Kurum kararı (instance.yaml)"
+# The links every page's footer must carry (the citizen's rights and how to reach the municipality).
+DEFAULT_RIGHTS_LINKS = ["/bilgi-edinme/", "/kvkk/", "/erisilebilirlik/", "/iletisim/"]
+URL_PATH = r"^/([^\s/]+/)*$"
+
+
+class RequiredPage(_Strict):
+    """A page the site must have: its address, its title and the rule that requires it."""
+
+    url: str = Field(pattern=URL_PATH)
+    title: str = ""
+    rule: str = ""
+
+    @pydantic.model_validator(mode="before")
+    @classmethod
+    def _with_known_rule(cls, value):
+        """A plain address ("/kvkk/", the older form) is a required page; a known address without a title or
+        rule gets its known ones."""
+        value = {"url": value} if isinstance(value, str) else value
+        if isinstance(value, dict) and isinstance(value.get("url"), str):
+            title, rule = KNOWN_RULES.get(value["url"], (value["url"], OWN_RULE))
+            value = {**value, "title": value.get("title") or title, "rule": value.get("rule") or rule}
+        return value
+
+
+class Compliance(_Strict):
+    """What `check --site` and every publish check the built site against (municms/compliance.py)."""
+
+    required_pages: list[RequiredPage] = Field(default_factory=lambda: [RequiredPage(url=u)
+                                                                        for u in DEFAULT_REQUIRED_PAGES])
+    footer_links: list[RequiredPage] = Field(default_factory=lambda: [RequiredPage(url=u)
+                                                                      for u in DEFAULT_RIGHTS_LINKS])
+    contact_page: str = Field(default="/iletisim/", pattern=URL_PATH)
+    statement_page: str = Field(default="/erisilebilirlik/", pattern=URL_PATH)
+    # the accessibility statement must have been updated within this many months (else a warning)
+    statement_max_months: int = Field(default=12, ge=1, le=120)
 
 
 class Instance(_Strict):
@@ -228,10 +279,15 @@ class Instance(_Strict):
     serve: ServeSettings = ServeSettings()
     seminars: SeminarSettings = SeminarSettings()
     smtp: Smtp | None = None
-    required_pages: list[str] = Field(default_factory=lambda: list(DEFAULT_REQUIRED_PAGES))
+    compliance: Compliance = Compliance()
 
     # Filled in by load_instance; not part of the file.
     root: Path = Field(default=Path("."), exclude=True)
+
+    @property
+    def required_pages(self) -> list[str]:
+        """The addresses of the required pages (compliance.required_pages)."""
+        return [page.url for page in self.compliance.required_pages]
 
     @property
     def units_by_id(self) -> dict[str, OrgUnit]:
@@ -290,6 +346,8 @@ def _tr_message(error: dict) -> str:
     if error["type"] == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return f"{base} İzin verilenler: {expected.replace(' or ', ' ya da ')}."
+    if error["type"] == "string_pattern_mismatch" and error["loc"][:1] == ("compliance",):
+        return f"{base} Site içi bir adres yazın: / ile başlayıp / ile bitmeli (ör. /kvkk/)."
     if error["type"] == "string_pattern_mismatch" and tuple(error["loc"][-2:]) in _RSYNC_PATTERN_MESSAGES:
         return f"{base} {_RSYNC_PATTERN_MESSAGES[tuple(error['loc'][-2:])]}"
     if error["type"] == "string_pattern_mismatch":
@@ -420,6 +478,9 @@ def parse_instance(text: str, file: str = "instance.yaml") -> Instance:
     if not isinstance(data, dict):
         raise ConfigError([Problem("", "Dosya boş ya da bir eşleme (anahtar: değer) değil.",
                                    "file is empty or not a mapping", 1, file)])
+    legacy = _move_required_pages(data, lines, file)
+    if legacy:
+        raise ConfigError(legacy)
     try:
         inst = Instance.model_validate(data)
     except pydantic.ValidationError as exc:
@@ -430,6 +491,23 @@ def parse_instance(text: str, file: str = "instance.yaml") -> Instance:
     if problems:
         raise ConfigError(problems)
     return inst
+
+
+def _move_required_pages(data: dict, lines: dict, file: str) -> list[Problem]:
+    """The older top-level `required_pages: [/url/, …]` is read as compliance.required_pages (each address with
+    its known rule); both at once is an error, since it is not clear which list is meant."""
+    if "required_pages" not in data:
+        return []
+    compliance = data.get("compliance")
+    if isinstance(compliance, dict) and "required_pages" in compliance:
+        return [Problem("required_pages", "Zorunlu sayfalar iki yerde yazılmış: üst düzeydeki 'required_pages' "
+                        "listesini silin ve sayfaları yalnızca 'compliance.required_pages' altında, her birinin "
+                        "dayandığı kuralla yazın.", "required_pages given both at the top level and under compliance",
+                        line_of(lines, ("required_pages",)), file)]
+    pages = data.pop("required_pages")
+    data["compliance"] = {**compliance, "required_pages": pages} if isinstance(compliance, dict) \
+        else {"required_pages": pages}
+    return []
 
 
 def find_instance_dir(explicit: str | Path | None = None) -> Path:

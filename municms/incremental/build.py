@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..checks import Embargoed, check_site
+from ..compliance import Rules
 from ..config import Instance
 from ..search import (PARTS_FILE, RECENT, SEARCH_DIR, bundle_files, bundle_of, files_under, index_site,
                       part_of, parts_for, recent_start)
@@ -109,7 +110,7 @@ def build_incremental(instance: Instance, state: SiteState, now: dt.datetime, bu
             unhashed = state.missing_hashes() if state.dirty or state.fresh else set()
             state.update_hashes((written | unhashed | removed) - searched)
             if check:
-                _check(instance, state, written | unhashed, removed, embargoed)
+                _check(instance, state, written | unhashed, removed, embargoed, now)
             phases["checks"] = time.perf_counter() - started - sum(phases.values())
             rendered = len(state.pending)
             state.commit(extra, tuple(embargoed))
@@ -130,7 +131,7 @@ def build_incremental(instance: Instance, state: SiteState, now: dt.datetime, bu
 
 
 def _check(instance: Instance, state: SiteState, changed: set[str], removed: set[str],
-           embargoed: list[Embargoed]) -> None:
+           embargoed: list[Embargoed], now: dt.datetime) -> None:
     """The checks of a full build on what this build can have broken: changed pages, pages whose link targets
     changed or went away; the embargo scan over every file when the embargoed items changed."""
     pages = {rel for rel in changed if rel.endswith(".html")}
@@ -142,7 +143,7 @@ def _check(instance: Instance, state: SiteState, changed: set[str], removed: set
     full_embargo = tuple(embargoed) != state.embargoed
     # the tree's files from the hashes the state keeps (an empty file has the hash of no bytes)
     files = {rel: 0 if digest == EMPTY_SHA256 else 1 for rel, digest in state.hashes.items()}
-    links, anchors = check_site(state.work, instance.municipality.site_url, instance.required_pages, embargoed,
+    links, anchors = check_site(state.work, instance.municipality.site_url, Rules.of(instance, now), embargoed,
                                 pages=pages, embargo_files=None if full_embargo else changed, files=files)
     state.links.update(links)
     state.anchors.update(anchors)
