@@ -109,7 +109,6 @@ def required_pages(site: _Site, rules: Rules) -> list[CheckProblem]:
 def footer_check(site: _Site, rules: Rules):
     """A check of one parsed page: its footer links to every rights page and shows the contact details."""
     wanted = {page_file(rule.url): rule for rule in rules.footer}
-    details = _contact_values(rules.contact) if rules.contact is not None else []
 
     def check(page: str, tree) -> list[CheckProblem]:
         if page.rpartition("/")[2].startswith("_"):  # fragments included into pages have no footer
@@ -127,8 +126,7 @@ def footer_check(site: _Site, rules: Rules):
             found.append(_problem(page, "footer", f"Alt bilgide şu bağlantılar yok: {names}. Bu bağlantılar her "
                                   "sayfanın alt bilgisinde olmalı; temanın base.html dosyasını düzeltin.",
                                   FOOTER_RULE))
-        text = _squeeze(footer.text(separator=" "))
-        absent = [label for label, value in details if value and _squeeze(value) not in text]
+        absent = missing_details(footer.text(separator=" "), rules.contact) if rules.contact is not None else []
         if absent:
             found.append(_problem(page, "contact", f"Alt bilgide şu iletişim bilgileri yok: {', '.join(absent)}. "
                                   "instance.yaml'daki municipality.contact bölümünü ve temanın base.html "
@@ -153,8 +151,7 @@ def contact_page(site: _Site, rules: Rules) -> list[CheckProblem]:
     path = page_file(rules.contact_page)
     if rules.contact is None or path not in site.files:
         return []  # a missing contact page is a required-page finding
-    text = _squeeze(_main_text(site, path))
-    absent = [label for label, value in _contact_values(rules.contact) if value and _squeeze(value) not in text]
+    absent = missing_details(_main_text(site, path), rules.contact)
     if not absent:
         return []
     return [_problem(path, "contact", f"İletişim sayfasında şu bilgiler yok: {', '.join(absent)}. Sayfaya "
@@ -225,9 +222,12 @@ def _months_between(earlier: dt.date, later: dt.date) -> int:
     return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
-def _contact_values(contact) -> list[tuple[str, str]]:
-    return [("adres", contact.address), ("telefon", contact.phone), ("e-posta", contact.email),
-            ("KEP adresi", contact.kep)]
+def missing_details(text: str, contact) -> list[str]:
+    """Which of the contact details of instance.yaml (address, phone, e-mail, KEP) the text does not show."""
+    text = _squeeze(text)
+    details = [("adres", contact.address), ("telefon", contact.phone), ("e-posta", contact.email),
+               ("KEP adresi", contact.kep)]
+    return [label for label, value in details if value.strip() and _squeeze(value) not in text]
 
 
 def _squeeze(text: str) -> str:

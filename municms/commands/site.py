@@ -20,7 +20,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json_flag(p)
     p.set_defaults(handler=cmd_build)
 
-    p = sub.add_parser("check", help="instance.yaml ve pelicanconf.py ayarlarını denetle")
+    p = sub.add_parser("check", help="instance.yaml ve pelicanconf.py ayarlarını denetle; --site ile yayımlanmış "
+                                     "sitenin uyum raporunu ver")
+    p.add_argument("--site", nargs="?", const="", metavar="DIR",
+                   help="yapılandırma yerine derlenmiş siteyi denetle: zorunlu sayfalar, alt bilgi bağlantıları, "
+                        "iletişim bilgileri ve KEP adresi, bağlantılar ve ekler, erişilebilirlik beyanının tarihi "
+                        "(varsayılan klasör: yayındaki sürüm, var/current)")
     add_json_flag(p)
     p.set_defaults(handler=cmd_check)
 
@@ -82,9 +87,28 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     instance = load_instance(args.instance)
     paths = InstancePaths(instance.root)
+    if args.site is not None:
+        return _check_site(args, instance, paths)
     pelican_settings(instance, paths.builds / "check", "check", dt.datetime.now(instance.tz))  # checks
     emit(args, {"ok": True}, "Yapılandırma geçerli (instance.yaml, pelicanconf.py).")
     return 0
+
+
+def _check_site(args: argparse.Namespace, instance, paths: InstancePaths) -> int:
+    """The compliance report of a built folder: exit 0 when it has no finding, 1 with each finding."""
+    import datetime as dt
+
+    from ..compliance_report import audit_site
+    from ..errors import NotFound
+
+    folder = Path(args.site).resolve() if args.site else paths.current
+    if not folder.is_dir():
+        where = f"'{args.site}' klasörü" if args.site else "Yayında bir sürüm (var/current)"
+        raise NotFound(f"{where} bulunamadı; denetlenecek site yok. Önce yayımlayın ya da derlenmiş bir "
+                       "klasör verin: publish.py check --site KLASÖR", f"no site folder at {folder}")
+    report = audit_site(folder.resolve(), instance, dt.datetime.now(instance.tz))
+    emit(args, report.as_dict(), report.text())
+    return 0 if report.clean else 1
 
 
 def latest_site_dir(paths: InstancePaths) -> Path | None:
