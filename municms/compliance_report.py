@@ -8,8 +8,8 @@ from pathlib import Path
 
 from .checks import CheckProblem
 from .compliance import (CONTACT_RULE, FOOTER_RULE, KEP_RULE, STATEMENT_RULE, Rules, missing_details,
-                         site_findings, statement_finding)
-from .turkish import format_moment
+                         site_findings, statement_date, statement_finding)
+from .turkish import format_day, format_moment
 
 SEVERITY_TR = {True: "ENGELLEYİCİ", False: "UYARI"}
 
@@ -83,8 +83,13 @@ def page_rows(rules: Rules, statement_html: str | None, contact_text: str | None
         rows.append(Row("İletişim sayfasında adres, telefon, e-posta ve KEP adresi", CONTACT_RULE, not absent,
                         passed if not absent else f"Uyarı: eksik bilgiler: {', '.join(absent)}", rules.contact_page))
     if statement_html is not None and rules.statement_page:
-        finding = statement_finding(statement_html, rules)
+        updated = statement_date(statement_html)
+        if updated is None:
+            result = "Uyarı: beyanda güncelleme tarihi yok"
+        elif statement_finding(statement_html, rules) is not None:
+            result = f"Uyarı: beyan {rules.statement_max_months} aydan eski (son güncelleme {format_day(updated, 'd MMMM y')})"
+        else:
+            result = f"Uygun (son güncelleme {format_day(updated, 'd MMMM y')})"
         rows.append(Row(f"Erişilebilirlik beyanı güncel (en çok {rules.statement_max_months} ay)", STATEMENT_RULE,
-                        finding is None, passed if finding is None else "Uyarı: " + finding.message_tr,
-                        rules.statement_page))
+                        result.startswith("Uygun"), result, rules.statement_page))
     return rows
