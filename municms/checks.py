@@ -20,6 +20,9 @@ from selectolax.lexbor import LexborHTMLParser
 from .errors import BuildError
 
 log = logging.getLogger(__name__)
+# Pelican's logger class drops any message it has logged before in the process; a compliance warning belongs in
+# the result of every build (serve publishes many times in one process)
+log.filters.clear()
 TEXT_SUFFIXES = (".html", ".xml", ".json", ".txt", ".ics", ".js")
 SEARCH_SUFFIXES = (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")  # gzip-compressed Pagefind data
 
@@ -66,7 +69,8 @@ class _Site:
                     dirs.add(parent)
                     parent = parent.rpartition("/")[0]
             return
-        for dirpath, dirnames, filenames in os.walk(root):
+        # a release links its shard folders (municms/deploy): followed, so a live release is checked whole
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
             rel = os.path.relpath(dirpath, root).replace(os.sep, "/")
             prefix = "" if rel == "." else rel + "/"
             self.dirs.update(prefix + d for d in dirnames)

@@ -80,7 +80,11 @@ def site_findings(root: Path, site_url: str, rules: Rules, *, pages: set[str] | 
                   anchored: dict | None = None) -> list[CheckProblem]:
     """Links, anchors, attachments, empty pages and the footer of every page (or of `pages`), then the
     site-wide rules; `links`/`anchored` receive each checked page's link targets (see checks.check_links)."""
-    site = _Site(Path(root), site_url, files)
+    return findings_on(_Site(Path(root), site_url, files), rules, pages=pages, links=links, anchored=anchored)
+
+
+def findings_on(site: _Site, rules: Rules, *, pages: set[str] | None = None, links: dict | None = None,
+                anchored: dict | None = None) -> list[CheckProblem]:
     footer = [footer_check(site, rules)] if rules.footer or rules.contact is not None else []
     return check_links(site, pages, links, anchored, page_checks=footer) + site_wide(site, rules)
 

@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checks import CheckProblem
+from .checks import CheckProblem, _Site
 from .compliance import (CONTACT_RULE, FOOTER_RULE, KEP_RULE, STATEMENT_RULE, Rules, missing_details,
-                         site_findings, statement_date, statement_finding)
+                         findings_on, statement_date, statement_finding)
 from .turkish import format_day, format_moment
 
 SEVERITY_TR = {True: "ENGELLEYİCİ", False: "UYARI"}
@@ -47,8 +47,9 @@ class Report:
 
 def audit_site(root: Path, instance, now: dt.datetime) -> Report:
     """Every compliance rule and link check over the whole folder, without stopping at a finding."""
-    findings = site_findings(Path(root), instance.municipality.site_url, Rules.of(instance, now))
-    pages = sum(1 for _ in Path(root).rglob("*.html"))
+    site = _Site(Path(root), instance.municipality.site_url)
+    findings = findings_on(site, Rules.of(instance, now))
+    pages = len(site.html_files())
     order = {True: 0, False: 1}
     findings.sort(key=lambda f: (order[f.blocking], f.page, f.rule))
     return Report(Path(root), now, pages, findings)

@@ -106,7 +106,7 @@ def _check_site(args: argparse.Namespace, instance, paths: InstancePaths) -> int
         where = f"'{args.site}' klasörü" if args.site else "Yayında bir sürüm (var/current)"
         raise NotFound(f"{where} bulunamadı; denetlenecek site yok. Önce yayımlayın ya da derlenmiş bir "
                        "klasör verin: publish.py check --site KLASÖR", f"no site folder at {folder}")
-    report = audit_site(folder.resolve(), instance, dt.datetime.now(instance.tz))
+    report = audit_site(folder, instance, dt.datetime.now(instance.tz))
     emit(args, report.as_dict(), report.text())
     return 0 if report.clean else 1
 

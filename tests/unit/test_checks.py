@@ -59,7 +59,9 @@ def test_empty_page(site):
 
 def test_required_page_missing(site):
     assert problems(site, required=REQUIRED + ["/kurumsal/butce/"]) == [
-        "kurumsal/butce/index.html [required]: Zorunlu sayfa '/kurumsal/butce/' eksik."]
+        "kurumsal/butce/index.html [required]: Zorunlu sayfa '/kurumsal/butce/' (Bütçe) eksik. Bu adreste bir sayfa "
+        "yayımlayın (ör. content/sayfalar/ altında, adresine uygun Slug ile). (Dayanak: 5018 sayılı Kamu Mali "
+        "Yönetimi ve Kontrol Kanunu; 5393 sayılı Belediye Kanunu)"]
 
 
 def test_embargoed_item_found_in_every_kind_of_file(site):
