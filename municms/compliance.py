@@ -113,6 +113,12 @@ def required_pages(site: _Site, rules: Rules) -> list[CheckProblem]:
 def footer_check(site: _Site, rules: Rules):
     """A check of one parsed page: its footer links to every rights page and shows the contact details."""
     wanted = {page_file(rule.url): rule for rule in rules.footer}
+    seen: dict[str, tuple[list[Rule], list[str]]] = {}  # footer HTML → what it lacks (most pages share one footer)
+
+    def lacks(page: str, footer) -> tuple[list[Rule], list[str]]:
+        targets = {site.target_file(page, node.attributes.get("href") or "")[0] for node in footer.css("a[href]")}
+        absent = missing_details(footer.text(separator=" "), rules.contact) if rules.contact is not None else []
+        return [rule for rel, rule in wanted.items() if rel not in targets], absent
 
     def check(page: str, tree) -> list[CheckProblem]:
         if page.rpartition("/")[2].startswith("_"):  # fragments included into pages have no footer
@@ -122,15 +128,19 @@ def footer_check(site: _Site, rules: Rules):
             return [_problem(page, "footer", "Sayfada alt bilgi (footer) yok: Bilgi Edinme, KVKK, Erişilebilirlik ve "
                              "İletişim bağlantıları ile iletişim bilgileri her sayfanın alt bilgisinde olmalı. "
                              "Sayfanın şablonunun base.html'i genişlettiğini denetleyin.", FOOTER_RULE)]
-        targets = {site.target_file(page, node.attributes.get("href") or "")[0] for node in footer.css("a[href]")}
+        key = footer.html
+        result = seen.get(key)
+        if result is None:
+            result = lacks(page, footer)
+            if _absolute_links(key):  # a footer with relative links means something else on another page
+                seen[key] = result
+        missing, absent = result
         found = []
-        missing = [rule for rel, rule in wanted.items() if rel not in targets]
         if missing:
             names = ", ".join(f"{rule.title} ({rule.url})" for rule in missing)
             found.append(_problem(page, "footer", f"Alt bilgide şu bağlantılar yok: {names}. Bu bağlantılar her "
                                   "sayfanın alt bilgisinde olmalı; temanın base.html dosyasını düzeltin.",
                                   FOOTER_RULE))
-        absent = missing_details(footer.text(separator=" "), rules.contact) if rules.contact is not None else []
         if absent:
             found.append(_problem(page, "contact", f"Alt bilgide şu iletişim bilgileri yok: {', '.join(absent)}. "
                                   "instance.yaml'daki municipality.contact bölümünü ve temanın base.html "
@@ -138,6 +148,14 @@ def footer_check(site: _Site, rules: Rules):
         return found
 
     return check
+
+
+_HREF = re.compile(r'href="([^"]*)"')
+
+
+def _absolute_links(html: str) -> bool:
+    """Every link of the fragment is site-absolute or external: it means the same on every page."""
+    return all(href.startswith(("/", "http://", "https://", "mailto:", "tel:")) for href in _HREF.findall(html))
 
 
 def kep_address(rules: Rules) -> list[CheckProblem]:
