@@ -100,12 +100,13 @@ def required_pages(site: _Site, rules: Rules) -> list[CheckProblem]:
     found = []
     for rule in rules.required:
         path = page_file(rule.url)
+        name = f"'{rule.url}' ({rule.title})" if rule.title != rule.url else f"'{rule.url}'"
         if path not in site.files:
-            found.append(_problem(path, "required", f"Zorunlu sayfa '{rule.url}' ({rule.title}) eksik. Bu adreste "
+            found.append(_problem(path, "required", f"Zorunlu sayfa {name} eksik. Bu adreste "
                                   "bir sayfa yayımlayın (ör. content/sayfalar/ altında, adresine uygun Slug ile).",
                                   rule.rule))
         elif not _main_text(site, path):
-            found.append(_problem(path, "required", f"Zorunlu sayfa '{rule.url}' ({rule.title}) boş. Sayfanın "
+            found.append(_problem(path, "required", f"Zorunlu sayfa {name} boş. Sayfanın "
                                   "içeriğini yazıp yeniden yayımlayın.", rule.rule))
     return found
 

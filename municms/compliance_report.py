@@ -71,6 +71,7 @@ def page_rows(rules: Rules, statement_html: str | None, contact_text: str | None
     worked out here from the same pages the post-build check reads (their bodies, as rendered)."""
     passed = "Uygun"
     rows = [Row(f"Zorunlu sayfa: {rule.title}", rule.rule, True, passed, rule.url) for rule in rules.required]
+    # (addresses are shown, not linked: a missing page would add a broken link here to its own finding)
     names = ", ".join(rule.title for rule in rules.footer)
     rows.append(Row(f"Her sayfanın alt bilgisinde bağlantılar ({names}) ve iletişim bilgileri", FOOTER_RULE,
                     True, passed))
