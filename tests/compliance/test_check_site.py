@@ -191,3 +191,12 @@ def test_old_accessibility_statement_warns(municipality):
         "required_pages: [", "compliance: {statement_max_months: 24}\nrequired_pages: ["), encoding="utf-8")
     assert check_site(m)[0] == 0
 
+
+
+def test_check_site_without_a_release_or_folder_says_so(municipality, tmp_path):
+    m = municipality("tiny")
+    code, out, err = check_site(m)
+    assert (code, out) == (1, "")
+    assert err.startswith("HATA: Yayında bir sürüm (var/current) bulunamadı; denetlenecek site yok.")
+    code, out, err = check_site(m, tmp_path / "yok")
+    assert code == 1 and f"HATA: '{tmp_path / 'yok'}' klasörü bulunamadı" in err
