@@ -18,6 +18,7 @@ from ..turkish import format_moment
 from .chain import EXPORT_DIR, State, canonical, record_hash
 
 CHAIN_FILE = "zincir.json"
+SCHEMA_FILE = "kayit.schema.json"
 _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(
     default=True, default_for_string=True), trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
@@ -57,9 +58,10 @@ def export_files(records: list[dict], site_name: str) -> dict[str, bytes]:
     for year, rows in years.items():
         files[f"{EXPORT_DIR}/kayitlar-{year}.jsonl"] = b"".join(canonical(r) + b"\n" for r in rows)
     chain = {"format": 1, "count": len(records), "head": hashes[-1] if hashes else None,
-             "files": [f"kayitlar-{year}.jsonl" for year in sorted(years)],
+             "files": [f"kayitlar-{year}.jsonl" for year in sorted(years)], "schema": SCHEMA_FILE,
              "canonical": "json.dumps(record, sort_keys=True, separators=(',', ':'), ensure_ascii=False) UTF-8; "
                           "hash = sha256; previous = hash of the record before (64 zeros for the first)"}
+    files[f"{EXPORT_DIR}/{SCHEMA_FILE}"] = (Path(__file__).parent / SCHEMA_FILE).read_bytes()
     files[f"{EXPORT_DIR}/{CHAIN_FILE}"] = (json.dumps(chain, sort_keys=True, indent=1, ensure_ascii=False)
                                             + "\n").encode("utf-8")
     by_item: dict[str, dict[str, list]] = {}

@@ -99,11 +99,14 @@ def _compare_export(records: list[dict], rows: list[dict], site: Path, report: R
         elif record_hash(record) != by_seq[seq]:
             report.findings.append(Finding("export", str(seq), f"Yayındaki yayın kaydının {seq}. kaydı veritabanındaki "
                                                                "kayıttan farklı."))
-    if rows and served and served[-1].get("seq") != rows[-1]["seq"]:
-        newest = records[-1] if records else {}
-        if newest.get("kind") != "rollback":
-            report.findings.append(Finding("export", str(rows[-1]["seq"]), "Yayındaki yayın kaydı güncel değil: son "
-                                           f"kayıt {served[-1].get('seq')}., veritabanında {rows[-1]['seq']}."))
+    # the export a release carries ends with the record of its own deploy; after a rollback that is an earlier
+    # record than the ledger's newest (README)
+    release = live_release(site)
+    own = [r.get("seq") for r in records if r.get("release") == release and r.get("kind") in ("publish", "deploy")]
+    expected = own[-1] if own else (rows[-1]["seq"] if rows else None)
+    if rows and served and served[-1].get("seq") != expected:
+        report.findings.append(Finding("export", str(expected), "Yayındaki yayın kaydı güncel değil: son kaydı "
+                                       f"{served[-1].get('seq')}., olması gereken {expected}."))
     elif rows and not served:
         report.findings.append(Finding("export", "yayin-kaydi", "Yayındaki sitede yayın kaydı yok."))
 
