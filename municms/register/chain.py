@@ -107,5 +107,5 @@ def check_chain(rows: list[dict]) -> list[ChainProblem]:
         if record.get("files", {}).get("tree") != tree_hash(state.hashes):
             problems.append(ChainProblem(seq, f"{seq}. kaydın dosya listesi özeti, değişikliklerden çıkan listeyle "
                                               "tutmuyor."))
-        previous, expected_seq = actual, seq + 1
+        previous, expected_seq = row["hash"], seq + 1  # the stored hash: a changed record is named, not its successor
     return problems

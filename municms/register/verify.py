@@ -90,7 +90,7 @@ def _compare_export(records: list[dict], rows: list[dict], site: Path, report: R
     except (OSError, ValueError):
         report.findings.append(Finding("export", "yayin-kaydi", "Yayındaki yayın kaydı okunamıyor."))
         return
-    by_seq = {row["seq"]: row["hash"] for row in rows}
+    by_seq = {row["seq"]: record_hash(record) if record else row["hash"] for row, record in zip(rows, records)}
     for record in served:
         seq = record.get("seq")
         if seq not in by_seq:
