@@ -10,19 +10,23 @@ from pathlib import Path
 
 from ..materialise import is_public
 from .chain import EXPORT_DIR, public_hashes, replay
+from .export import page_file
 from .records import ledger_records, new_record, public_item
 from .stamp import Stamp, prepare, recover, tree_files
 
 
 def publish_stamp(tx, instance, paths, output: Path, hashes: dict[str, str], release: str, entries, placed,
                   built_at: dt.datetime, at: dt.datetime, actor: str) -> Stamp:
-    """The record of a publish (every item public in the build, with its address) and its export in `output`."""
+    """The record of a publish and its export in `output`. It lists every item whose own page the build has (a
+    training for staff only has none and is named nowhere public; an emergency banner, which has no page of its
+    own, is in the record through the hash of the banner file)."""
     recover(tx, paths.current, at.isoformat())
     items = {}
     for entry in entries:
-        if is_public(entry, built_at):
-            item, where = entry.item, placed.get(entry.item.number)
-            items[item.number] = public_item(tx, item, item.current_rev, where.url if where else "", item.state)
+        where = placed.get(entry.item.number)
+        if where is not None and is_public(entry, built_at) and page_file(where.url) in hashes:
+            item = entry.item
+            items[item.number] = public_item(tx, item, item.current_rev, where.url, item.state)
     return prepare(tx, kind="publish", release=release, at=at.isoformat(), actor=actor, items=items, hashes=hashes,
                    site_name=instance.municipality.name, output=output)
 
