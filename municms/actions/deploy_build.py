@@ -31,6 +31,7 @@ def deploy_build(ledger: Ledger, instance: Instance, paths: InstancePaths, clock
             on_locked()
         check_deploy_input(Path(build_dir), release_id)
         staging = paths.var / "register-staging" / release_id
+        shutil.rmtree(staging.parent, ignore_errors=True)  # a killed deploy's copy
         # under the lock and the ledger's write lock: the register lists switches in their order, and the record
         # of the release is written in the transaction that follows its switch
         try:

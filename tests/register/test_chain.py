@@ -114,3 +114,24 @@ def test_publish_change_withdraw_and_rollback_make_a_chain_an_outsider_recompute
     head, files = recompute(site.paths.current)
     assert files == live_files(site.paths.current) and head == site.ledger.register_head()["hash"]
     assert site.ledger.register_head()["release"] == fourth.release_id
+
+
+def test_a_build_made_elsewhere_is_deployed_with_the_export_and_recorded(site, tmp_path):
+    from municms.actions.deploy_build import deploy_build
+    from municms.build import build_site
+
+    published = site.publish()
+    build = tmp_path / "elsewhere"
+    build_site(site.instance, output=build, now=site.clock.now(), build_id="disarida")
+    before = sorted(p.relative_to(build).as_posix() for p in build.rglob("*"))
+    release = deploy_build(site.ledger, site.instance, site.paths, site.clock, site.actor("mudur1"), build,
+                           "20261125T120000Z-disari")
+    assert sorted(p.relative_to(build).as_posix() for p in build.rglob("*")) == before  # the build is untouched
+    records = [json.loads(row["record"]) for row in site.ledger.register_records()]
+    assert [(r["kind"], r["release"], r["published_by"]) for r in records] == [
+        ("publish", published.release_id, "sistem"), ("deploy", release.id, "mudur1")]
+    head, files = recompute(site.paths.current)
+    assert head == site.ledger.register_head()["hash"] and files == live_files(site.paths.current)
+    code, out, _ = site.run("--json", "verify")
+    assert (code, json.loads(out)["findings"]) == (0, [])
+    assert not (site.paths.var / "register-staging").exists()
