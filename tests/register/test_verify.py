@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import sqlite3
 
 import pytest
@@ -53,9 +54,14 @@ def published(site):
 
 
 @pytest.mark.slow
-def test_verify_names_a_changed_file_an_added_one_a_changed_record_and_a_deleted_one(site, published):
+def test_verify_names_a_changed_file_an_added_one_a_changed_record_and_a_deleted_one(site, published, tmp_path):
     code, report = verify(site)
     assert (code, report["ok"], report["records"], report["findings"]) == (0, True, 2, [])
+    copy = tmp_path / "kopya"  # a copy of what is served, as an rsync target's site would be checked
+    shutil.copytree(os.path.realpath(site.paths.current), copy)
+    assert verify(site, "--site", str(copy)) == (0, report)
+    (copy / "duyurular" / "2026" / "yol-calismasi" / "index.html").unlink()
+    assert findings(verify(site, "--site", str(copy))[1]) == [("file-missing", PAGE)]
     code, out, _ = site.run("verify")
     assert code == 0 and out.startswith("Yayın kaydı doğrulandı: 2 kayıt, zincir sağlam;")
 
