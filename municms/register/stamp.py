@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..deploy.shards import IDENTITY_FILE, file_sha256
-from .chain import EXPORT_DIR, GENESIS, canonical, public_hashes, record_hash, replay
+from .chain import EXPORT_DIR, GENESIS, public_hashes, replay
 from .export import CHAIN_FILE, export_files, write_export
 from .records import append, ledger_records, new_record
 

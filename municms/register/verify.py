@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..fragments import BANNER_FILE, BANNER_INCLUDE
-from .chain import GENESIS, check_chain, public_hashes, record_hash, replay
-from .export import page_file
+from .chain import check_chain, public_hashes, record_hash, replay
 from .stamp import live_release, served_chain, tree_files
 
 
@@ -143,25 +141,20 @@ def kept_banners(releases: Path) -> list[bytes]:
 
 
 def published_spans(records: list[dict]) -> dict[str, list[dict]]:
-    """Per file hash: every (path, first record, last record it was still public in) span."""
-    state, open_spans, spans = None, {}, {}
-    from .chain import State
-    state = State()
+    """Per file hash: every span (path, the record it appeared in, the record it changed or went away in)."""
+    current: dict[str, dict] = {}  # path → its open span
+    spans: dict[str, list[dict]] = {}
     for record in records:
-        before = dict(state.hashes)
-        state.apply(record)
-        for path in set(before) | set(state.hashes):
-            old, new = before.get(path), state.hashes.get(path)
-            if old == new:
-                continue
-            if old is not None:
-                span = open_spans.pop((path, old))
+        files = record["files"]
+        for path in [*files["removed"], *files["changed"]]:
+            span = current.pop(path, None)
+            if span is not None:
                 span["until"], span["until_release"] = record["at"], record["release"]
-            if new is not None:
-                span = {"path": path, "sha256": new, "since": record["at"], "since_release": record["release"],
-                        "since_seq": record["seq"], "until": None, "until_release": None}
-                open_spans[(path, new)] = span
-                spans.setdefault(new, []).append(span)
+        for path, digest in files["changed"].items():
+            span = {"path": path, "sha256": digest, "since": record["at"], "since_release": record["release"],
+                    "since_seq": record["seq"], "until": None, "until_release": None}
+            current[path] = span
+            spans.setdefault(digest, []).append(span)
     return spans
 
 
