@@ -65,11 +65,16 @@ class State:
         self.head, self.seq, self.release = record_hash(record), record["seq"], record["release"]
 
 
-def replay(records: list[dict]) -> State:
-    """The state after the given records (in order)."""
+def replay(records: list[dict], lenient: bool = False) -> State:
+    """The state after the given records (in order); `lenient`: skip a record too damaged to apply (verify
+    reports it through check_chain)."""
     state = State()
     for record in records:
-        state.apply(record)
+        try:
+            state.apply(record)
+        except (KeyError, TypeError, AttributeError):
+            if not lenient:
+                raise
     return state
 
 
@@ -103,7 +108,12 @@ def check_chain(rows: list[dict]) -> list[ChainProblem]:
             problems.append(ChainProblem(seq, f"{seq}. kayıt bir önceki kayda bağlanmıyor (önceki özet tutmuyor)."))
         if record.get("seq") != seq:
             problems.append(ChainProblem(seq, f"{seq}. kaydın sıra numarası değiştirilmiş."))
-        state.apply(record)
+        try:
+            state.apply(record)
+        except (KeyError, TypeError, AttributeError):
+            problems.append(ChainProblem(seq, f"{seq}. kaydın alanları eksik ya da bozuk."))
+            previous, expected_seq = row["hash"], seq + 1
+            continue
         if record.get("files", {}).get("tree") != tree_hash(state.hashes):
             problems.append(ChainProblem(seq, f"{seq}. kaydın dosya listesi özeti, değişikliklerden çıkan listeyle "
                                               "tutmuyor."))

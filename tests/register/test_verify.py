@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -140,3 +141,12 @@ def test_verify_page_exact_with_the_banner_modified_and_from_an_older_release(si
     assert (code, found["match"], found["spans"]) == (1, None, [])
     code, out, _ = site.run("verify", "--page", str(modified))
     assert code == 1 and out.startswith("Bu sayfa bizim yayımladığımız hiçbir dosyayla aynı değil")
+
+
+def test_a_record_stripped_of_its_fields_is_named(site, published):
+    sql(site, "DROP TRIGGER register_no_update", "UPDATE register SET record = '{\"seq\": 2}' WHERE seq = 2")
+    code, report = verify(site)
+    assert code == 1 and [f["message"] for f in report["findings"] if f["kind"] == "record"] == [
+        "2. kaydın içeriği değiştirilmiş: saklanan özet " + site.ledger.register_head()["hash"][:12] + "…, hesaplanan "
+        + hashlib.sha256(b'{"seq":2}').hexdigest()[:12] + "…",
+        "2. kayıt bir önceki kayda bağlanmıyor (önceki özet tutmuyor).", "2. kaydın alanları eksik ya da bozuk."]
