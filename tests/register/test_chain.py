@@ -135,3 +135,20 @@ def test_a_build_made_elsewhere_is_deployed_with_the_export_and_recorded(site, t
     code, out, _ = site.run("--json", "verify")
     assert (code, json.loads(out)["findings"]) == (0, [])
     assert not (site.paths.var / "register-staging").exists()
+
+
+def test_an_expired_item_is_recorded_as_expired(site):
+    import datetime as dt
+
+    from municms.actions.expire import expire_due
+
+    item = site.submit("duyuru", "Askı İlanı", "İlan metni.\n", bitis=site.clock.now() + dt.timedelta(days=1))
+    site.approve(item.number)
+    site.publish()
+    site.clock.advance(dt.timedelta(days=2))
+    assert [i.number for i in expire_due(site.ledger, site.instance, site.clock)] == [item.number]
+    site.publish()
+    changes = [[(e["number"], e["change"], e["status"]) for e in r["items"]] for r in records(site)]
+    assert changes == [[(item.number, "ilk yayın", "yayında")], [(item.number, "süresi doldu", "süresi doldu")]]
+    head, files = recompute(site.paths.current)
+    assert files == live_files(site.paths.current)
