@@ -20,6 +20,8 @@ import re
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
 
 from .. import signals, workflow
 from ..auth import Actor
@@ -39,7 +41,7 @@ from ..materialise import (Entry, MaterialiseError, Placed, clean_leftovers, is_
 from ..model import Event, Item, User
 from ..paths import InstancePaths
 from ..register import deploys as register
-from ..register.stamp import commit as commit_record, remove_export, tree_files
+from ..register.stamp import Stamp, commit as commit_record, remove_export, tree_files
 from ..workflow import DUE_STATES, PUBLISH
 from ._transition import apply, event_data, load_actor
 from .hold import hold, held_items
@@ -291,7 +293,7 @@ def may_publish(ledger: Ledger, due: list[Item], actor: Actor, reason: str | Non
 
 
 def deploy(instance: Instance, paths: InstancePaths, clock: Clock, result: BuildResult, due: list[Item],
-           actor: Actor, stamp) -> tuple[Release, object]:
+           actor: Actor, stamp: Callable[[Path, dict[str, str]], Stamp]) -> tuple[Release, Stamp]:
     """Hand the build, with the publication register's export that `stamp` writes into it, to the configured
     target; the build directory is dropped once it is a release (the publisher's tree loses the export again)."""
     target = get_target(instance, paths, clock)
