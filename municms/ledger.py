@@ -22,7 +22,7 @@ from .turkish import fold
 from .private import create_private_file, tighten
 from .seminar_store import SEMINAR_SCHEMA, SeminarLedger, SeminarReads, SeminarWrites
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS counters (
@@ -85,6 +85,14 @@ BEGIN SELECT RAISE(ABORT, 'comments are append-only'); END;
 CREATE TABLE IF NOT EXISTS edit_locks (
     item_id INTEGER PRIMARY KEY REFERENCES items (id), login TEXT NOT NULL, taken_at TEXT NOT NULL,
     expires_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS register (
+    seq INTEGER PRIMARY KEY, release TEXT NOT NULL, at TEXT NOT NULL, record TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE);
+CREATE INDEX IF NOT EXISTS register_release ON register (release);
+CREATE TRIGGER IF NOT EXISTS register_no_update BEFORE UPDATE ON register
+BEGIN SELECT RAISE(ABORT, 'the publication register is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS register_no_delete BEFORE DELETE ON register
+BEGIN SELECT RAISE(ABORT, 'the publication register is append-only'); END;
 """ + SEMINAR_SCHEMA
 
 # Upgrades of an existing ledger, by the version they lead to; run in one transaction before SCHEMA.
@@ -95,6 +103,7 @@ MIGRATIONS = {
     4: ["ALTER TABLE items ADD COLUMN live_rev INTEGER",
         "UPDATE items SET live_rev = current_rev WHERE state IN ('published', 'expired')"],
     5: [],  # seminar registrations, notices, the e-mail outbox, form attempts, calendar tokens: new tables
+    7: [],  # the publication register (yayın kaydı, municms.register): a new append-only table
 }
 
 _NUMBER = re.compile(r"^(?P<prefix>.+)-(?P<year>\d{4})-(?P<seq>\d+)$")
@@ -339,6 +348,16 @@ class _Reader(SeminarReads):
             (date_from.isoformat(), date_to.isoformat()))
         return [_item(r) for r in rows]
 
+    def register_records(self, since: int = 0) -> list[dict]:
+        """Rows of the publication register after `since` (seq, release, at, record text, hash), in order."""
+        rows = self.conn.execute("SELECT * FROM register WHERE seq > ? ORDER BY seq", (since,))
+        return [dict(r) for r in rows]
+
+    def register_head(self) -> dict | None:
+        """The newest row of the publication register, if any."""
+        row = self.conn.execute("SELECT * FROM register ORDER BY seq DESC LIMIT 1").fetchone()
+        return dict(row) if row else None
+
     def dump(self) -> list[tuple]:
         """Every row of every table, for comparing the whole ledger before and after an action."""
         tables = [r[0] for r in self.conn.execute(
@@ -469,6 +488,14 @@ class Transaction(SeminarWrites, _Reader):
 
     def delete_draft(self, login: str, path: str) -> int:
         return self.conn.execute("DELETE FROM drafts WHERE login = ? AND path = ?", (login, path)).rowcount
+
+    def append_register_record(self, seq: int, release: str, at: str, record: str, record_hash: str) -> None:
+        """Append one record to the publication register (its seq follows the newest, checked by the caller)."""
+        try:
+            self.conn.execute("INSERT INTO register (seq, release, at, record, hash) VALUES (?, ?, ?, ?, ?)",
+                              (seq, release, at, record, record_hash))
+        except sqlite3.IntegrityError:
+            raise ConflictError("Yayın kaydına aynı sırada iki kayıt yazılamaz.", f"register seq {seq} taken") from None
 
     def insert_user(self, user: User) -> None:
         try:
@@ -631,6 +658,14 @@ class Ledger(SeminarLedger):
     def register_rows(self, date_from: dt.date, date_to: dt.date) -> list[Item]:
         with self._read() as r:
             return r.register_rows(date_from, date_to)
+
+    def register_records(self, since: int = 0) -> list[dict]:
+        with self._read() as r:
+            return r.register_records(since)
+
+    def register_head(self) -> dict | None:
+        with self._read() as r:
+            return r.register_head()
 
     def dump(self) -> list[tuple]:
         with self._read() as r:

@@ -216,6 +216,8 @@ def live_markup(site: Path) -> list[str]:
             problems += _calendar_problems(data, rel)
         elif rel.endswith((".json", ".webmanifest")):
             json.loads(data)
+        elif rel.endswith(".jsonl"):  # the publication register: one JSON record per line
+            [json.loads(line) for line in data.splitlines()]
         elif rel.endswith(".pf_fragment"):
             search_fragment(data)
         elif not rel.endswith(NOT_FROM_TEXT) and not re.match(r"pagefind/([a-z0-9-]+/)?wasm\.", rel):

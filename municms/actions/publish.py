@@ -20,6 +20,8 @@ import re
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
 
 from .. import signals, workflow
 from ..auth import Actor
@@ -38,6 +40,8 @@ from ..materialise import (Entry, MaterialiseError, Placed, clean_leftovers, is_
                            materialise, place, publication_date)
 from ..model import Event, Item, User
 from ..paths import InstancePaths
+from ..register import deploys as register
+from ..register.stamp import Stamp, commit as commit_record, remove_export, tree_files
 from ..workflow import DUE_STATES, PUBLISH
 from ._transition import apply, event_data, load_actor
 from .hold import hold, held_items
@@ -224,14 +228,18 @@ def deploy_unless_changed(ledger: Ledger, instance: Instance, paths: InstancePat
                 log.info("publish: %s changed during the build; building again", ", ".join(moved))
                 outcome = None
             else:
+                def stamp(output, hashes):  # the register's record of this release and its export
+                    return register.publish_stamp(tx, instance, paths, output, hashes, built.result.build_id,
+                                                  built.entries, built.change.placed, work.now, now, actor.login)
                 try:
-                    release = deploy(instance, paths, clock, built.result, work.publishing(), actor)
+                    release, record = deploy(instance, paths, clock, built.result, work.publishing(), actor, stamp)
                 except MunicmsError as exc:
                     error = explain_failure(exc, built.change.placed, built.entries, set())
                     write_failure_log(paths, built.result.build_id, error)
                     log.error(error.message_en)
                     raise error from exc
                 built.change.commit()  # content/ is what is public now
+                commit_record(tx, record)
                 user = load_actor(tx, actor)
                 published = mark_published(tx, work.publishing(), user, actor, now, built.change.placed, release,
                                            reason)
@@ -285,15 +293,18 @@ def may_publish(ledger: Ledger, due: list[Item], actor: Actor, reason: str | Non
 
 
 def deploy(instance: Instance, paths: InstancePaths, clock: Clock, result: BuildResult, due: list[Item],
-           actor: Actor) -> Release:
-    """Hand the build to the configured target; the build directory (not the publisher's tree) is dropped once
-    it is a release."""
+           actor: Actor, stamp: Callable[[Path, dict[str, str]], Stamp]) -> tuple[Release, Stamp]:
+    """Hand the build, with the publication register's export that `stamp` writes into it, to the configured
+    target; the build directory is dropped once it is a release (the publisher's tree loses the export again)."""
     target = get_target(instance, paths, clock)
     meta = {"items": [item.number for item in due], "published_by": actor.login, "build_id": result.build_id}
     hashes = result.hashes if result.hashes is not None else manifest_hashes(paths, result.build_id)
     try:
-        return target.deploy(result.output, result.build_id, meta, hashes=hashes, exact=result.shared)
+        record = stamp(result.output, hashes if hashes is not None else tree_files(result.output))
+        return target.deploy(result.output, result.build_id, meta, hashes=record.hashes, exact=result.shared), record
     finally:
+        if result.shared:
+            remove_export(result.output)
         result.discard()
 
 

@@ -31,7 +31,7 @@ def release_id(n: int) -> str:
 
 def tree(root: Path) -> dict[str, str]:
     """relative path → sha256 of every file of the site under root (following the release's shard symlinks;
-    without the release's own surum.json, which no build holds)."""
+    without the release's own surum.json and the publication register's export, which no build holds)."""
     root = Path(os.path.realpath(root))
     out = {}
     for dirpath, _, files in os.walk(root, followlinks=True):
@@ -39,7 +39,7 @@ def tree(root: Path) -> dict[str, str]:
             path = Path(dirpath) / name
             out[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
     out.pop(IDENTITY_FILE, None)
-    return out
+    return {rel: digest for rel, digest in out.items() if not rel.startswith("yayin-kaydi/")}
 
 
 def identity(release_dir: Path) -> dict:
