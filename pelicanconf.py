@@ -9,7 +9,8 @@ TIMEZONE = "Europe/Istanbul"
 PATH = "content"
 THEME = "themes/belediye"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["turkish", "sections", "orgchart", "listings", "sitemap", "seminars", "manifest", "share", "speedups"]
+PLUGINS = ["turkish", "sections", "orgchart", "listings", "sitemap", "seminars", "manifest", "share", "jsonapi",
+           "speedups"]
 # speedups: both cores write the pages; ListingsGenerator writes only through the writer, so it may share
 SPEEDUPS_SHARED_GENERATORS = ["ListingsGenerator"]
 

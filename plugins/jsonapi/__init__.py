@@ -1,0 +1,156 @@
+"""Pelican plugin: the site's content as open data, a static JSON API under /api/v1/, with a JSON Schema for
+each kind of document and the page /acik-veri/ that documents them.
+
+Documents are split like the listings: one item changes its own document, its section's year document and the
+section and API indexes, never every document. Each document is worked out again only when its item changed
+(kept on the object, like the sitemap's entries) and written only when its bytes change.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import yaml
+from pelican import signals
+from pelican.generators import Generator
+
+from municms.site_files import write_output
+
+from . import documents as docs
+from .orgchart import chart_documents
+from .page import document_kinds
+from .schemas import SCHEMAS, published_schema
+
+log = logging.getLogger(__name__)
+_INPUT = "_MUNICMS_JSONAPI"
+PAGE = "acik-veri/index.html"
+
+
+def _collect(generators) -> None:
+    context = generators[0].context
+    generators[0].settings[_INPUT] = (list(context.get("articles", [])), list(context.get("pages", [])))
+
+
+def _cached_item(article, base: str, content_root: str, instance) -> tuple[dict, bytes]:
+    """(list entry, document bytes) of an article, kept on the object while what they are made from is the same."""
+    stamps = tuple(_stamp(os.path.join(content_root, article.attachment_dir, name))
+                   for name, _ in getattr(article, "attachment_files", ()))
+    key = (base, content_root, article.url, article._content, dict(article.metadata), article.section,
+           getattr(article, "room", None), getattr(article, "photos", ()), getattr(article, "past_note", ""),
+           article.birim_adi, stamps)
+    known = article.__dict__.get("_municms_jsonapi")
+    if known is None or known[0] != key:
+        document = docs.item_document(article, base, content_root, instance)
+        known = article._municms_jsonapi = (key, docs.entry(article, base), docs.encode(document))
+    return known[1], known[2]
+
+
+def _stamp(path: str) -> tuple:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return ()
+    return stat.st_size, stat.st_mtime_ns
+
+
+# (output root, file) → (the bytes object written, the file's (inode, size, mtime)): a publisher does not read
+# every unchanged document back on every publish; a file someone else replaced has another stamp
+_WRITTEN: dict[tuple[str, str], tuple[bytes, tuple]] = {}
+
+
+def _emit(settings: dict, output_path: str, rel: str, data: bytes) -> None:
+    target = os.path.join(output_path, rel)
+    known = _WRITTEN.get((output_path, rel))
+    if known is not None and known[0] == data and _file_stamp(target) == known[1]:
+        outputs = settings.setdefault("MUNICMS_OUTPUTS", {})
+        outputs[rel] = outputs.get(rel, False)
+        return
+    write_output(settings, output_path, rel, data)
+    _WRITTEN[(output_path, rel)] = (data, _file_stamp(target))
+
+
+def _file_stamp(path: str) -> tuple:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return ()
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+def _write_api(pelican) -> None:
+    settings = pelican.settings
+    instance = settings.get("MUNICMS_INSTANCE")
+    if instance is None:
+        return
+    articles, pages = settings.pop(_INPUT, ([], []))
+    base = instance.municipality.site_url.rstrip("/") + "/"
+    content_root = settings["PATH"]
+    out = pelican.output_path
+    entries: dict[int, dict] = {}
+    for article in articles:
+        entry, data = _cached_item(article, base, content_root, instance)
+        entries[id(article)] = entry
+        _emit(settings, out, docs.item_path(article), data)
+    by_tur: dict[str, list] = {}
+    for article in docs.newest_first(articles):
+        by_tur.setdefault(article.tur, []).append(article)
+    for tur, section in instance.sections.items():
+        items = by_tur.get(tur, [])
+        _emit(settings, out, docs.section_path(section),
+              docs.encode(docs.section_document(section, tur, items, base, entries)))
+        if section.dated:
+            years: dict[int, list] = {}
+            for article in items:
+                years.setdefault(article.date.year, []).append(article)
+            for year, year_items in years.items():
+                _emit(settings, out, docs.year_path(section, year),
+                      docs.encode(docs.year_document(section, tur, year, year_items, base, entries)))
+    _write_chart(pelican, instance, pages, base)
+    newest = max((getattr(a, "modified", a.date) for a in articles), default=None)
+    _emit(settings, out, docs.API + "index.json",
+          docs.encode(docs.index_document(instance, base, newest, list(SCHEMAS))))
+    for kind in SCHEMAS:
+        url = docs.schema_url(base, kind)
+        _emit(settings, out, url[len(base):], docs.encode(published_schema(kind, url)))
+
+
+def _write_chart(pelican, instance, pages, base: str) -> None:
+    from orgchart import department_heads, unit_pages  # the chart plugin: the same heads and pages as its page
+
+    settings = pelican.settings
+    now = settings["MUNICMS_NOW"]
+    try:
+        heads = department_heads(Path(settings["PATH"]).parent)
+        charts = chart_documents(instance, instance.root, now.astimezone(instance.tz).date(),
+                                 unit_pages(instance, pages), heads, base)
+    except yaml.YAMLError:
+        return  # the chart plugin reports the file and fails the build
+    for rel, document in charts.items():
+        _emit(settings, pelican.output_path, rel, docs.encode(document))
+
+
+class OpenDataGenerator(Generator):
+    """Writes /acik-veri/, the page that documents the API (from its schemas) and names its licence."""
+
+    def generate_context(self) -> None:
+        pass
+
+    def generate_output(self, writer) -> None:
+        instance = self.settings["MUNICMS_INSTANCE"]
+        base = instance.municipality.site_url.rstrip("/") + "/"
+        writer.write_file(PAGE, self.get_template("open_data"), self.context, url="acik-veri/",
+                          page_url="acik-veri/", kinds=document_kinds(instance, base),
+                          licence=instance.open_data.licence,
+                          data_contact=instance.open_data.contact or instance.municipality.contact.email)
+
+
+def _generators(pelican):
+    return OpenDataGenerator if "MUNICMS_INSTANCE" in pelican.settings else None
+
+
+def register() -> None:
+    signals.get_generators.connect(_generators)
+    signals.all_generators_finalized.connect(_collect)
+    signals.finalized.connect(_write_api)
