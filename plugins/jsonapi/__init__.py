@@ -90,6 +90,10 @@ def _write_api(pelican) -> None:
     out = pelican.output_path
     entries: dict[int, dict] = {}
     for article in articles:
+        if not article.section.dated and article.slug == "index":  # its document would be the section's index
+            log.error("%s: 'index' adresi açık veri dizininin adı; başka bir başlık ya da 'slug' seçin.",
+                      article.relative_source_path)
+            continue
         entry, data = _cached_item(article, base, content_root, instance)
         entries[id(article)] = entry
         _emit(settings, out, docs.item_path(article), data)
@@ -97,7 +101,7 @@ def _write_api(pelican) -> None:
     for article in docs.newest_first(articles):
         by_tur.setdefault(article.tur, []).append(article)
     for tur, section in instance.sections.items():
-        items = by_tur.get(tur, [])
+        items = [article for article in by_tur.get(tur, []) if id(article) in entries]
         _emit(settings, out, docs.section_path(section),
               docs.encode(docs.section_document(section, tur, items, base, entries)))
         if section.dated:

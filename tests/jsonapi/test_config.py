@@ -47,3 +47,18 @@ def test_a_licence_without_a_name_and_an_unknown_key_are_both_reported():
 def test_without_the_block_the_data_is_published_under_cc_by_4():
     instance = parse_instance(with_block(""))
     assert instance.open_data.licence.url == "https://creativecommons.org/licenses/by/4.0/deed.tr"
+
+
+def test_an_undated_item_whose_address_would_take_its_sections_index_fails_the_build(tmp_path):
+    from municms.errors import BuildError
+    from tests.tinysite import build, copy_tiny
+
+    root = copy_tiny(tmp_path / "tiny")
+    (root / "content/e-hizmetler/dizin.md").write_text(
+        "Title: Index\nDate: 2025-01-01 00:00\nTur: e-hizmet\nAdres: https://e.deneme.bel.tr/x\n\nMetin.\n",
+        encoding="utf-8")
+    with pytest.raises(BuildError) as failed:
+        build(root, tmp_path / "out")
+    assert "e-hizmetler/dizin.md: 'index' adresi açık veri dizininin adı; başka bir başlık ya da 'slug' seçin." \
+        in failed.value.message_tr
+    assert not (tmp_path / "out").exists()
