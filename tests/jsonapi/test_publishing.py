@@ -130,3 +130,29 @@ def test_each_organisation_change_gives_the_chart_of_its_day_and_a_later_one_wai
     assert (site.paths.current / first[len(BASE):]).read_bytes() == at_first
     assert "Okan Sezer" not in at_first.decode("utf-8")
     assert_same_as_full_build(site, site.root.parent / "tam")
+
+
+@pytest.mark.slow
+def test_hostile_text_reads_as_typed_in_the_document_and_its_body_html_runs_nothing(site):
+    from tests.hostile import html_problems
+
+    title = 'Deneme <b onmouseover="alert(1)">Kalın</b> & "tırnak"'
+    summary = "Yaş < 18 &lt;script&gt;"
+    body = 'Metin <script>alert(1)</script> <b onclick="alert(2)">x</b> <a href="javascript:alert(3)">a</a>\n'
+    item = site.submit("haber", title, body, ozet=summary, etiketler=["<i>etiket</i>"])
+    site.approve(item.number)
+    site.publish()
+    found = [doc for rel, doc in ((p.relative_to(site.paths.current).as_posix(),
+                                   json.loads(p.read_text(encoding="utf-8")))
+                                  for p in (site.paths.current / "api/v1/haberler/2026").glob("*.json"))
+             if doc["kayit_no"] == item.number]
+    assert len(found) == 1
+    document = found[0]
+    assert (document["baslik"], document["ozet"]) == (title, summary)
+    assert [tag["ad"] for tag in document["etiketler"]] == ["<i>etiket</i>"]
+    html = document["govde_html"]
+    assert html_problems(f"<!DOCTYPE html><html lang=tr><head><title>t</title></head><body>{html}</body></html>",
+                         "govde_html") == []
+    assert "<script" not in html and "onclick" not in html and "javascript:" not in html
+    year = json.loads((site.paths.current / "api/v1/haberler/2026.json").read_text(encoding="utf-8"))
+    assert [e["baslik"] for e in year["ogeler"] if e["kayit_no"] == item.number] == [title]
