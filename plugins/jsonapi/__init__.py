@@ -55,20 +55,30 @@ def _stamp(path: str) -> tuple:
     return stat.st_size, stat.st_mtime_ns
 
 
-# (output root, file) → (the bytes object written, the file's (inode, size, mtime)): a publisher does not read
-# every unchanged document back on every publish; a file someone else replaced has another stamp
-_WRITTEN: dict[tuple[str, str], tuple[bytes, tuple]] = {}
+# output root → file → (the bytes written, the file's (inode, size, mtime)): a publisher does not read every
+# unchanged document back on every publish (a file someone else replaced has another stamp). Two roots are kept:
+# the publisher's tree and one other (a full build, the nightly comparison), so a server process does not grow.
+_WRITTEN: dict[str, dict[str, tuple[bytes, tuple]]] = {}
+_ROOTS_KEPT = 2
 
 
-def _emit(settings: dict, output_path: str, rel: str, data: bytes) -> None:
+def _written_in(output_path: str) -> dict[str, tuple[bytes, tuple]]:
+    known = _WRITTEN.pop(output_path, {})
+    _WRITTEN[output_path] = known  # the most recent last
+    while len(_WRITTEN) > _ROOTS_KEPT:
+        del _WRITTEN[next(iter(_WRITTEN))]
+    return known
+
+
+def _emit(settings: dict, output_path: str, rel: str, data: bytes, written: dict) -> None:
     target = os.path.join(output_path, rel)
-    known = _WRITTEN.get((output_path, rel))
+    known = written.get(rel)
     if known is not None and known[0] == data and _file_stamp(target) == known[1]:
         outputs = settings.setdefault("MUNICMS_OUTPUTS", {})
         outputs[rel] = outputs.get(rel, False)
         return
     write_output(settings, output_path, rel, data)
-    _WRITTEN[(output_path, rel)] = (data, _file_stamp(target))
+    written[rel] = (data, _file_stamp(target))
 
 
 def _file_stamp(path: str) -> tuple:
@@ -88,6 +98,7 @@ def _write_api(pelican) -> None:
     base = instance.municipality.site_url.rstrip("/") + "/"
     content_root = settings["PATH"]
     out = pelican.output_path
+    written = _written_in(out)
     entries: dict[int, dict] = {}
     for article in articles:
         if not article.section.dated and article.slug == "index":  # its document would be the section's index
@@ -96,31 +107,31 @@ def _write_api(pelican) -> None:
             continue
         entry, data = _cached_item(article, base, content_root, instance)
         entries[id(article)] = entry
-        _emit(settings, out, docs.item_path(article), data)
+        _emit(settings, out, docs.item_path(article), data, written)
     by_tur: dict[str, list] = {}
     for article in docs.newest_first(articles):
         by_tur.setdefault(article.tur, []).append(article)
     for tur, section in instance.sections.items():
         items = [article for article in by_tur.get(tur, []) if id(article) in entries]
         _emit(settings, out, docs.section_path(section),
-              docs.encode(docs.section_document(section, tur, items, base, entries)))
+              docs.encode(docs.section_document(section, tur, items, base, entries)), written)
         if section.dated:
             years: dict[int, list] = {}
             for article in items:
                 years.setdefault(article.date.year, []).append(article)
             for year, year_items in years.items():
                 _emit(settings, out, docs.year_path(section, year),
-                      docs.encode(docs.year_document(section, tur, year, year_items, base, entries)))
-    _write_chart(pelican, instance, pages, base)
+                      docs.encode(docs.year_document(section, tur, year, year_items, base, entries)), written)
+    _write_chart(pelican, instance, pages, base, written)
     newest = max((getattr(a, "modified", a.date) for a in articles), default=None)
     _emit(settings, out, docs.API + "index.json",
-          docs.encode(docs.index_document(instance, base, newest, list(SCHEMAS))))
+          docs.encode(docs.index_document(instance, base, newest, list(SCHEMAS))), written)
     for kind in SCHEMAS:
         url = docs.schema_url(base, kind)
-        _emit(settings, out, url[len(base):], docs.encode(published_schema(kind, url)))
+        _emit(settings, out, url[len(base):], docs.encode(published_schema(kind, url)), written)
 
 
-def _write_chart(pelican, instance, pages, base: str) -> None:
+def _write_chart(pelican, instance, pages, base: str, written: dict) -> None:
     from orgchart import department_heads, unit_pages  # the chart plugin: the same heads and pages as its page
 
     settings = pelican.settings
@@ -132,7 +143,7 @@ def _write_chart(pelican, instance, pages, base: str) -> None:
     except yaml.YAMLError:
         return  # the chart plugin reports the file and fails the build
     for rel, document in charts.items():
-        _emit(settings, pelican.output_path, rel, docs.encode(document))
+        _emit(settings, pelican.output_path, rel, docs.encode(document), written)
 
 
 class OpenDataGenerator(Generator):
@@ -144,9 +155,10 @@ class OpenDataGenerator(Generator):
     def generate_output(self, writer) -> None:
         instance = self.settings["MUNICMS_INSTANCE"]
         base = instance.municipality.site_url.rstrip("/") + "/"
+        licence = instance.open_data.licence  # plain values: the publisher's quick digest knows them
         writer.write_file(PAGE, self.get_template("open_data"), self.context, url="acik-veri/",
                           page_url="acik-veri/", kinds=document_kinds(instance, base),
-                          licence=instance.open_data.licence,
+                          licence={"name": licence.name, "url": licence.url},
                           data_contact=instance.open_data.contact or instance.municipality.contact.email)
 
 
