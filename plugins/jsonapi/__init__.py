@@ -47,6 +47,21 @@ def _cached_item(article, base: str, content_root: str, instance) -> tuple[dict,
     return known[1], known[2]
 
 
+# (site address, document) → (its plain inputs, its entries, its bytes): a list whose entries are the same objects
+# (items unchanged since the last build) in the same order is not encoded again
+_LISTS: dict[tuple[str, str], tuple[tuple, list, bytes]] = {}
+
+
+def _list_bytes(key: tuple[str, str], plain: tuple, listed: list, make) -> bytes:
+    known = _LISTS.get(key)
+    if known is not None and known[0] == plain and len(known[1]) == len(listed) and \
+            all(a is b for a, b in zip(known[1], listed)):
+        return known[2]
+    data = docs.encode(make())
+    _LISTS[key] = (plain, listed, data)
+    return data
+
+
 def _stamp(path: str) -> tuple:
     try:
         stat = os.stat(path)
@@ -113,15 +128,19 @@ def _write_api(pelican) -> None:
         by_tur.setdefault(article.tur, []).append(article)
     for tur, section in instance.sections.items():
         items = [article for article in by_tur.get(tur, []) if id(article) in entries]
-        _emit(settings, out, docs.section_path(section),
-              docs.encode(docs.section_document(section, tur, items, base, entries)), written)
+        rel = docs.section_path(section)
+        _emit(settings, out, rel, _list_bytes((base, rel), (section, tur), [entries[id(a)] for a in items],
+                                             lambda: docs.section_document(section, tur, items, base, entries)),
+              written)
         if section.dated:
             years: dict[int, list] = {}
             for article in items:
                 years.setdefault(article.date.year, []).append(article)
             for year, year_items in years.items():
-                _emit(settings, out, docs.year_path(section, year),
-                      docs.encode(docs.year_document(section, tur, year, year_items, base, entries)), written)
+                rel = docs.year_path(section, year)
+                _emit(settings, out, rel, _list_bytes(
+                    (base, rel), (section, tur), [entries[id(a)] for a in year_items],
+                    lambda: docs.year_document(section, tur, year, year_items, base, entries)), written)
     _write_chart(pelican, instance, pages, base, written)
     newest = max((getattr(a, "modified", a.date) for a in articles), default=None)
     _emit(settings, out, docs.API + "index.json",
