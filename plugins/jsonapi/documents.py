@@ -15,6 +15,7 @@ from municms import turkish
 API = "api/v1/"
 SCHEMA_DIR = API + "semalar/"
 LIVE = "yayinda"   # `durum` of an item that is neither expired (suresi-doldu) nor withdrawn (geri-cekildi)
+WITHDRAWN = "geri-cekildi"
 
 
 def schema_url(base: str, kind: str) -> str:
@@ -126,8 +127,9 @@ def _seminar(article, meta: dict, base: str) -> dict:
         "kalan_yer": meta.get("kalan_yer"), "yedek_liste": meta.get("yedek_liste") or 0,
         "kayit_durumu": meta.get("kayit_durumu"),
         "iptal_nedeni": meta.get("iptal_nedeni"), "onceki_tarih": moment(meta.get("onceki_tarih")),
-        # its calendar file, next to its page (plugins/seminars)
-        "takvim": base + article.url + "takvim.ics" if meta.get("baslangic") is not None else None,
+        # its calendar file, next to its page while it is current (plugins/seminars)
+        "takvim": base + article.url + "takvim.ics" if meta.get("baslangic") is not None
+        and status(article) == LIVE else None,
     }
 
 
@@ -153,7 +155,7 @@ def item_document(article, base: str, content_root: str, instance) -> dict:
         "ekler": _attachments(article, base, content_root),
         "fotograflar": _photos(article, base),
     }
-    if status(article) == LIVE:
+    if status(article) != WITHDRAWN:  # a withdrawn item's page shows its public reason only
         if article.tur == "mukellef-duyurusu":
             document["son_basvuru"] = moment(meta.get("son_basvuru"))
         elif article.tur == "seminer":

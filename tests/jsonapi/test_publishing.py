@@ -156,3 +156,24 @@ def test_hostile_text_reads_as_typed_in_the_document_and_its_body_html_runs_noth
     assert "<script" not in html and "onclick" not in html and "javascript:" not in html
     year = json.loads((site.paths.current / "api/v1/haberler/2026.json").read_text(encoding="utf-8"))
     assert [e["baslik"] for e in year["ogeler"] if e["kayit_no"] == item.number] == [title]
+
+
+@pytest.mark.slow
+def test_an_expired_item_keeps_its_document_and_text_marked_expired(site):
+    ends = site.clock.now() + dt.timedelta(days=2)
+    item = site.submit("mukellef-duyurusu", "Emlak Vergisi Son Gün", "Son gün yaklaşıyor.", bitis=ends,
+                       son_basvuru=(site.clock.now() + dt.timedelta(days=1)).date())
+    site.approve(item.number)
+    run_due(site.ledger, site.instance, site.paths, site.clock)
+    rel = "api/v1/mukellef-duyurulari/2026/emlak-vergisi-son-gun.json"
+    assert read(site, rel)["durum"] == "yayinda"
+    site.clock.set(ends + dt.timedelta(seconds=1))
+    assert run_due(site.ledger, site.instance, site.paths, site.clock).expired == [item.number]
+    document = read(site, rel)
+    assert schema_errors(site.paths.current, document, BASE) == []
+    assert (document["durum"], document["gecmis_notu"]) == ("suresi-doldu", "Süresi geçti")
+    assert "Son gün yaklaşıyor." in document["govde_html"]
+    assert document["son_basvuru"] == (ends - dt.timedelta(days=1)).date().isoformat()
+    year = read(site, "api/v1/mukellef-duyurulari/2026.json")
+    assert [e["durum"] for e in year["ogeler"] if e["kayit_no"] == item.number] == ["suresi-doldu"]
+    assert_same_as_full_build(site, site.root.parent / "tam")
