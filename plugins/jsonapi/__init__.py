@@ -173,10 +173,9 @@ class OpenDataGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         instance = self.settings["MUNICMS_INSTANCE"]
-        base = instance.municipality.site_url.rstrip("/") + "/"
         licence = instance.open_data.licence  # plain values: the publisher's quick digest knows them
         writer.write_file(PAGE, self.get_template("open_data"), self.context, url="acik-veri/",
-                          page_url="acik-veri/", kinds=document_kinds(instance, base),
+                          page_url="acik-veri/", kinds=document_kinds(),
                           licence={"name": licence.name, "url": licence.url},
                           data_contact=instance.open_data.contact or instance.municipality.contact.email)
 

@@ -38,7 +38,7 @@ def _type_tr(schema: dict) -> str:
             "object": "nesne"}.get(schema.get("type", ""), "değer")
 
 
-def document_kinds(instance, base: str) -> list[dict]:
+def document_kinds() -> list[dict]:
     """Every kind of document with its schema's address, its fields and its example, in the order of SCHEMAS."""
     kinds = []
     for kind, schema in SCHEMAS.items():
