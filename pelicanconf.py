@@ -9,8 +9,8 @@ TIMEZONE = "Europe/Istanbul"
 PATH = "content"
 THEME = "themes/belediye"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["turkish", "sections", "orgchart", "listings", "sitemap", "seminars", "manifest", "share", "speedups",
-           "compliance"]
+PLUGINS = ["turkish", "sections", "orgchart", "listings", "sitemap", "seminars", "manifest", "share", "jsonapi",
+           "speedups", "compliance"]
 # speedups: both cores write the pages; ListingsGenerator writes only through the writer, so it may share
 SPEEDUPS_SHARED_GENERATORS = ["ListingsGenerator"]
 

@@ -198,6 +198,22 @@ class RsyncTarget(_Strict):
     keep_releases: int | None = Field(default=None, ge=1)
 
 
+class Licence(_Strict):
+    """The licence the site's open data (/api/v1/) is published under: its name and the address of its text."""
+
+    name: str = Field(min_length=1, max_length=120)
+    url: str = Field(pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
+
+
+class OpenData(_Strict):
+    """The static JSON API (/api/v1/) and its page /acik-veri/."""
+
+    licence: Licence = Licence(name="Creative Commons Atıf 4.0 Uluslararası (CC BY 4.0)",
+                               url="https://creativecommons.org/licenses/by/4.0/deed.tr")
+    # who answers questions about the data (shown on /acik-veri/); empty: the municipality's e-mail address
+    contact: str = Field(default="", max_length=200)
+
+
 class Deploy(_Strict):
     target: Literal["local", "rsync"] = "local"
     keep_releases: int = Field(default=5, ge=1)
@@ -280,6 +296,7 @@ class Instance(_Strict):
     seminars: SeminarSettings = SeminarSettings()
     smtp: Smtp | None = None
     compliance: Compliance = Compliance()
+    open_data: OpenData = OpenData()
 
     # Filled in by load_instance; not part of the file.
     root: Path = Field(default=Path("."), exclude=True)
@@ -338,6 +355,8 @@ _RSYNC_PATTERN_MESSAGES = {
     ("rsync", "path"): "Tam yol yazın: / ile başlamalı (ör. /srv/municms).",
     ("rsync", "user"): "Kullanıcı adı yalnızca harf, rakam, nokta, tire ve alt çizgi içerebilir.",
     ("home", "e_devlet"): "Adresi https:// ile yazın (ör. https://www.turkiye.gov.tr/).",
+    ("licence", "url"): "Lisans metninin adresini http:// ya da https:// ile yazın "
+                        "(ör. https://creativecommons.org/licenses/by/4.0/deed.tr).",
 }
 
 

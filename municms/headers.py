@@ -14,6 +14,12 @@ SECURITY_HEADERS = {
 }
 
 
+# The open data under /api/v1/ is read by other systems' web pages too (e-Belediye, apps, the open-data portal):
+# any origin may read it. Only there: the pages themselves stay same-origin.
+API_PREFIX = "/api/"
+API_HEADERS = {"Access-Control-Allow-Origin": "*"}
+
+
 class DefaultHeaders:
     """ASGI middleware: these headers on every HTTP answer that does not set them itself (names as given)."""
 

@@ -53,7 +53,8 @@ TYPE_KEYS = {
 }
 DAY_KEYS = ("son_basvuru", "kayit_son", "karar_tarihi", "yururluk", "resmi_gazete_tarihi", "ilan_tarihi")
 DEADLINE_PASSED_MARK = "gecti"
-RESERVED_ROOT = {"kurumsal", "birimler", "etiket", "arama", "api", "yonetim", "kayit", "theme", "sitemaps", "feeds"}
+RESERVED_ROOT = {"kurumsal", "birimler", "etiket", "arama", "api", "yonetim", "kayit", "theme", "sitemaps", "feeds",
+                 "acik-veri"}
 
 
 class MaterialiseError(ValidationError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .headers import CSP, SECURITY_HEADERS  # noqa: F401 - CSP is part of this module's interface
+from .headers import API_HEADERS, API_PREFIX, CSP, SECURITY_HEADERS  # noqa: F401 - CSP is part of the interface
 
 # Only files whose names carry a content hash (Pagefind's fragments and indexes, hashed theme assets)
 # may be cached for a year; everything else is revalidated.
@@ -31,9 +31,10 @@ GZIP_TYPES = ("text/css application/javascript text/javascript application/json 
 _SSI = "{i2}ssi on;\n{i2}ssi_silent_errors on;\n"
 
 
-def _headers(cache: str, indent: str) -> str:
+def _headers(cache: str, indent: str, extra: dict[str, str] | None = None) -> str:
     lines = [f'add_header Cache-Control "{cache}" always;']
-    lines += [f'add_header {name} "{value}" always;' for name, value in SECURITY_HEADERS.items()]
+    headers = {**SECURITY_HEADERS, **(extra or {})}
+    lines += [f'add_header {name} "{value}" always;' for name, value in headers.items()]
     return "".join(f"{indent}{line}\n" for line in lines)
 
 
@@ -97,6 +98,9 @@ def server_block(root: Path | str, port: int = 80, listen: str = "", server_name
         f"{i2}try_files $uri =404;\n{_headers(CACHE_PAGE, i2)}{i1}}}\n\n"
         f"{i1}location ~* \\.webmanifest$ {{\n{i2}types {{ }}\n{i2}default_type application/manifest+json;\n"
         f"{i2}try_files $uri =404;\n{_headers(CACHE_PAGE, i2)}{i1}}}\n\n"
+        # the open data (.json as application/json; charset=utf-8 from mime.types and charset_types), readable
+        # from any origin; ^~: before the regular expressions above
+        f"{i1}location ^~ {API_PREFIX} {{\n{i2}try_files $uri =404;\n{_headers(CACHE_PAGE, i2, API_HEADERS)}{i1}}}\n\n"
         f"{i1}location /theme/ {{\n{i2}try_files $uri =404;\n{_headers(CACHE_ASSET, i2)}{i1}}}\n\n"
         f"{i1}location /pagefind/ {{\n{i2}try_files $uri =404;\n{_headers(CACHE_ASSET, i2)}{i1}}}\n\n"
         f"{i1}location = /404.html {{\n{_SSI.format(i2=i2)}{_headers(CACHE_PAGE, i2)}{i1}}}\n"

@@ -20,11 +20,12 @@ from starlette.responses import FileResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount
 
 from .fragments import resolve_includes
-from .headers import SECURITY_HEADERS, DefaultHeaders
+from .headers import API_HEADERS, API_PREFIX, SECURITY_HEADERS, DefaultHeaders
 
 EDITORIAL_PREFIX = "/yonetim"
 # types the site's files need whatever the machine's mime tables say (nginx.py sends the same)
-SITE_TYPES = {".webmanifest": "application/manifest+json", ".ico": "image/x-icon", ".webp": "image/webp"}
+SITE_TYPES = {".webmanifest": "application/manifest+json", ".ico": "image/x-icon", ".webp": "image/webp",
+              ".json": "application/json; charset=utf-8"}
 
 
 class SiteFiles:
@@ -53,7 +54,8 @@ class SiteFiles:
         if target is not None and target.is_file() and _inside(target, root):
             if target.suffix == ".html":
                 return _page(target, root, 200)
-            return FileResponse(target, media_type=SITE_TYPES.get(target.suffix.lower()))
+            return FileResponse(target, media_type=SITE_TYPES.get(target.suffix.lower()),
+                                headers=API_HEADERS if path.startswith(API_PREFIX) else None)
         page = root / "404.html"
         if page.is_file():
             return _page(page, root, 404)
@@ -137,6 +139,9 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
     def end_headers(self):  # noqa: D102
         for name, value in SECURITY_HEADERS.items():  # the same set the nginx config sends
             self.send_header(name, value)
+        if self.path.startswith(API_PREFIX):
+            for name, value in API_HEADERS.items():
+                self.send_header(name, value)
         super().end_headers()
 
     def log_message(self, fmt, *args):  # quieter than the default

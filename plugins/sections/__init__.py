@@ -34,7 +34,8 @@ INT_FIELDS = ("kontenjan", "sira", "kalan_yer", "yedek_liste")
 URL_FIELDS = ("adres",)
 PAGE_PLACES = {"kurumsal": "kurumsal/{slug}/", "kok": "{slug}/"}
 # Top-level names the site itself uses; a root page may not take them.
-RESERVED_ROOT = {"kurumsal", "birimler", "etiket", "arama", "api", "yonetim", "kayit", "theme", "sitemaps", "feeds"}
+RESERVED_ROOT = {"kurumsal", "birimler", "etiket", "arama", "api", "yonetim", "kayit", "theme", "sitemaps", "feeds",
+                "acik-veri"}
 
 
 def _parse_value(key: str, raw, tz) -> object:

@@ -19,6 +19,7 @@ FIXED_PAGES = {
     "e-services": "/e-hizmetler/",
     "corporate index": "/kurumsal/",
     "regulations": "/mevzuat/",
+    "open data": "/acik-veri/",
     "404": "/boyle-bir-sayfa-yok/",
 }
 # Pages found through the site's own listings: (listing, link selector).

@@ -217,7 +217,9 @@ def test_one_new_item_renders_and_writes_only_what_shows_it(site):
         page, "haberler/index.html", "haberler/2026/index.html", "haberler/atom.xml", "atom.xml", "index.html",
         "etiket/index.html", "etiket/park/index.html", "etiket/park/2026/index.html",
         "birimler/fen-isleri/index.html", "birimler/fen-isleri/2026/index.html",
-        "sitemap.xml", "sitemaps/genel.xml", "sitemaps/haberler-2026.xml"])
+        "sitemap.xml", "sitemaps/genel.xml", "sitemaps/haberler-2026.xml",
+        "api/v1/index.json", "api/v1/haberler/index.json", "api/v1/haberler/2026.json",
+        "api/v1/haberler/2026/gulabibey-parki-acildi.json"])
     assert build.read == 1 and [rel for rel in build.removed if not rel.startswith("pagefind/")] == []
     assert build.rendered <= len(pages)
     assert_same_as_full_build(site, site.root.parent / "tam")

@@ -138,6 +138,8 @@ def test_adding_one_item_changes_a_bounded_set_of_files(tiny, tmp_path):
         "etiket/kultur/index.html", "etiket/kultur/2026/index.html", "etiket/index.html",  # its (new) tag
         "birimler/fen-isleri/index.html", "birimler/fen-isleri/2026/index.html",  # its department
         "index.html", "atom.xml", "sitemap.xml", "sitemaps/haberler-2026.xml", "sitemaps/genel.xml",
+        "api/v1/haberler/2026/yeni-kutuphane-acildi.json", "api/v1/haberler/2026.json",  # its documents
+        "api/v1/haberler/index.json", "api/v1/index.json",
     }
 
 
@@ -231,7 +233,9 @@ def test_manifest_records_sources_of_each_output_outside_the_public_tree(built, 
     assert hashlib.sha256((built / "index.html").read_bytes()).hexdigest() == files["index.html"]["sha256"]
     assert len(manifest["sources"]["haberler/2026/isikli-carsi.md"]) == 64
     assert "instance.yaml" in manifest["shared"]
-    assert [p for p in built.rglob("*.json") if "pagefind" not in p.parts] == []
+    # JSON in the public tree: the search index and the open data (/api/v1/), never the manifest
+    assert [p for p in built.rglob("*.json") if "pagefind" not in p.parts
+            and p.relative_to(built).parts[:2] != ("api", "v1")] == []
 
 
 def test_seminar_calendar(built):
