@@ -122,6 +122,9 @@ def cmd_action(args: argparse.Namespace) -> int:
                  "withdraw": withdraw.withdraw, "archive": archive.archive}
     if args.command == "assign":
         item = assign.assign(ledger, instance, args.ref, actor, clock, to=args.to, reason=args.reason)
+    elif args.command == "approve":
+        item = approve.approve(ledger, instance, args.ref, actor, clock, reason=args.reason,
+                               kvkk_reason=args.kvkk_gerekce)
     else:
         item = functions[args.command](ledger, instance, args.ref, actor, clock, reason=args.reason)
     text = f"{item.number} {_DONE[args.command]}. Durum: {state_label(item.state)}."
@@ -214,6 +217,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         if name == "assign":
             p.add_argument("--to", metavar="LOGIN", required=True, help="havale edilecek editör")
         p.add_argument("--reason", metavar="TEXT", help="gerekçe")
+        if name == "approve":
+            p.add_argument("--kvkk-gerekce", metavar="TEXT",
+                           help="açık kişisel veri (KVKK) bulgularına rağmen onaylamanın gerekçesi")
         add_json_flag(p)
         p.set_defaults(handler=cmd_action)
 
