@@ -93,6 +93,24 @@ def test_png_and_webp_lose_their_gps_too(municipality):
         assert not exif_of((folder / name).read_bytes()).get_ifd(GPS_IFD), name
 
 
+def test_tiff_attachments_are_cleaned_where_the_instance_allows_them(municipality):
+    from municms.config import load_instance
+
+    m = municipality()
+    config = m.root / "instance.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("allowed_types: [", "allowed_types: [image/tiff, "),
+                      encoding="utf-8")
+    m.instance = load_instance(m.root)
+    text = submission_text("duyuru", "Harita", "Metin.\n", ekler=["harita.tif"])
+    result = m.drop("imar-sehircilik", "harita", {"index.md": text, "harita.tif": photo("TIFF")})
+    assert result.status == "registered", result.problems
+    assert [k for k, _, _ in findings(m, result.number)] == ["gps", "seri_no"]
+    folder = m.paths.registered / "2026" / result.number
+    for name in ("ekler/harita.tiff", "original/harita.tif"):
+        exif = exif_of((folder / name).read_bytes())
+        assert not exif.get_ifd(GPS_IFD) and BODY_SERIAL not in exif.get_ifd(EXIF_IFD), name
+
+
 def test_pdf_docx_and_xlsx_attachments_are_reported_with_their_place(municipality):
     m = municipality()
     files = {"liste.pdf": pdf([["Kapak"], ["Hak sahipleri", f"Ali Veli {TC}"]]),
