@@ -26,6 +26,10 @@ KINDS = {
                    "Ekin içeriği okunamadı ya da tamamı taranamadı; kişisel veri içerip içermediğini elle denetleyin."),
 }
 REMOVED_KINDS = frozenset({"gps", "seri_no"})  # stripped at intake: reported, nothing left to decide
+# Not personal data found but a file the scan could not read (whole): the editor is told to look. It does not
+# hold approval up: a scan that cannot read a file has found nothing to decide about (as with a PDF that is a
+# scanned image without a text layer), and a department's damaged file must not block its announcement.
+NOTE_KINDS = frozenset({"taranamadi"})
 
 
 @dataclass(frozen=True)
@@ -39,15 +43,22 @@ class Finding:
 
     @property
     def open(self) -> bool:
-        """Still in the revision (an approver must decide); GPS and serial numbers were removed at intake."""
-        return self.kind not in REMOVED_KINDS
+        """Personal data still in the revision: an approver must decide. GPS and serial numbers were removed
+        at intake; an unreadable file is a note to check by hand."""
+        return self.kind not in REMOVED_KINDS and self.kind not in NOTE_KINDS
+
+    @property
+    def status_tr(self) -> str:
+        if self.kind in REMOVED_KINDS:
+            return "kayıtta temizlendi"
+        return "elle denetleyin" if self.kind in NOTE_KINDS else "açık"
 
     @property
     def label_tr(self) -> str:
         return KINDS[self.kind][0]
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "label_tr": self.label_tr, "open": self.open}
+        return {**asdict(self), "label_tr": self.label_tr, "open": self.open, "status_tr": self.status_tr}
 
 
 def finding(kind: str, masked: str, place: str, detail: str = "") -> Finding:

@@ -138,7 +138,9 @@ def test_a_malformed_attachment_is_a_finding_not_a_traceback(municipality):
     assert (kind, place) == ("taranamadi", "ek 'bozuk.pdf'")
     item = m.ledger.item(result.number)
     [found] = m.ledger.kvkk_findings(item.id, 1)
-    assert found.open and "Dosya bozuk ya da okunamıyor" in found.message_tr
+    assert "Dosya bozuk ya da okunamıyor" in found.message_tr
+    assert (found.open, found.status_tr) == (False, "elle denetleyin")  # a note: approval is not held up
+    assert m.approve(result.number).state == "approved"
 
 
 def test_web_form_and_api_receipts_carry_the_findings(editorial):

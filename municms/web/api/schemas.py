@@ -46,7 +46,9 @@ class KvkkFindingOut(BaseModel):
     masked: str = Field(description="bulunan değer, maskeli (ör. 123******50)")
     place: str = Field(description="yeri: alan, metin satırı ya da ek (sayfa, paragraf, hücre)")
     message_tr: str
-    open: bool = Field(description="açık (onay için gerekçe gerekir) ya da kayıtta temizlendi (gps, seri_no)")
+    open: bool = Field(description="açık: onay için gerekçe gerekir; kapalı: kayıtta temizlendi (gps, seri_no) "
+                                   "ya da ek taranamadı, elle denetlenmeli (taranamadi)")
+    status_tr: str = Field(description="açık | kayıtta temizlendi | elle denetleyin")
 
 
 class RevisionOut(BaseModel):
