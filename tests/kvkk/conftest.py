@@ -1,3 +1,3 @@
-"""The scan tests use the editorial app of the web tests (the same fixture, not a copy)."""
+"""The scan tests use the editorial app of the web tests (the same fixtures, not copies)."""
 
-from tests.web.conftest import editorial  # noqa: F401  (a fixture: pytest finds it by name)
+from tests.web.conftest import editorial, live_editorial  # noqa: F401  (fixtures: pytest finds them by name)
