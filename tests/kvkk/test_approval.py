@@ -90,9 +90,16 @@ def test_cli_approve_refused_without_the_reason_accepted_with_it_and_show_lists_
     code, out, err = m.run("approve", number, "--kvkk-gerekce", OVERRIDE, login="web2")
     assert (code, err) == (0, "") and "onaylandı" in out
     code, out, _err = m.run("show", number, "--json", login="mudur1")
-    approve = [e for e in json.loads(out)["events"] if e["action"] == "approve"]
+    shown = json.loads(out)
+    approve = [e for e in shown["events"] if e["action"] == "approve"]
     assert [(e["actor"], e["data"]["kvkk_gerekce"], e["data"]["kvkk_bulgu"]) for e in approve] == [
         ("web2", OVERRIDE, 1)]
+    assert [(f["kind"], f["masked"], f["place"]) for f in shown["kvkk"]] == [("tc_kimlik", "123******50",
+                                                                            "metin, satır 1")]
+    code, out, _err = m.run("show", number, login="mudur1")
+    assert code == 0 and TC not in out
+    assert f"      KVKK gerekçesi (1 açık bulgu): {OVERRIDE}\n" in out
+    assert "1. sürüm — Kişisel veri taraması (KVKK): 1 bulgu.\n  1. T.C. kimlik numarası — metin, satır 1: 123******50" in out
 
 
 def test_api_approve_takes_the_override_field_and_four_eyes_refuse_the_author(municipality):
