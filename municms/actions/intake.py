@@ -54,12 +54,12 @@ class IntakeResult:
     number: str | None = None
     item: Item | None = None
     rev: int | None = None
-    kvkk: list[Finding] = field(default_factory=list)
     receipt: Path | None = None
     report: Path | None = None
     quarantined: Path | None = None
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    kvkk: list[Finding] = field(default_factory=list)   # personal data found (masked)
 
     def as_dict(self) -> dict:
         return {"status": self.status, "department": self.department, "name": self.name, "number": self.number,

@@ -62,9 +62,9 @@ def document_findings(scanner: TextScanner, path: Path, name: str, mime: str, ma
     budget = _Budget()
     try:
         if mime in (DOCX, XLSX):
-            problems = expansion_problems(path, max_bytes)
-            if problems:
-                return [finding("taranamadi", "—", place, "Dosya açıldığında çok büyük ya da olağan dışı sıkıştırılmış.")]
+            if expansion_problems(path, max_bytes):  # a zip bomb is not expanded to be scanned
+                return [finding("taranamadi", "—", place,
+                                "Dosya açıldığında çok büyük ya da olağan dışı sıkıştırılmış.")]
         for where, text in readers[mime](path, budget):
             found.extend(scanner.scan_lines(text, f"{place}, {where}") if "\n" in text
                          else scanner.scan(text, f"{place}, {where}"))
