@@ -15,6 +15,7 @@ from .turkish import slugify
 
 _IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 PHOTO_TYPES = frozenset(_IMAGE_FORMATS)  # what a news item's `fotograflar` may hold
+_OTHER_IMAGES = {"image/tiff": "TIFF"}   # attachments only (if allowed_types has them); cleaned the same way
 _SAME_EXTENSION = {"jpeg": "jpg", "jpe": "jpg", "tif": "tiff"}
 _TYPE_NAMES_TR = {"application/pdf": "PDF", "image/jpeg": "JPEG resim", "image/png": "PNG resim",
                   "image/webp": "WebP resim",
@@ -64,7 +65,7 @@ def inspect_attachment(bundle: Path, listed: str, settings, taken: set[str], pat
         found = f" (içerik: {kind.mime})" if kind else ""
         return problem(f"'{listed}' izin verilen bir dosya türü değil{found}. İzin verilen türler: "
                        f"{allowed_types_tr(settings.allowed_types)}.", f"attachment type not allowed{found}")
-    if kind.mime in _IMAGE_FORMATS and not _image_readable(source):
+    if (kind.mime in _IMAGE_FORMATS or kind.mime in _OTHER_IMAGES) and not _image_readable(source):
         return problem(f"'{listed}' bozuk ya da yarım kalmış bir resim; dosyayı yeniden kaydedip gönderin.",
                        "image cannot be decoded")
     extension = _SAME_EXTENSION.get(kind.extension, kind.extension)
@@ -94,7 +95,7 @@ def _image_readable(path: Path) -> bool:
 
 def store_attachment(attachment: Attachment, target: Path) -> None:
     """Copy to target; images are re-encoded so EXIF (location, camera, owner) is not published."""
-    fmt = _IMAGE_FORMATS.get(attachment.mime)
+    fmt = _IMAGE_FORMATS.get(attachment.mime) or _OTHER_IMAGES.get(attachment.mime)
     if fmt is None:
         shutil.copyfile(attachment.source, target)
         return

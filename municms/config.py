@@ -147,6 +147,14 @@ class Attachments(_Strict):
     allowed_types: list[str] = Field(min_length=1)
 
 
+class KvkkSettings(_Strict):
+    """The personal-data scan: what the municipality publishes itself is not personal data. Its contact phone,
+    e-mail and KEP address, the host of site_url and the phones of data/birimler.yaml count already."""
+
+    own_domains: list[str] = Field(default_factory=list)   # e-mail domains (subdomains included)
+    own_phones: list[str] = Field(default_factory=list)    # published numbers, in any usual form
+
+
 class IntakeSettings(_Strict):
     # An inbox entry changed within this many seconds is still being written: `watch` waits until it has been
     # this quiet, one-shot `intake` leaves it for its next pass.
@@ -290,6 +298,7 @@ class Instance(_Strict):
     home: Home = Home()
     attachments: Attachments
     intake: IntakeSettings = IntakeSettings()
+    kvkk: KvkkSettings = KvkkSettings()
     deploy: Deploy = Deploy()
     editorial: Editorial = Editorial()
     serve: ServeSettings = ServeSettings()

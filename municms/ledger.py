@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import ConflictError, MunicmsError, NotFound
+from .kvkk.findings import Finding
 from .model import ITEM_FIELDS, Comment, EditLock, Event, Item, Revision, User
 from .turkish import fold
 from .private import create_private_file, tighten
@@ -85,6 +86,14 @@ BEGIN SELECT RAISE(ABORT, 'comments are append-only'); END;
 CREATE TABLE IF NOT EXISTS edit_locks (
     item_id INTEGER PRIMARY KEY REFERENCES items (id), login TEXT NOT NULL, taken_at TEXT NOT NULL,
     expires_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS kvkk_findings (
+    item_id INTEGER NOT NULL REFERENCES items (id), rev INTEGER NOT NULL, seq INTEGER NOT NULL,
+    kind TEXT NOT NULL, masked TEXT NOT NULL, place TEXT NOT NULL, message TEXT NOT NULL,
+    PRIMARY KEY (item_id, rev, seq));
+CREATE TRIGGER IF NOT EXISTS kvkk_findings_no_update BEFORE UPDATE ON kvkk_findings
+BEGIN SELECT RAISE(ABORT, 'findings belong to their revision'); END;
+CREATE TRIGGER IF NOT EXISTS kvkk_findings_no_delete BEFORE DELETE ON kvkk_findings
+BEGIN SELECT RAISE(ABORT, 'findings belong to their revision'); END;
 CREATE TABLE IF NOT EXISTS register (
     seq INTEGER PRIMARY KEY, release TEXT NOT NULL, at TEXT NOT NULL, record TEXT NOT NULL,
     hash TEXT NOT NULL UNIQUE);
@@ -103,6 +112,7 @@ MIGRATIONS = {
     4: ["ALTER TABLE items ADD COLUMN live_rev INTEGER",
         "UPDATE items SET live_rev = current_rev WHERE state IN ('published', 'expired')"],
     5: [],  # seminar registrations, notices, the e-mail outbox, form attempts, calendar tokens: new tables
+    6: [],  # personal data found in each revision (kvkk_findings): a new table
     7: [],  # the publication register (yayın kaydı, municms.register): a new append-only table
 }
 
@@ -291,6 +301,12 @@ class _Reader(SeminarReads):
                                  (item_id, rev))
         return [r["login"] for r in rows]
 
+    def kvkk_findings(self, item_id: int, rev: int) -> list[Finding]:
+        """The personal data the scan found in one revision, masked, in the order found."""
+        rows = self.conn.execute("SELECT * FROM kvkk_findings WHERE item_id = ? AND rev = ? ORDER BY seq",
+                                 (item_id, rev))
+        return [Finding(r["kind"], r["masked"], r["place"], r["message"]) for r in rows]
+
     def user(self, login: str) -> User:
         row = self.conn.execute("SELECT * FROM users WHERE login = ?", (login,)).fetchone()
         if row is None:
@@ -416,6 +432,11 @@ class Transaction(SeminarWrites, _Reader):
             (rev.item_id, rev.rev, _json(rev.front_matter), rev.body, rev.source_name, rev.source_sha256,
              rev.stored_dir, _json(list(rev.attachments)), _json(list(rev.warnings)), rev.author,
              _to_text(rev.created_at)))
+
+    def insert_kvkk_findings(self, item_id: int, rev: int, findings: list[Finding]) -> None:
+        self.conn.executemany(
+            "INSERT INTO kvkk_findings (item_id, rev, seq, kind, masked, place, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(item_id, rev, seq, f.kind, f.masked, f.place, f.message_tr) for seq, f in enumerate(findings, 1)])
 
     def append_event(self, event: Event) -> int:
         cur = self.conn.execute(
@@ -614,6 +635,10 @@ class Ledger(SeminarLedger):
     def approvals(self, item_id: int, rev: int) -> list[str]:
         with self._read() as r:
             return r.approvals(item_id, rev)
+
+    def kvkk_findings(self, item_id: int, rev: int) -> list[Finding]:
+        with self._read() as r:
+            return r.kvkk_findings(item_id, rev)
 
     def user(self, login: str) -> User:
         with self._read() as r:

@@ -18,6 +18,7 @@ from ..auth import Actor
 from ..clock import Clock
 from ..errors import Problem, ValidationError
 from ..item_checks import intake_warnings
+from ..kvkk import scan_submission
 from ..ledger import Ledger
 from ..model import IN_REVIEW, Item
 from ..paths import InstancePaths
@@ -62,11 +63,12 @@ def edit_item(ledger: Ledger, instance, paths: InstancePaths, ref: int | str, ac
                                       "Düzenleme kaydedilmedi.", "edit not saved")
             sub = replace(sub, warnings=sub.warnings + intake_warnings(sub, instance, paths)
                           + receipt_lines(ledger, instance, sub, item.number))
+            findings = scan_submission(sub, instance)  # every revision is scanned, an editor's too
             staging = _stage(paths, sub, item.year, session)
         finally:
             remove_tree(bundle)
         try:
-            updated, event, stored = _record(ledger, paths, ref, actor, clock, sub, staging, expect)
+            updated, event, stored = _record(ledger, paths, ref, actor, clock, sub, staging, expect, findings)
         except BaseException:
             remove_tree(staging)
             raise
@@ -95,7 +97,8 @@ def _write_bundle(bundle, paths: InstancePaths, item: Item, current, edit: Edit)
     (bundle / "index.md").write_text(edit.document, encoding="utf-8")
 
 
-def _record(ledger: Ledger, paths: InstancePaths, ref, actor: Actor, clock: Clock, sub, staging, expect):
+def _record(ledger: Ledger, paths: InstancePaths, ref, actor: Actor, clock: Clock, sub, staging, expect,
+            findings):
     """The new revision and its event in one transaction; the folder moves into place inside it."""
     now = clock.now()
     with ledger.transaction() as tx:
@@ -111,6 +114,7 @@ def _record(ledger: Ledger, paths: InstancePaths, ref, actor: Actor, clock: Cloc
 
         def execute(tx, item, user, to_state, now):
             tx.insert_revision(revision)
+            tx.insert_kvkk_findings(item.id, rev_no, findings)
             release(tx, item)
             changes = {"current_rev": rev_no, "title": sub.title, "expire_at": sub.expire_at}
             if not live:

@@ -26,6 +26,8 @@ from ..clock import Clock
 from ..errors import InvalidTransition, NotFound, PermissionDenied, Problem, ValidationError
 from ..files import write_atomic
 from ..item_checks import intake_warnings
+from ..kvkk import Finding, scan_submission
+from ..kvkk.scan import strip_original_images
 from ..ledger import Ledger, Transaction
 from ..model import RECEIVED, SYSTEM, SYSTEM_USER, Event, Item, Revision
 from ..paths import InstancePaths
@@ -57,13 +59,15 @@ class IntakeResult:
     quarantined: Path | None = None
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    kvkk: list[Finding] = field(default_factory=list)   # personal data found (masked)
 
     def as_dict(self) -> dict:
         return {"status": self.status, "department": self.department, "name": self.name, "number": self.number,
                 "rev": self.rev, "receipt": str(self.receipt) if self.receipt else None,
                 "report": str(self.report) if self.report else None,
                 "quarantined": str(self.quarantined) if self.quarantined else None,
-                "problems": [p.__dict__ for p in self.problems], "warnings": self.warnings}
+                "problems": [p.__dict__ for p in self.problems], "warnings": self.warnings,
+                "kvkk": [f.as_dict() for f in self.kvkk]}
 
 
 # --- the pass ------------------------------------------------------------------------------------------------
@@ -180,6 +184,7 @@ def register(ledger: Ledger, instance, paths: InstancePaths, sub: Submission, cl
              session: Session, author: str) -> IntakeResult:
     """Registered copy + ledger rows in one transaction; then receipt, claim removed, folder read-only."""
     now = clock.now()
+    findings = scan_submission(sub, instance)  # before staging: the registered copies lose GPS and serials
     staging = _stage(paths, sub, now.year, session)
     try:
         with ledger.transaction() as tx:
@@ -187,17 +192,19 @@ def register(ledger: Ledger, instance, paths: InstancePaths, sub: Submission, cl
                 item, rev, stored, event = _resubmit(tx, paths, sub, staging, clock, author)
             else:
                 item, rev, stored, event = _register_new(tx, instance, paths, sub, staging, now, author)
+            tx.insert_kvkk_findings(item.id, rev.rev, findings)
     except BaseException:
         remove_tree(staging)
         raise
     make_read_only(paths.registered / stored)
-    receipt = write_receipt(instance, paths, sub.department, sub.source_name, item, rev, sub.warnings, now)
+    receipt = write_receipt(instance, paths, sub.department, sub.source_name, item, rev, sub.warnings, now,
+                            findings=findings)
     session.discard(claimed)
     log.info("registered %s/%s as %s rev %s", sub.department, sub.source_name, item.number, rev.rev)
     signal = signals.item_registered if rev.rev == 1 else signals.item_resubmitted
     signal.send("intake", item=item, event=event, revision=rev)
     return IntakeResult("registered" if rev.rev == 1 else "resubmitted", sub.department, sub.source_name,
-                        item.number, item, rev.rev, receipt=receipt, warnings=list(sub.warnings))
+                        item.number, item, rev.rev, kvkk=findings, receipt=receipt, warnings=list(sub.warnings))
 
 
 def _register_new(tx: Transaction, instance, paths: InstancePaths, sub: Submission, staging: Path, now,
@@ -255,6 +262,7 @@ def _stage(paths: InstancePaths, sub: Submission, year: int, session: Session) -
     staging.mkdir(mode=0o700)
     if sub.kind == "bundle":
         shutil.copytree(sub.source, staging / "original", ignore=shutil.ignore_patterns(*IGNORED))
+        strip_original_images(staging / "original")  # KVKK: no photo is kept with its GPS position
     else:
         shutil.copyfile(sub.source, staging / f"original{Path(sub.source_name).suffix.lower() or '.md'}")
     (staging / "index.md").write_text(sub.index_md(), encoding="utf-8")
@@ -277,15 +285,18 @@ def _already_registered(ledger: Ledger, instance, paths: InstancePaths, claimed:
                         name: str, revision: Revision, clock: Clock) -> IntakeResult:
     """The same bytes were registered before (a re-drop, or a pass killed before removing its claim)."""
     item = ledger.item(revision.item_id)
+    findings = ledger.kvkk_findings(item.id, revision.rev)
     receipt = write_receipt(instance, paths, department, name, item, revision, revision.warnings, clock.now(),
-                            only_if_missing=True)
+                            only_if_missing=True, findings=findings)
     remove_tree(claimed)
     log.info("%s/%s is already registered as %s", department, name, item.number)
-    return IntakeResult("duplicate", department, name, item.number, item, revision.rev, receipt=receipt)
+    return IntakeResult("duplicate", department, name, item.number, item, revision.rev, kvkk=findings,
+                        receipt=receipt)
 
 
 def write_receipt(instance, paths: InstancePaths, department: str, name: str, item: Item, revision: Revision,
-                  warnings: list[str], now, only_if_missing: bool = False) -> Path:
+                  warnings: list[str], now, only_if_missing: bool = False,
+                  findings: list[Finding] | None = None) -> Path:
     """submissions/receipts/<department>/<name>.alindi.txt (another number's receipt is never overwritten)."""
     folder = paths.receipts / department
     folder.mkdir(parents=True, exist_ok=True)
@@ -294,7 +305,7 @@ def write_receipt(instance, paths: InstancePaths, department: str, name: str, it
         target = folder / f"{name}.{item.number}.alindi.txt"
     if only_if_missing and target.exists():
         return target
-    write_atomic(target, receipt_text(instance, department, name, item, revision, warnings, now))
+    write_atomic(target, receipt_text(instance, department, name, item, revision, warnings, now, findings or []))
     return target
 
 

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from ..errors import Problem
+from ..kvkk import findings_text
 from ..private import is_private, private_dir
 from ..model import Item, Revision, state_label
 from ..turkish import format_moment as _format_moment
@@ -103,8 +104,9 @@ def unique_target(folder: Path, name: str) -> Path:
 
 
 def receipt_text(instance, department: str, name: str, item: Item, revision: Revision, warnings: list[str],
-                 now) -> str:
-    """The department's receipt, in Turkish: number, title, warnings and what happens next."""
+                 now, findings=()) -> str:
+    """The department's receipt, in Turkish: number, title, warnings, personal data found (masked) and what
+    happens next."""
     unit = instance.department_name(item.unit)
     lines = [f"ALINDI BELGESİ — {instance.municipality.name}", "",
              f"Kayıt numarası : {item.number}" + (f" (sürüm {revision.rev})" if revision.rev > 1 else ""),
@@ -120,7 +122,7 @@ def receipt_text(instance, department: str, name: str, item: Item, revision: Rev
         lines.extend(f"  - {w}" for w in warnings)
     else:
         lines.append("Uyarı yok.")
-    lines += ["", "Bundan sonra ne olacak:"]
+    lines += ["", *findings_text(list(findings)), "", "Bundan sonra ne olacak:"]
     if revision.rev > 1:
         lines.append(f"  Düzeltilmiş sürüm kayda alındı ve yeniden incelemeye girdi ({unit}).")
     else:

@@ -17,6 +17,7 @@ from ..cli import add_json_flag, emit
 from ..config import Instance
 from ..errors import Problem, ValidationError
 from ..item_checks import event_details_tr
+from ..kvkk import findings_text
 from ..model import STATES, Item, state_label
 from ..turkish import format_moment
 from ..workflow import ACTION_LABELS_TR
@@ -94,10 +95,15 @@ def _show(args: argparse.Namespace, ctx: Context, actor: Actor) -> int:
         f"  {format_moment(e.at, 'dd.MM.y HH:mm')}  {e.actor:<14} {ACTION_LABELS_TR.get(e.action, e.action):<18} "
         f"{state_label(e.from_state or '') or '-'} → {state_label(e.to_state or '')}"
         + (f"  ({e.reason})" if e.reason else "") + "".join("\n" + line for line in event_details_tr(e))
+        + (f"\n      KVKK gerekçesi ({e.data.get('kvkk_bulgu')} açık bulgu): {e.data['kvkk_gerekce']}"
+           if e.data.get("kvkk_gerekce") else "")
         for e in events]
+    findings = ledger.kvkk_findings(item.id, item.current_rev)
+    lines += ["", f"{item.current_rev}. sürüm — " + findings_text(findings)[0], *findings_text(findings)[1:]]
     if note:
         lines += ["", "Değişiklik isteği (müdürlüğe gönderilen not):", note.rstrip()]
     payload = {"ok": True, "item": item_json(item), "approvals": approvals, "change_request": note,
+               "kvkk": [f.as_dict() for f in findings],
                "revisions": [{**asdict(r), "created_at": r.created_at.isoformat() if r.created_at else None}
                              for r in revisions],
                "events": [{**asdict(e), "at": e.at.isoformat()} for e in events]}
@@ -122,6 +128,9 @@ def cmd_action(args: argparse.Namespace) -> int:
                  "withdraw": withdraw.withdraw, "archive": archive.archive}
     if args.command == "assign":
         item = assign.assign(ledger, instance, args.ref, actor, clock, to=args.to, reason=args.reason)
+    elif args.command == "approve":
+        item = approve.approve(ledger, instance, args.ref, actor, clock, reason=args.reason,
+                               kvkk_reason=args.kvkk_gerekce)
     else:
         item = functions[args.command](ledger, instance, args.ref, actor, clock, reason=args.reason)
     text = f"{item.number} {_DONE[args.command]}. Durum: {state_label(item.state)}."
@@ -214,6 +223,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         if name == "assign":
             p.add_argument("--to", metavar="LOGIN", required=True, help="havale edilecek editör")
         p.add_argument("--reason", metavar="TEXT", help="gerekçe")
+        if name == "approve":
+            p.add_argument("--kvkk-gerekce", metavar="TEXT",
+                           help="açık kişisel veri (KVKK) bulgularına rağmen onaylamanın gerekçesi")
         add_json_flag(p)
         p.set_defaults(handler=cmd_action)
 

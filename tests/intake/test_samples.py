@@ -110,6 +110,7 @@ def test_receipt_text(ledger, instance, paths, clock):
         "Durum          : kaydedildi",
         "İnceleyecek    : Web Birimi (web)", "",
         "Uyarı yok.", "",
+        "Kişisel veri taraması (KVKK): kişisel veri bulunmadı.", "",
         "Bundan sonra ne olacak:",
         "  Gönderiniz kayıt defterine işlendi. Müdür işi Web Birimi personeline havale edecek; içerik başka bir "
         "kişi tarafından incelenip onaylandıktan sonra yayımlanır.",

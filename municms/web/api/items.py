@@ -70,7 +70,7 @@ def get_item(number: str, response: Response, actor: Actor = Depends(current_act
 def get_revisions(number: str, actor: Actor = Depends(current_actor),
                   svc: Services = Depends(services)) -> list[RevisionOut]:
     item = visible_item(svc.ledger, actor, number)
-    return [revision_out(rev) for rev in svc.ledger.revisions(item.id)]
+    return [revision_out(rev, svc.ledger.kvkk_findings(item.id, rev.rev)) for rev in svc.ledger.revisions(item.id)]
 
 
 @router.get("/items/{number}/events", response_model=list[EventOut], responses=errors(404),

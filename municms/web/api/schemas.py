@@ -40,6 +40,17 @@ class ItemPage(BaseModel):
     next_cursor: str | None = Field(description="sonraki sayfa için `cursor`; son sayfada null")
 
 
+class KvkkFindingOut(BaseModel):
+    kind: str = Field(description="tc_kimlik | iban | telefon | eposta | plaka | gps | seri_no | taranamadi")
+    label_tr: str
+    masked: str = Field(description="bulunan değer, maskeli (ör. 123******50)")
+    place: str = Field(description="yeri: alan, metin satırı ya da ek (sayfa, paragraf, hücre)")
+    message_tr: str
+    open: bool = Field(description="açık: onay için gerekçe gerekir; kapalı: kayıtta temizlendi (gps, seri_no) "
+                                   "ya da ek taranamadı, elle denetlenmeli (taranamadi)")
+    status_tr: str = Field(description="açık | kayıtta temizlendi | elle denetleyin")
+
+
 class RevisionOut(BaseModel):
     rev: int
     front_matter: dict[str, Any]
@@ -49,6 +60,8 @@ class RevisionOut(BaseModel):
     warnings: list[str]
     author: str
     created_at: dt.datetime | None = None
+    kvkk: list[KvkkFindingOut] = Field(default_factory=list,
+                                       description="bu sürümde bulunan kişisel veriler (KVKK), maskeli")
 
 
 class EventOut(BaseModel):
@@ -89,6 +102,9 @@ class ActionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: str | None = Field(None, max_length=10_000, description="gerekçe")
     to: str | None = Field(None, max_length=200, description="havale edilecek editörün kullanıcı adı (assign)")
+    kvkk_gerekce: str | None = Field(None, max_length=10_000,
+                                     description="approve: sürümde açık kişisel veri (KVKK) bulguları varken "
+                                                 "onaylamanın gerekçesi (bulgu yoksa kullanılmaz)")
 
 
 class SubmissionIn(BaseModel):
@@ -110,6 +126,8 @@ class SubmissionOut(BaseModel):
     rev: int
     receipt: str = Field(description="alındı belgesinin metni (submissions/receipts/… dosyasıyla aynı)")
     warnings: list[str]
+    kvkk: list[KvkkFindingOut] = Field(default_factory=list,
+                                       description="kişisel veri taraması (KVKK) bulguları; değerler maskeli")
     item: ItemOut
 
 
@@ -123,10 +141,10 @@ def item_out(item: Item, etag: str) -> ItemOut:
                    etag=etag)
 
 
-def revision_out(rev: Revision) -> RevisionOut:
+def revision_out(rev: Revision, findings=()) -> RevisionOut:
     return RevisionOut(rev=rev.rev, front_matter=rev.front_matter, body=rev.body, source_name=rev.source_name,
                        attachments=rev.attachments, warnings=rev.warnings, author=rev.author,
-                       created_at=rev.created_at)
+                       created_at=rev.created_at, kvkk=[f.as_dict() for f in findings])
 
 
 def event_out(event: Event) -> EventOut:

@@ -64,7 +64,8 @@ async def submit_item(request: Request, actor: Actor = Depends(current_actor),
     item = result.item
     out = SubmissionOut(status=result.status, number=result.number, rev=result.rev,
                         receipt=result.receipt.read_text(encoding="utf-8") if result.receipt else "",
-                        warnings=result.warnings, item=item_out(item, item_etag(svc.ledger, item)))
+                        warnings=result.warnings, kvkk=[f.as_dict() for f in result.kvkk],
+                        item=item_out(item, item_etag(svc.ledger, item)))
     return JSONResponse(out.model_dump(mode="json"), status_code=200 if result.status == "duplicate" else 201)
 
 

@@ -41,6 +41,9 @@ def act(number: str, action: Action, response: Response, body: ActionIn | None =
                                     reason=body.reason, expect=expect)
         except NotFound:  # the item exists (seen above, never deleted): the unknown one is the editor
             raise _not_an_editor(body.to) from None
+    elif action == Action.approve:
+        updated = approve.approve(svc.ledger, svc.instance, item.id, actor, svc.clock, reason=body.reason,
+                                  expect=expect, kvkk_reason=body.kvkk_gerekce)
     else:
         updated = ACTIONS[action](svc.ledger, svc.instance, item.id, actor, svc.clock, reason=body.reason,
                                   expect=expect)

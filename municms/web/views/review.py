@@ -119,6 +119,7 @@ def _item_context(request: Request, actor: Actor, number: str) -> dict:
             "event_labels": EVENT_LABELS_TR, "forms": forms, "errors": [], "done": None,
             "department_name": request.app.state.instance.department_name(item.department),
             "comments": ledger.comments(item.id), "may_edit": EDIT in allowed,
+            "kvkk": ledger.kvkk_findings(item.id, item.current_rev), "kvkk_reason": "",
             "lock": current_lock(ledger, item, request.app.state.clock.now())}
 
 
@@ -138,20 +139,25 @@ async def act_on_item(request: Request, number: str, actor: Actor = Depends(edit
     form = await request.form()
     action = str(form.get("islem") or "")
     reason = str(form.get("gerekce") or "").strip() or None
+    # the override counts only when its box is ticked: a reason typed but not confirmed is no decision
+    kvkk_reason = str(form.get("kvkk_gerekce") or "").strip()
+    extra = {"kvkk_reason": kvkk_reason if form.get("kvkk_onay") == "evet" else None} if action == APPROVE else {}
     status, errors, done = 200, [], None
     if action not in ACTION_FORMS:
         status, errors = 422, [("islemler", "Bilinmeyen bir işlem istendi.")]
     else:
         run = ACTION_FORMS[action][2]
         try:
-            await run_in_threadpool(run, state.ledger, state.instance, item.id, actor, state.clock, reason=reason)
+            await run_in_threadpool(run, state.ledger, state.instance, item.id, actor, state.clock, reason=reason,
+                                    **extra)
             label = ACTION_LABELS_TR[action]
             done = f"{upper(label[:1])}{label[1:]} kaydedildi."  # Turkish capitals: incelemeye → İncelemeye
         except (ValidationError, PermissionDenied, InvalidTransition, ConflictError) as exc:
-            status, errors = refusal(exc, "islemler",
-                                     lambda p: f"gerekce-{action}" if p.field == "reason" else "islemler")
+            status, errors = refusal(exc, "islemler", lambda p: {"reason": f"gerekce-{action}",
+                                                                 "kvkk_gerekce": "kvkk-onay"}.get(p.field, "islemler"))
     context = _item_context(request, actor, number)
-    context.update(errors=errors, done=done, reason=reason or "", failed_action=action)
+    context.update(errors=errors, done=done, reason=reason or "", failed_action=action,
+                   kvkk_reason=kvkk_reason if status != 200 else "")
     return render(request, "review/item.html", context, actor=actor, status_code=status)
 
 
