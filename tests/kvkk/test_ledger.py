@@ -26,7 +26,7 @@ def test_a_version_5_ledger_is_upgraded_and_keeps_its_items(municipality):
     ledger = open_ledger(m.paths.database)
     try:
         with sqlite3.connect(m.paths.database) as conn:
-            assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+            assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
         item = ledger.item(number)
         assert item.title == "Eski Kayıt" and ledger.kvkk_findings(item.id, 1) == []  # not scanned back then
     finally:
