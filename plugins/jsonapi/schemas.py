@@ -36,7 +36,7 @@ SECTION_HEAD = _object({
 })
 
 ENTRY = {
-    "kayit_no": _described(_maybe(_TEXT), "Evrak kayıt numarası (ör. BİM-2026-000123)."),
+    "kayit_no": _described(_maybe(_TEXT), "Evrak kayıt numarası (ör. ÖRNEK-2026-000123)."),
     "baslik": _described(_TEXT, "Başlık."),
     "ozet": _described(_TEXT, "Kısa açıklama (düz metin)."),
     "yayin_tarihi": _described(_MOMENT, "Yayın zamanı, saat dilimi farkıyla (ISO 8601)."),
@@ -50,15 +50,17 @@ ENTRY = {
 }
 ENTRY_SCHEMA = _object(ENTRY)
 
+# Examples use names no real item has (ÖRNEK-… numbers, ornek-… addresses): the embargo check looks for an
+# embargoed item's number, title and address in every public file, schemas included.
 _EXAMPLE_BASE = "https://www.ornek.bel.tr/"
 _EXAMPLE_SECTION = {"anahtar": "duyuru", "baslik": "Duyurular", "tarihli": True,
                     "sayfa": _EXAMPLE_BASE + "duyurular/", "adres": _EXAMPLE_BASE + "api/v1/duyurular/index.json"}
 _EXAMPLE_ENTRY = {
-    "kayit_no": "BİM-2026-000123", "baslik": "Işıklı Çarşı İhalesi Sonuçlandı",
+    "kayit_no": "ÖRNEK-2026-000123", "baslik": "Örnek İhale Sonucu Duyurusu",
     "ozet": "İhale sonucu ve itiraz süresi.", "yayin_tarihi": "2026-11-20T09:00:00+03:00",
     "degisiklik_tarihi": None, "durum": "yayinda", "birim": "fen-isleri",
-    "sayfa": _EXAMPLE_BASE + "duyurular/2026/isikli-carsi-ihalesi-sonuclandi/",
-    "adres": _EXAMPLE_BASE + "api/v1/duyurular/2026/isikli-carsi-ihalesi-sonuclandi.json",
+    "sayfa": _EXAMPLE_BASE + "duyurular/2026/ornek-ihale-sonucu-duyurusu/",
+    "adres": _EXAMPLE_BASE + "api/v1/duyurular/2026/ornek-ihale-sonucu-duyurusu.json",
 }
 
 _UNIT = _object({
@@ -181,7 +183,7 @@ SCHEMAS = {
          "birim_adi": "Fen İşleri Müdürlüğü", "gecmis_notu": None,
          "etiketler": [{"ad": "İhale", "sayfa": _EXAMPLE_BASE + "etiket/ihale/"}],
          "govde_html": "<p>İhale 18 Kasım'da yapıldı.</p>",
-         "ekler": [{"ad": "sonuc.pdf", "adres": _EXAMPLE_BASE + "duyurular/2026/isikli-carsi-ihalesi-sonuclandi/sonuc.pdf",
+         "ekler": [{"ad": "sonuc.pdf", "adres": _EXAMPLE_BASE + "duyurular/2026/ornek-ihale-sonucu-duyurusu/sonuc.pdf",
                     "medya_turu": "application/pdf", "boyut": 48213,
                     "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}],
          "fotograflar": []},
@@ -196,7 +198,7 @@ SCHEMAS = {
          "yaklasan_degisiklikler": _described({"type": "array", "items": _CHANGE},
                                               "Duyurulmuş, henüz yürürlüğe girmemiş değişiklikler.")},
         {"sayfa": _EXAMPLE_BASE + "kurumsal/organizasyon-semasi/", "birimler": [_EXAMPLE_UNIT],
-         "degisiklikler": [{"kayit_no": "BİM-2026-000045", "baslik": "Fen İşleri Müdürlüğüne atama",
+         "degisiklikler": [{"kayit_no": "ÖRNEK-2026-000045", "baslik": "Örnek Müdürlüğüne atama",
                             "yururluk": "2026-03-01", "aciklamalar": ["Fen İşleri Müdürlüğü: Ahmet Yılmaz müdür "
                                                                       "olarak atandı."],
                             "adres": _EXAMPLE_BASE + "api/v1/organizasyon/2026-03-01.json"}],
