@@ -41,9 +41,9 @@ def stage_copy(source: Path, staging: Path) -> None:
         rel = os.path.relpath(folder, source)
         if rel.replace(os.sep, "/").split("/")[0] == EXPORT_DIR:
             names = [name for name in names if os.path.join(rel, name).replace(os.sep, "/") == LAYOUT_FILE]
+            if not names:
+                continue
         target = staging / rel if rel != "." else staging
-        if not names and rel.replace(os.sep, "/").split("/")[0] == EXPORT_DIR:
-            continue
         target.mkdir(parents=True, exist_ok=True)
         for name in names:
             try:

@@ -52,7 +52,7 @@ def write(pelican) -> None:
 def read_layout(root: Path) -> str | None:
     """The layout the build left in the tree at root, if it has one with every marker (else None)."""
     try:
-        text = (Path(root) / LAYOUT_FILE).read_text(encoding="utf-8")
+        text = (Path(root) / LAYOUT_FILE).read_bytes().decode("utf-8")  # exactly: the publisher's tree gets it back
     except (OSError, UnicodeDecodeError):
         return None
     if any(text.count(mark) != 1 for mark in _ONCE) or any(mark not in text for mark in (TITLE, DESCRIPTION, ADDRESS)):
