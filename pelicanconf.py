@@ -10,7 +10,7 @@ PATH = "content"
 THEME = "themes/belediye"
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["turkish", "sections", "orgchart", "listings", "sitemap", "seminars", "manifest", "share", "jsonapi",
-           "speedups", "compliance"]
+           "speedups", "compliance", "register_layout"]
 # speedups: both cores write the pages; ListingsGenerator writes only through the writer, so it may share
 SPEEDUPS_SHARED_GENERATORS = ["ListingsGenerator"]
 

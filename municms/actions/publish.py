@@ -299,12 +299,13 @@ def deploy(instance: Instance, paths: InstancePaths, clock: Clock, result: Build
     target = get_target(instance, paths, clock)
     meta = {"items": [item.number for item in due], "published_by": actor.login, "build_id": result.build_id}
     hashes = result.hashes if result.hashes is not None else manifest_hashes(paths, result.build_id)
+    record = None
     try:
         record = stamp(result.output, hashes if hashes is not None else tree_files(result.output))
         return target.deploy(result.output, result.build_id, meta, hashes=record.hashes, exact=result.shared), record
     finally:
-        if result.shared:
-            remove_export(result.output)
+        if result.shared:  # the tree keeps the layout of the export's pages its build wrote
+            remove_export(result.output, record.layout if record is not None else None)
         result.discard()
 
 

@@ -13,6 +13,7 @@ record. The export itself (/yayin-kaydi/) and surum.json cannot hash themselves 
     chain.py    canonical form, record hash, tree hash, replay (pure)
     records.py  the record of a deploy, from the build's hashes, the items and the ledger's events
     export.py   the /yayin-kaydi/ pages and machine files
+    layout.py   the pages' layout in the site's theme, rendered by the build, filled by the export
     stamp.py    writing the export into a release and the record into the ledger, recovery after a kill
     verify.py   recomputing the chain, comparing the live export and files, matching a saved page
 """

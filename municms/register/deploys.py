@@ -11,6 +11,7 @@ from pathlib import Path
 from ..materialise import is_public
 from .chain import EXPORT_DIR, public_hashes, replay
 from .export import page_file
+from .layout import LAYOUT_FILE
 from .records import ledger_records, new_record, public_item
 from .stamp import Stamp, prepare, recover, tree_files
 
@@ -33,13 +34,15 @@ def publish_stamp(tx, instance, paths, output: Path, hashes: dict[str, str], rel
 
 def stage_copy(source: Path, staging: Path) -> None:
     """A copy of a tree made of hard links (copies across file systems), following a release's shard links and
-    leaving out an export it carries."""
+    leaving out an export it carries (but not the build's layout of the export's pages)."""
     source = Path(os.path.realpath(source))
     shutil.rmtree(staging, ignore_errors=True)
     for folder, _, names in os.walk(source, followlinks=True):
         rel = os.path.relpath(folder, source)
         if rel.replace(os.sep, "/").split("/")[0] == EXPORT_DIR:
-            continue
+            names = [name for name in names if os.path.join(rel, name).replace(os.sep, "/") == LAYOUT_FILE]
+            if not names:
+                continue
         target = staging / rel if rel != "." else staging
         target.mkdir(parents=True, exist_ok=True)
         for name in names:

@@ -13,9 +13,11 @@ import json
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from ..turkish import format_moment
 from .chain import EXPORT_DIR, State, canonical, record_hash
+from .layout import fill
 
 CHAIN_FILE = "zincir.json"
 SCHEMA_FILE = "kayit.schema.json"
@@ -48,8 +50,9 @@ def histories(records: list[dict]) -> dict[str, list[dict]]:
     return found
 
 
-def export_files(records: list[dict], site_name: str) -> dict[str, bytes]:
-    """Every file of /yayin-kaydi/ (relative to the site root) for the chain `records`."""
+def export_files(records: list[dict], site_name: str, layout: str | None = None) -> dict[str, bytes]:
+    """Every file of /yayin-kaydi/ (relative to the site root) for the chain `records`; its pages in the site's
+    theme when `layout` is the build's layout (municms.register.layout), else in the export's standalone one."""
     years: dict[str, list[dict]] = {}
     for record in records:
         years.setdefault(record["at"][:4], []).append(record)
@@ -70,20 +73,40 @@ def export_files(records: list[dict], site_name: str) -> dict[str, bytes]:
     context = {"site_name": site_name, "years": sorted(years, reverse=True), "item_years": sorted(by_item, reverse=True),
                "head": chain["head"], "count": len(records)}
     newest = sorted(years)[-1] if years else None
-    files[f"{EXPORT_DIR}/index.html"] = _render("index.html", **context, hashes=dict(zip([r["seq"] for r in records], hashes)),
-                                                records=list(reversed(years.get(newest, [])))[:50])
+    record_hashes = dict(zip([r["seq"] for r in records], hashes))
+    files[f"{EXPORT_DIR}/index.html"] = _page(
+        layout, "index.html", "", INDEX_TITLE,
+        f"{site_name} sitesinde yayımlanan her şeyin kaydı: her yayının kaydı, içeriklerin yayın geçmişi, "
+        "dosyaların SHA-256 özetleri ve nasıl doğrulanacağı.",
+        **context, hashes=record_hashes, records=list(reversed(years.get(newest, [])))[:50])
     for year, rows in years.items():
-        files[f"{EXPORT_DIR}/kayitlar-{year}.html"] = _render(
-            "year.html", **context, year=year, records=list(reversed(rows)),
-            hashes=dict(zip([r["seq"] for r in records], hashes)))
+        files[f"{EXPORT_DIR}/kayitlar-{year}.html"] = _page(
+            layout, "year.html", f"kayitlar-{year}.html", f"{year} yılının yayın kayıtları",
+            f"{site_name} sitesinin {year} yılındaki yayın kayıtları: yayına alanlar, içerikler, onaylayanlar ve "
+            "kayıtların özetleri.", **context, year=year, records=list(reversed(rows)), hashes=record_hashes)
     for year, items in by_item.items():
-        files[f"{EXPORT_DIR}/icerikler-{year}.html"] = _render("items.html", **context, year=year,
-                                                               items=dict(sorted(items.items())))
+        files[f"{EXPORT_DIR}/icerikler-{year}.html"] = _page(
+            layout, "items.html", f"icerikler-{year}.html", f"{year} yılında kaydedilen içeriklerin yayın geçmişi",
+            f"{year} yılında kaydedilen içeriklerin {site_name} sitesindeki yayın geçmişi: ilk yayın, "
+            "değişiklikler, geri çekilme, sayfaların özetleri.", **context, year=year,
+            items=dict(sorted(items.items())))
     return files
 
 
-def _render(name: str, **context) -> bytes:
-    return _env.get_template(name).render(**context).encode("utf-8")
+INDEX_TITLE = "Yayın kaydı"
+
+
+def _page(layout: str | None, name: str, address: str, title: str, description: str, **context) -> bytes:
+    """One page: its template's content in the theme's layout, or the whole template in the standalone layout."""
+    template = _env.get_template(name)
+    if layout is None:
+        return template.render(**context, title=title).encode("utf-8")
+    values = {**context, "title": title}
+    content = Markup("".join(template.blocks["content"](template.new_context(values))))
+    trail = [("", INDEX_TITLE)] if not address else [(f"{EXPORT_DIR}/", INDEX_TITLE), ("", title)]
+    breadcrumb = Markup(_env.get_template("_breadcrumb.html").render(trail=trail))
+    return fill(layout, title=title, description=description, address=address, breadcrumb=breadcrumb,
+                content=content).encode("utf-8")
 
 
 def write_export(root: Path, files: dict[str, bytes]) -> dict[str, str]:

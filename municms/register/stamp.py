@@ -16,6 +16,7 @@ from pathlib import Path
 from ..deploy.shards import IDENTITY_FILE, file_sha256
 from .chain import EXPORT_DIR, GENESIS, public_hashes, replay
 from .export import CHAIN_FILE, export_files, write_export
+from .layout import LAYOUT_FILE, read_layout
 from .records import append, ledger_records, new_record
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ class Stamp:
 
     record: dict
     hashes: dict[str, str]
+    layout: str | None = None  # the build's layout of the register pages the tree held (municms.register.layout)
 
     @property
     def release(self) -> str:
@@ -96,18 +98,24 @@ def recover(tx, site: Path | None, at: str) -> dict | None:
 
 def prepare(tx, *, kind: str, release: str, at: str, actor: str, items: dict[str, dict], hashes: dict[str, str],
             site_name: str, output: Path, **extra) -> Stamp:
-    """The next record for a release of `hashes`, and its export written into `output` (the tree deployed)."""
+    """The next record for a release of `hashes`, and its export written into `output` (the tree deployed) in
+    place of the folder the build left there (the layout of its pages, read first)."""
     records = ledger_records(tx)
     record = new_record(replay(records), kind=kind, release=release, at=at, actor=actor, items=items,
                         hashes=hashes, **extra)
+    layout = read_layout(output)
     remove_export(output)
-    written = write_export(output, export_files([*records, record], site_name))
+    written = write_export(output, export_files([*records, record], site_name, layout))
     tree = {path: sha for path, sha in hashes.items() if not path.startswith(EXPORT_DIR + "/")}
-    return Stamp(record, {**tree, **written})
+    return Stamp(record, {**tree, **written}, layout)
 
 
-def remove_export(output: Path) -> None:
+def remove_export(output: Path, layout: str | None = None) -> None:
+    """Remove the export from `output`; with `layout`, the build's layout is put back (the publisher's own tree,
+    which keeps every file its build wrote)."""
     shutil.rmtree(Path(output) / EXPORT_DIR, ignore_errors=True)
+    if layout is not None:
+        write_export(output, {LAYOUT_FILE: layout.encode("utf-8")})
 
 
 def commit(tx, stamp: Stamp) -> str:

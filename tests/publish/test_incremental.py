@@ -21,8 +21,9 @@ from municms.actions.rollback import rollback
 from municms.build import build_site
 from municms.incremental.compare import tree_hashes
 from municms.incremental.digest import Digester
-from municms.incremental.registry import forget, state_for
+from municms.incremental.registry import forget, state_for, work_dir
 from municms.model import PUBLISHED
+from municms.register.layout import LAYOUT_FILE
 from municms.incremental.search_prep import prepare_soon
 from municms.search import SEARCH_DIR, part_of, read_parts_file
 from tests.hostile import search_fragment
@@ -49,6 +50,8 @@ def assert_same_as_full_build(m, target: Path) -> None:
     assert sorted(live) == sorted(full)
     differing = sorted(rel for rel in live if live[rel] != full[rel])
     assert differing == []
+    # the layout of the register's pages, which the export consumed: the publisher's tree keeps the one it built
+    assert (work_dir(m.paths) / "site" / LAYOUT_FILE).read_bytes() == (target / LAYOUT_FILE).read_bytes()
 
 
 def searched_pages(site: Path) -> dict[str, list[str]]:
