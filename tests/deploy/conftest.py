@@ -32,6 +32,12 @@ def release_id(n: int) -> str:
 def tree(root: Path) -> dict[str, str]:
     """relative path → sha256 of every file of the site under root (following the release's shard symlinks;
     without the release's own surum.json and the publication register's export, which no build holds)."""
+    return {rel: digest for rel, digest in target_tree(root).items() if not rel.startswith("yayin-kaydi/")}
+
+
+def target_tree(root: Path) -> dict[str, str]:
+    """tree() with every file of yayin-kaydi/: what a deploy target given a build puts into its release (the
+    build's layout of the register pages included; only a publish or deploy replaces it with the export)."""
     root = Path(os.path.realpath(root))
     out = {}
     for dirpath, _, files in os.walk(root, followlinks=True):
@@ -39,7 +45,7 @@ def tree(root: Path) -> dict[str, str]:
             path = Path(dirpath) / name
             out[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
     out.pop(IDENTITY_FILE, None)
-    return {rel: digest for rel, digest in out.items() if not rel.startswith("yayin-kaydi/")}
+    return out
 
 
 def identity(release_dir: Path) -> dict:

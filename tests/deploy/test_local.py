@@ -18,7 +18,7 @@ from municms.deploy.shards import plan_tree
 from municms.errors import ConflictError, DeployError, NotFound, PermissionDenied
 from municms.signals import release_rolled_back
 
-from .conftest import PASSWORD, identity, release_id, shard_links, staff, tree
+from .conftest import PASSWORD, identity, release_id, shard_links, staff, target_tree as tree
 
 NOW = dt.datetime(2026, 11, 25, 14, 30, tzinfo=ZoneInfo("Europe/Istanbul"))
 META = {"items": ["BİM-2026-000001", "BİM-2026-000002"], "published_by": "ayse.editor"}

@@ -18,7 +18,7 @@ from municms.errors import ConflictError, DeployError
 from municms.fragments import resolve_includes
 from municms.serve import SiteFiles
 
-from .conftest import CHANGED_PAGE, identity, release_id, shard_links, tree
+from .conftest import CHANGED_PAGE, identity, release_id, shard_links, target_tree as tree
 
 
 pytestmark = pytest.mark.usefixtures("year_shards")  # the tests name year shards
