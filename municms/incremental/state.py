@@ -104,7 +104,9 @@ class SiteState:
         self.journal_path.parent.mkdir(parents=True, exist_ok=True)
         if self._journal is not None:
             self._journal.close()
-        self._journal = open(self.journal_path, "w", encoding="utf-8")
+        # appended to, never truncated: a build killed after recover() and before its state was saved must leave
+        # the names of the killed build before it in the journal too (the saved state still trusts those files)
+        self._journal = open(self.journal_path, "a", encoding="utf-8")
         if environment != self.environment or not self.work.is_dir():
             self.fingerprints.clear()
             self.links.clear()

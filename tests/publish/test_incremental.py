@@ -374,6 +374,23 @@ def test_the_temp_files_of_a_killed_build_are_removed_by_the_next_one(site):
 
 
 @pytest.mark.slow
+def test_two_killed_builds_in_a_row_leave_no_page_trusted_that_the_first_one_wrote(site):
+    """The first killed build replaced the home page (named in its journal); the second one was killed after
+    reading that journal and before saving its state: the third must still not trust the home page."""
+    site.publish()
+    tree = site.paths.var / "work" / "site"
+    (tree / "index.html").write_bytes(b"<html><main>yarim kalan yayin</main></html>")  # the first build's page
+    (site.paths.var / "work" / "journal").write_text("index.html\n", encoding="utf-8")
+    forget(site.paths)  # the first process, killed
+    second = state_for(site.paths)
+    second.begin(second.environment)  # reads the journal, starts its own
+    forget(site.paths)  # the second process, killed before its state was saved
+    site.publish()  # nothing new: the home page's inputs are what the saved state says
+    assert b"yarim kalan yayin" not in (site.paths.current / "index.html").read_bytes()
+    assert_same_as_full_build(site, site.root.parent / "tam")
+
+
+@pytest.mark.slow
 def test_a_failed_build_forgets_what_it_touched(site):
     """A build that fails its checks leaves pages in the working tree; the next build does not trust them."""
     site.publish()
