@@ -47,7 +47,9 @@ def test_generated_identity_numbers_are_valid_and_found_masked(first_nine):
 def test_identity_number_with_one_digit_changed_is_not_found(first_nine, position, delta):
     number = off_by_one(tc_kimlik_digits(first_nine), position, delta)
     assert not tc_kimlik_valid(number)
-    assert [f.kind for f in TextScanner().scan(f"No: {number}", "metin")] == []
+    kinds = [f.kind for f in TextScanner().scan(f"No: {number}", "metin")]
+    # not an identity number; a first digit changed to 0 can make it a phone number ("0364 …", "0532 …")
+    assert kinds == (["telefon"] if number.startswith("0") and kinds else [])
 
 
 @given(accounts, st.booleans())
