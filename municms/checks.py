@@ -27,6 +27,12 @@ TEXT_SUFFIXES = (".html", ".xml", ".json", ".txt", ".ics", ".js")
 SEARCH_SUFFIXES = (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")  # gzip-compressed Pagefind data
 
 
+def page_file(url: str) -> str:
+    """The output file a site address is served from: /kvkk/ → kvkk/index.html, / → index.html, /a.html → a.html."""
+    rel = url.lstrip("/")
+    return rel + "index.html" if rel.endswith("/") or not rel else rel
+
+
 @dataclass(frozen=True)
 class CheckProblem:
     page: str      # output file, relative to the site root (instance.yaml for the configuration)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from babel.dates import get_month_names
 
-from .checks import CheckProblem, _Site, check_links
+from .checks import CheckProblem, _Site, check_links, page_file
 
 REPORT_URL = "/uyum-raporu/"         # the auditors' page (municms/compliance_page.py writes it)
 CONFIG_PAGE = "instance.yaml"        # the "page" of a finding about the configuration
@@ -62,11 +62,6 @@ FOOTER_RULE = "Başbakanlık Genelgesi 2007/4; Kamu İnternet Siteleri Rehberi (
 CONTACT_RULE = "Başbakanlık Genelgesi 2007/4 (iletişim bilgileri)"
 KEP_RULE = "7201 sayılı Tebligat Kanunu m.7/a (kamu kurumlarının KEP adresi)"
 STATEMENT_RULE = "KAMİS erişilebilirlik ölçütleri; 5378 sayılı Engelliler Hakkında Kanun"
-
-
-def page_file(url: str) -> str:
-    """The output file of a site address: /kvkk/ → kvkk/index.html."""
-    return url.strip("/") + "/index.html" if url.strip("/") else "index.html"
 
 
 def _problem(page: str, check: str, message: str, rule: str, blocking: bool = True) -> CheckProblem:

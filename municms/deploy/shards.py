@@ -95,6 +95,18 @@ def file_sha256(path: str) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+def tree_sha256(root: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """The SHA-256 of every file below root by relative path (following a release's links into its shards),
+    except those whose path starts with one of `skip`."""
+    found = {}
+    for dirpath, _, filenames in os.walk(root, followlinks=True):
+        for name in filenames:
+            rel = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
+            if not rel.startswith(skip):
+                found[rel] = file_sha256(os.path.join(dirpath, name))
+    return found
+
+
 class _Node:
     __slots__ = ("files", "dirs", "has_year", "count")
 

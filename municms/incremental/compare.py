@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import logging
 import os
 import shutil
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Instance
+from ..deploy.shards import tree_sha256
 from ..paths import InstancePaths
 from .registry import save, state_for
 
@@ -47,14 +47,7 @@ class Comparison:
 
 def tree_hashes(root: Path, skip: tuple[str, ...] = NOT_COMPARED) -> dict[str, str]:
     """The sha256 of every file below root (following a release's links into its shards), except `skip`."""
-    found = {}
-    for dirpath, _, filenames in os.walk(root, followlinks=True):
-        for name in filenames:
-            rel = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
-            if not rel.startswith(skip):
-                with open(os.path.join(dirpath, name), "rb") as handle:
-                    found[rel] = hashlib.sha256(handle.read()).hexdigest()
-    return found
+    return tree_sha256(root, skip)
 
 
 def compare_with_full_build(instance: Instance, paths: InstancePaths) -> Comparison:

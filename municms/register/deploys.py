@@ -8,9 +8,9 @@ import os
 import shutil
 from pathlib import Path
 
+from ..checks import page_file
 from ..materialise import is_public
 from .chain import EXPORT_DIR, public_hashes, replay
-from .export import page_file
 from .layout import LAYOUT_FILE
 from .records import ledger_records, new_record, public_item
 from .stamp import Stamp, prepare, recover, tree_files

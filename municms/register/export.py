@@ -15,6 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from ..checks import page_file
 from ..turkish import format_moment
 from .chain import EXPORT_DIR, State, canonical, record_hash
 from .layout import fill
@@ -30,12 +31,6 @@ def _when(value: str) -> str:
 
 
 _env.filters["when"] = _when
-
-
-def page_file(url: str) -> str:
-    """The file a page address is served from."""
-    rel = url.lstrip("/")
-    return rel + "index.html" if rel.endswith("/") or not rel else rel
 
 
 def histories(records: list[dict]) -> dict[str, list[dict]]:

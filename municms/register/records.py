@@ -6,7 +6,7 @@ import json
 
 from ..ledger import _Reader
 from ..model import ARCHIVED, EXPIRED, WITHDRAWN
-from .chain import FORMAT, GENESIS, State, file_changes, public_hashes, record_hash, replay
+from .chain import FORMAT, GENESIS, State, canonical, file_changes, public_hashes, record_hash, replay
 
 STATUS = {WITHDRAWN: "geri çekildi", EXPIRED: "süresi doldu", ARCHIVED: "arşivlendi"}
 LIVE = "yayında"
@@ -58,6 +58,6 @@ def state_of(reader: _Reader) -> State:
 def append(tx, record: dict) -> str:
     """Write `record` as the register's next row (inside the caller's transaction); its hash."""
     digest = record_hash(record)
-    tx.append_register_record(record["seq"], record["release"], record["at"],
-                              json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False), digest)
+    tx.append_register_record(record["seq"], record["release"], record["at"], canonical(record).decode("utf-8"),
+                              digest)
     return digest

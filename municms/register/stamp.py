@@ -13,7 +13,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..deploy.shards import IDENTITY_FILE, file_sha256
+from ..deploy.shards import IDENTITY_FILE, tree_sha256
 from .chain import EXPORT_DIR, GENESIS, public_hashes, replay
 from .export import CHAIN_FILE, export_files, write_export
 from .layout import LAYOUT_FILE, read_layout
@@ -37,13 +37,7 @@ class Stamp:
 
 def tree_files(root: Path) -> dict[str, str]:
     """SHA-256 of every file below root (following symlinks: a release's shards), by relative path."""
-    root = Path(os.path.realpath(root))
-    found = {}
-    for folder, _, names in os.walk(root, followlinks=True):
-        for name in names:
-            path = os.path.join(folder, name)
-            found[os.path.relpath(path, root).replace(os.sep, "/")] = file_sha256(path)
-    return found
+    return tree_sha256(Path(os.path.realpath(root)))
 
 
 def served_chain(site: Path) -> list[dict]:

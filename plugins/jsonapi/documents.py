@@ -5,12 +5,12 @@ and an incremental one at the same moment give the same bytes."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import mimetypes
 import os
 
 from municms import turkish
+from municms.deploy.shards import file_sha256
 
 API = "api/v1/"
 SCHEMA_DIR = API + "semalar/"
@@ -64,11 +64,7 @@ def file_facts(path: str) -> tuple[int, str]:
     stamp = (stat.st_size, stat.st_mtime_ns)
     known = _HASHES.get(path)
     if known is None or known[0] != stamp:
-        digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        known = _HASHES[path] = (stamp, digest.hexdigest())
+        known = _HASHES[path] = (stamp, file_sha256(path))
     return stamp[0], known[1]
 
 
