@@ -188,14 +188,22 @@ def register(ledger: Ledger, instance, paths: InstancePaths, sub: Submission, cl
     staging = _stage(paths, sub, now.year, session)
     try:
         with ledger.transaction() as tx:
-            if sub.kayit_no:
-                item, rev, stored, event = _resubmit(tx, paths, sub, staging, clock, author)
-            else:
-                item, rev, stored, event = _register_new(tx, instance, paths, sub, staging, now, author)
-            tx.insert_kvkk_findings(item.id, rev.rev, findings)
+            # Asked again under the write lock: the same bytes sent twice at once (a client retrying while its
+            # first request is still being handled, in another worker) must register once, not twice.
+            existing = tx.find_revision_by_sha(sub.source_sha256, sub.department)
+            if existing is None:
+                if sub.kayit_no:
+                    item, rev, stored, event = _resubmit(tx, paths, sub, staging, clock, author)
+                else:
+                    item, rev, stored, event = _register_new(tx, instance, paths, sub, staging, now, author)
+                tx.insert_kvkk_findings(item.id, rev.rev, findings)
     except BaseException:
         remove_tree(staging)
         raise
+    if existing is not None:
+        remove_tree(staging)
+        return _already_registered(ledger, instance, paths, claimed, sub.department, sub.source_name, existing,
+                                   clock)
     make_read_only(paths.registered / stored)
     receipt = write_receipt(instance, paths, sub.department, sub.source_name, item, rev, sub.warnings, now,
                             findings=findings)
