@@ -27,6 +27,7 @@ class Log:
     registered: list[dict] = field(default_factory=list)   # number, title of every 201 `registered`
     failures: list[str] = field(default_factory=list)      # 5xx bodies, connection errors (first few)
     anomalies: list[str] = field(default_factory=list)     # what a client saw that must never be
+    retries: list[list[tuple]] = field(default_factory=list)  # (status, number) of one submission sent at once
     connection_errors: int = 0
     retried_412: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -116,13 +117,34 @@ def department_client(c: Client, stop: threading.Event, today: dt.date) -> None:
                                               "if_match": None, "status": answer.status_code})
             continue
         fields = submission(c.rng, c.login, n, today)
-        answer = c.request("submit", "POST", "/items", json=fields)
-        if answer is not None and answer.status_code == 201:
-            body = answer.json()
+        # every 7th: sent three times at once, as a system retrying while its first request is still handled
+        answers = [c.request("submit", "POST", "/items", json=fields)] if n % 7 else at_once(c, fields, 3)
+        for answer in answers:
+            if answer is not None and answer.status_code == 201:
+                with c.log.lock:
+                    c.log.registered.append({"number": answer.json()["number"], "title": fields["baslik"]})
+        if len(answers) > 1:
             with c.log.lock:
-                c.log.registered.append({"number": body["number"], "title": fields["baslik"],
-                                         "status": body["status"]})
+                c.log.retries.append([(a.status_code, a.json().get("number")) if a is not None else (0, None)
+                                      for a in answers])
         time.sleep(c.rng.uniform(0.1, 0.4))   # a department types before it sends the next one
+
+
+def at_once(c: Client, fields: dict, times: int) -> list[httpx.Response | None]:
+    """The same submission POSTed `times` times at the same moment (one thread each, one connection pool)."""
+    answers: list = [None] * times
+    start = threading.Barrier(times)
+
+    def send(k: int) -> None:
+        start.wait()
+        answers[k] = c.request("submit", "POST", "/items", json=fields)
+
+    threads = [threading.Thread(target=send, args=(k,)) for k in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
 
 
 def director_client(c: Client, stop: threading.Event, editors: dict[str, list[str]]) -> None:

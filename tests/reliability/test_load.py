@@ -14,11 +14,14 @@ from bench.load_clients import Log
 @pytest.mark.slow
 def test_twenty_clients_lose_no_update_register_nothing_twice_and_publish_what_they_approve(municipality):
     m = municipality("tiny")
-    report = run_load(m.root, clients=20, seconds=12, seed=7, workers=2)
+    report = run_load(m.root, clients=20, seconds=10, seed=7, workers=2)
     print(report.summary())
     assert report.violations == []
     assert report.server_errors == 0 and report.connection_errors == 0
     assert report.registered == report.per_kind["submit"]["statuses"]["201"] > 0
+    # each submission sent three times at once was registered once; the other two answers were `duplicate`
+    assert report.sent_at_once > 0
+    assert report.per_kind["submit"]["statuses"]["200"] == 2 * report.sent_at_once
     # the whole way was walked: havale, review, approval by another person, publication by the scheduler
     assert report.actions_done["assign"] > 0 and report.actions_done["review"] > 0
     assert report.published_total == report.actions_done["approve"] > 0
@@ -62,6 +65,13 @@ def test_the_checks_pass_a_consistent_run_and_name_each_kind_of_loss():
     twice = log_of(registered=[{"number": ITEM["number"], "title": "A"}, {"number": ITEM["number"], "title": "B"}])
     assert check_registration(twice, [ITEM], {ITEM["number"]: EVENTS})[0] == (
         f"a number answered twice: ['{ITEM['number']}']")
+    retried = log_of(registered=[{"number": ITEM["number"], "title": ITEM["title"]},
+                                 {"number": "BİM-2026-000002", "title": ITEM["title"]}])
+    retried.retries = [[(201, ITEM["number"]), (201, "BİM-2026-000002"), (200, ITEM["number"])]]
+    second = {**ITEM, "number": "BİM-2026-000002"}
+    assert check_registration(retried, [ITEM, second], {ITEM["number"]: EVENTS, second["number"]: EVENTS[:1]}) == [
+        "one submitted title registered twice",
+        f"one submission sent 3 times at once was answered {retried.retries[0]}"]
     extra = {**ITEM, "number": "BİM-2026-000003"}
     assert check_registration(log_of(), [ITEM, extra], {ITEM["number"]: EVENTS, extra["number"]: EVENTS[:1]}) == [
         "items without a 201: ['BİM-2026-000003']; 201s without an item: []",
