@@ -7,12 +7,14 @@ its scheduler publishes, then the invariants checked on what the server answered
 The instance (the repository's demo, or a copy of DIR) is copied to a temporary folder; its people are made
 with the real command line (`users init`, `users add`, `users token`), and `publish.py serve` runs in a
 subprocess on a free loopback port. Department clients POST submissions (haber, duyuru, mukellef-duyurusu with
-a deadline) and answer change requests with a new revision; directors assign (havale) and approve; editors take
-items into review, approve other reviewers' items (four eyes) and request changes. Every action carries the
-If-Match ETag its client read; a 412 is re-read and retried. Checked at the end: no 5xx, no connection error,
-every 201 exactly one item (numbers gapless, titles unique), every successful action exactly one event and no
-two on the same ETag, every event chain consistent, every approved item published into var/current, and
-`publish.py verify`. Exit status 1 when an invariant fails.
+a deadline; every 7th three times at once, as a retrying system) and answer change requests with a new
+revision; directors assign (havale), approve and walk the register's pages; editors take items into review,
+approve other reviewers' items (four eyes) and request changes. Every action carries the If-Match ETag its
+client read; a 412 is re-read and retried. Checked at the end (bench/load_checks.py): no 5xx, no connection
+error, every 201 exactly one item (numbers gapless, titles unique, a submission sent three times at once
+registered once), every successful action exactly one event and no two on the same ETag, every event chain
+consistent, every approved item published into var/current, and `publish.py verify`. Exit status 1 when an
+invariant fails.
 """
 
 from __future__ import annotations
