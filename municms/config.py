@@ -194,6 +194,28 @@ class ServeSettings(_Strict):
         return dt.time.fromisoformat(self.full_rebuild_at) if self.full_rebuild_at else None
 
 
+class BackupSettings(_Strict):
+    """`publish.py backup` and the daily backup inside `serve` (municms/backup/)."""
+
+    dir: str = Field(default="var/backups", min_length=1)   # relative to the instance folder, or absolute
+    # Every day at this time (site time, HH:MM) `serve` takes a backup. Empty: never.
+    daily_at: str = Field(default="02:30", pattern=r"^$|^([01]\d|2[0-3]):[0-5]\d$")
+    keep: int = Field(default=7, ge=1)                      # the newest this many archives stay in `dir`
+    # A second place for each daily archive: a folder, or an rsync target over ssh (user@host:/path).
+    copy_to: str = ""
+    ssh_port: int = Field(default=22, ge=1)
+    identity_file: str = ""
+    known_hosts_file: str = ""
+
+    def daily_time(self):
+        import datetime as dt
+        return dt.time.fromisoformat(self.daily_at) if self.daily_at else None
+
+    def folder(self, root: Path) -> Path:
+        """The folder archives are written to (dir relative to the instance folder)."""
+        return (Path(root) / self.dir).resolve()
+
+
 class RsyncTarget(_Strict):
     """Another host reached over ssh; releases live under <path>/releases, the site at <path>/current."""
 
@@ -306,6 +328,7 @@ class Instance(_Strict):
     smtp: Smtp | None = None
     compliance: Compliance = Compliance()
     open_data: OpenData = OpenData()
+    backup: BackupSettings = BackupSettings()
 
     # Filled in by load_instance; not part of the file.
     root: Path = Field(default=Path("."), exclude=True)

@@ -98,3 +98,7 @@ class DeployError(MunicmsError):
 
 class RateLimited(MunicmsError):
     """Too many requests from one sender in a short time (the public registration form)."""
+
+
+class BackupError(MunicmsError):
+    """A backup archive could not be written, or one given to verify or restore is damaged or unusable."""

@@ -33,3 +33,4 @@ release_rolled_back = municms_signals.signal("release_rolled_back")
 # Seminars: sender is the action name; keyword arguments item, registration (or notice)
 seminar_registration_changed = municms_signals.signal("seminar_registration_changed")
 seminar_changed = municms_signals.signal("seminar_changed")  # cancelled, dates changed
+backup_taken = municms_signals.signal("backup_taken")  # an archive of the instance was written (backup)

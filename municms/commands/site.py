@@ -153,14 +153,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
 class _Background:
     """The scheduler thread and the inbox watcher thread that run next to the web server."""
 
-    def __init__(self, scheduler, stop_watch, watch_thread, nightly=None):
+    def __init__(self, scheduler, stop_watch, watch_thread, nightly=None, backup=None):
         self.scheduler, self.stop_watch, self.watch_thread, self.nightly = scheduler, stop_watch, watch_thread, nightly
+        self.backup = backup
 
     def stop(self) -> None:
         self.stop_watch.set()
         self.scheduler.stop()
         if self.nightly is not None:
             self.nightly.stop()
+        if self.backup is not None:
+            self.backup.stop()
         self.watch_thread.join(timeout=10)
 
 
@@ -168,6 +171,7 @@ def start_background(instance, paths: InstancePaths) -> _Background:
     """Publish what is due (first pass before serving, so a fresh instance is deployed), then keep going."""
     import threading
 
+    from ..backup.schedule import DailyBackup
     from ..clock import SystemClock
     from ..incremental.nightly import NightlyFullBuild
     from ..ledger import open_ledger
@@ -185,4 +189,6 @@ def start_background(instance, paths: InstancePaths) -> _Background:
     watch_thread.start()
     at = instance.serve.full_rebuild_time()
     nightly = NightlyFullBuild(instance, paths, clock, at).start() if at else None
-    return _Background(scheduler, stop_watch, watch_thread, nightly)
+    daily = instance.backup.daily_time()
+    backup = DailyBackup(instance, paths, clock, daily).start() if daily else None
+    return _Background(scheduler, stop_watch, watch_thread, nightly, backup)
