@@ -16,10 +16,12 @@ import stat
 import subprocess
 import sys
 import tarfile
+import time
 from pathlib import Path
 
 import pytest
 
+from municms.actions.backup import take_backup
 from municms.backup import backups_in, newest_backup, read_archive, restore_archive
 from municms.backup.schedule import DailyBackup, daily_backup
 from municms.build import build_site
@@ -70,9 +72,11 @@ def test_backup_verify_restore_round_trip(published, tmp_path):
     m.person("yonetici1")
     before = dump(m.paths.database)
 
-    done = m.cli("backup", str(folder), login="yonetici1")
+    done = m.cli("backup", str(folder), "--progress", login="yonetici1")
     assert done.returncode == 0, done.stderr
     archive = only_archive(folder)
+    files = len(read_archive(archive).files)
+    assert f"  {files}/{files} dosya, " in done.stderr  # progress on stderr (\r-rewritten), the result on stdout
     assert done.stdout.startswith(f"Yedek alındı: {archive}\n")
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
     sha = hashlib.sha256(archive.read_bytes()).hexdigest()
@@ -186,8 +190,7 @@ def good_archive(tmp_path_factory):
     m = Municipality(bare_instance(base / "kurulum"), FIXED_NOW)
     for n in range(3):
         m.submit("duyuru", f"Duyuru {n}")
-    done = m.cli("backup", str(base / "yedekler"), login="yonetici1")
-    assert done.returncode == 0, done.stderr
+    take_backup(m.ledger, m.instance, m.paths, m.clock, m.actor("yonetici1"), base / "yedekler")
     m.close()
     return only_archive(base / "yedekler")
 
@@ -421,3 +424,27 @@ def test_daily_backup_copies_over_rsync_and_ssh(municipality, sshd, tmp_path):  
     assert sent.read_bytes() == result.backup.path.read_bytes()
     assert stat.S_IMODE(sent.stat().st_mode) == 0o600
     assert read_archive(sent).prefix == "BİM"
+
+
+def test_serve_takes_the_daily_backup_at_its_time(municipality):
+    """The thread `serve` starts (start_background): asleep until backup.daily_at, then one archive, recorded."""
+    m = municipality("bare")
+    clock = FixedClock(dt.datetime(2026, 11, 20, 2, 29, 59, 500000, tzinfo=m.instance.tz))
+    daily = DailyBackup(m.instance, m.paths, clock, m.instance.backup.daily_time()).start()
+    try:
+        for _ in range(200):
+            if daily.last is not None:
+                break
+            time.sleep(0.05)
+    finally:
+        daily.stop()
+    assert daily.last is not None and daily.last.error == ""
+    assert newest_backup(m.instance, m.paths) == m.root / "var/backups/municms-yedek-bim-20261120-022959.tar.gz"
+
+
+def test_bench_backup_short_run(capsys):
+    from bench.backup import main
+
+    [result] = main(["--items", "12", "--no-demo", "--no-build"])
+    assert (result["items"], result["same_dump"]) == (12, True)
+    assert "| 12 öğe | 12 | " in capsys.readouterr().out
