@@ -15,6 +15,7 @@ import secrets
 import sqlite3
 import tarfile
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -129,10 +130,17 @@ def _member(name: str, size: int, mtime: float, mode: int) -> tarfile.TarInfo:
 def write_backup(instance, paths: InstancePaths, folder: Path, now: dt.datetime,
                  progress: Progress | None = None) -> BackupResult:
     """One archive of the instance in `folder`; BackupError (and nothing left behind) when it cannot be written."""
-    import time
+    try:
+        return _write_backup(instance, paths, Path(folder), now, progress)
+    except OSError as exc:
+        raise BackupError(f"Yedek yazılamadı ({folder}): {exc.strerror or exc}. Boş yeri ve izinleri denetleyin.",
+                          f"cannot write backup: {exc}") from None
 
+
+def _write_backup(instance, paths: InstancePaths, folder: Path, now: dt.datetime,
+                  progress: Progress | None) -> BackupResult:
     started = time.perf_counter()
-    folder = private_dir(Path(folder))
+    folder = private_dir(folder)
     target = folder / archive_name(instance.registration.prefix, now)
     if target.exists():
         raise BackupError(f"Aynı adla bir yedek zaten var: {target}. Bir saniye sonra yeniden deneyin.",
@@ -149,24 +157,26 @@ def write_backup(instance, paths: InstancePaths, folder: Path, now: dt.datetime,
             os.link(temp, target)  # never over an archive that appeared meanwhile
         except FileExistsError:
             raise BackupError(f"Aynı adla bir yedek zaten var: {target}.", f"backup {target} exists") from None
-        except OSError as exc:
-            raise BackupError(f"Yedek yazılamadı ({folder}): {exc.strerror or exc}. Boş yeri ve izinleri "
-                              "denetleyin.", f"cannot write backup: {exc}") from None
         finally:
             temp.unlink(missing_ok=True)
     fsync_path(folder)
-    return BackupResult(target, sink.size, sink.hash.hexdigest(), len(files), items, time.perf_counter() - started)
+    return BackupResult(target, sink.size, sink.hash.hexdigest(), len(manifest.files), items,
+                        time.perf_counter() - started)
 
 
 def _write(temp: Path, files: list[tuple[str, Path]], manifest: Manifest, progress: Progress | None):
-    sizes = {name: path.stat().st_size for name, path in files}
+    sizes = {name: _size(path) for name, path in files}
     total, done_bytes = sum(sizes.values()), 0
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # password hashes: owner-only from the start
     with os.fdopen(fd, "wb") as handle:
         sink = _HashingWriter(handle)
         with tarfile.open(fileobj=sink, mode="w:gz", compresslevel=6, format=tarfile.PAX_FORMAT) as tar:
             for count, (name, path) in enumerate(files, 1):
-                with path.open("rb") as source:
+                try:
+                    source = path.open("rb")
+                except FileNotFoundError:  # renamed or deleted since it was listed (a writer's temp file)
+                    continue
+                with source:
                     stat = os.fstat(source.fileno())
                     private = name.startswith("var/")
                     mode = 0o600 if private else (0o755 if stat.st_mode & 0o100 else 0o644)
@@ -186,6 +196,13 @@ def _write(temp: Path, files: list[tuple[str, Path]], manifest: Manifest, progre
         handle.flush()
         os.fsync(handle.fileno())
     return sink
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
 
 
 def manifest_time(manifest: Manifest) -> float:

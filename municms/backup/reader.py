@@ -70,6 +70,14 @@ def read_archive(archive: Path, into: Path | None = None, progress: Progress | N
             raise _truncated(name) from None  # a gzip stream that ends before its first member does
         raise BackupError(f"'{name}' bir municms yedeği değil: gzip ile sıkıştırılmış bir tar arşivi olarak "
                           "okunamadı.", f"{name}: not a gzip'd tar archive") from None
+    try:
+        return _read(archive, name, tar, into, progress)
+    except OSError as exc:  # writing the extracted files (a full disk, a folder that cannot be written)
+        raise BackupError(f"'{name}' açılırken dosyalar yazılamadı: {exc.strerror or exc}. Boş yeri ve klasörün "
+                          "izinlerini denetleyin.", f"cannot write extracted files: {exc}") from None
+
+
+def _read(archive: Path, name: str, tar: tarfile.TarFile, into: Path | None, progress: Progress | None) -> Manifest:
     seen: dict[str, tuple[int, str]] = {}
     special: dict[str, bytes] = {}
     with tempfile.TemporaryDirectory(prefix=".yedek-denetim-") as scratch, tar:
@@ -160,13 +168,17 @@ def _copy(tar: tarfile.TarFile, member: tarfile.TarInfo, out: BinaryIO | None, n
     digest, size = hashlib.sha256(), 0
     handle = tar.extractfile(member)
     try:
-        while chunk := handle.read(CHUNK):
+        while True:
+            try:
+                chunk = handle.read(CHUNK)
+            except (EOFError, tarfile.ReadError, zlib.error, OSError) as exc:
+                raise (_truncated(name) if _is_truncation(exc) else _corrupt(name)) from None
+            if not chunk:
+                break
             digest.update(chunk)
             size += len(chunk)
             if out is not None:
                 out.write(chunk)
-    except (EOFError, tarfile.ReadError, zlib.error, OSError) as exc:
-        raise (_truncated(name) if _is_truncation(exc) else _corrupt(name)) from None
     finally:
         if out is not None:
             out.close()
