@@ -81,7 +81,8 @@ def measure(label: str, root: Path, registrations: int, work: Path, build: bool)
         started = time.perf_counter()
         build_site(load_instance(target), work / f"{label}-site", now=NOW, build_id="olcum")
         rebuild = time.perf_counter() - started
-    return {"label": label, "files": len(manifest.files), "items": manifest.items, "input_mb": manifest.total_bytes / 1e6,
+    return {"label": label, "files": len(manifest.files), "items": manifest.items,
+            "input_mb": manifest.total_bytes / 1e6,
             "archive_mb": result.size / 1e6, "backup_s": result.seconds, "verify_s": verify, "restore_s": restore,
             "rebuild_s": rebuild, "same_dump": same, "intake_s": intake}
 

@@ -131,7 +131,8 @@ from municms.config import load_instance
 from municms.ledger import open_ledger
 from municms.paths import InstancePaths
 root = Path(sys.argv[1]); instance = load_instance(root); paths = InstancePaths(root)
-ledger = open_ledger(paths.database); clock = FixedClock(dt.datetime(2026, 11, 25, 12, tzinfo=ZoneInfo("Europe/Istanbul")))
+ledger = open_ledger(paths.database)
+clock = FixedClock(dt.datetime(2026, 11, 25, 12, tzinfo=ZoneInfo("Europe/Istanbul")))
 n = 0
 while not (root / "dur").exists():
     n += 1
@@ -276,7 +277,8 @@ def damaged(case: str, good: Path, target: Path) -> tuple[Path, str]:
         return target, None  # message starts with the integrity check's words (SQLite's own text follows)
     if case == "uye-eksik":
         kept = [(i, d) for i, d in entries if i.name != "instance.yaml"]
-        return write(target, kept), f"'{name}' eksik: içindekiler listesindeki 1 dosya arşivde yok (ilki: 'instance.yaml')."
+        return write(target, kept), (f"'{name}' eksik: içindekiler listesindeki 1 dosya arşivde yok (ilki: "
+                                     "'instance.yaml').")
     if case == "fazla-uye":
         return write(target, entries[:1] + [_new("content/eklenen.md", b"sonradan")] + entries[1:]), (
             f"'{name}' içindekiler listesinde olmayan 1 dosya içeriyor (ilki: 'content/eklenen.md'); arşive sonradan "
