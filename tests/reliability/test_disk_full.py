@@ -1,0 +1,186 @@
+"""A full disk during intake, publish (build) and deploy: a clear Turkish error, nothing half-done, the previous
+release still served; once space returns, a rerun goes through with gapless numbers.
+
+The instance lives on a small tmpfs this test mounts (root), filled by a filler file to leave little space;
+every command runs in a real subprocess (`publish.py`, `python -m municms.deploy`)."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from municms.ledger import open_ledger
+from municms.model import PUBLISHED
+from tests.conftest import require
+from tests.tinysite import REPO
+
+SIZE = "48m"
+
+
+class SmallDisk:
+    """A tmpfs of SIZE at `root`, and a filler file that takes all but `leave` bytes of it."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.filler = root / f".doldurucu-{uuid.uuid4().hex[:6]}"
+
+    def fill(self, leave: int = 0) -> None:
+        """Write until the file system says ENOSPC (in ever smaller pieces, down to one page), then give back
+        `leave` bytes."""
+        fd = os.open(self.filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            size = 1 << 20
+            while size >= 4096:
+                try:
+                    os.write(fd, b"\0" * size)
+                except OSError as exc:
+                    assert exc.errno == errno.ENOSPC
+                    size //= 2
+            os.ftruncate(fd, max(0, os.fstat(fd).st_size - leave))
+        finally:
+            os.close(fd)
+        stat = os.statvfs(self.root)
+        assert stat.f_bavail * stat.f_frsize <= leave + 8192
+
+    def free(self) -> None:
+        self.filler.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    root = tmp_path / "kucuk-disk"
+    root.mkdir()
+    mounted = os.geteuid() == 0 and subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={SIZE}", "tmpfs", str(root)],
+                                                    capture_output=True).returncode == 0
+    require(mounted, "mounting a tmpfs (running as root) for the disk-full tests")
+    try:
+        yield SmallDisk(root)
+    finally:
+        subprocess.run(["umount", "-l", str(root)], check=False)
+
+
+def sequence(number: str) -> int:
+    return int(re.findall(r"\d+", number)[-1])
+
+
+def numbers(m) -> list[str]:
+    ledger = open_ledger(m.paths.database)
+    try:
+        return sorted((item.number for item in ledger.items()), key=sequence)
+    finally:
+        ledger.close()
+
+
+def assert_gapless(found: list[str]) -> None:
+    assert [sequence(n) for n in found] == list(range(sequence(found[0]), sequence(found[0]) + len(found))), found
+
+
+def assert_clear_disk_full(run: subprocess.CompletedProcess) -> None:
+    assert run.returncode == 1, run
+    assert run.stderr.startswith("UYARI: Diskte çok az yer kaldı"), run.stderr
+    assert "\nHATA: Diskte yer kalmadı" in run.stderr, run.stderr
+    assert "Yapılacak: diskte yer açın" in run.stderr
+    assert "Traceback" not in run.stderr + run.stdout, run.stderr
+
+
+@pytest.mark.parametrize("leave", [0, 96 * 1024], ids=["nothing-left", "room-for-the-database-only"])
+def test_intake_on_a_full_disk_leaves_the_submission_in_the_inbox_and_takes_no_number(small_disk, municipality,
+                                                                                      leave):
+    m = municipality("bare", name="kucuk-disk/bare")
+    for i in range(2):
+        m.submit("duyuru", f"Su Kesintisi {i}", "Mahallede su kesintisi olacaktır.\n")
+    m.close()
+    before = numbers(m)
+    dropped = m.paths.inbox / "fen-isleri" / "yol-calismasi.md"
+    text = ("---\ntur: duyuru\nbaslik: Yol Çalışması\n---\n" + "Cumhuriyet Caddesi'nde yol çalışması yapılacaktır.\n"
+            * 4000)
+    dropped.write_text(text, encoding="utf-8")
+    small_disk.fill(leave=leave)
+
+    run = m.cli("intake", "--quiet", "0")
+    assert_clear_disk_full(run)
+    assert dropped.read_text(encoding="utf-8") == text  # back in the inbox, untouched
+    assert not [p for p in (m.paths.submissions / "processing").rglob("*") if p.is_file()
+                and ".sessions" not in p.parts]
+    assert not m.paths.quarantine.exists() or not any(m.paths.quarantine.rglob("*"))
+    registered = sorted(p.name for p in m.paths.registered.rglob("*"))
+
+    small_disk.free()
+    assert numbers(m) == before  # no half registration, no number consumed
+    assert sorted(p.name for p in m.paths.registered.rglob("*")) == registered
+    run = m.cli("intake", "--quiet", "0")
+    assert run.returncode == 0, run
+    assert "1 kaydedildi" in run.stdout
+    after = numbers(m)
+    assert after[:2] == before and len(after) == 3
+    assert_gapless(after)
+    assert not dropped.exists()
+
+
+def served(m) -> str:
+    return os.path.basename(os.readlink(m.paths.current))
+
+
+def test_publish_on_a_full_disk_keeps_the_previous_release_and_marks_nothing_published(small_disk, municipality):
+    m = municipality("tiny", name="kucuk-disk/tiny")
+    first = m.publish().release_id
+    item = m.approve(m.submit("haber", "Park Açıldı", "Yeni park açıldı.\n" * 200).number)
+    m.close()
+    small_disk.fill(leave=64 * 1024)
+
+    run = m.cli("publish", "--system")
+    assert_clear_disk_full(run)
+    assert served(m) == first
+    assert json.loads((m.paths.current / "surum.json").read_text(encoding="utf-8"))["release"] == first
+    ledger = open_ledger(m.paths.database)
+    assert ledger.item(item.number).state != PUBLISHED
+    ledger.close()
+    assert not list(m.paths.releases.glob("*.tmp"))
+
+    small_disk.free()
+    run = m.cli("publish", "--system")
+    assert run.returncode == 0, run
+    assert served(m) != first
+    ledger = open_ledger(m.paths.database)
+    assert ledger.item(item.number).state == PUBLISHED
+    ledger.close()
+    assert_gapless(numbers(m))
+
+
+def test_deploy_on_a_full_disk_leaves_the_previous_release_live_and_no_half_release(small_disk, municipality,
+                                                                                    tmp_path):
+    m = municipality("tiny", name="kucuk-disk/tiny")
+    first = m.publish().release_id
+    m.close()
+    build = tmp_path / "derleme"  # built on the big disk; only the deploy writes to the full one
+    run = m.cli("build", "--output", str(build), "--no-check")
+    assert run.returncode == 0, run
+    (build / "buyuk-ek.bin").write_bytes(os.urandom(2 << 20))  # a new 2 MiB file: a new shard to write
+    small_disk.fill(leave=256 * 1024)
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    deploy = [sys.executable, "-m", "municms.deploy", "--instance", str(m.root), "--system", str(build),
+              "20991231-235959"]
+
+    run = subprocess.run(deploy, capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 1, run
+    last = json.loads(run.stdout.strip().splitlines()[-1])
+    assert last["ok"] is False and last["error"] == "DiskFull", last
+    assert last["message"].startswith("Diskte yer kalmadı yayına alma sırasında"), last
+    assert "Traceback" not in run.stderr, run.stderr
+    assert served(m) == first
+    assert not (m.paths.releases / "20991231-235959").exists()
+    assert not list(m.paths.releases.glob("*.tmp")) and not list((m.paths.var / "shards").glob("*.tmp"))
+
+    small_disk.free()
+    run = subprocess.run(deploy, capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run
+    assert served(m) == "20991231-235959"
+    assert (m.paths.current / "buyuk-ek.bin").stat().st_size == 2 << 20

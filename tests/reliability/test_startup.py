@@ -1,0 +1,233 @@
+"""Start-up checks (`publish.py doctor`, and the same checks before serve, publish, intake and rollback): a broken
+ledger stops with the newest backup named and nothing changed; a missing or half-written release, leftover
+locks and claims are reported with what to do. Everything through real subprocesses on real instances."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.servers import free_port
+from tests.tinysite import REPO
+
+pytestmark = pytest.mark.timeout(120) if hasattr(pytest.mark, "timeout") else []
+
+
+def used_ledger(municipality, count: int = 12):
+    """A bare instance with `count` registered submissions and its ledger closed (WAL checkpointed into the file)."""
+    m = municipality("bare")
+    numbers = [m.submit("duyuru", f"Su Kesintisi {i}", "Mahallede su kesintisi olacaktır.\n" * 20).number
+               for i in range(count)]
+    m.close()
+    assert not m.paths.database.with_name("municms.sqlite3-wal").exists()
+    return m, numbers
+
+
+def place_backups(m) -> str:
+    """Two archives where `publish.py backup` keeps them (var/backups/municms-yedek-*.tar.gz); the newer one is
+    the one the message must name."""
+    folder = m.paths.var / "backups"
+    folder.mkdir(parents=True)
+    old, new = folder / "municms-yedek-20261124-0300.tar.gz", folder / "municms-yedek-20261125-0300.tar.gz"
+    old.write_bytes(b"x")
+    new.write_bytes(b"y")
+    os.utime(old, (1_700_000_000, 1_700_000_000))
+    return str(new)
+
+
+def corrupt_middle(path) -> None:
+    """Overwrite 4 KiB in the middle of the real ledger file with garbage."""
+    size = path.stat().st_size
+    with open(path, "r+b") as handle:
+        handle.seek(size // 2 - 2048)
+        handle.write(bytes(range(256)) * 16)
+
+
+@pytest.mark.parametrize("damage", ["middle", "truncated", "not-sqlite", "empty", "missing"])
+def test_a_broken_ledger_stops_every_command_and_names_the_newest_backup(municipality, damage):
+    m, _ = used_ledger(municipality)
+    db = m.paths.database
+    newest = place_backups(m)
+    if damage == "middle":
+        corrupt_middle(db)
+    elif damage == "truncated":
+        os.truncate(db, db.stat().st_size // 2)
+    elif damage == "not-sqlite":
+        db.write_text("Bu bir veritabanı değil.\n" * 400, encoding="utf-8")
+    elif damage == "empty":
+        os.truncate(db, 0)
+    else:
+        db.unlink()
+    before = db.read_bytes() if db.exists() else None
+    (m.paths.inbox / "fen-isleri").mkdir(parents=True, exist_ok=True)
+    (m.paths.inbox / "fen-isleri" / "yeni.md").write_text("---\ntur: duyuru\nbaslik: Yeni\n---\nMetin.\n",
+                                                         encoding="utf-8")
+
+    doctor = m.cli("doctor")
+    assert doctor.returncode == 1, doctor
+    expected = "Kayıt veritabanı bozuk" if damage in ("middle", "truncated", "not-sqlite") else "Kayıt veritabanı "
+    assert expected in doctor.stdout
+    assert f"publish.py restore {newest} --into YENİ_KLASÖR" in doctor.stdout
+    assert "Traceback" not in doctor.stdout + doctor.stderr
+    if damage in ("empty", "missing"):
+        assert "kayıt numaraları baştan başlar" in doctor.stdout
+
+    for args in (("intake",), ("publish", "--system"), ("serve", "--port", str(free_port()), "--no-scheduler")):
+        run = m.cli(*args, timeout=60)
+        assert run.returncode == 1, (args, run)
+        assert run.stderr.startswith("HATA: Kayıt veritabanı "), (args, run.stderr)
+        assert newest in run.stderr and "Traceback" not in run.stderr
+    # nothing was overwritten, created or registered: the file is as damaged as it was, the submission waits
+    assert (db.read_bytes() if db.exists() else None) == before
+    assert (m.paths.inbox / "fen-isleri" / "yeni.md").exists()
+
+
+def test_without_a_backup_the_message_says_to_keep_the_file_and_how_to_recover(municipality):
+    m, _ = used_ledger(municipality)
+    corrupt_middle(m.paths.database)
+    doctor = m.cli("doctor", "--json")
+    assert doctor.returncode == 1
+    import json
+    finding = json.loads(doctor.stdout)["findings"][0]
+    assert finding["code"] == "db-corrupt" and finding["level"] == "hata"
+    assert "Yedek bulunamadı" in finding["message_tr"] and ".recover" in finding["message_tr"]
+    assert "Bozuk dosyayı silmeyin" in finding["message_tr"]
+
+
+def test_a_fresh_instance_is_a_note_not_an_error(municipality):
+    m = municipality("tiny")
+    m.close()
+    doctor = m.cli("doctor")
+    assert doctor.returncode == 0, doctor
+    assert "NOT: Henüz yayın yapılmamış (yeni kurulum)" in doctor.stdout
+    assert "HATA" not in doctor.stdout and "UYARI" not in doctor.stdout
+
+
+def published_twice(municipality):
+    m = municipality("tiny")
+    first = m.publish().release_id
+    m.approve(m.submit("haber", "Park Açıldı", "Yeni park açıldı.\n").number)
+    second = m.publish().release_id
+    assert os.path.basename(os.readlink(m.paths.current)) == second
+    return m, first, second
+
+
+def test_missing_current_names_the_newest_complete_release_and_its_command_works(municipality):
+    m, first, second = published_twice(municipality)
+    m.paths.current.unlink()
+    doctor = m.cli("doctor")
+    assert doctor.returncode == 0, doctor
+    command = f"publish.py rollback --to {second} --system"
+    assert f"UYARI: Yayındaki sürüm bağlantısı yok ({m.paths.current}), ama tamamlanmış yayınlar var; en yenisi " \
+           f"{second}. Yapılacak: {command}" in doctor.stdout
+    run = m.cli(*command.split()[1:])
+    assert run.returncode == 0, run
+    assert os.path.basename(os.readlink(m.paths.current)) == second
+    assert m.cli("doctor").stdout == "Kurulum sağlıklı: bir sorun bulunmadı.\n"
+
+
+def test_a_half_written_current_release_and_unfinished_folders_are_reported(municipality):
+    m, first, second = published_twice(municipality)
+    release = m.paths.releases / second
+    shard_link = next(p for p in sorted(release.iterdir()) if p.is_symlink())
+    target = os.path.realpath(shard_link)
+    os.rename(target, target + ".gone")  # a shard lost under the served release
+    os.mkdir(m.paths.releases / "20990101-000000-yarim")  # a release folder a killed deploy left, never served
+    doctor = m.cli("doctor")
+    assert doctor.returncode == 0, doctor
+    assert (f"UYARI: Yayındaki sürüm {second} yarım: 1 parça (shard) eksik: {shard_link.name}. Site eksik "
+            f"sunuluyor. Yapılacak: publish.py rollback --to {first} --system") in doctor.stdout
+    assert "NOT: Kesilmiş bir yayından kalan 1 yarım klasör var (20990101-000000-yarim)" in doctor.stdout
+    assert "Sonraki yayın bunları kendiliğinden siler" in doctor.stdout
+    assert (m.paths.releases / "20990101-000000-yarim").is_dir()  # reported, not removed
+
+
+HOLD_LOCK = """
+import sys, time
+from municms.deploy.lock import deploy_lock
+from municms.paths import InstancePaths
+from pathlib import Path
+with deploy_lock(InstancePaths(Path(sys.argv[1]))):
+    print("held", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_the_deploy_lock_names_its_live_holder_and_a_dead_one(municipality):
+    m, _ = used_ledger(municipality, count=1)
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(m.root)], env=env, stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        doctor = m.cli("doctor")
+        assert f"NOT: Şu anda bir yayın ya da geri alma sürüyor (işlem {holder.pid} " in doctor.stdout
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    doctor = m.cli("doctor")
+    assert doctor.returncode == 0
+    assert f"NOT: var/deploy.lock, sonlanmış bir işlemden kalmış (işlem {holder.pid} " in doctor.stdout
+    assert "Kilidi çekirdek bıraktı" in doctor.stdout
+    # the next deploy takes it at once, and a clean release leaves nothing recorded
+    assert m.cli("rollback", "--system").returncode == 1  # nothing to roll back to, but the lock was free
+    assert (m.paths.var / "deploy.lock").read_bytes() == b""
+
+
+KILLED_INTAKE = """
+import os, sys
+from pathlib import Path
+from municms.actions.intake_claims import Session
+from municms.paths import InstancePaths
+session = Session(InstancePaths(Path(sys.argv[1])))
+session.claim(Path(sys.argv[2]))
+os.kill(os.getpid(), 9)
+"""
+
+
+def test_a_claim_of_a_killed_intake_is_reported_and_the_next_intake_finishes_it(municipality):
+    m, numbers = used_ledger(municipality, count=2)
+    dropped = m.paths.inbox / "fen-isleri" / "yarim.md"
+    dropped.parent.mkdir(parents=True, exist_ok=True)
+    dropped.write_text("---\ntur: duyuru\nbaslik: Yol Çalışması\n---\nYol çalışması yapılacaktır.\n",
+                       encoding="utf-8")
+    killed = subprocess.run([sys.executable, "-c", KILLED_INTAKE, str(m.root), str(dropped)],
+                            env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert killed.returncode == -signal.SIGKILL and not dropped.exists()
+    doctor = m.cli("doctor")
+    assert "NOT: Sonlanmış bir alım işleminin yarım bıraktığı 1 gönderi var (submissions/processing/)" in doctor.stdout
+    run = m.cli("intake", "--quiet", "0")
+    assert run.returncode == 0, run
+    assert "1 kaydedildi" in run.stdout
+    assert "yarım bıraktığı" not in m.cli("doctor").stdout
+
+
+def test_serve_warns_and_starts_when_current_is_missing(municipality):
+    m, first, second = published_twice(municipality)
+    m.paths.current.unlink()
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    server = subprocess.Popen([sys.executable, str(REPO / "publish.py"), "--instance", str(m.root), "serve",
+                               "--port", str(port), "--no-scheduler", "--workers", "1"], env=env,
+                              stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        line = server.stderr.readline()
+        assert line.startswith("UYARI: Yayındaki sürüm bağlantısı yok"), line
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
