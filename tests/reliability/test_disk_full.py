@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from municms.build import build_site
+from municms.deploy.local import LocalTarget
+from municms.health import DiskFull
 from municms.ledger import open_ledger
 from municms.model import PUBLISHED
 from tests.conftest import require
@@ -161,8 +164,7 @@ def test_deploy_on_a_full_disk_leaves_the_previous_release_live_and_no_half_rele
     first = m.publish().release_id
     m.close()
     build = tmp_path / "derleme"  # built on the big disk; only the deploy writes to the full one
-    run = m.cli("build", "--output", str(build), "--no-check")
-    assert run.returncode == 0, run
+    build_site(m.instance, build, check=False)
     (build / "buyuk-ek.bin").write_bytes(os.urandom(2 << 20))  # a new 2 MiB file: a new shard to write
     small_disk.fill(leave=256 * 1024)
     env = dict(os.environ, PYTHONPATH=str(REPO))
@@ -177,6 +179,13 @@ def test_deploy_on_a_full_disk_leaves_the_previous_release_live_and_no_half_rele
     assert "Traceback" not in run.stderr, run.stderr
     assert served(m) == first
     assert not (m.paths.releases / "20991231-235959").exists()
+    assert not list(m.paths.releases.glob("*.tmp")) and not list((m.paths.var / "shards").glob("*.tmp"))
+
+    # the release itself does not fit (no register copy first): the target removes its half-written *.tmp at once
+    with pytest.raises(DiskFull) as raised:
+        LocalTarget(m.paths).deploy(build, "20991231-235958", {})
+    assert raised.value.message_tr.startswith("Diskte yer kalmadı yayına alma sırasında")
+    assert served(m) == first and not (m.paths.releases / "20991231-235958").exists()
     assert not list(m.paths.releases.glob("*.tmp")) and not list((m.paths.var / "shards").glob("*.tmp"))
 
     small_disk.free()

@@ -4,20 +4,20 @@ locks and claims are reported with what to do. Everything through real subproces
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
 from tests.servers import free_port
 from tests.tinysite import REPO
-
-pytestmark = pytest.mark.timeout(120) if hasattr(pytest.mark, "timeout") else []
-
 
 def used_ledger(municipality, count: int = 12):
     """A bare instance with `count` registered submissions and its ledger closed (WAL checkpointed into the file)."""
@@ -69,19 +69,23 @@ def test_a_broken_ledger_stops_every_command_and_names_the_newest_backup(municip
     (m.paths.inbox / "fen-isleri" / "yeni.md").write_text("---\ntur: duyuru\nbaslik: Yeni\n---\nMetin.\n",
                                                          encoding="utf-8")
 
-    doctor = m.cli("doctor")
-    assert doctor.returncode == 1, doctor
+    code, out, err = m.run("doctor")
+    assert code == 1, (out, err)
     expected = "Kayıt veritabanı bozuk" if damage in ("middle", "truncated", "not-sqlite") else "Kayıt veritabanı "
-    assert expected in doctor.stdout
-    assert f"publish.py restore {newest} --into YENİ_KLASÖR" in doctor.stdout
-    assert "Traceback" not in doctor.stdout + doctor.stderr
+    assert out.startswith(f"HATA: {expected}"), out
+    assert f"publish.py restore {newest} --into YENİ_KLASÖR" in out
     if damage in ("empty", "missing"):
-        assert "kayıt numaraları baştan başlar" in doctor.stdout
+        assert "kayıt numaraları baştan başlar" in out
 
-    for args in (("intake",), ("publish", "--system"), ("serve", "--port", str(free_port()), "--no-scheduler")):
-        run = m.cli(*args, timeout=60)
-        assert run.returncode == 1, (args, run)
-        assert run.stderr.startswith("HATA: Kayıt veritabanı "), (args, run.stderr)
+    for args in (("intake",), ("publish", "--system")):  # the CLI's own boundary, in this process
+        code, _, err = m.run(*args)
+        assert code == 1, (args, err)
+        assert err.startswith("HATA: Kayıt veritabanı "), (args, err)
+        assert newest in err
+    if damage == "middle":  # serve, as a real process: exit code 1, the message, no traceback
+        run = m.cli("serve", "--port", str(free_port()), "--no-scheduler", timeout=60)
+        assert run.returncode == 1, run
+        assert run.stderr.startswith("HATA: Kayıt veritabanı bozuk: "), run.stderr
         assert newest in run.stderr and "Traceback" not in run.stderr
     # nothing was overwritten, created or registered: the file is as damaged as it was, the submission waits
     assert (db.read_bytes() if db.exists() else None) == before
@@ -91,10 +95,9 @@ def test_a_broken_ledger_stops_every_command_and_names_the_newest_backup(municip
 def test_without_a_backup_the_message_says_to_keep_the_file_and_how_to_recover(municipality):
     m, _ = used_ledger(municipality)
     corrupt_middle(m.paths.database)
-    doctor = m.cli("doctor", "--json")
-    assert doctor.returncode == 1
-    import json
-    finding = json.loads(doctor.stdout)["findings"][0]
+    code, out, _ = m.run("doctor", "--json")
+    assert code == 1
+    finding = json.loads(out)["findings"][0]
     assert finding["code"] == "db-corrupt" and finding["level"] == "hata"
     assert "Yedek bulunamadı" in finding["message_tr"] and ".recover" in finding["message_tr"]
     assert "Bozuk dosyayı silmeyin" in finding["message_tr"]
@@ -103,43 +106,62 @@ def test_without_a_backup_the_message_says_to_keep_the_file_and_how_to_recover(m
 def test_a_fresh_instance_is_a_note_not_an_error(municipality):
     m = municipality("tiny")
     m.close()
-    doctor = m.cli("doctor")
+    doctor = m.cli("doctor")  # a real process: exit code 0 on a fresh instance
     assert doctor.returncode == 0, doctor
     assert "NOT: Henüz yayın yapılmamış (yeni kurulum)" in doctor.stdout
     assert "HATA" not in doctor.stdout and "UYARI" not in doctor.stdout
 
 
-def published_twice(municipality):
-    m = municipality("tiny")
+@pytest.fixture(scope="module")
+def published_template(tmp_path_factory):
+    """A tiny instance published twice (real intake, approval, pipeline), made once for this module."""
+    from tests.conftest import FIXED_NOW
+    from tests.municipality import Municipality
+    from tests.tinysite import copy_tiny
+
+    m = Municipality(copy_tiny(tmp_path_factory.mktemp("yayin") / "tiny"), FIXED_NOW)
     first = m.publish().release_id
     m.approve(m.submit("haber", "Park Açıldı", "Yeni park açıldı.\n").number)
     second = m.publish().release_id
+    m.close()
+    return m.root, first, second
+
+
+@pytest.fixture
+def published_twice(published_template, tmp_path):
+    from tests.conftest import FIXED_NOW
+    from tests.municipality import Municipality
+
+    root, first, second = published_template
+    m = Municipality(Path(shutil.copytree(root, tmp_path / "tiny", symlinks=True)), FIXED_NOW)
     assert os.path.basename(os.readlink(m.paths.current)) == second
-    return m, first, second
+    yield m, first, second
+    m.close()
 
 
-def test_missing_current_names_the_newest_complete_release_and_its_command_works(municipality):
-    m, first, second = published_twice(municipality)
+def test_missing_current_names_the_newest_complete_release_and_its_command_works(published_twice):
+    m, first, second = published_twice
     m.paths.current.unlink()
-    doctor = m.cli("doctor")
-    assert doctor.returncode == 0, doctor
+    code, out, _ = m.run("doctor")
+    assert code == 0, out
     command = f"publish.py rollback --to {second} --system"
     assert f"UYARI: Yayındaki sürüm bağlantısı yok ({m.paths.current}), ama tamamlanmış yayınlar var; en yenisi " \
-           f"{second}. Yapılacak: {command}" in doctor.stdout
-    run = m.cli(*command.split()[1:])
+           f"{second}. Yapılacak: {command}" in out
+    run = m.cli(*command.split()[1:])  # the command exactly as the message gives it
     assert run.returncode == 0, run
     assert os.path.basename(os.readlink(m.paths.current)) == second
-    assert m.cli("doctor").stdout == "Kurulum sağlıklı: bir sorun bulunmadı.\n"
+    assert m.run("doctor")[1] == "Kurulum sağlıklı: bir sorun bulunmadı.\n"
 
 
-def test_a_half_written_current_release_and_unfinished_folders_are_reported(municipality):
-    m, first, second = published_twice(municipality)
+def test_a_half_written_current_release_and_unfinished_folders_are_reported(published_twice):
+    m, first, second = published_twice
     release = m.paths.releases / second
     shard_link = next(p for p in sorted(release.iterdir()) if p.is_symlink())
     target = os.path.realpath(shard_link)
     os.rename(target, target + ".gone")  # a shard lost under the served release
     os.mkdir(m.paths.releases / "20990101-000000-yarim")  # a release folder a killed deploy left, never served
-    doctor = m.cli("doctor")
+    code, out, _ = m.run("doctor")
+    doctor = subprocess.CompletedProcess([], code, out, "")
     assert doctor.returncode == 0, doctor
     assert (f"UYARI: Yayındaki sürüm {second} yarım: 1 parça (shard) eksik: {shard_link.name}. Site eksik "
             f"sunuluyor. Yapılacak: publish.py rollback --to {first} --system") in doctor.stdout
@@ -166,17 +188,17 @@ def test_the_deploy_lock_names_its_live_holder_and_a_dead_one(municipality):
                               text=True)
     try:
         assert holder.stdout.readline() == "held\n"
-        doctor = m.cli("doctor")
+        doctor = subprocess.CompletedProcess([], *m.run("doctor"))
         assert f"NOT: Şu anda bir yayın ya da geri alma sürüyor (işlem {holder.pid} " in doctor.stdout
     finally:
         holder.send_signal(signal.SIGKILL)
         holder.wait()
-    doctor = m.cli("doctor")
+    doctor = subprocess.CompletedProcess([], *m.run("doctor"))
     assert doctor.returncode == 0
     assert f"NOT: var/deploy.lock, sonlanmış bir işlemden kalmış (işlem {holder.pid} " in doctor.stdout
     assert "Kilidi çekirdek bıraktı" in doctor.stdout
     # the next deploy takes it at once, and a clean release leaves nothing recorded
-    assert m.cli("rollback", "--system").returncode == 1  # nothing to roll back to, but the lock was free
+    assert m.run("rollback", "--system")[0] == 1  # nothing to roll back to, but the lock was taken at once
     assert (m.paths.var / "deploy.lock").read_bytes() == b""
 
 
@@ -200,16 +222,16 @@ def test_a_claim_of_a_killed_intake_is_reported_and_the_next_intake_finishes_it(
     killed = subprocess.run([sys.executable, "-c", KILLED_INTAKE, str(m.root), str(dropped)],
                             env=dict(os.environ, PYTHONPATH=str(REPO)))
     assert killed.returncode == -signal.SIGKILL and not dropped.exists()
-    doctor = m.cli("doctor")
+    doctor = subprocess.CompletedProcess([], *m.run("doctor"))
     assert "NOT: Sonlanmış bir alım işleminin yarım bıraktığı 1 gönderi var (submissions/processing/)" in doctor.stdout
     run = m.cli("intake", "--quiet", "0")
     assert run.returncode == 0, run
     assert "1 kaydedildi" in run.stdout
-    assert "yarım bıraktığı" not in m.cli("doctor").stdout
+    assert "yarım bıraktığı" not in m.run("doctor")[1]
 
 
-def test_serve_warns_and_starts_when_current_is_missing(municipality):
-    m, first, second = published_twice(municipality)
+def test_serve_warns_and_starts_when_current_is_missing(published_twice):
+    m, first, second = published_twice
     m.paths.current.unlink()
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(REPO))
