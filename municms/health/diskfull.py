@@ -22,6 +22,8 @@ def is_disk_full(exc: BaseException | None) -> bool:
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
+        if isinstance(exc, DiskFull):
+            return True
         if isinstance(exc, OSError) and exc.errno in _FULL_ERRNOS:
             return True
         if isinstance(exc, shutil.Error) and any("No space left" in str(row) for row in exc.args[0] or ()):

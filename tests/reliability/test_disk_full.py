@@ -22,6 +22,7 @@ from municms.deploy.local import LocalTarget
 from municms.health import DiskFull
 from municms.ledger import open_ledger
 from municms.model import PUBLISHED
+from municms.scheduler import Scheduler
 from tests.conftest import require
 from tests.tinysite import REPO
 
@@ -148,9 +149,18 @@ def test_publish_on_a_full_disk_keeps_the_previous_release_and_marks_nothing_pub
     ledger.close()
     assert not list(m.paths.releases.glob("*.tmp"))
 
+    # the scheduler inside `serve` meets the same full disk: a clear error kept for the panel, and no "nothing
+    # changed since the last failure" pause: once space returns, its next pass publishes
+    ledger = open_ledger(m.paths.database)
+    scheduler = Scheduler(ledger, m.instance, m.paths, m.clock)
+    assert scheduler.run_once() is None
+    assert scheduler.last_error.message_tr.startswith("Diskte yer kalmadı"), scheduler.last_error.message_tr
+    assert served(m) == first
+
     small_disk.free()
-    run = m.cli("publish", "--system")
-    assert run.returncode == 0, run
+    result = scheduler.run_once()
+    ledger.close()
+    assert result is not None and scheduler.last_error is None
     assert served(m) != first
     ledger = open_ledger(m.paths.database)
     assert ledger.item(item.number).state == PUBLISHED
