@@ -68,16 +68,25 @@ def intake_claims(paths) -> tuple[int, int]:
     return live, dead
 
 
-def expired_edit_locks(paths, now: dt.datetime) -> list[tuple[int, str]]:
-    """(item id, login) of edit locks whose time is over (they block nobody; the next editor takes them)."""
+def expired_edit_locks(paths, now: dt.datetime) -> list[tuple[str, str]]:
+    """(item number, login) of edit locks whose time is over (they block nobody; the next editor takes them)."""
     try:
         conn = sqlite3.connect(f"{paths.database.resolve().as_uri()}?mode=rw", uri=True, timeout=5)
     except sqlite3.Error:
         return []
     try:
-        rows = conn.execute("SELECT item_id, login, expires_at FROM edit_locks").fetchall()
+        rows = conn.execute("SELECT items.number, edit_locks.login, edit_locks.expires_at FROM edit_locks "
+                            "JOIN items ON items.id = edit_locks.item_id").fetchall()
     except sqlite3.Error:
         return []
     finally:
         conn.close()
-    return [(item_id, login) for item_id, login, expires in rows if dt.datetime.fromisoformat(expires) <= now]
+    expired = []
+    for number, login, expires in rows:
+        try:
+            when = dt.datetime.fromisoformat(expires)
+        except (TypeError, ValueError):
+            continue
+        if (when if when.tzinfo else when.replace(tzinfo=now.tzinfo)) <= now:
+            expired.append((number, login))
+    return expired

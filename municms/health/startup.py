@@ -169,9 +169,10 @@ def check_locks(instance, paths, now: dt.datetime | None = None) -> list[Finding
     if paths.database.is_file() and paths.database.stat().st_size:
         expired = expired_edit_locks(paths, now or dt.datetime.now(instance.tz))
         if expired:
+            named = ", ".join(f"{number} {login}" for number, login in expired[:5])
             findings.append(Finding("edit-locks-expired", NOTE, f"Süresi dolmuş {len(expired)} düzenleme kilidi var "
-                                    f"({', '.join(f'#{i} {login}' for i, login in expired[:5])}); kimseyi engellemez, "
-                                    "içeriği ilk düzenleyen devralır.", f"{len(expired)} expired edit locks"))
+                                    f"({named}); kimseyi engellemez, içeriği ilk düzenleyen devralır.",
+                                    f"{len(expired)} expired edit locks"))
     return findings
 
 

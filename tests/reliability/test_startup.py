@@ -253,3 +253,22 @@ def test_serve_warns_and_starts_when_current_is_missing(published_twice):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_an_expired_edit_lock_is_a_note_that_blocks_nobody(municipality):
+    import datetime as dt
+
+    from municms.actions.edit_lock import take_edit_lock
+    from municms.clock import FixedClock
+    from tests.conftest import FIXED_NOW
+
+    m = municipality("bare")
+    number = m.submit("duyuru", "Su Kesintisi", "Mahallede su kesintisi olacaktır.\n").number
+    m.assign(number, to="web1")
+    m.review(number, by="web1")
+    long_ago = FixedClock(FIXED_NOW - dt.timedelta(days=400))
+    take_edit_lock(m.ledger, m.instance, number, m.actor("web1"), long_ago)
+    code, out, _ = m.run("doctor")
+    assert code == 0, out
+    assert (f"NOT: Süresi dolmuş 1 düzenleme kilidi var ({number} web1); kimseyi engellemez, içeriği ilk "
+            "düzenleyen devralır.") in out
