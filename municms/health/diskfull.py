@@ -37,11 +37,11 @@ def is_disk_full(exc: BaseException | None) -> bool:
 
 def disk_full(exc: BaseException, where: str = "") -> DiskFull:
     """The user-facing error for a full disk met while doing `where` (Turkish, e.g. 'gönderi kaydı')."""
-    filename = getattr(exc, "filename", None)
+    filename = getattr(exc, "filename2", None) or getattr(exc, "filename", None)
     place = f" ({filename})" if filename else ""
     doing = f" {where} sırasında" if where else ""
     return DiskFull(
-        f"Diskte yer kalmadı{doing}{place}. Yarım kalan iş geri alındı; yayındaki site ve kayıtlar değişmedi. "
+        f"Diskte yer kalmadı{doing}. Yarım kalan iş geri alındı; yayındaki site ve kayıtlar değişmedi. "
         "Yapılacak: diskte yer açın (eski derlemeler var/build/, günlükler var/logs/, başka büyük dosyalar; "
         "boş alanı 'df -h' ile görün) ve komutu yeniden çalıştırın.",
         f"no space left on device{' while ' + where if where else ''}{place}: {exc}")
