@@ -34,10 +34,10 @@ def place_backups(m) -> str:
     the one the message must name."""
     folder = m.paths.var / "backups"
     folder.mkdir(parents=True)
-    old, new = folder / "municms-yedek-20261124-0300.tar.gz", folder / "municms-yedek-20261125-0300.tar.gz"
-    old.write_bytes(b"x")
+    old = folder / "municms-yedek-deneme-20261124-030000.tar.gz"
+    new = folder / "municms-yedek-deneme-20261125-030000.tar.gz"
     new.write_bytes(b"y")
-    os.utime(old, (1_700_000_000, 1_700_000_000))
+    old.write_bytes(b"x")  # written last: the newest file, but not the newest backup
     return str(new)
 
 
