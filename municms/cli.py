@@ -65,6 +65,13 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # a full disk met anywhere below: a clear message, not a traceback
+        from .health import disk_full, is_disk_full
+        if not is_disk_full(exc):
+            raise
+        error = disk_full(exc)
+        report_error(error, as_json)
+        sys.exit(error.exit_code)
     sys.exit(code or 0)
 
 

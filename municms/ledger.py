@@ -563,10 +563,13 @@ class Ledger(SeminarLedger):
                                 f"cannot begin write transaction: {exc}") from None
         try:
             yield Transaction(conn)
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite may already have rolled back by itself (SQLITE_FULL, I/O errors): only roll back what is open,
+            # so that the first error, not "no transaction is active", reaches the user
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
 
     @contextmanager
     def _read(self) -> Iterator[_Reader]:
@@ -710,6 +713,9 @@ def open_ledger(path: str | Path, busy_timeout: float = 30.0) -> Ledger:
         ledger = Ledger(path, busy_timeout)
         _create_schema(ledger._conn())
     except (OSError, sqlite3.Error) as exc:
+        from .health.diskfull import disk_full, is_disk_full
+        if is_disk_full(exc):
+            raise disk_full(exc, "kayıt veritabanını açma") from None
         raise MunicmsError(f"Kayıt veritabanı açılamadı: {path}. Dosyanın ve klasörün izinlerini denetleyin.",
                            f"cannot open ledger {path}: {exc}") from None
     return ledger

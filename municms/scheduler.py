@@ -19,6 +19,7 @@ from .clock import Clock
 from .config import Instance
 from .deploy import get_target
 from .errors import MunicmsError
+from .health.diskfull import disk_full, is_disk_full
 from .incremental.registry import state_for
 from .incremental.search_prep import prepare_soon
 from .ledger import Ledger
@@ -155,10 +156,15 @@ class Scheduler:
             return result
         except MunicmsError as exc:
             self.last_error = exc
-            self._failed = fingerprint(self.ledger, self.clock.now(), self.instance.tz)
+            if not is_disk_full(exc):  # a full disk is retried: space comes back without any change to see here
+                self._failed = fingerprint(self.ledger, self.clock.now(), self.instance.tz)
             log.error("scheduler: %s", exc.message_en)
-        except Exception:  # keep the thread alive; the next pass tries again
-            log.exception("scheduler pass failed")
+        except Exception as exc:  # keep the thread alive; the next pass tries again
+            if not is_disk_full(exc):
+                log.exception("scheduler pass failed")
+            else:
+                self.last_error = disk_full(exc, "zamanlanmış yayın")
+                log.error("scheduler: %s", self.last_error.message_en)
         finally:
             self.seminar_pass()  # also while publishing fails: e-mails and erasure do not wait for the site
             self.passes += 1

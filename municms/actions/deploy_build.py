@@ -43,6 +43,11 @@ def deploy_build(ledger: Ledger, instance: Instance, paths: InstancePaths, clock
                 commit_record(tx, stamp)
                 tx.append_event(Event(item_id=None, at=clock.now(), actor=user.login, action="deploy",
                                       data=event_data(actor, {"release": release.id, "build_dir": str(build_dir)})))
+        except OSError as exc:  # the staged copy or the release did not fit: nothing switched, nothing recorded
+            from ..health import disk_full, is_disk_full
+            if is_disk_full(exc):
+                raise disk_full(exc, "yayına alma") from exc
+            raise
         finally:
             shutil.rmtree(staging.parent, ignore_errors=True)
         if on_unlocking is not None:

@@ -100,13 +100,23 @@ def _intake_or_fail(ledger, instance, paths, entry: Path, clock: Clock, session:
     """One entry of a pass; an unexpected error (disk, database) is reported and the pass goes on."""
     try:
         return intake_file(ledger, instance, paths, entry, clock, session=session)
-    except sqlite3.Error:
-        raise  # the database is unusable: every other entry would fail the same way
+    except (sqlite3.Error, OSError) as exc:
+        from ..health import disk_full, is_disk_full
+        if is_disk_full(exc):  # every other entry would fail the same way; this one is back in the inbox
+            raise disk_full(exc, "gönderi alımı") from exc
+        if isinstance(exc, sqlite3.Error):
+            raise  # the database is unusable: every other entry would fail the same way
+        return _failed(entry, exc)
     except Exception as exc:
-        log.exception("intake of %s failed", entry)
-        return IntakeResult("failed", entry.parent.name, entry.name, problems=[Problem(
-            "", f"Beklenmeyen bir hata oluştu; dosya gelen kutusunda bırakıldı ve sonraki geçişte yeniden "
-                f"denenecek ({type(exc).__name__}: {exc}).", f"unexpected error: {exc!r}")])
+        return _failed(entry, exc)
+
+
+def _failed(entry: Path, exc: Exception) -> IntakeResult:
+    """An entry an unexpected error stopped (it was put back into the inbox): reported, the pass goes on."""
+    log.exception("intake of %s failed", entry)
+    return IntakeResult("failed", entry.parent.name, entry.name, problems=[Problem(
+        "", f"Beklenmeyen bir hata oluştu; dosya gelen kutusunda bırakıldı ve sonraki geçişte yeniden "
+            f"denenecek ({type(exc).__name__}: {exc}).", f"unexpected error: {exc!r}")])
 
 
 def intake_file(ledger: Ledger, instance, paths: InstancePaths, path: Path, clock: Clock, *,

@@ -39,6 +39,9 @@ def _database_errors():
     try:
         yield
     except sqlite3.Error as exc:
+        from ..health import disk_full, is_disk_full
+        if is_disk_full(exc):
+            raise disk_full(exc, "gönderi alımı") from None
         raise MunicmsError(f"Veritabanı kullanılamıyor: {exc}. var/municms.sqlite3 dosyasını ve izinlerini "
                            "kontrol edin.", f"database error: {exc}") from None
 
@@ -47,7 +50,7 @@ def _setup(args):
     from .context import open_context
 
     with _database_errors():
-        ctx = open_context(args)
+        ctx = open_context(args, check=True)
     for department in ctx.instance.departments:
         (ctx.paths.inbox / department).mkdir(parents=True, exist_ok=True)
     return ctx.instance, ctx.paths, ctx.ledger

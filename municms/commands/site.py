@@ -127,6 +127,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     instance = load_instance(args.instance)
     paths = InstancePaths(instance.root)
+    if not args.dir:  # a corrupt or lost ledger stops here (exit 1); warnings are printed and serve starts
+        from ..health import guard
+        guard(instance, paths, full=True)
     workers = worker_count(instance.serve.workers if args.workers is None else args.workers)
     # Serving a given folder is just a file server; otherwise the scheduler and the inbox watcher run too.
     background = None if (args.no_scheduler or args.dir) else start_background(instance, paths)

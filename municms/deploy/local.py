@@ -152,7 +152,11 @@ class LocalTarget:
             current = self.current_id()
             stats = {}
             if current != release_id or not final.is_dir():  # else the switch was done, only metadata is missing
-                stats = self._stage(build_dir, release_id, meta.get("build_id", release_id), hashes, link, exact)
+                try:
+                    stats = self._stage(build_dir, release_id, meta.get("build_id", release_id), hashes, link, exact)
+                except OSError as exc:
+                    self._drop_staging(exc)
+                    raise
                 self.switch(release_id)
             stats["seconds"] = round(time.perf_counter() - started, 3)
             record = {"id": release_id, "created_at": now_iso(self.clock, meta.get("created_at")),
@@ -182,6 +186,17 @@ class LocalTarget:
         written = sum(len(s.files) for s in new) + len(plan.top_files) + 1
         return {"files": len(plan.hashes), "files_written": written, "shards": len(plan.shards),
                 "shards_new": len(new), "shards_reused": len(plan.shards) - len(new), **placer.stats}
+
+    def _drop_staging(self, exc: OSError) -> None:
+        """A full disk while staging: remove the half-written release and shards now (they hold the space the
+        user is asked to free; var/current was not touched) and say so in Turkish."""
+        from ..health import disk_full, is_disk_full
+
+        if not is_disk_full(exc):
+            return
+        for leftover in [*self.root.glob("*.tmp"), *self.shards.glob("*.tmp")]:
+            remove_tree(leftover)
+        raise disk_full(exc, "yayına alma") from exc
 
     def prune(self) -> list[str]:
         """Delete releases beyond keep_releases (never the current one or the one before it), then the shards

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import sys
 import threading
 from pathlib import Path
 
@@ -36,6 +37,7 @@ def deploy_lock(paths: InstancePaths):
                 os.close(fd)
                 raise
             entry[1] = fd
+            _record_holder(fd, f"{os.getpid()} {' '.join(sys.argv)[:300]}\n")
         entry[2] += 1
         try:
             yield
@@ -43,5 +45,17 @@ def deploy_lock(paths: InstancePaths):
             entry[2] -= 1
             if entry[2] == 0:
                 fd, entry[1] = entry[1], None
+                _record_holder(fd, "")
                 fcntl.flock(fd, fcntl.LOCK_UN)
                 os.close(fd)
+
+
+def _record_holder(fd: int, text: str) -> None:
+    """Write who holds the lock ('pid command') into the lock file, for `publish.py doctor`; best effort (a full
+    disk must not stop a deploy or a rollback, which is what frees space)."""
+    try:
+        os.ftruncate(fd, 0)
+        if text:
+            os.pwrite(fd, text.encode("utf-8", "replace"), 0)
+    except OSError:
+        pass
