@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from pathlib import Path
 
 from .diskfull import is_disk_full
 
 HEADER = b"SQLite format 3\x00"
-_BACKUP_NAME = re.compile(r"^municms-yedek-[a-z0-9-]+-(\d{8}-\d{6})\.tar\.gz$")  # <prefix>-YYYYMMDD-HHMMSS
-
-
-def _newest_backup(instance, paths) -> Path | None:
-    """The newest backup archive (municms-yedek-<prefix>-YYYYMMDD-HHMMSS.tar.gz, by the time in its name) in
-    backup.dir of instance.yaml, else var/backups/.
-
-    Stand-in until municms.backup exists: it should call municms.backup.newest_backup(instance, paths)."""
-    try:
-        from ..backup import newest_backup  # type: ignore[attr-defined]
-    except ImportError:
-        newest_backup = None
-    if newest_backup is not None:
-        return newest_backup(instance, paths)
-    settings = getattr(instance, "backup", None)
-    folder = Path(getattr(settings, "dir", "") or paths.var / "backups")
-    if not folder.is_absolute():
-        folder = paths.root / folder
-    found = [(m.group(1), p.name, p) for p in (folder.iterdir() if folder.is_dir() else ())
-             if (m := _BACKUP_NAME.match(p.name)) and p.is_file()]
-    return max(found)[2] if found else None
 
 
 def has_history(paths) -> bool:

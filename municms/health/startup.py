@@ -13,8 +13,9 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..backup import newest_backup
 from ..errors import MunicmsError
-from .database import _newest_backup, database_problem, has_history
+from .database import database_problem, has_history
 
 ERROR, WARNING, NOTE = "hata", "uyarı", "not"
 
@@ -42,7 +43,7 @@ class StartupError(MunicmsError):
 
 
 def _restore_advice(instance, paths) -> str:
-    backup = _newest_backup(instance, paths)
+    backup = newest_backup(instance, paths)
     keep = (f"Bozuk dosyayı silmeyin ve üzerine yazmayın; incelemek için saklayın ({paths.database}).")
     if backup is None:
         return (f"Yedek bulunamadı ({paths.var / 'backups'}). {keep} Dosyanın bir kopyasını alın "

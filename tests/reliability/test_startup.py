@@ -30,15 +30,13 @@ def used_ledger(municipality, count: int = 12):
 
 
 def place_backups(m) -> str:
-    """Two archives where `publish.py backup` keeps them (var/backups/municms-yedek-*.tar.gz); the newer one is
-    the one the message must name."""
-    folder = m.paths.var / "backups"
-    folder.mkdir(parents=True)
-    old = folder / "municms-yedek-deneme-20261124-030000.tar.gz"
-    new = folder / "municms-yedek-deneme-20261125-030000.tar.gz"
-    new.write_bytes(b"y")
-    old.write_bytes(b"x")  # written last: the newest file, but not the newest backup
-    return str(new)
+    """A real archive taken by `publish.py backup`, and after it a file of the same naming whose name says it is
+    older: the message must name the newest backup by the time in its name, not by when the file was written."""
+    code, out, err = m.run("backup", "--system")
+    assert code == 0, (out, err)
+    (newest,) = (m.paths.var / "backups").glob("municms-yedek-*.tar.gz")
+    (newest.parent / "municms-yedek-corum-20200101-030000.tar.gz").write_bytes(newest.read_bytes())
+    return str(newest)
 
 
 def corrupt_middle(path) -> None:
