@@ -163,14 +163,36 @@ def test_instance_yaml_cannot_allow_svg_or_html(mime, reason):
 
 # --- the web form and the API ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("filename", ["x" * 300 + ".pdf", "f\u202efdp.exe"])
-def test_the_web_form_refuses_hostile_upload_names(editorial, filename):
+@pytest.mark.parametrize("filename, message", [
+    ("x" * 300 + ".pdf", f"'{'x' * 80}…' adı çok uzun (304 bayt; en çok 255). Dosyaya daha kısa bir ad verin."),
+    ("f\u202efdp.exe", "'f<U+202E>fdp.exe' adında görünmeyen ya da yazı yönünü değiştiren bir karakter (U+202E) "
+                       "var; böyle adlar dosyanın gerçek türünü gizler. Dosyayı yeniden adlandırın."),
+])
+def test_the_web_form_refuses_hostile_upload_names(editorial, filename, message):
     e = editorial()
     fen = Browser(e, "fen1")
     answer = fen.submit("faaliyet-raporu", {"baslik": "Rapor"}, files=[(filename, PDF)])
     assert answer.status_code == 422
-    [(_, message)] = errors_of(answer)
-    assert message == f"Ekler, alan 'ekler': '{filename}' adlı dosya ek olarak kabul edilemez (adını değiştirin)."
+    assert errors_of(answer) == [("#alan-ekler", f"Ekler, alan 'ekler': {message}")]
+    assert e.m.ledger.items() == []
+
+
+def test_the_web_form_refuses_a_nul_in_an_upload_name(editorial):
+    from tests.web.conftest import BASE, page
+    from tests.web.screens import form_token
+    e = editorial()
+    fen = Browser(e, "fen1")
+    token = form_token(page(fen.get("/birim/yeni?tur=faaliyet-raporu")), "gonderi-formu")
+    fields = {"csrf_token": token, "tur": "faaliyet-raporu", "metin": "Metin.", "islem": "gonder", "baslik": "Rapor"}
+    body = b"".join(f'--sinir\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+                    for k, v in fields.items())
+    body += b'--sinir\r\nContent-Disposition: form-data; name="ekler"; filename="a\x00b.pdf"\r\n\r\n' + PDF
+    body += b"\r\n--sinir--\r\n"  # by hand: an HTTP client library would clean the name before sending it
+    answer = fen.client.post(BASE + "/birim/yeni?tur=faaliyet-raporu", content=body,
+                             headers={"Content-Type": "multipart/form-data; boundary=sinir"})
+    assert answer.status_code == 422
+    assert errors_of(answer) == [("#alan-ekler", "Ekler, alan 'ekler': 'a<U+0000>b.pdf' adında denetim karakteri "
+                                                 "(ör. NUL) var; dosyayı yeniden adlandırın.")]
     assert e.m.ledger.items() == []
 
 
