@@ -516,6 +516,10 @@ def _cross_checks(inst: Instance, lines: dict) -> list[Problem]:
     except (ZoneInfoNotFoundError, ValueError):
         add(("municipality", "timezone"), f"'{inst.municipality.timezone}' bilinen bir saat dilimi değil.",
             "unknown timezone")
+    from .attachments import refused_type_tr  # SVG, HTML and other types a browser runs are never attachments
+    for index, mime in enumerate(inst.attachments.allowed_types):
+        if refused_type_tr(mime):
+            add(("attachments", "allowed_types", index), refused_type_tr(mime), f"attachment type {mime} refused")
     return problems
 
 

@@ -20,6 +20,7 @@ from .attachments import PHOTO_TYPES, Attachment, inspect_attachment, size_tr
 from .docx import docx_to_text, expansion_problems
 from .encoding import EncodingProblem, decode_submission
 from .errors import Problem, ValidationError
+from .markdown_limits import body_problems, front_matter_problem, text_size_problem
 from .sanitize import foreign_embeds, sanitise_html
 from .submission_types import Reader, as_end, as_start
 
@@ -93,6 +94,11 @@ def parse_submission(path: Path, department: str, instance, name: str | None = N
     front_text, body, front_problem = split_front_matter(text)
     if front_problem:
         raise ValidationError([front_problem], *_HEADLINE)
+    too_long = front_matter_problem(front_text, 1 + line_offset if kind != "docx" else None)
+    if too_long:
+        raise ValidationError([too_long], *_HEADLINE)
+    body_start = front_text.count("\n") + 2 + (1 if front_text else 0)  # the fences, then the block's lines
+    nested = body_problems(text.split("\n")[body_start:], body_start + line_offset if kind != "docx" else None)
     data, lines, raw, yaml_problem = load_front_matter(front_text, line_offset)
     if yaml_problem:
         raise ValidationError([yaml_problem], *_HEADLINE)
@@ -100,6 +106,7 @@ def parse_submission(path: Path, department: str, instance, name: str | None = N
     tur = reader.read()
     problems.extend(reader.problems)
     attachments = _attachments(path, kind, reader, instance, problems, warnings)
+    problems.extend(nested)
     if problems:  # in the order of the file, so the report reads top to bottom
         raise ValidationError(sorted(problems, key=lambda p: p.line or 0), *_HEADLINE)
     embedded = foreign_embeds(body) if "<" in body else []  # raw HTML images lose their src when sanitised
@@ -141,12 +148,14 @@ def _read_text(path: Path, kind: str, name: str, warnings: list[str], max_bytes:
     links = [path] if path.is_symlink() else [p for p in path.rglob("*") if p.is_symlink()] if kind == "bundle" else []
     if links:  # a link could make intake copy any file of the server into the register
         raise ValidationError([Problem("", "Gönderide kısayol (sembolik bağlantı) var: "
-                                       f"{', '.join(p.name for p in links)}. Dosyanın kendisini bırakın.",
+                                       f"{', '.join(name if p == path else p.name for p in links)}. Dosyanın kendisini bırakın.",
                                        "symbolic links are not accepted")], *_HEADLINE)
     source = path / BUNDLE_INDEX if kind == "bundle" else path
     if source.is_file() and source.stat().st_size > max_bytes:  # before anything opens it (a .docx too)
         raise ValidationError([Problem("", f"Dosya çok büyük ({size_tr(source.stat().st_size)}; en çok "
                                        f"{size_tr(max_bytes)}).", "submission too large")], *_HEADLINE)
+    if kind != "docx" and source.is_file() and text_size_problem(source.stat().st_size):
+        raise ValidationError([text_size_problem(source.stat().st_size)], *_HEADLINE)
     if kind == "docx":
         try:
             bomb = expansion_problems(path, max_bytes)  # before mammoth expands anything
@@ -158,6 +167,8 @@ def _read_text(path: Path, kind: str, name: str, warnings: list[str], max_bytes:
                                            f"cannot read docx: {exc}", None)], *_HEADLINE) from None
         if bomb:
             raise ValidationError(bomb, *_HEADLINE)
+        if text_size_problem(len(text.encode("utf-8"))):
+            raise ValidationError([text_size_problem(len(text.encode("utf-8")))], *_HEADLINE)
         warnings.extend(docx_warnings)
         return text, 0  # line n of the front matter = row n of the table / paragraph n
     if kind == "bundle" and not source.is_file():

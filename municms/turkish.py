@@ -67,7 +67,7 @@ def slugify(text: str, max_length: int = 80) -> str:
     # An apostrophe only separates a proper noun from its suffix (Çorum'da): keep the word whole.
     ascii_ready = lower(text).translate(_TRANSLIT).replace("'", "").replace("\u2019", "")
     slug = _slugify(ascii_ready, max_length=max_length, word_boundary=True, lowercase=True)
-    return slug or "icerik"
+    return slug or "icerik"[:max_length]  # nothing sluggable; never longer than asked (then it is its own slug)
 
 
 def sort_key(text: str) -> tuple:

@@ -12,6 +12,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from ..attachments import name_problem
 from ..config import SUBMISSION_TYPES
 from ..errors import Problem
 from ..item_checks import BODY
@@ -93,7 +94,7 @@ def attachments_required(tur: str) -> bool:
 def safe_upload_name(name: str) -> str | None:
     """The file name of an upload without any folder part; None for a name that cannot be a file of a bundle."""
     base = PurePosixPath((name or "").replace("\\", "/")).name.strip()
-    if not base or base in (".", "..", "index.md") or base.startswith(".") or "\x00" in base:
+    if not base or base in (".", "..", "index.md") or base.startswith(".") or name_problem(base):
         return None
     return base
 

@@ -15,6 +15,7 @@ from pydantic import ValidationError as PydanticError
 from starlette.datastructures import UploadFile
 
 from ...actions.submit import submit
+from ...attachments import name_problem
 from ...auth import Actor
 from ...errors import Problem, ValidationError
 from ...turkish import slugify
@@ -122,6 +123,9 @@ async def _from_multipart(request: Request) -> tuple[str, bytes | dict[str, byte
     bundle = {"index.md": data}
     for part in attachments:
         name = PurePath(part.filename or "").name
+        refused = name_problem(name) if name else None
+        if refused:  # NUL, hidden characters, over-long: the file could not be written under this name
+            raise ValidationError([Problem("ekler", *refused)], "Gönderi alınmadı.", "submission refused")
         if not name or name.startswith(".") or name == "index.md" or name in bundle:
             raise ValidationError([Problem("ekler", f"Ek adı kullanılamaz ya da iki kez verilmiş: '{part.filename}'.",
                                            f"unusable or repeated attachment name {part.filename!r}")],

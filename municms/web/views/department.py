@@ -13,6 +13,7 @@ from ...actions.department_notes import change_request_note, receipts
 from ...actions.intake import IntakeResult
 from ...actions.submit import submit
 from ...actions.visibility import find_visible, visible_item
+from ...attachments import name_problem
 from ...auth import Actor
 from ...config import SUBMISSION_TYPES
 from ...errors import Problem
@@ -60,7 +61,10 @@ async def uploads(form) -> tuple[dict[str, bytes], list[Problem]]:
         if not (isinstance(upload, UploadFile) and upload.filename):
             continue
         safe = sf.safe_upload_name(upload.filename)
-        if safe is None or safe in files:
+        refused = name_problem(upload.filename.replace("\\", "/").rsplit("/", 1)[-1])
+        if refused:  # NUL, hidden or direction-changing characters, over 255 bytes: the one rule, its reason
+            problems.append(Problem("ekler", *refused))
+        elif safe is None or safe in files:
             problems.append(Problem("ekler", f"'{upload.filename}' adlı dosya ek olarak kabul edilemez (adını "
                                              "değiştirin).", "unusable attachment name"))
         else:
