@@ -96,7 +96,8 @@ class Soak:
         self.check("setup", settled=True)
 
     def intake(self) -> None:
-        drop_files(self.paths, self.drops, self.rng, self.rng.randint(5, 40), tag="s")
+        drop_files(self.paths, self.drops, self.rng, self.rng.randint(5, 40), tag="s",
+                   departments=tuple(self.m.instance.departments))
         d = self.durations["intake"]
         self.killed_run("intake", publish_py(self.root, "intake"), window=d * 2, not_before=d * 0.5)
 

@@ -169,14 +169,15 @@ def timed(command: list[str], fork: bool | None = None) -> float:
 
 
 # --- what departments drop -------------------------------------------------------------------------------------
-def drop_files(paths, drops: Drops, rng: random.Random, count: int, bad_share: float = 0.2, tag: str = "") -> None:
+def drop_files(paths, drops: Drops, rng: random.Random, count: int, bad_share: float = 0.2, tag: str = "",
+               departments: tuple[str, ...] = DEPARTMENTS) -> None:
     """`count` files into the inboxes: new announcements and news with titles of their own, and (bad_share) bad
     samples of tests/fixtures/samples/bad that intake must refuse. Each written as a department copies a file:
     to a temporary name first, then renamed, finished a minute ago (intake's quiet period is over)."""
     bad = sorted(p for p in (SAMPLES / "bad").rglob("*.md") if p.name not in ACCEPTABLE)
     for _ in range(count):
         n = len(drops.entries) + 1
-        department = rng.choice(DEPARTMENTS)
+        department = rng.choice(departments)
         if rng.random() < bad_share:
             sample = rng.choice(bad)
             name, title, data = f"hatali-{tag}{n:05d}-{sample.name}", None, sample.read_bytes()
