@@ -104,7 +104,7 @@ class Soak:
     def api(self) -> None:
         server = Server(self.root, workers=2)
         server.start()
-        killer = Killer(server, self.rng, self.rng.randint(2, 6), low=0.5, high=4.0, whole_every=3,
+        killer = Killer(server, self.rng, self.rng.randint(2, 6), low=0.2, high=2.0, whole_every=2,
                         on_killed=lambda: self.check("api, server killed"))
         client = ApiClient(server.base, self.tokens, patience=180)
         killer.start()

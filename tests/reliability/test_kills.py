@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 from collections import Counter
 
 import pytest
@@ -43,12 +42,16 @@ def test_intake_killed_at_random_moments(municipality, rng):
     drop_files(m.paths, drops, rng, 30)
     duration = timed(command)  # one pass over 30 files
     kills = attempts = 0
+    window = duration * 0.6
     while kills < INTAKE_KILLS:
         attempts += 1
-        assert attempts <= 3 * INTAKE_KILLS, f"only {kills} kills landed during an intake pass"
+        assert attempts <= 4 * INTAKE_KILLS, f"only {kills} kills landed during an intake pass"
         drop_files(m.paths, drops, rng, 30)
         # from its first claim to well into the pass (claim, copy, commit, receipt, cleanup)
-        kills += kill_at_random(command, rng, window=duration * 0.6, after=claimed)
+        killed = kill_at_random(command, rng, window=window, after=claimed)
+        kills += killed
+        if not killed:  # the pass ended first: the machine got less busy since the pass was timed
+            window *= 0.6
         assert_sound(m.root, drops, settled=False)
         if kills % 5 == 0:  # a restart that runs to the end now and then; the others restart by the next pass
             run(command)
