@@ -93,6 +93,7 @@ class Soak:
         self.durations["intake"] = timed(publish_py(self.root, "intake"))
         build = self._build()
         self.durations["deploy"] = timed(deploy_module(self.root, *build))
+        self.durations["rollback"] = timed(self._rollback())  # shorter than a deploy: the link and a record
         self.check("setup", settled=True)
 
     def intake(self) -> None:
@@ -144,8 +145,11 @@ class Soak:
             self.killed_run("deploy", deploy_module(self.root, *self._build()), window=d * 1.2,
                             not_before=d * 0.2)
         else:
-            self.killed_run("rollback", publish_py(self.root, "rollback", "--system", "--reason", "Soak"),
-                            window=d * 1.2, not_before=d * 0.2)
+            d = self.durations["rollback"]
+            self.killed_run("rollback", self._rollback(), window=d, not_before=d * 0.1)
+
+    def _rollback(self) -> list[str]:
+        return publish_py(self.root, "rollback", "--system", "--reason", "Soak")
 
     def settle(self) -> None:
         """Intake and publish run to the end: nothing may wait anywhere, and verify must pass."""
