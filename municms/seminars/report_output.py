@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-
-from fpdf.fonts import FontFace
+from typing import TYPE_CHECKING
 
 from ..turkish import format_day, format_moment
-from .pdf import FAMILY, new_pdf
 from .report import AUDIENCE_LABELS_TR, Line, SeminarReport
+
+if TYPE_CHECKING:
+    from fpdf.fonts import FontFace
 
 HEADERS = ["Gruplama", "Satır", "Seminer sayısı", "Saat", "Kesin kayıt", "Katılan", "Katılım oranı",
            "Katılımı işlenmemiş kayıt"]
@@ -57,6 +58,12 @@ def report_title(report: SeminarReport) -> str:
 
 def report_pdf(report: SeminarReport, tz) -> bytes:
     """A landscape A4 document: the summary table, then the seminars held."""
+    # fpdf is imported here, not at the top: this module is imported by every `publish.py` command (through
+    # the seminars subcommand's parser), and fpdf with fontTools took 2-3 s of each command's start
+    from fpdf.fonts import FontFace
+
+    from .pdf import FAMILY, new_pdf
+
     pdf = new_pdf(report_title(report), landscape=True)
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_page()
