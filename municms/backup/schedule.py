@@ -13,15 +13,14 @@ import secrets
 import shlex
 import shutil
 import subprocess
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..auth import system_actor
 from ..clock import Clock
+from ..daily import DailyTask, next_run
 from ..errors import BackupError, MunicmsError
 from ..files import fsync_path
-from ..incremental.nightly import next_run
 from ..ledger import open_ledger
 from ..paths import InstancePaths
 from . import BackupResult, backups_in
@@ -115,33 +114,17 @@ def daily_backup(instance, paths: InstancePaths, clock: Clock) -> DailyResult:
     return result
 
 
-class DailyBackup:
-    """A daemon thread: sleep until backup.daily_at, back up, sleep again (an hour, after a failure)."""
+class DailyBackup(DailyTask):
+    """Every day at backup.daily_at: back up (again an hour later, after a failure)."""
 
-    def __init__(self, instance, paths: InstancePaths, clock: Clock, at: dt.time):
-        self.instance, self.paths, self.clock, self.at = instance, paths, clock, at
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self.last: DailyResult | None = None
-
-    def start(self) -> "DailyBackup":
-        self._thread = threading.Thread(target=self._loop, name="municms-backup", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+    thread_name = "municms-backup"
+    last: DailyResult | None
 
     def next_attempt(self, now: dt.datetime) -> dt.datetime:
         """The next daily time, or an hour from now when the last run failed (if that comes sooner)."""
         daily = next_run(now, self.at)
         return min(daily, now + RETRY) if self.last is not None and self.last.error else daily
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            now = self.clock.now()
-            if self._stop.wait(max((self.next_attempt(now) - now).total_seconds(), 0)):
-                return
-            self.last = daily_backup(self.instance, self.paths, self.clock)
+    def run_once(self) -> DailyResult:
+        self.last = daily_backup(self.instance, self.paths, self.clock)
+        return self.last

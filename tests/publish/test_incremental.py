@@ -443,7 +443,8 @@ def test_build_full_compares_with_the_incremental_tree_and_a_difference_renders_
 
 
 def test_the_nightly_full_build_runs_at_its_time_and_writes_its_report(site):
-    from municms.incremental.nightly import NightlyFullBuild, next_run
+    from municms.daily import next_run
+    from municms.incremental.nightly import NightlyFullBuild
 
     now = dt.datetime(2026, 11, 25, 12, 0, tzinfo=site.instance.tz)
     assert next_run(now, dt.time(3, 30)) == dt.datetime(2026, 11, 26, 3, 30, tzinfo=site.instance.tz)
