@@ -20,9 +20,7 @@ invariant fails.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
-import io
 import json
 import os
 import random
@@ -75,24 +73,10 @@ def run_cli(root: Path, *args: str, stdin: str = "", token: str | None = None) -
     """`publish.py --instance ROOT ARGS…` through the real command line (parser, authentication, error
     boundary) in this process, as (exit code, standard output): starting Python 20 times would cost more
     than the run measures."""
-    from municms.cli import main
+    from tests.municipality import cli_in_process
 
-    out, err, saved = io.StringIO(), io.StringIO(), (sys.stdin, os.environ.pop("MUNICMS_TOKEN", None))
-    if token:
-        os.environ["MUNICMS_TOKEN"] = token
-    sys.stdin, code = io.StringIO(stdin), 0
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                main(["--instance", str(root), *args])
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else 1
-    finally:
-        sys.stdin = saved[0]
-        os.environ.pop("MUNICMS_TOKEN", None)
-        if saved[1] is not None:
-            os.environ["MUNICMS_TOKEN"] = saved[1]
-    return code, out.getvalue() + (err.getvalue() if code else "")
+    code, out, err = cli_in_process(root, *args, stdin=stdin, token=token or None)
+    return code, out + (err if code else "")
 
 
 def people(root: Path) -> dict[str, tuple[str, str | None, str | None]]:

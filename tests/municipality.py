@@ -186,33 +186,13 @@ class Municipality:
             token: str | None = None) -> tuple[int, str, str]:
         """The same command line in this process (fast; same parser, authentication and error boundary):
         (exit code, stdout, stderr)."""
-        from municms.cli import main
-
         extra = []
         if login is not None:
             if login in PEOPLE:
                 self.person(login)
             extra = ["--as", login, "--password-stdin"]
             stdin = password + "\n" + stdin
-        out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.StringIO()
-        saved = sys.stdin, os.environ.pop("MUNICMS_TOKEN", None)
-        if token is not None:
-            os.environ["MUNICMS_TOKEN"] = token
-        sys.stdin = io.StringIO(stdin)
-        try:
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                try:
-                    main(["--instance", str(self.root), *args, *extra])
-                    code = 0
-                except SystemExit as exc:
-                    code = exc.code if isinstance(exc.code, int) else 1
-        finally:
-            sys.stdin = saved[0]
-            os.environ.pop("MUNICMS_TOKEN", None)
-            if saved[1] is not None:
-                os.environ["MUNICMS_TOKEN"] = saved[1]
-        out.flush()
-        return code, out.buffer.getvalue().decode("utf-8"), err.getvalue()
+        return cli_in_process(self.root, *args, *extra, stdin=stdin, token=token)
 
     def files(self, root: Path | None = None) -> dict[str, bytes]:
         """Every file of the served release (or of `root`) by relative path."""
@@ -221,6 +201,32 @@ class Municipality:
 
     def close(self) -> None:
         self.ledger.close()
+
+
+def cli_in_process(root: Path, *args: str, stdin: str = "", token: str | None = None) -> tuple[int, str, str]:
+    """`publish.py --instance ROOT ARGS…` in this process (the real parser, authentication and error boundary),
+    with MUNICMS_TOKEN set to `token` only: (exit code, stdout, stderr)."""
+    from municms.cli import main
+
+    out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.StringIO()
+    saved = sys.stdin, os.environ.pop("MUNICMS_TOKEN", None)
+    if token is not None:
+        os.environ["MUNICMS_TOKEN"] = token
+    sys.stdin = io.StringIO(stdin)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main(["--instance", str(root), *args])
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.stdin = saved[0]
+        os.environ.pop("MUNICMS_TOKEN", None)
+        if saved[1] is not None:
+            os.environ["MUNICMS_TOKEN"] = saved[1]
+    out.flush()
+    return code, out.buffer.getvalue().decode("utf-8"), err.getvalue()
 
 
 def files_mentioning(root, needle: str) -> list[str]:

@@ -30,13 +30,6 @@ def deploy_lock_holder(paths) -> tuple[bool, str]:
         os.close(fd)
 
 
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True
 
 

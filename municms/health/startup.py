@@ -140,7 +140,8 @@ def check_releases(instance, paths) -> list[Finding]:
 
 
 def check_locks(instance, paths, now: dt.datetime | None = None) -> list[Finding]:
-    from .locks import deploy_lock_holder, expired_edit_locks, intake_claims, materialise_leftovers, pid_alive
+    from ..processes import pid_alive
+    from .locks import deploy_lock_holder, expired_edit_locks, intake_claims, materialise_leftovers
 
     findings = []
     held, recorded = deploy_lock_holder(paths)

@@ -19,6 +19,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..processes import pid_alive
 from ..search import RECENT, part_of, read_parts_file, run_pagefind, stage_pages, years_between
 
 log = logging.getLogger(__name__)
@@ -154,15 +155,8 @@ def remove_orphans(work_parent: Path) -> None:
     """Preparations of processes that are gone (a serve that was stopped or killed)."""
     for folder in work_parent.glob(f"{PREFIX}*"):
         owner = folder.name.removeprefix(PREFIX).split("-", 1)[0]
-        if not (owner.isdigit() and _alive(int(owner))):
+        if not (owner.isdigit() and pid_alive(int(owner))):
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True
