@@ -19,6 +19,7 @@ from pathlib import Path
 from ..auth import system_actor
 from ..clock import Clock
 from ..daily import DailyTask, next_run
+from ..deploy.rsync import ssh_command as rsync_ssh
 from ..errors import BackupError, MunicmsError
 from ..files import fsync_path
 from ..ledger import open_ledger
@@ -48,12 +49,7 @@ def rotate(folder: Path, keep: int) -> list[Path]:
 
 def ssh_command(settings) -> list[str]:
     """The ssh options of the rsync deploy target (municms/deploy/rsync.py), from backup's own settings."""
-    args = ["ssh", "-p", str(settings.ssh_port), "-o", "BatchMode=yes", "-o", "ConnectTimeout=15"]
-    if settings.identity_file:
-        args += ["-i", settings.identity_file, "-o", "IdentitiesOnly=yes"]
-    if settings.known_hosts_file:
-        args += ["-o", f"UserKnownHostsFile={settings.known_hosts_file}", "-o", "StrictHostKeyChecking=yes"]
-    return args
+    return rsync_ssh(settings.ssh_port, settings.identity_file, settings.known_hosts_file)
 
 
 def copy_archive(archive: Path, settings, root: Path) -> str:

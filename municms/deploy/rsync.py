@@ -100,6 +100,17 @@ def _json_line(data: dict) -> str:
     return json.dumps(data, sort_keys=True, default=str)
 
 
+def ssh_command(port: int, identity_file: str | None, known_hosts_file: str | None) -> list[str]:
+    """ssh as municms runs it unattended: no password prompt, a short connect timeout, the given key only, and
+    the host checked against the given known_hosts file."""
+    args = ["ssh", "-p", str(port), "-o", "BatchMode=yes", "-o", "ConnectTimeout=15"]
+    if identity_file:
+        args += ["-i", identity_file, "-o", "IdentitiesOnly=yes"]
+    if known_hosts_file:
+        args += ["-o", f"UserKnownHostsFile={known_hosts_file}", "-o", "StrictHostKeyChecking=yes"]
+    return args
+
+
 class RsyncTarget:
     """Releases under <path>/releases on another host, served from <path>/current."""
 
@@ -113,12 +124,7 @@ class RsyncTarget:
     # -- ssh plumbing ----------------------------------------------------------------------------------
     def _ssh_args(self) -> list[str]:
         s = self.settings
-        args = ["ssh", "-p", str(s.port), "-o", "BatchMode=yes", "-o", "ConnectTimeout=15"]
-        if s.identity_file:
-            args += ["-i", s.identity_file, "-o", "IdentitiesOnly=yes"]
-        if s.known_hosts_file:
-            args += ["-o", f"UserKnownHostsFile={s.known_hosts_file}", "-o", "StrictHostKeyChecking=yes"]
-        return args
+        return ssh_command(s.port, s.identity_file, s.known_hosts_file)
 
     @property
     def _dest(self) -> str:
