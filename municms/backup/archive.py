@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .. import ledger_file
 from ..errors import BackupError
 from ..files import fsync_path
 from ..paths import InstancePaths
@@ -76,20 +77,10 @@ def snapshot_ledger(database: Path, target: Path) -> tuple[int, int]:
     if not database.is_file():
         raise BackupError(f"Kayıt veritabanı bulunamadı: {database}. Yedeklenecek bir kurulum yok.",
                           f"no ledger at {database}")
-    source = sqlite3.connect(database, timeout=60)
-    copy = sqlite3.connect(target)
     try:
-        source.backup(copy)  # all pages in one step: one read transaction, writers in WAL mode go on
-        copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file in the archive
-        version = copy.execute("PRAGMA user_version").fetchone()[0]
-        has_items = copy.execute("SELECT 1 FROM sqlite_master WHERE name = 'items'").fetchone()
-        items = copy.execute("SELECT count(*) FROM items").fetchone()[0] if has_items else 0
+        return ledger_file.snapshot(database, target)
     except sqlite3.Error as exc:
         raise BackupError(f"Kayıt veritabanı kopyalanamadı: {exc}", f"ledger backup failed: {exc}") from None
-    finally:
-        copy.close()
-        source.close()
-    return version, items
 
 
 class _HashingWriter:

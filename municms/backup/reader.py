@@ -1,5 +1,5 @@
 """Read a backup archive member by member and check all of it: safe names, every SHA-256, the manifest and its own
-digest, nothing missing or extra, and a ledger that opens and passes `PRAGMA integrity_check`.
+digest, nothing missing or extra, and a ledger that opens and passes `SQLite integrity_check`.
 
 `read_archive` hands each member's bytes to a sink (restore writes them to a staging folder; verify keeps only
 the ledger) and raises BackupError with a Turkish message at the first problem."""
@@ -15,6 +15,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from .. import ledger_file
 from ..errors import BackupError
 from ..ledger import SCHEMA_VERSION
 from .archive import PARTS, SECRETS, Progress
@@ -214,16 +215,11 @@ def check_ledger(name: str, manifest: Manifest, database: Path) -> None:
                           f"{SCHEMA_VERSION}); o sürümle geri yükleyin.",
                           f"{name}: ledger schema {manifest.schema_version} is newer than {SCHEMA_VERSION}")
     try:
-        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-        try:
-            result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-        finally:
-            conn.close()
+        result, version = ledger_file.integrity(database, full=True, mode="ro", limit=100)
     except sqlite3.Error as exc:
         result, version = [str(exc)], None
     if result != ["ok"]:
-        raise BackupError(f"'{name}' içindeki kayıt veritabanı bozuk (PRAGMA integrity_check: {result[0]}).",
+        raise BackupError(f"'{name}' içindeki kayıt veritabanı bozuk (SQLite integrity_check: {result[0]}).",
                           f"{name}: ledger integrity check failed: {result[:3]}")
     if version != manifest.schema_version:
         raise BackupError(f"'{name}' bozuk: veritabanının şema sürümü ({version}) içindekiler listesindekiyle "

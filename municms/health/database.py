@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from .. import ledger_file
 from .diskfull import is_disk_full
 
 HEADER = b"SQLite format 3\x00"
@@ -21,7 +22,7 @@ def has_history(paths) -> bool:
 def database_problem(path: Path, full: bool = True) -> str | None:
     """What is wrong with the SQLite file at path (English detail), or None when it is whole.
 
-    full: PRAGMA integrity_check (every index against its table); else quick_check (faster, O(N) too)."""
+    full: SQLite's integrity_check (every index against its table); else quick_check (faster, O(N) too)."""
     size = path.stat().st_size
     if size == 0:
         return "the file is empty (0 bytes)"
@@ -38,20 +39,13 @@ def database_problem(path: Path, full: bool = True) -> str | None:
     if header[92:96] == header[24:28] and pages and size < pages * page_size:
         return f"truncated: {size} bytes, the header says {pages} pages of {page_size} bytes"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=5)
-    except sqlite3.Error as exc:
-        return f"cannot be opened: {exc}"
-    try:
-        pragma = "integrity_check" if full else "quick_check"
-        rows = [row[0] for row in conn.execute(f"PRAGMA {pragma}(20)").fetchall()]
+        rows, _ = ledger_file.integrity(path, full=full, mode="rw")
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc) or is_disk_full(exc):
             return None  # in use right now, or no room for its -shm file: not broken (the space check says so)
         return str(exc)
     except sqlite3.DatabaseError as exc:
         return str(exc)
-    finally:
-        conn.close()
     if rows != ["ok"]:
         return "; ".join(rows[:5])
     return None

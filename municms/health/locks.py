@@ -8,6 +8,8 @@ import fcntl
 import os
 import sqlite3
 
+from .. import ledger_file
+
 
 def deploy_lock_holder(paths) -> tuple[bool, str]:
     """(held now, what the lock file records: 'pid command' of its last holder, '' when released cleanly)."""
@@ -64,16 +66,9 @@ def intake_claims(paths) -> tuple[int, int]:
 def expired_edit_locks(paths, now: dt.datetime) -> list[tuple[str, str]]:
     """(item number, login) of edit locks whose time is over (they block nobody; the next editor takes them)."""
     try:
-        conn = sqlite3.connect(f"{paths.database.resolve().as_uri()}?mode=rw", uri=True, timeout=5)
+        rows = ledger_file.edit_locks(paths.database)
     except sqlite3.Error:
         return []
-    try:
-        rows = conn.execute("SELECT items.number, edit_locks.login, edit_locks.expires_at FROM edit_locks "
-                            "JOIN items ON items.id = edit_locks.item_id").fetchall()
-    except sqlite3.Error:
-        return []
-    finally:
-        conn.close()
     expired = []
     for number, login, expires in rows:
         try:

@@ -328,7 +328,7 @@ def test_damaged_archive_is_refused_and_nothing_is_written(case, good_archive, t
     with pytest.raises(BackupError) as restore:
         restore_archive(archive, target)
     if message is None:
-        assert verify.value.message_tr.startswith(f"'{archive.name}' içindeki kayıt veritabanı bozuk (PRAGMA "
+        assert verify.value.message_tr.startswith(f"'{archive.name}' içindeki kayıt veritabanı bozuk (SQLite "
                                                   "integrity_check: ")
     else:
         assert verify.value.message_tr == message

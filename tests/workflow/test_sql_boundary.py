@@ -1,4 +1,5 @@
-"""Only ledger.py (and its seminar part, seminar_store.py) speaks SQL to the register, and nothing in it updates or deletes events. The one other
+"""Only ledger.py (with its seminar part, seminar_store.py, and ledger_file.py: the ledger as a file, for backups
+and start-up checks) speaks SQL to the register, and nothing in it updates or deletes events. The one other
 SQLite file is the publisher's cache of parsed content (var/work/content.sqlite), whose module names only its
 own tables."""
 
@@ -14,6 +15,7 @@ SQL = re.compile(r"\b(SELECT\s+\S+.*\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELE
                  r"|BEGIN\s+IMMEDIATE|PRAGMA\s+\w+)\b")
 
 
+LEDGER_MODULES = ("ledger.py", "seminar_store.py", "ledger_file.py")
 # module → the tables of its own database file (not the register's)
 OWN_DATABASE = {"incremental/store.py": {"meta", "content"}}
 
@@ -21,7 +23,7 @@ OWN_DATABASE = {"incremental/store.py": {"meta", "content"}}
 def test_no_module_other_than_ledger_contains_sql():
     offenders = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        if path.name in ("ledger.py", "seminar_store.py") and path.parent == PACKAGE or path.relative_to(PACKAGE).as_posix() in OWN_DATABASE:
+        if path.name in LEDGER_MODULES and path.parent == PACKAGE or path.relative_to(PACKAGE).as_posix() in OWN_DATABASE:
             continue
         text = path.read_text(encoding="utf-8")
         offenders += [f"{path.relative_to(PACKAGE)}: {m.group(0)}" for m in SQL.finditer(text)]
@@ -36,7 +38,7 @@ def test_the_content_cache_speaks_only_of_its_own_tables():
 
 
 def test_ledger_has_sql_but_never_updates_or_deletes_events():
-    text = "".join((PACKAGE / name).read_text(encoding="utf-8") for name in ("ledger.py", "seminar_store.py"))
+    text = "".join((PACKAGE / name).read_text(encoding="utf-8") for name in LEDGER_MODULES)
     assert SQL.search(text)  # the pattern does find SQL where there is some
     assert re.findall(r"UPDATE\s+events\b|DELETE\s+FROM\s+events\b|REPLACE\s+INTO\s+events\b", text, re.I) == []
     assert "BEFORE UPDATE ON events" in text and "BEFORE DELETE ON events" in text
