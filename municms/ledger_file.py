@@ -26,6 +26,15 @@ def integrity(path: Path, full: bool = True, mode: str = "ro", limit: int = 20) 
     return rows, version
 
 
+def page_count(path: Path, mode: str = "ro") -> tuple[int, int]:
+    """(pages, page size) as SQLite reads them (the header, or the write-ahead log's newer count)."""
+    conn = _connect(path, mode)
+    try:
+        return (conn.execute("PRAGMA page_count").fetchone()[0], conn.execute("PRAGMA page_size").fetchone()[0])
+    finally:
+        conn.close()
+
+
 def snapshot(database: Path, target: Path) -> tuple[int, int]:
     """Copy the ledger with SQLite's online backup API (one read transaction: writers in WAL mode go on) into a
     self-contained file (journal_mode DELETE); (schema version, item count). sqlite3.Error propagates."""

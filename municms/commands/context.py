@@ -25,13 +25,13 @@ class Context:
         self.ledger.close()
 
 
-def open_context(args: argparse.Namespace, check: bool = False) -> Context:
-    """Load the instance of --instance (or the environment), open its ledger; a `with` block closes it.
+def open_context(args: argparse.Namespace) -> Context:
+    """Load the instance of --instance (or the environment), make sure its ledger is whole (municms.health: a
+    corrupt, emptied or lost ledger stops every command before open_ledger could start a fresh one and the
+    registration numbers again from 1), open it; a `with` block closes it."""
+    from ..health import guard
 
-    check: first make sure the ledger is whole (municms.health; a corrupt or lost one stops the command)."""
     instance = load_instance(args.instance)
     paths = InstancePaths(instance.root)
-    if check:
-        from ..health import guard
-        guard(instance, paths)
+    guard(instance, paths)
     return Context(instance, paths, open_ledger(paths.database), SystemClock(instance.tz))

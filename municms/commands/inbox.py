@@ -50,7 +50,7 @@ def _setup(args):
     from .context import open_context
 
     with _database_errors():
-        ctx = open_context(args, check=True)
+        ctx = open_context(args)
     for department in ctx.instance.departments:
         (ctx.paths.inbox / department).mkdir(parents=True, exist_ok=True)
     return ctx.instance, ctx.paths, ctx.ledger

@@ -21,7 +21,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from ..actions.expire import expire_due, schedule_waiting
     from ..actions.publish import publish
 
-    with open_context(args, check=True) as ctx:
+    with open_context(args) as ctx:
         actor = authenticate(args, ctx)  # before anything changes: a refused actor changes nothing
         scheduled = [item.number for item in schedule_waiting(ctx.ledger, ctx.instance, ctx.clock)]
         expired = [item.number for item in expire_due(ctx.ledger, ctx.instance, ctx.clock)]

@@ -65,7 +65,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     from ..actions.rollback import rollback
     from .context import open_context
 
-    with open_context(args, check=True) as ctx:
+    with open_context(args) as ctx:
         release = rollback(ctx.ledger, ctx.instance, ctx.paths, ctx.clock, authenticate(args, ctx), to=args.to,
                            reason=args.reason)
     emit(args, {"ok": True, "current": release.as_dict()}, f"Site geri alındı; yayındaki sürüm: {release.id}")

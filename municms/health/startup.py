@@ -205,7 +205,8 @@ def check_instance(instance, paths, full: bool = True, now: dt.datetime | None =
 def guard(instance, paths, full: bool = False, report=sys.stderr, quiet: bool = True) -> list[Finding]:
     """Raise StartupError when going on would harm the record; print warnings (and notes unless quiet).
 
-    full=False (before publish, intake, rollback): the ledger only, with quick_check; serve runs everything."""
+    full=False (before every command that opens the ledger): the ledger only, with quick_check (and the free
+    space); serve and `doctor` run everything."""
     findings = check_instance(instance, paths, full=True) if full else (
         check_space(instance, paths) + check_database(instance, paths, full=False))
     errors = [f for f in findings if f.level == ERROR]

@@ -28,6 +28,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 LIGHTHOUSE = REPO / "node_modules" / "lighthouse" / "cli" / "index.js"
 RUNNER = Path(__file__).with_name("lighthouse_pages.mjs")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+METRICS = ("first-contentful-paint", "largest-contentful-paint", "speed-index", "total-blocking-time",
+           "cumulative-layout-shift")  # what the performance score is made of, in the message when it is low
 HOME_BUDGET = 60 * 1024
 PAGES = {"home": "/", "list": "/haberler/", "org chart": "/kurumsal/organizasyon-semasi/"}
 
@@ -71,6 +73,26 @@ def run_lighthouse(jobs: list[dict], folder) -> list[dict]:
     return json.loads((folder / "report.json").read_text(encoding="utf-8"))
 
 
+def performance(result: dict) -> float:
+    return result["categories"]["performance"]["score"]
+
+
+def median_runs(jobs: list[dict], folder) -> list[dict]:
+    """One run of every job; a job scoring below 98 in performance runs twice more and its median run counts
+    (as Lighthouse CI does with numberOfRuns=3). The other categories do not vary between runs, and a page that
+    is really slow is slow in two runs of three; a burst of load from the suite's other worker is not."""
+    results = run_lighthouse(jobs, folder)
+    again = [i for i, result in enumerate(results) if performance(result) < 0.98]
+    if again:
+        extra = run_lighthouse([jobs[i] for i in again for _ in range(2)], folder)
+        for n, i in enumerate(again):
+            runs = sorted([results[i], *extra[2 * n:2 * n + 2]], key=performance)
+            print(f"{jobs[i]['name']} ({jobs[i]['formFactor']}): performance of 3 runs "
+                  f"{[round(performance(r) * 100) for r in runs]}")
+            results[i] = runs[1]
+    return results
+
+
 def test_lighthouse_scores_budget_and_no_third_party(served_demo, tmp_path):
     require(LIGHTHOUSE.is_file(), f"Lighthouse ({LIGHTHOUSE.relative_to(REPO)}, from `npm ci`)")
     require(shutil.which("node") is not None, "Node.js")
@@ -79,14 +101,16 @@ def test_lighthouse_scores_budget_and_no_third_party(served_demo, tmp_path):
     jobs = [{"url": base + path, "formFactor": form, "name": name}
             for form in ("mobile", "desktop") for name, path in pages.items()]
     low, scores_of = [], {}
-    for job, result in zip(jobs, run_lighthouse(jobs, tmp_path), strict=True):
+    for job, result in zip(jobs, median_runs(jobs, tmp_path), strict=True):
         where = f"{job['name']} ({job['formFactor']})"
         assert result["configSettings"]["formFactor"] == job["formFactor"] and result["finalDisplayedUrl"] == job["url"]
         scores = {key: round(result["categories"][key]["score"] * 100) for key in CATEGORIES}
         scores_of[where] = scores
         failed = [audit["id"] for audit in result["audits"].values()
                   if audit.get("score") is not None and audit["score"] < 0.9 and audit["scoreDisplayMode"] == "binary"]
-        low += [f"{where}: {scores}, failing audits {failed}"] if min(scores.values()) < 98 else []
+        metrics = {key: round(result["audits"][key]["numericValue"], 3 if key == "cumulative-layout-shift" else 0)
+                   for key in METRICS}
+        low += [f"{where}: {scores}, {metrics}, failing audits {failed}"] if min(scores.values()) < 98 else []
         requests = result["audits"]["network-requests"]["details"]["items"]
         foreign = [r["url"] for r in requests if not r["url"].startswith(base + "/")]
         assert foreign == [], f"{where}: requests to other hosts {foreign}"

@@ -1,6 +1,7 @@
-"""Start-up checks (`publish.py doctor`, and the same checks before serve, publish, intake and rollback): a broken
-ledger stops with the newest backup named and nothing changed; a missing or half-written release, leftover
-locks and claims are reported with what to do. Everything through real subprocesses on real instances."""
+"""Start-up checks (`publish.py doctor`, all of them before serve, the ledger's before every other command): a
+broken ledger stops with the newest backup named and nothing changed, a ledger being written is never called
+broken; a missing or half-written release, leftover locks and claims are reported with what to do. Everything
+through real subprocesses on real instances."""
 
 from __future__ import annotations
 
@@ -75,7 +76,8 @@ def test_a_broken_ledger_stops_every_command_and_names_the_newest_backup(municip
     if damage in ("empty", "missing"):
         assert "kayıt numaraları baştan başlar" in out
 
-    for args in (("intake",), ("publish", "--system")):  # the CLI's own boundary, in this process
+    for args in (("intake",), ("publish", "--system"), ("list",), ("users", "list"), ("backup", "--system")):
+        # the CLI's own boundary, in this process; `list` and `users` would otherwise have made a fresh ledger
         code, _, err = m.run(*args)
         assert code == 1, (args, err)
         assert err.startswith("HATA: Kayıt veritabanı "), (args, err)
@@ -270,3 +272,78 @@ def test_an_expired_edit_lock_is_a_note_that_blocks_nobody(municipality):
     assert code == 0, out
     assert (f"NOT: Süresi dolmuş 1 düzenleme kilidi var ({number} web1); kimseyi engellemez, içeriği ilk "
             "düzenleyen devralır.") in out
+
+
+def _write_for(database: str, seconds: float) -> None:
+    """A writer of the kind serve is: WAL mode, short transactions, the last connection closing now and then (it
+    checkpoints and removes the -wal and -shm files)."""
+    import sqlite3
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        conn = sqlite3.connect(database, timeout=30)
+        conn.execute("PRAGMA journal_mode = WAL")
+        for _ in range(20):
+            conn.execute("INSERT INTO pages VALUES (randomblob(3000))")
+            conn.commit()
+        conn.close()
+
+
+def test_a_database_being_written_is_never_called_broken(tmp_path):
+    """The check a command runs before it opens the ledger, while two other processes write to it: a checkpoint
+    writes the new page count into the header before the pages, a closing writer removes the -shm file. One look
+    (no second look after a pause) must already see a whole database every time."""
+    import multiprocessing
+    import sqlite3
+
+    from municms.health.database import database_problem
+
+    database = tmp_path / "municms.sqlite3"
+    conn = sqlite3.connect(database)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE pages (data BLOB)")
+    conn.commit()
+    conn.close()
+    writers = [multiprocessing.get_context("spawn").Process(target=_write_for, args=(str(database), 8))
+               for _ in range(2)]
+    for writer in writers:
+        writer.start()
+    looks, problems = 0, []
+    try:
+        while any(writer.is_alive() for writer in writers):
+            problem = database_problem(database, full=False, waits=())
+            looks += 1
+            problems += [problem] if problem else []
+    finally:
+        for writer in writers:
+            writer.join(timeout=30)
+    assert [writer.exitcode for writer in writers] == [0, 0]
+    assert looks > 20 and problems == [], (looks, problems[:5])
+    # and the same file, cut in half once nobody writes, is found truncated
+    os.truncate(database, database.stat().st_size // 2)
+    assert database_problem(database, full=False, waits=()).startswith("truncated: ")
+
+
+def test_the_check_keeps_the_locks_of_this_process_connections(tmp_path):
+    """Checks run in processes that already hold the ledger open (serve's threads, the load driver). Opening and
+    closing a descriptor of the file there would drop the POSIX locks of those connections, and the next process
+    to close its connection would take itself for the last one and remove the write-ahead log under them."""
+    import sqlite3
+
+    from municms.health.database import database_problem
+
+    database = tmp_path / "municms.sqlite3"
+    held = sqlite3.connect(database, isolation_level=None)
+    held.execute("PRAGMA journal_mode = WAL")
+    held.execute("CREATE TABLE pages (data BLOB)")
+    held.execute("INSERT INTO pages VALUES (randomblob(3000))")
+    assert database_problem(database, full=False, waits=()) is None
+    other = subprocess.run([sys.executable, "-c", (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+        "c.execute('PRAGMA journal_mode = WAL'); c.execute('INSERT INTO pages VALUES (randomblob(3000))'); "
+        "c.close()"), str(database)], capture_output=True, text=True, timeout=60)
+    assert other.returncode == 0, other.stderr
+    assert database.with_name("municms.sqlite3-wal").exists()  # the other process knew it was not the last
+    held.execute("INSERT INTO pages VALUES (randomblob(3000))")
+    assert held.execute("SELECT count(*) FROM pages").fetchone() == (3,)
+    held.close()
