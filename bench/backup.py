@@ -15,7 +15,6 @@ import argparse
 import datetime as dt
 import logging
 import shutil
-import sqlite3
 import sys
 import tempfile
 import time
@@ -33,6 +32,7 @@ from municms.build import build_site  # noqa: E402
 from municms.clock import FixedClock  # noqa: E402
 from municms.config import load_instance  # noqa: E402
 from municms.ledger import open_ledger  # noqa: E402
+from municms.ledger_file import dump  # noqa: E402
 from municms.paths import InstancePaths  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("Europe/Istanbul"))
@@ -48,14 +48,6 @@ def demo_instance(target: Path) -> Path:
         else:
             shutil.copy2(source, target / name)
     return target
-
-
-def dump(database: Path) -> list[str]:
-    conn = sqlite3.connect(database)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def measure(label: str, root: Path, registrations: int, work: Path, build: bool) -> dict:

@@ -35,6 +35,15 @@ def page_count(path: Path, mode: str = "ro") -> tuple[int, int]:
         conn.close()
 
 
+def dump(path: Path) -> list[str]:
+    """The ledger as SQL statements (iterdump): what two ledgers hold is the same when their dumps are."""
+    conn = _connect(path, "ro")
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
 def snapshot(database: Path, target: Path) -> tuple[int, int]:
     """Copy the ledger with SQLite's online backup API (one read transaction: writers in WAL mode go on) into a
     self-contained file (journal_mode DELETE); (schema version, item count). sqlite3.Error propagates."""

@@ -28,20 +28,13 @@ from municms.build import build_site
 from municms.clock import FixedClock
 from municms.config import load_instance
 from municms.errors import BackupError
+from municms.ledger_file import dump
 from municms.seminars.form_token import instance_key
 from tests.conftest import require
 from tests.deploy.conftest import sshd  # noqa: F401  (the real sshd fixture)
 from tests.site_tree import site_files
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def dump(database: Path) -> list[str]:
-    conn = sqlite3.connect(database)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def tree(root: Path) -> dict[str, bytes]:
