@@ -32,6 +32,28 @@ def wait_for_port(port: int, proc: subprocess.Popen, what: str, timeout: float =
     raise RuntimeError(f"{what} did not listen on {port}")
 
 
+def wait_for_answer(base: str, proc: subprocess.Popen, what: str, timeout: float = 120) -> None:
+    """Return once the server at base answers HTTP (any status): `serve` listens before its workers have
+    imported everything, and on a busy machine the first answer can take longer than a request's timeout."""
+    import urllib.error
+    import urllib.request
+
+    wait_for_port(int(base.rsplit(":", 1)[1].split("/")[0]), proc, what, timeout)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+            raise RuntimeError(f"{what} exited with {proc.returncode}: {stderr}")
+        try:
+            with urllib.request.urlopen(base + "/", timeout=timeout):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{what} did not answer at {base}")
+
+
 class Nginx:
     """Real nginx processes, each serving a root with `municms.nginx.standalone_conf` on a free port."""
 

@@ -15,7 +15,7 @@ from municms.headers import SECURITY_HEADERS
 from municms.nginx import server_block
 
 from ..conftest import REPO
-from ..servers import free_port, wait_for_port
+from ..servers import free_port, wait_for_answer
 
 NAMES = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy",
          "X-Frame-Options")
@@ -49,7 +49,7 @@ def served(demo_instance, built_demo):
          "--host", "127.0.0.1", "--port", str(port), "--dir", str(built_demo)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        wait_for_port(port, process, "publish.py serve")
+        wait_for_answer(f"http://127.0.0.1:{port}", process, "publish.py serve")
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()

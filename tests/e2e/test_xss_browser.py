@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.hostile import PAGE_TITLES, canonical_texts, publish_hostile_site
-from tests.servers import free_port, wait_for_port
+from tests.servers import free_port, wait_for_answer
 from tests.site_tree import site_files
 
 from ..conftest import REPO
@@ -102,7 +102,7 @@ def test_served_by_publish_serve_every_page_carries_the_csp(page, hostile):
         [sys.executable, str(REPO / "publish.py"), "--instance", str(m.root), "serve", "--host", "127.0.0.1",
          "--port", str(port), "--dir", str(m.paths.current)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        wait_for_port(port, process, "publish.py serve")
+        wait_for_answer(f"http://127.0.0.1:{port}", process, "publish.py serve")
         base = f"http://127.0.0.1:{port}"
         dialogs: list[str] = []
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from ..conftest import REPO
-from ..servers import free_port, wait_for_port
+from ..servers import free_port, wait_for_answer
 
 API = "/api/v1/index.json"
 PAGE = "/haberler/"
@@ -44,7 +44,7 @@ def served(demo_instance, built_demo):
          "--host", "127.0.0.1", "--port", str(port), "--dir", str(built_demo)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        wait_for_port(port, process, "publish.py serve")
+        wait_for_answer(f"http://127.0.0.1:{port}", process, "publish.py serve")
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
