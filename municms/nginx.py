@@ -7,6 +7,7 @@ atomic for new requests; a request already being answered keeps the file it open
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from .headers import API_HEADERS, API_PREFIX, CSP, SECURITY_HEADERS  # noqa: F401 - CSP is part of the interface
@@ -18,6 +19,9 @@ CACHE_HASHED = "public, max-age=31536000, immutable"
 CACHE_ASSET = "public, max-age=300"
 CACHE_PAGE = "no-cache"
 
+# besides text/html, which nginx's charset module always includes
+CHARSET_TYPES = ("text/css application/javascript application/json application/atom+xml text/xml application/xml "
+                 "text/calendar text/plain application/manifest+json")
 GZIP_TYPES = ("text/css application/javascript text/javascript application/json application/atom+xml "
               "application/rss+xml application/xml text/xml image/svg+xml text/calendar text/plain "
               "application/manifest+json image/x-icon")
@@ -29,6 +33,25 @@ GZIP_TYPES = ("text/css application/javascript text/javascript application/json 
 # never a 304 that would keep an ended banner or hide a new one. A missing fragment (a release built before it)
 # includes nothing.
 _SSI = "{i2}ssi on;\n{i2}ssi_silent_errors on;\n"
+
+
+_HASHED_RE = re.compile(HASHED_ASSET.strip('"'), re.IGNORECASE)
+
+
+def cache_control(rel: str) -> str:
+    """The Cache-Control the generated config sends for the site file at rel (a path inside the release): the
+    locations of server_block, in nginx's order (^~ prefix, then the regular expressions, then the longest
+    prefix)."""
+    uri = "/" + rel.lstrip("/")
+    if uri.startswith(API_PREFIX):
+        return CACHE_PAGE
+    if _HASHED_RE.search(uri):
+        return CACHE_HASHED
+    if uri.lower().endswith((".ics", ".webmanifest")):
+        return CACHE_PAGE
+    if uri.startswith(("/theme/", "/pagefind/")):
+        return CACHE_ASSET
+    return CACHE_PAGE
 
 
 def _headers(cache: str, indent: str, extra: dict[str, str] | None = None) -> str:
@@ -81,8 +104,7 @@ def server_block(root: Path | str, port: int = 80, listen: str = "", server_name
         f"{i1}disable_symlinks off;  # var/current is a symlink switched atomically per deploy\n"
         f"{i1}server_tokens off;\n"
         f"{i1}charset utf-8;\n"
-        f"{i1}charset_types text/css application/javascript application/json application/atom+xml "
-        "text/xml application/xml text/calendar text/plain application/manifest+json;\n"
+        f"{i1}charset_types {CHARSET_TYPES};\n"
         f"{i1}etag on;\n"
         f"{i1}gzip on;\n"
         f"{i1}gzip_vary on;\n"
