@@ -92,3 +92,108 @@ def test_s3_deploy_copies_what_is_stored_prunes_and_rolls_back(make_instance, va
 
 def identity_of(bucket, rid: str) -> dict:
     return json.loads(bucket.read(f"site/www/releases/{rid}/surum.json"))
+
+
+def test_objects_carry_the_headers_local_nginx_sends(make_instance, variants, s3_bucket, nginx):
+    """Every file of a release, read back from the store, has the Content-Type (with its charset) and the
+    Cache-Control that the generated nginx config gives the same file of a local release; text is Turkish."""
+    import urllib.request
+
+    build = variants(1)
+    instance, paths = s3_instance(make_instance, s3_bucket, prefix="site")
+    get_target(instance, paths).deploy(build, release_id(1), {})
+    local_instance, local_paths = make_instance()
+    get_target(local_instance, local_paths).deploy(build, release_id(1), {})
+    base = nginx(local_paths.current)
+    files = sorted(target_tree(build)) + ["surum.json"]
+    assert len(files) > 150
+    kinds = set()
+    for rel in files:
+        with urllib.request.urlopen(urllib.request.Request(f"{base}/{rel}", method="HEAD"), timeout=10) as answer:
+            served = answer.headers
+        stored = s3_bucket.head(f"site/releases/{release_id(1)}/{rel}")
+        assert (stored["ContentType"], stored["CacheControl"]) == (served["Content-Type"], served["Cache-Control"]), rel
+        assert stored.get("ContentLanguage") == ("tr" if "charset=utf-8" in stored["ContentType"] else None), rel
+        kinds.add(stored["ContentType"])
+    assert {"text/html; charset=utf-8", "text/css; charset=utf-8", "application/json; charset=utf-8",
+            "text/xml; charset=utf-8", "text/calendar; charset=utf-8", "application/manifest+json; charset=utf-8",
+            "application/javascript; charset=utf-8", "image/png", "image/x-icon", "image/svg+xml", "application/pdf",
+            "application/octet-stream"} <= kinds
+    caches = {s3_bucket.head(f"site/releases/{release_id(1)}/{rel}")["CacheControl"] for rel in files}
+    assert caches == {"no-cache", "public, max-age=300", "public, max-age=31536000, immutable"}
+
+
+def test_content_types_are_those_of_debian_nginx():
+    """The table object headers come from is /etc/nginx/mime.types, extension for extension."""
+    text = Path("/etc/nginx/mime.types").read_text(encoding="utf-8")
+    listed = {}
+    for kind, extensions in re.findall(r"^\s*([\w.+-]+/[\w.+-]+)\s+([^;]+);", text, re.MULTILINE):
+        for ext in extensions.split():
+            listed[ext] = kind
+    ours = {ext: kind for ext, kind in MIME_TYPES.items() if ext not in ("ics", "webmanifest")}
+    assert ours == listed
+
+
+def test_leftovers_of_killed_deploys_are_cleaned(make_instance, variants, s3_bucket):
+    instance, paths = s3_instance(make_instance, s3_bucket, keep=5)
+    target = get_target(instance, paths)
+    r1, r2, r3, r4 = (release_id(n) for n in (1, 2, 3, 4))
+    target.deploy(variants(1), r1, {"published_by": "ayse.editor"})
+    target.deploy(variants(2), r2, {"published_by": "ayse.editor"})
+    client, name = s3_bucket.client, s3_bucket.name
+    client.delete_object(Bucket=name, Key=f"site/www/meta/{r2}.json")  # 2 served, killed before its metadata
+    for key in (f"site/www/releases/{r4}/index.html", f"site/www/releases/{r4}/theme/a.css",  # never switched to
+                f"site/www/manifests/{r4}.json"):
+        client.put_object(Bucket=name, Key=key, Body=b"yarim")
+    listed = target.releases()  # reading changes nothing
+    assert [(r.id, r.current, r.meta.get("recovered")) for r in listed] == [(r2, True, True), (r1, False, None)]
+    assert len(s3_bucket.keys(f"site/www/releases/{r4}/")) == 2
+
+    target.deploy(variants(3), r3, {"published_by": "sistem"})
+    assert {k.split("/")[3] for k in s3_bucket.keys("site/www/releases/")} == {r1, r2, r3}
+    assert s3_bucket.keys("site/www/manifests/") == [f"site/www/manifests/{r}.json" for r in (r1, r2, r3)]
+    recovered = {r.id: r for r in target.releases()}[r2]
+    assert recovered.meta["recovered"] is True and recovered.published_by == ""
+
+    # a deploy killed after the switch, before its metadata: deploying the same release again completes it
+    client.delete_object(Bucket=name, Key=f"site/www/meta/{r3}.json")
+    again = target.deploy(variants(3), r3, {"published_by": "sistem"})
+    assert again.current and again.published_by == "sistem" and "recovered" not in again.meta
+    assert "files_uploaded" not in again.meta["stats"]  # nothing was sent again
+
+
+def test_missing_bucket_bad_key_unreachable_store_and_missing_variables(make_instance, variants, s3_bucket,
+                                                                       monkeypatch):
+    from tests.servers import free_port
+
+    build = variants(1)
+    instance, paths = s3_instance(make_instance, s3_bucket, name="olmayan-kova")
+    with pytest.raises(DeployError) as err:
+        get_target(instance, paths).deploy(build, release_id(1), {})
+    assert err.value.message_tr == (f"S3 kovası bulunamadı: 'olmayan-kova' ({s3_bucket.endpoint}). Kovayı oluşturun "
+                                    "ya da instance.yaml'daki deploy.bucket değerini düzeltin.")
+
+    instance, paths = s3_instance(make_instance, s3_bucket)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "yanlis-gizli-anahtar-000000000")
+    with pytest.raises(DeployError) as err:
+        get_target(instance, paths).deploy(build, release_id(1), {})
+    assert err.value.message_tr == (f"S3 erişim anahtarı reddedildi ({s3_bucket.endpoint}, kova '{s3_bucket.name}'): "
+                                    "AWS_ACCESS_KEY_ID ve AWS_SECRET_ACCESS_KEY ortam değişkenlerini ve anahtarın bu "
+                                    "kovaya yazma iznini denetleyin.")
+    with pytest.raises(DeployError):
+        get_target(instance, paths).releases()
+
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    with pytest.raises(DeployError) as err:
+        get_target(instance, paths).deploy(build, release_id(1), {})
+    assert err.value.message_tr == ("S3 erişim anahtarı tanımlı değil: AWS_SECRET_ACCESS_KEY ortam değişkenini "
+                                    "ayarlayın (nesne deposunun verdiği erişim anahtarı ve gizli anahtar).")
+
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "herhangi-bir-anahtar-0000000000")
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    instance, paths = s3_instance(make_instance, s3_bucket, endpoint=nowhere)
+    with pytest.raises(DeployError) as err:
+        get_target(instance, paths).deploy(build, release_id(1), {})
+    assert err.value.message_tr == (f"S3 sunucusuna ulaşılamadı: {nowhere}. Adresi (deploy.endpoint_url) ve ağ "
+                                    "bağlantısını denetleyin.")
+    assert s3_bucket.keys() == []
