@@ -177,3 +177,110 @@ def test_bucket_served_like_a_local_release(make_instance, variants, s3_bucket, 
     for path in ("/%2e%2e/meta/", "/../meta/x.json", "/x%0D%0AX-Amz-Acl:%20public/index.html"):
         assert fetch(remote + path)[0] in (400, 404), path
     assert fetch(remote + "/", method="POST", data=b"x")[0] == 404
+
+
+class Reader(threading.Thread):
+    """Fetches `pages` in a loop through nginx; records each answer with the moments before and after it."""
+
+    def __init__(self, base: str, pages: list[str], stop: threading.Event):
+        super().__init__(daemon=True)
+        self.base, self.pages, self.stop = base, pages, stop
+        self.answers, self.failures = [], []
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            for page in self.pages:
+                started = time.monotonic()
+                try:
+                    status, _, body = fetch(self.base + page)
+                except Exception as exc:  # a reset connection is a failure too
+                    self.failures.append((page, repr(exc)))
+                    continue
+                self.answers.append((page, status, body, started, time.monotonic()))
+
+
+def served_release(bucket, rid: str, pages: list[str]) -> dict[str, str]:
+    """page → sha256 of what nginx must answer for it from release rid: the object, a page with the banner
+    fragment of the same release included."""
+    base = f"belediye/releases/{rid}/"
+    banner = bucket.read(base + BANNER_FILE)
+    return {page: hashlib.sha256(bucket.read(base + rel_path(page)).replace(BANNER_INCLUDE, banner)).hexdigest()
+            for page in pages}
+
+
+@pytest.mark.slow
+def test_publish_and_rollback_while_readers_fetch_pages(municipality, s3_bucket, s3_nginx):
+    """Three publishes through the command line (the second adds an emergency banner to every page) and three
+    rollbacks while two readers fetch pages: every answer is a 200, and the whole page, banner included, of a
+    release that was live during the request."""
+    site = s3_site(municipality, s3_bucket)
+    timeline = Timeline()
+
+    def switch(*args: str, login: str | None = None) -> str:
+        before = time.monotonic()
+        done = site.cli(*args, login=login)
+        assert done.returncode == 0, done.stderr
+        rid = live(s3_bucket)
+        timeline.switches.append((before, time.monotonic(), rid))
+        return rid
+
+    first = site.submit("haber", "Okurlar Okurken Yayın", "Kovadan okunan ilk haber.")
+    site.approve(first.number)
+    r1 = switch("publish", "--system")
+    pages = ["/", "/haberler/", "/kvkk/", "/haberler/2026/okurlar-okurken-yayin/", "/theme/css/site.css",
+             "/surum.json"]
+    base = s3_nginx(site.root)
+    assert fetch(base + pages[3])[0] == 200
+    stop = threading.Event()
+    readers = [Reader(base, pages, stop) for _ in range(2)]
+    for reader in readers:
+        reader.start()
+    try:
+        time.sleep(1)
+        ends = dt.datetime.now(ZoneInfo("Europe/Istanbul")) + dt.timedelta(days=2)
+        banner = site.submit("acil-duyuru", "Acil: Kovadan Su Kesintisi", "Bilgi için ALO 153.", bitis=ends)
+        site.approve(banner.number, by=("web2", "web3"))
+        news = site.submit("haber", "İkinci Yayının Haberi", "Metin.")
+        site.approve(news.number)
+        r2 = switch("publish", "--system")
+        assert switch("rollback", "--reason", "Deneme", login="mudur1") == r1
+        assert switch("rollback", "--to", r2, "--system") == r2
+        third = site.submit("haber", "Üçüncü Yayının Haberi", "Metin.")
+        site.approve(third.number)
+        r3 = switch("publish", "--system")
+        assert switch("rollback", "--system") == r2
+        time.sleep(1)
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join(timeout=30)
+
+    assert len({r1, r2, r3}) == 3
+    expected = {rid: served_release(s3_bucket, rid, pages[:-1]) for rid in (r1, r2, r3)}
+    home = {rid: s3_bucket.read(f"belediye/releases/{rid}/index.html") for rid in (r1, r2)}
+    assert b"Kovadan Su Kesintisi" in s3_bucket.read(f"belediye/releases/{r2}/{BANNER_FILE}")
+    mixed = hashlib.sha256(home[r1].replace(BANNER_INCLUDE, s3_bucket.read(
+        f"belediye/releases/{r2}/{BANNER_FILE}"))).hexdigest()
+    assert mixed not in {expected[rid]["/"] for rid in expected}  # a page of r1 with r2's banner would be caught
+
+    failures = [f for reader in readers for f in reader.failures]
+    seen, homes = set(), set()
+    answers = [a for reader in readers for a in reader.answers]
+    for page, status, body, start, end in answers:
+        candidates = timeline.current_during(start, end)
+        if status != 200:
+            failures.append((page, status, sorted(candidates)))
+        elif page == "/surum.json":
+            said = json.loads(body)["release"]
+            seen.add(said)
+            if said not in candidates:
+                failures.append((page, said, sorted(candidates)))
+        else:
+            digest = hashlib.sha256(body).hexdigest()
+            if not any(expected[rid][page] == digest for rid in candidates):
+                failures.append((page, "not the whole page of a release live during the request",
+                                 sorted(candidates)))
+            if page == "/":
+                homes.add(digest)
+    assert failures == []
+    assert len(answers) > 300 and seen == {r1, r2, r3} and len(homes) == 3
