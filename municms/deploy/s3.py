@@ -204,9 +204,14 @@ class S3Target:
         return [self._release(rid, metas[rid], current) for rid in sorted(metas, reverse=True)]
 
     def current(self) -> Release | None:
+        """The live release: the pointer and that release's metadata only (the scheduler asks often)."""
         with self._errors():
-            current, metas = self._state()
-        return self._release(current, metas.get(current, {}), current) if current else None
+            current = self._pointer()
+            body = self._get(self.key("meta", f"{current}.json")) if current else None
+        if current is None:
+            return None
+        meta = json.loads(body) if body else {"items": [], "published_by": "", "build_id": current, "recovered": True}
+        return self._release(current, meta, current)
 
     def deploy(self, build_dir: Path, release_id: str, meta: dict, hashes: dict[str, str] | None = None,
                link: bool = True, exact: bool = False) -> Release:

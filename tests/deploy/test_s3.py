@@ -65,7 +65,7 @@ def test_s3_deploy_copies_what_is_stored_prunes_and_rolls_back(make_instance, va
     assert (stats["files_uploaded"], stats["files_copied"]) == (len(changed), len(files) - len(changed))
     assert stored_tree(s3_bucket, f"site/www/releases/{r2}/") == target_tree(two)
     assert [(r.id, r.current) for r in target.releases()] == [(r2, True), (r1, False)]
-    assert target.current().id == r2
+    assert (target.current().id, target.current().published_by, target.current().current) == (r2, "sistem", True)
     with pytest.raises(ConflictError):
         target.deploy(two, r2, {})
 
@@ -148,6 +148,7 @@ def test_leftovers_of_killed_deploys_are_cleaned(make_instance, variants, s3_buc
     listed = target.releases()  # reading changes nothing
     assert [(r.id, r.current, r.meta.get("recovered")) for r in listed] == [(r2, True, True), (r1, False, None)]
     assert len(s3_bucket.keys(f"site/www/releases/{r4}/")) == 2
+    assert (target.current().id, target.current().meta["recovered"]) == (r2, True)
 
     target.deploy(variants(3), r3, {"published_by": "sistem"})
     assert {k.split("/")[3] for k in s3_bucket.keys("site/www/releases/")} == {r1, r2, r3}
