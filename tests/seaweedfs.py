@@ -52,7 +52,10 @@ class SeaweedFS:
         ]}
         (self.workdir / "s3.json").write_text(json.dumps(identities), encoding="utf-8")
         p = self.ports
-        args = [self.weed, "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-dir={data}",
+        (self.workdir / "logs").mkdir()
+        # its logs into the work folder (else the temp folder), no configuration from ~/.seaweedfs or /etc
+        args = [self.weed, f"-logdir={self.workdir / 'logs'}", f"-config_dir={self.workdir}", "server",
+                "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-dir={data}",
                 f"-master.port={p['master']}", f"-master.port.grpc={p['master.grpc']}", "-master.telemetry=false",
                 "-master.volumeSizeLimitMB=64", f"-volume.port={p['volume']}",
                 f"-volume.port.grpc={p['volume.grpc']}", "-volume.max=0", "-volume.preStopSeconds=0",

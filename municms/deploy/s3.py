@@ -53,8 +53,9 @@ def s3_client(endpoint_url: str, region: str = "", workers: int = WORKERS):
     key, secret = os.environ.get("AWS_ACCESS_KEY_ID", ""), os.environ.get("AWS_SECRET_ACCESS_KEY", "")
     missing = [name for name, value in (("AWS_ACCESS_KEY_ID", key), ("AWS_SECRET_ACCESS_KEY", secret)) if not value]
     if missing:
-        raise DeployError(f"S3 erişim anahtarı tanımlı değil: {' ve '.join(missing)} ortam değişkenini ayarlayın "
-                          "(nesne deposunun verdiği erişim anahtarı ve gizli anahtar).",
+        names = " ve ".join(missing)
+        raise DeployError(f"S3 erişim anahtarı tanımlı değil: {names} ortam değişkenini ayarlayın (nesne "
+                          "deposunun verdiği erişim anahtarı ve gizli anahtar).",
                           f"missing environment variables: {', '.join(missing)}")
     session = boto3.session.Session(
         aws_access_key_id=key, aws_secret_access_key=secret,
@@ -107,8 +108,8 @@ class S3Target:
             error = exc.response.get("Error", {})
             code, message = str(error.get("Code", "")), error.get("Message", "")
             if code == "NoSuchBucket" or (code == "404" and exc.operation_name == "HeadBucket"):
-                raise DeployError(f"S3 kovası bulunamadı: '{self.bucket}' ({self.endpoint}). Kovayı oluşturun ya da "
-                                  "instance.yaml'daki deploy.bucket değerini düzeltin.",
+                raise DeployError(f"S3 kovası bulunamadı: '{self.bucket}' ({self.endpoint}). Kovayı oluşturun "
+                                  "ya da instance.yaml'daki deploy.bucket değerini düzeltin.",
                                   f"bucket {self.bucket!r} does not exist at {self.endpoint}") from exc
             if code in _CREDENTIAL_CODES:
                 raise DeployError(f"S3 erişim anahtarı reddedildi ({where}): AWS_ACCESS_KEY_ID ve "

@@ -3,6 +3,7 @@ inside the store), object headers as nginx sends them, the pointer switch, pruni
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -12,10 +13,10 @@ import pytest
 from municms.deploy import get_target
 from municms.deploy.objects import MIME_TYPES
 from municms.deploy.s3 import S3Target
+from municms.deploy.shards import plan_tree
 from municms.errors import ConflictError, DeployError, NotFound
 
-from .conftest import CHANGED_PAGE, identity, release_id, target_tree
-from municms.deploy.shards import plan_tree
+from .conftest import CHANGED_PAGE, release_id, target_tree
 
 
 def s3_instance(make_instance, bucket, keep: int = 2, prefix: str = "site/www", endpoint: str | None = None,
@@ -26,7 +27,6 @@ def s3_instance(make_instance, bucket, keep: int = 2, prefix: str = "site/www", 
 
 def stored_tree(bucket, base: str) -> dict[str, str]:
     """path → sha256 of every object of a release (without its surum.json), as target_tree() gives a folder."""
-    import hashlib
     out = {}
     for key in bucket.keys(base):
         rel = key[len(base):]
@@ -171,16 +171,17 @@ def test_missing_bucket_bad_key_unreachable_store_and_missing_variables(make_ins
     instance, paths = s3_instance(make_instance, s3_bucket, name="olmayan-kova")
     with pytest.raises(DeployError) as err:
         get_target(instance, paths).deploy(build, release_id(1), {})
-    assert err.value.message_tr == (f"S3 kovası bulunamadı: 'olmayan-kova' ({s3_bucket.endpoint}). Kovayı oluşturun "
-                                    "ya da instance.yaml'daki deploy.bucket değerini düzeltin.")
+    assert err.value.message_tr == (f"S3 kovası bulunamadı: 'olmayan-kova' ({s3_bucket.endpoint}). Kovayı "
+                                    "oluşturun ya da instance.yaml'daki deploy.bucket değerini düzeltin.")
 
     instance, paths = s3_instance(make_instance, s3_bucket)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "yanlis-gizli-anahtar-000000000")
     with pytest.raises(DeployError) as err:
         get_target(instance, paths).deploy(build, release_id(1), {})
-    assert err.value.message_tr == (f"S3 erişim anahtarı reddedildi ({s3_bucket.endpoint}, kova '{s3_bucket.name}'): "
-                                    "AWS_ACCESS_KEY_ID ve AWS_SECRET_ACCESS_KEY ortam değişkenlerini ve anahtarın bu "
-                                    "kovaya yazma iznini denetleyin.")
+    where = f"{s3_bucket.endpoint}, kova '{s3_bucket.name}'"
+    assert err.value.message_tr == (f"S3 erişim anahtarı reddedildi ({where}): AWS_ACCESS_KEY_ID ve "
+                                    "AWS_SECRET_ACCESS_KEY ortam değişkenlerini ve anahtarın bu kovaya yazma iznini "
+                                    "denetleyin.")
     with pytest.raises(DeployError):
         get_target(instance, paths).releases()
 

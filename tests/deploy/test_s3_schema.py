@@ -42,8 +42,8 @@ def test_every_s3_problem_is_reported():
                           "içerebilir (ör. corum-belediyesi-site)."),
         ("deploy.endpoint_url", "Biçim geçersiz. Nesne deposunun adresini yol olmadan, http:// ya da https:// ile "
                                 "yazın (ör. https://s3.eu-central-1.amazonaws.com ya da http://10.0.0.7:8333)."),
-        ("deploy.prefix", "Biçim geçersiz. Kovadaki klasörü harf, rakam, nokta, tire ve alt çizgiyle, parçaları / "
-                          "ile ayırarak yazın (ör. site ya da siteler/corum)."),
+        ("deploy.prefix", "Biçim geçersiz. Kovadaki klasörü harf, rakam, nokta, tire ve alt çizgiyle, "
+                          "parçaları / ile ayırarak yazın (ör. site ya da siteler/corum)."),
         ("deploy.region", "Biçim geçersiz. Bölgeyi küçük harf, rakam ve tireyle yazın (ör. eu-central-1)."),
         ("deploy.aws_secret_access_key", "Bu alan tanınmıyor (yazım hatası olabilir)."),
     }
