@@ -199,3 +199,54 @@ def test_missing_bucket_bad_key_unreachable_store_and_missing_variables(make_ins
     assert err.value.message_tr == (f"S3 sunucusuna ulaşılamadı: {nowhere}. Adresi (deploy.endpoint_url) ve ağ "
                                     "bağlantısını denetleyin.")
     assert s3_bucket.keys() == []
+
+
+@pytest.mark.slow
+def test_kill_during_upload_keeps_the_live_release_and_is_cleaned_up(make_instance, variants, s3_bucket,
+                                                                    tmp_path):
+    """kill -9 of a real deploy subprocess while it uploads: the pointer still names the old, whole release; the
+    same release deployed again completes; a half upload of a release never deployed again is removed."""
+    import os
+    import signal
+    import time
+
+    from .conftest import run_deploy, tree
+
+    def served(n: int) -> dict[str, str]:  # what a deploy put there, without the register's export it adds
+        files = stored_tree(s3_bucket, f"site/www/releases/{r[n]}/")
+        return {rel: sha for rel, sha in files.items() if not rel.startswith("yayin-kaydi/")}
+    from .test_crash import finished, started
+
+    bulk = tmp_path / "bulk"  # 600 more files: an upload long enough to be killed halfway
+    for i in range(600):
+        folder = bulk / f"{i // 200:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"sayfa-{i:05d}.html").write_text(f"<p>Sayfa {i}</p>" * 20, encoding="utf-8")
+    instance, paths = s3_instance(make_instance, s3_bucket, keep=3)
+    builds = {n: variants(n, changed=n % 2 == 1, bulk=bulk) for n in range(4)}
+    r = {n: release_id(n) for n in builds}
+    assert finished(run_deploy(paths, builds[0], r[0]))["ok"] is True
+
+    def kill_midway(n: int, live: int) -> None:
+        proc = run_deploy(paths, builds[n], r[n])
+        started(proc)
+        deadline = time.monotonic() + 60
+        while len(s3_bucket.keys(f"site/www/releases/{r[n]}/")) < 100 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert proc.poll() is None, "the deploy ended before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=60)
+        assert s3_bucket.read("site/www/current") == f"{r[live]}\n".encode()
+        assert f"site/www/meta/{r[n]}.json" not in s3_bucket.keys("site/www/meta/")
+
+    kill_midway(1, live=0)
+    assert served(0) == tree(builds[0])
+    assert [release.id for release in get_target(instance, paths).releases()] == [r[0]]
+    assert finished(run_deploy(paths, builds[1], r[1]))["ok"] is True  # the same release again: completed
+    assert served(1) == tree(builds[1])
+
+    kill_midway(2, live=1)
+    assert finished(run_deploy(paths, builds[3], r[3]))["ok"] is True  # another release: 2's half is removed
+    assert {k.split("/")[3] for k in s3_bucket.keys("site/www/releases/")} == {r[0], r[1], r[3]}
+    assert s3_bucket.keys("site/www/manifests/") == [f"site/www/manifests/{r[n]}.json" for n in (0, 1, 3)]
+    assert served(3) == tree(builds[3])
