@@ -165,8 +165,9 @@ class S3Target:
     def _state(self, clean: bool = False, retrying: str | None = None) -> tuple[str | None, dict[str, dict]]:
         """The live release's id and each finished release's metadata. With `clean` (a deploy or rollback, under
         the lock) what a killed one left is removed: unfinished release folders (not `retrying`, the release
-        being deployed again, which its uploads overwrite) and manifests of releases that are gone. A served
-        release without metadata (killed after the switch) gets a placeholder record unless it is `retrying`."""
+        being deployed again, which its uploads overwrite), metadata and manifests of releases whose objects are
+        gone. A served release without metadata (killed after the switch) gets a placeholder record unless it is
+        `retrying`."""
         current = self._pointer()
         meta_prefix, release_prefix = self.key("meta") + "/", self.key("releases") + "/"
         meta_keys = [k for k in self._list(meta_prefix)[0] if k.endswith(".json") and "/" not in k[len(meta_prefix):]]
@@ -174,6 +175,10 @@ class S3Target:
             bodies = list(pool.map(self._get, meta_keys))
         metas = {k[len(meta_prefix):-len(".json")]: json.loads(body) for k, body in zip(meta_keys, bodies) if body}
         folders = {p[len(release_prefix):-1] for p in self._list(release_prefix, "/")[1]}
+        for rid in sorted(set(metas) - folders):  # its objects are gone: not a release one can switch to
+            metas.pop(rid)
+            if clean:
+                self._delete([f"{meta_prefix}{rid}.json"])
         for rid in sorted(folders - set(metas)):
             if rid == retrying:
                 continue

@@ -143,8 +143,8 @@ def test_leftovers_of_killed_deploys_are_cleaned(make_instance, variants, s3_buc
     client, name = s3_bucket.client, s3_bucket.name
     client.delete_object(Bucket=name, Key=f"site/www/meta/{r2}.json")  # 2 served, killed before its metadata
     for key in (f"site/www/releases/{r4}/index.html", f"site/www/releases/{r4}/theme/a.css",  # never switched to
-                f"site/www/manifests/{r4}.json"):
-        client.put_object(Bucket=name, Key=key, Body=b"yarim")
+                f"site/www/manifests/{r4}.json", f"site/www/meta/{release_id(0)}.json"):  # 0: objects gone
+        client.put_object(Bucket=name, Key=key, Body=b"yarim" if "/meta/" not in key else b"{}")
     listed = target.releases()  # reading changes nothing
     assert [(r.id, r.current, r.meta.get("recovered")) for r in listed] == [(r2, True, True), (r1, False, None)]
     assert len(s3_bucket.keys(f"site/www/releases/{r4}/")) == 2
@@ -153,6 +153,7 @@ def test_leftovers_of_killed_deploys_are_cleaned(make_instance, variants, s3_buc
     target.deploy(variants(3), r3, {"published_by": "sistem"})
     assert {k.split("/")[3] for k in s3_bucket.keys("site/www/releases/")} == {r1, r2, r3}
     assert s3_bucket.keys("site/www/manifests/") == [f"site/www/manifests/{r}.json" for r in (r1, r2, r3)]
+    assert s3_bucket.keys("site/www/meta/") == [f"site/www/meta/{r}.json" for r in (r1, r2, r3)]
     recovered = {r.id: r for r in target.releases()}[r2]
     assert recovered.meta["recovered"] is True and recovered.published_by == ""
 
