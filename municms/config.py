@@ -245,9 +245,16 @@ class OpenData(_Strict):
 
 
 class Deploy(_Strict):
-    target: Literal["local", "rsync"] = "local"
+    target: Literal["local", "rsync", "s3"] = "local"
     keep_releases: int = Field(default=5, ge=1)
     rsync: RsyncTarget | None = None
+    # target s3 (municms.deploy.s3): a bucket of an S3-compatible object store, its address, the folder (key
+    # prefix) the site's releases live under, and the region where the store wants one; the key comes from the
+    # standard AWS environment variables, never from this file
+    bucket: str = Field(default="", pattern=r"^$|^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+    endpoint_url: str = Field(default="", pattern=r"^$|^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?$")
+    prefix: str = Field(default="", pattern=r"^$|^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*/?$")
+    region: str = Field(default="", pattern=r"^$|^[a-z0-9-]+$")
 
 
 # Pages a Turkish municipality must publish, each with the rule it comes from (shown in the compliance report
@@ -386,6 +393,13 @@ _RSYNC_PATTERN_MESSAGES = {
     ("rsync", "host"): "Sunucu adı ya da IP adresi yazın (ör. web1.corum.bel.tr).",
     ("rsync", "path"): "Tam yol yazın: / ile başlamalı (ör. /srv/municms).",
     ("rsync", "user"): "Kullanıcı adı yalnızca harf, rakam, nokta, tire ve alt çizgi içerebilir.",
+    ("deploy", "bucket"): "Kova adı 3-63 karakter olmalı; küçük harf, rakam, nokta ve tire içerebilir "
+                          "(ör. corum-belediyesi-site).",
+    ("deploy", "endpoint_url"): "Nesne deposunun adresini yol olmadan, http:// ya da https:// ile yazın "
+                                "(ör. https://s3.eu-central-1.amazonaws.com ya da http://10.0.0.7:8333).",
+    ("deploy", "prefix"): "Kovadaki klasörü harf, rakam, nokta, tire ve alt çizgiyle, parçaları / ile ayırarak "
+                          "yazın (ör. site ya da siteler/corum).",
+    ("deploy", "region"): "Bölgeyi küçük harf, rakam ve tireyle yazın (ör. eu-central-1).",
     ("home", "e_devlet"): "Adresi https:// ile yazın (ör. https://www.turkiye.gov.tr/).",
     ("licence", "url"): "Lisans metninin adresini http:// ya da https:// ile yazın "
                         "(ör. https://creativecommons.org/licenses/by/4.0/deed.tr).",
@@ -511,6 +525,7 @@ def _cross_checks(inst: Instance, lines: dict) -> list[Problem]:
     if inst.deploy.target == "rsync" and inst.deploy.rsync is None:
         add(("deploy", "target"), "'rsync' hedefi için deploy.rsync bölümü (host, path) gereklidir.",
             "deploy.target rsync needs a deploy.rsync section")
+    problems += _s3_checks(inst.deploy, lines)
     try:
         ZoneInfo(inst.municipality.timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -521,6 +536,25 @@ def _cross_checks(inst: Instance, lines: dict) -> list[Problem]:
         if refused_type_tr(mime):
             add(("attachments", "allowed_types", index), refused_type_tr(mime), f"attachment type {mime} refused")
     return problems
+
+
+def _s3_checks(deploy: Deploy, lines: dict) -> list[Problem]:
+    """The s3 target needs its bucket and the store's address; they mean nothing for another target."""
+    found = []
+    fields = {"bucket": "kova adı (ör. corum-belediyesi-site)",
+              "endpoint_url": "nesne deposunun adresi (ör. https://s3.eu-central-1.amazonaws.com)"}
+    if deploy.target == "s3":
+        for name, what in fields.items():
+            if not getattr(deploy, name):
+                found.append(Problem(f"deploy.{name}", f"'s3' hedefi için deploy.{name} gereklidir: {what}.",
+                                     f"deploy.target s3 needs deploy.{name}", line_of(lines, ("deploy",))))
+    else:
+        for name in ("bucket", "endpoint_url", "prefix", "region"):
+            if getattr(deploy, name):
+                found.append(Problem(f"deploy.{name}", f"deploy.{name} yalnız 's3' hedefi için geçerlidir; "
+                                     f"hedef '{deploy.target}'. Ya 'target: s3' yazın ya da bu satırı silin.",
+                                     f"deploy.{name} is only for target s3", line_of(lines, ("deploy", name))))
+    return found
 
 
 def parse_instance(text: str, file: str = "instance.yaml") -> Instance:

@@ -7,6 +7,7 @@ atomic for new requests; a request already being answered keeps the file it open
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from .headers import API_HEADERS, API_PREFIX, CSP, SECURITY_HEADERS  # noqa: F401 - CSP is part of the interface
@@ -18,6 +19,9 @@ CACHE_HASHED = "public, max-age=31536000, immutable"
 CACHE_ASSET = "public, max-age=300"
 CACHE_PAGE = "no-cache"
 
+# besides text/html, which nginx's charset module always includes
+CHARSET_TYPES = ("text/css application/javascript application/json application/atom+xml text/xml application/xml "
+                 "text/calendar text/plain application/manifest+json")
 GZIP_TYPES = ("text/css application/javascript text/javascript application/json application/atom+xml "
               "application/rss+xml application/xml text/xml image/svg+xml text/calendar text/plain "
               "application/manifest+json image/x-icon")
@@ -29,6 +33,25 @@ GZIP_TYPES = ("text/css application/javascript text/javascript application/json 
 # never a 304 that would keep an ended banner or hide a new one. A missing fragment (a release built before it)
 # includes nothing.
 _SSI = "{i2}ssi on;\n{i2}ssi_silent_errors on;\n"
+
+
+_HASHED_RE = re.compile(HASHED_ASSET.strip('"'), re.IGNORECASE)
+
+
+def cache_control(rel: str) -> str:
+    """The Cache-Control the generated config sends for the site file at rel (a path inside the release): the
+    locations of server_block, in nginx's order (^~ prefix, then the regular expressions, then the longest
+    prefix)."""
+    uri = "/" + rel.lstrip("/")
+    if uri.startswith(API_PREFIX):
+        return CACHE_PAGE
+    if _HASHED_RE.search(uri):
+        return CACHE_HASHED
+    if uri.lower().endswith((".ics", ".webmanifest")):
+        return CACHE_PAGE
+    if uri.startswith(("/theme/", "/pagefind/")):
+        return CACHE_ASSET
+    return CACHE_PAGE
 
 
 def _headers(cache: str, indent: str, extra: dict[str, str] | None = None) -> str:
@@ -43,23 +66,25 @@ EDITORIAL_MAX_BODY = "64m"            # submissions with attachments are uploade
 REGISTRATION_MAX_BODY = "32k"         # the registration form's few fields; serve answers 16-32 KB in Turkish
 
 
-def _editorial(upstream: str, i1: str, i2: str) -> str:
-    """/yonetim/ goes to `serve` (it sends its own security headers and no-store)."""
-    lines = [f"proxy_pass http://{upstream};", "proxy_set_header Host $host;",
+def _editorial(upstream: str, i1: str, i2: str, lead: tuple[str, ...] = ()) -> str:
+    """/yonetim/ goes to `serve` (it sends its own security headers and no-store); `lead`: lines each of these
+    locations starts with."""
+    first = "".join(f"{i2}{line}\n" for line in lead)
+    lines = [*lead, f"proxy_pass http://{upstream};", "proxy_set_header Host $host;",
              "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
              "proxy_set_header X-Forwarded-Proto $scheme;", "proxy_redirect off;",
              f"client_max_body_size {EDITORIAL_MAX_BODY};"]
-    return (f"{i1}location = /yonetim {{\n{i2}return 301 /yonetim/;\n{i1}}}\n\n"
+    return (f"{i1}location = /yonetim {{\n{first}{i2}return 301 /yonetim/;\n{i1}}}\n\n"
             f"{i1}location /yonetim/ {{\n" + "".join(f"{i2}{line}\n" for line in lines) + f"{i1}}}\n\n")
 
 
-def _registration(upstream: str, i1: str, i2: str) -> str:
+def _registration(upstream: str, i1: str, i2: str, lead: tuple[str, ...] = ()) -> str:
     """/kayit/ (the public seminar registration form's endpoint) goes to `serve` too, matched before any regular
     expression location. The client's address is *set* (X-Real-IP and X-Forwarded-For both $remote_addr, never a
     list the client began): serve counts the form's rate limit by it when the request comes from this machine,
     and uvicorn, trusting a loopback peer's X-Forwarded-For, would otherwise take a client-written entry. Host
     keeps the port, for serve's Origin check."""
-    lines = [f"proxy_pass http://{upstream};", "proxy_set_header Host $http_host;",
+    lines = [*lead, f"proxy_pass http://{upstream};", "proxy_set_header Host $http_host;",
              "proxy_set_header X-Real-IP $remote_addr;", "proxy_set_header X-Forwarded-For $remote_addr;",
              "proxy_set_header X-Forwarded-Proto $scheme;", "proxy_redirect off;",
              f"client_max_body_size {REGISTRATION_MAX_BODY};"]
@@ -81,8 +106,7 @@ def server_block(root: Path | str, port: int = 80, listen: str = "", server_name
         f"{i1}disable_symlinks off;  # var/current is a symlink switched atomically per deploy\n"
         f"{i1}server_tokens off;\n"
         f"{i1}charset utf-8;\n"
-        f"{i1}charset_types text/css application/javascript application/json application/atom+xml "
-        "text/xml application/xml text/calendar text/plain application/manifest+json;\n"
+        f"{i1}charset_types {CHARSET_TYPES};\n"
         f"{i1}etag on;\n"
         f"{i1}gzip on;\n"
         f"{i1}gzip_vary on;\n"
@@ -109,13 +133,19 @@ def server_block(root: Path | str, port: int = 80, listen: str = "", server_name
 
 
 def standalone_conf(prefix: Path, root: Path | str, port: int, listen: str = "127.0.0.1",
-                    upstream: str = DEFAULT_UPSTREAM) -> str:
-    """A complete nginx.conf runnable as `nginx -p PREFIX -c PREFIX/nginx.conf` without privileges."""
+                    upstream: str = DEFAULT_UPSTREAM, store=None) -> str:
+    """A complete nginx.conf runnable as `nginx -p PREFIX -c PREFIX/nginx.conf` without privileges; serving root,
+    or with `store` (municms.nginx_s3.Store) the live release of an s3 target's bucket."""
     prefix = Path(prefix)
     temp = "".join(f"    {kind}_temp_path {prefix / 'tmp' / kind};\n"
                    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read files private to the caller
-    block = server_block(root, port, listen, upstream=upstream).replace("\n", "\n    ").rstrip() + "\n"
+    if store is not None:
+        from .nginx_s3 import s3_server_block
+        block = s3_server_block(store, port, listen, upstream=upstream)
+    else:
+        block = server_block(root, port, listen, upstream=upstream)
+    block = block.replace("\n", "\n    ").replace("\n    \n", "\n\n").rstrip() + "\n"
     return (
         f"{user}worker_processes 1;\n"
         "daemon off;\n"

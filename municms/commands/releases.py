@@ -30,7 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--listen", default="", metavar="ADDR", help="dinlenecek adres (ör. 127.0.0.1)")
     p.add_argument("--server-name", default="_", metavar="NAME", help="sunucu adı (ör. www.corum.bel.tr)")
     p.add_argument("--upstream", default="127.0.0.1:8000", metavar="HOST:PORT",
-                   help="/yonetim/ isteklerinin gönderileceği 'publish.py serve' adresi (varsayılan 127.0.0.1:8000)")
+                   help="/yonetim/ isteklerinin gönderileceği 'publish.py serve' adresi (varsayılan 127.0.0.1:8000); "
+                        "'s3' verilirse --from s3 ile aynıdır")
+    p.add_argument("--from", dest="source", choices=("local", "s3"),
+                   help="sitenin kaynağı: local = bu kurulumun var/current klasörü, s3 = instance.yaml'daki kovada "
+                        "yayındaki sürüm (varsayılan: deploy.target s3 ise s3, değilse local)")
     p.add_argument("--standalone", metavar="PREFIX",
                    help="tek başına çalışan tam nginx.conf üret (nginx -p PREFIX -c PREFIX/nginx.conf)")
     p.set_defaults(handler=cmd_nginx_config)
@@ -75,14 +79,31 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 def cmd_nginx_config(args: argparse.Namespace) -> int:
     from ..nginx import prepare_prefix, server_block, standalone_conf
 
+    from ..errors import ConfigError, Problem
+    from ..nginx_s3 import Store, s3_server_block
+
     instance = load_instance(args.instance)
     root = InstancePaths(instance.root).current
+    upstream, source = args.upstream, args.source
+    if upstream == "s3":  # `--upstream s3`: the site from the bucket, the editorial app where it always is
+        upstream, source = "127.0.0.1:8000", source or "s3"
+    source = source or ("s3" if instance.deploy.target == "s3" else "local")
+    store = None
+    if source == "s3":
+        if instance.deploy.target != "s3":
+            raise ConfigError([Problem("deploy.target", "Site kovadan sunulamaz: instance.yaml'da 'deploy.target: "
+                                       "s3' ve kova ayarları (bucket, endpoint_url) yok.",
+                                       "nginx-config --from s3 needs deploy.target s3", None,
+                                       str(instance.root / "instance.yaml"))])
+        store = Store.of(instance.deploy)
     if args.standalone:
         prefix = Path(args.standalone).resolve()
         prepare_prefix(prefix)
-        text = standalone_conf(prefix, root, args.port, args.listen or "127.0.0.1", args.upstream)
+        text = standalone_conf(prefix, root, args.port, args.listen or "127.0.0.1", upstream, store)
+    elif store is not None:
+        text = s3_server_block(store, args.port, args.listen, args.server_name, upstream)
     else:
-        text = server_block(root, args.port, args.listen, args.server_name, args.upstream)
+        text = server_block(root, args.port, args.listen, args.server_name, upstream)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"nginx yapılandırması yazıldı: {args.output}")

@@ -73,6 +73,9 @@ def get_target(instance, paths, clock=None) -> Target:
     if settings.target == "rsync":
         from .rsync import RsyncTarget
         return RsyncTarget(settings.rsync, paths, settings.rsync.keep_releases or settings.keep_releases, clock)
+    if settings.target == "s3":
+        from .s3 import S3Target
+        return S3Target(settings, paths, settings.keep_releases, clock)
     from .local import LocalTarget
     return LocalTarget(paths, settings.keep_releases, clock)
 

@@ -15,6 +15,7 @@ import pytest
 from municms.config import load_instance
 from municms.deploy.shards import IDENTITY_FILE
 from municms.paths import InstancePaths
+from tests.seaweedfs import s3_bucket, seaweedfs  # noqa: F401 - fixtures of the s3 target's tests
 from tests.servers import free_port, wait_for_port
 from tests.tinysite import TINY, build, copy_tiny
 

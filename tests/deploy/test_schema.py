@@ -34,7 +34,7 @@ def test_every_deploy_problem_is_reported():
         parse_instance(text)
     found = {(p.field, p.message_tr) for p in err.value.problems}
     assert found == {
-        ("deploy.target", "İzin verilen değerlerden biri olmalıdır. İzin verilenler: 'local' ya da 'rsync'."),
+        ("deploy.target", "İzin verilen değerlerden biri olmalıdır. İzin verilenler: 'local', 'rsync' ya da 's3'."),
         ("deploy.keep_releases", "Değer en az 1 olmalıdır."),
         ("deploy.rsync.host", "Biçim geçersiz. Sunucu adı ya da IP adresi yazın (ör. web1.corum.bel.tr)."),
         ("deploy.rsync.path", "Biçim geçersiz. Tam yol yazın: / ile başlamalı (ör. /srv/municms)."),

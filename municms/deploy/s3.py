@@ -1,0 +1,330 @@
+"""s3 target: releases side by side in a bucket of any S3-compatible object store, switched by one pointer object.
+
+Keys under `<prefix>/` of the bucket (boto3, path-style addressing):
+
+    releases/<id>/<path>   every file of release <id>, stored with the Content-Type, Cache-Control and
+                           Content-Language nginx sends for it (municms.deploy.objects); surum.json names it
+    current                the pointer: one small object whose body and `x-amz-meta-release` name the live
+                           release; one PUT switches the site (S3 writes of one object are atomic)
+    meta/<id>.json         the release's metadata (who, when, items, stats, rollback marks)
+    manifests/<id>.json    path → sha256 of every file of the release
+
+Only releases/ and current need to be readable by the web server; meta/ and manifests/ stay private.
+
+Deploy: a file whose sha256 the current or the newest release has already is copied inside the store
+(CopyObject: no bytes sent; its headers set anew), the others are uploaded; then surum.json, the manifest, the
+pointer (the switch), the metadata, and pruning to keep_releases. A release folder without its metadata is
+unfinished: if the pointer names it (a deploy killed after the switch) it gets a placeholder record, else the
+next deploy or rollback deletes it. Credentials come only from the standard AWS environment variables.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from ..errors import ConflictError, DeployError
+from . import Release, check_deploy_input, now_iso, prune_plan, rollback_choice
+from .lock import deploy_lock
+from .objects import object_headers
+from .shards import IDENTITY_FILE, plan_tree, release_identity
+
+log = logging.getLogger(__name__)
+
+WORKERS = 16          # requests in flight at once (uploads, copies, reads of metadata)
+POINTER = "current"
+_DELETE_BATCH = 1000  # DeleteObjects takes at most this many keys
+
+
+def s3_client(endpoint_url: str, region: str = "", workers: int = WORKERS):
+    """A boto3 client for the store, with the key of AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (and
+    AWS_SESSION_TOKEN if set) and no other source of credentials; checksums only where S3 requires them, which
+    every S3-compatible store understands."""
+    import boto3
+    from botocore.config import Config
+
+    key, secret = os.environ.get("AWS_ACCESS_KEY_ID", ""), os.environ.get("AWS_SECRET_ACCESS_KEY", "")
+    missing = [name for name, value in (("AWS_ACCESS_KEY_ID", key), ("AWS_SECRET_ACCESS_KEY", secret)) if not value]
+    if missing:
+        names = " ve ".join(missing)
+        raise DeployError(f"S3 erişim anahtarı tanımlı değil: {names} ortam değişkenini ayarlayın (nesne "
+                          "deposunun verdiği erişim anahtarı ve gizli anahtar).",
+                          f"missing environment variables: {', '.join(missing)}")
+    session = boto3.session.Session(
+        aws_access_key_id=key, aws_secret_access_key=secret,
+        aws_session_token=os.environ.get("AWS_SESSION_TOKEN") or None,
+        region_name=region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1")
+    config = Config(s3={"addressing_style": "path"}, connect_timeout=5, read_timeout=60,
+                    retries={"max_attempts": 3, "mode": "standard"}, max_pool_connections=workers,
+                    request_checksum_calculation="when_required", response_checksum_validation="when_required")
+    return session.client("s3", endpoint_url=endpoint_url, config=config)
+
+
+_CREDENTIAL_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "InvalidToken", "ExpiredToken",
+                     "InvalidClientTokenId", "403", "Forbidden"}
+
+
+class S3Target:
+    """Releases under <prefix>/releases/ of a bucket, the live one named by <prefix>/current."""
+
+    def __init__(self, settings, paths, keep_releases: int = 5, clock=None):
+        self.bucket = settings.bucket
+        self.endpoint = settings.endpoint_url
+        self.region = settings.region
+        prefix = settings.prefix.strip("/")
+        self.base = f"{prefix}/" if prefix else ""
+        self.paths = paths
+        self.keep = keep_releases
+        self.clock = clock
+        self._client = None
+
+    # -- plumbing -------------------------------------------------------------------------------------
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = s3_client(self.endpoint, self.region)
+        return self._client
+
+    def key(self, *parts: str) -> str:
+        return self.base + "/".join(parts)
+
+    @contextlib.contextmanager
+    def _errors(self):
+        """botocore's exceptions as a DeployError saying in Turkish what to check."""
+        from botocore.exceptions import (BotoCoreError, ClientError, ConnectTimeoutError, EndpointConnectionError,
+                                         ReadTimeoutError)
+
+        where = f"{self.endpoint}, kova '{self.bucket}'"
+        try:
+            yield
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            code, message = str(error.get("Code", "")), error.get("Message", "")
+            if code == "NoSuchBucket" or (code == "404" and exc.operation_name == "HeadBucket"):
+                raise DeployError(f"S3 kovası bulunamadı: '{self.bucket}' ({self.endpoint}). Kovayı oluşturun "
+                                  "ya da instance.yaml'daki deploy.bucket değerini düzeltin.",
+                                  f"bucket {self.bucket!r} does not exist at {self.endpoint}") from exc
+            if code in _CREDENTIAL_CODES:
+                raise DeployError(f"S3 erişim anahtarı reddedildi ({where}): AWS_ACCESS_KEY_ID ve "
+                                  "AWS_SECRET_ACCESS_KEY ortam değişkenlerini ve anahtarın bu kovaya yazma iznini "
+                                  "denetleyin.", f"S3 refused the credentials ({code}: {message})") from exc
+            raise DeployError(f"S3 işlemi başarısız ({where}): {code} {message}".rstrip(),
+                              f"S3 {exc.operation_name} failed: {code} {message}") from exc
+        except (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError) as exc:
+            raise DeployError(f"S3 sunucusuna ulaşılamadı: {self.endpoint}. Adresi (deploy.endpoint_url) ve ağ "
+                              "bağlantısını denetleyin.", f"cannot reach {self.endpoint}: {exc}") from exc
+        except BotoCoreError as exc:
+            raise DeployError(f"S3 işlemi başarısız ({where}): {exc}", f"S3 client error: {exc}") from exc
+
+    def _list(self, prefix: str, delimiter: str | None = None) -> tuple[list[str], list[str]]:
+        """Keys and (with a delimiter) common prefixes under prefix."""
+        keys, prefixes = [], []
+        extra = {"Delimiter": delimiter} if delimiter else {}
+        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix, **extra):
+            keys += [obj["Key"] for obj in page.get("Contents", [])]
+            prefixes += [p["Prefix"] for p in page.get("CommonPrefixes", [])]
+        return keys, prefixes
+
+    def _get(self, key: str) -> bytes | None:
+        from botocore.exceptions import ClientError
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return None
+            raise
+
+    def _put_json(self, key: str, data: dict) -> None:
+        body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str).encode("utf-8")
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType="application/json; charset=utf-8",
+                               CacheControl="no-store")
+
+    def _delete(self, keys: list[str]) -> None:
+        for start in range(0, len(keys), _DELETE_BATCH):
+            batch = [{"Key": k} for k in keys[start:start + _DELETE_BATCH]]
+            answer = self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+            if answer.get("Errors"):
+                first = answer["Errors"][0]
+                raise DeployError(f"S3'te eski yayın silinemedi: {first.get('Key')} ({first.get('Code')}).",
+                                  f"DeleteObjects failed: {answer['Errors'][:3]}")
+
+    # -- state ----------------------------------------------------------------------------------------
+    def _pointer(self) -> str | None:
+        body = self._get(self.key(POINTER))
+        if body is None:
+            return None
+        return body.decode("utf-8").strip() or None
+
+    def _state(self, clean: bool = False, retrying: str | None = None) -> tuple[str | None, dict[str, dict]]:
+        """The live release's id and each finished release's metadata. With `clean` (a deploy or rollback, under
+        the lock) what a killed one left is removed: unfinished release folders (not `retrying`, the release
+        being deployed again, which its uploads overwrite), metadata and manifests of releases whose objects are
+        gone. A served release without metadata (killed after the switch) gets a placeholder record unless it is
+        `retrying`."""
+        current = self._pointer()
+        meta_prefix, release_prefix = self.key("meta") + "/", self.key("releases") + "/"
+        meta_keys = [k for k in self._list(meta_prefix)[0] if k.endswith(".json") and "/" not in k[len(meta_prefix):]]
+        with ThreadPoolExecutor(WORKERS) as pool:
+            bodies = list(pool.map(self._get, meta_keys))
+        metas = {k[len(meta_prefix):-len(".json")]: json.loads(body) for k, body in zip(meta_keys, bodies) if body}
+        folders = {p[len(release_prefix):-1] for p in self._list(release_prefix, "/")[1]}
+        for rid in sorted(set(metas) - folders):  # its objects are gone: not a release one can switch to
+            metas.pop(rid)
+            if clean:
+                self._delete([f"{meta_prefix}{rid}.json"])
+        for rid in sorted(folders - set(metas)):
+            if rid == retrying:
+                continue
+            if rid == current:
+                metas[rid] = {"id": rid, "created_at": now_iso(self.clock), "items": [], "published_by": "",
+                              "build_id": rid, "recovered": True}
+                if clean:
+                    self._put_json(self.key("meta", f"{rid}.json"), metas[rid])
+            elif clean:
+                log.info("removing unfinished release %s from s3://%s/%s", rid, self.bucket, release_prefix)
+                self._delete(self._list(f"{release_prefix}{rid}/")[0])
+        if clean:
+            manifest_prefix = self.key("manifests") + "/"
+            stale = [k for k in self._list(manifest_prefix)[0]
+                     if k[len(manifest_prefix):-len(".json")] not in {*metas, retrying}]
+            self._delete(stale)
+        return current, metas
+
+    def _release(self, rid: str, meta: dict, current: str | None) -> Release:
+        meta = dict(meta)
+        created = meta.pop("created_at", "")
+        meta.pop("id", None)
+        return Release(rid, created, f"s3://{self.bucket}/{self.key('releases', rid)}/", meta, rid == current)
+
+    # -- interface -------------------------------------------------------------------------------------
+    def releases(self) -> list[Release]:
+        with self._errors():
+            current, metas = self._state()
+        return [self._release(rid, metas[rid], current) for rid in sorted(metas, reverse=True)]
+
+    def current(self) -> Release | None:
+        """The live release: the pointer and that release's metadata only (the scheduler asks often)."""
+        with self._errors():
+            current = self._pointer()
+            body = self._get(self.key("meta", f"{current}.json")) if current else None
+        if current is None:
+            return None
+        meta = json.loads(body) if body else {"items": [], "published_by": "", "build_id": current, "recovered": True}
+        return self._release(current, meta, current)
+
+    def deploy(self, build_dir: Path, release_id: str, meta: dict, hashes: dict[str, str] | None = None,
+               link: bool = True, exact: bool = False) -> Release:
+        """Store the build as release `release_id` (files the live or newest release has copied inside the
+        store, the others uploaded), switch the pointer to it, record it, prune. `hashes` and `exact` as for the
+        local target; `link` has no meaning here (the build is only read)."""
+        build_dir = check_deploy_input(build_dir, release_id)
+        with deploy_lock(self.paths), self._errors():
+            started = time.perf_counter()
+            current, metas = self._state(clean=True, retrying=release_id)
+            if release_id in metas:
+                raise ConflictError(f"'{release_id}' kimlikli yayın zaten yapılmış.",
+                                    f"release {release_id!r} was already deployed")
+            stats = {}
+            if current != release_id:  # else the switch was done, only the metadata is missing
+                sources = [rid for rid in dict.fromkeys([current, max(metas, default=None)]) if rid in metas]
+                stats = self._store(build_dir, release_id, meta.get("build_id", release_id), hashes, exact, sources)
+                self._switch(release_id)
+            stats["seconds"] = round(time.perf_counter() - started, 3)
+            record = {"id": release_id, "created_at": now_iso(self.clock, meta.get("created_at")),
+                      "items": list(meta.get("items", [])), "published_by": meta.get("published_by", "sistem"),
+                      "build_id": meta.get("build_id", release_id), "stats": stats,
+                      **{k: v for k, v in meta.items()
+                         if k not in ("items", "published_by", "build_id", "created_at")}}
+            self._put_json(self.key("meta", f"{release_id}.json"), record)
+            metas[release_id] = record
+            self._prune(release_id, metas)
+            log.info("deployed release %s to s3://%s/%s: %s", release_id, self.bucket, self.base, stats)
+            return self._release(release_id, record, release_id)
+
+    def _known(self, sources: list[str]) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+        """Files stored already: path → (sha256, key) and sha256 → key, from the manifests of `sources`
+        (the first one wins)."""
+        by_path, by_sha = {}, {}
+        for rid in reversed(sources):
+            body = self._get(self.key("manifests", f"{rid}.json"))
+            files = json.loads(body)["files"] if body else {}
+            for rel, sha in files.items():
+                key = self.key("releases", rid, rel)
+                by_path[rel] = (sha, key)
+                by_sha[sha] = key
+        return by_path, by_sha
+
+    def _store(self, build_dir: Path, rid: str, build_id: str, hashes: dict[str, str] | None, exact: bool,
+               sources: list[str]) -> dict:
+        """Every file of the build as an object of the release, then surum.json and the manifest."""
+        plan = plan_tree(build_dir, hashes, exact)
+        by_path, by_sha = self._known(sources)
+
+        def put(rel: str) -> tuple[str, int, bool]:
+            sha, dest, headers = plan.hashes[rel], self.key("releases", rid, rel), object_headers(rel)
+            known = by_path.get(rel)
+            source = known[1] if known and known[0] == sha else by_sha.get(sha)
+            if source is not None:
+                self.client.copy_object(Bucket=self.bucket, Key=dest, CopySource={"Bucket": self.bucket, "Key": source},
+                                        MetadataDirective="REPLACE", **headers)
+                return "copied", 0, True
+            data = (build_dir / rel).read_bytes()
+            self.client.put_object(Bucket=self.bucket, Key=dest, Body=data, **headers)
+            return "uploaded", len(data), hashlib.sha256(data).hexdigest() == sha
+
+        with ThreadPoolExecutor(WORKERS) as pool:
+            done = list(pool.map(put, plan.hashes))
+        if not all(fresh for _, _, fresh in done):
+            if exact or hashes is None:
+                raise DeployError("Derleme klasörü yayına alınırken değişti; yayın yapılmadı.",
+                                  f"build {build_dir} changed while it was uploaded")
+            log.warning("stale hashes for build %s: every file is read again", build_id)
+            return self._store(build_dir, rid, build_id, None, False, sources)
+        identity = release_identity(rid, plan, build_id)
+        self.client.put_object(Bucket=self.bucket, Key=self.key("releases", rid, IDENTITY_FILE),
+                               Body=(json.dumps(identity, sort_keys=True) + "\n").encode("utf-8"),
+                               **object_headers(IDENTITY_FILE))
+        self._put_json(self.key("manifests", f"{rid}.json"), {"release": rid, "files": plan.hashes})
+        uploaded = [size for kind, size, _ in done if kind == "uploaded"]
+        return {"files": len(plan.hashes), "files_uploaded": len(uploaded), "bytes_uploaded": sum(uploaded),
+                "files_copied": len(done) - len(uploaded)}
+
+    def _switch(self, rid: str) -> None:
+        """Point <prefix>/current at release rid: one PUT, atomic for every reader."""
+        self.client.put_object(Bucket=self.bucket, Key=self.key(POINTER), Body=f"{rid}\n".encode("ascii"),
+                               ContentType="text/plain; charset=utf-8", CacheControl="no-store",
+                               Metadata={"release": rid})
+
+    def _prune(self, current: str, metas: dict[str, dict]) -> list[str]:
+        """Delete releases beyond keep_releases (never the live one or the one before it): the metadata first
+        (so a prune killed halfway leaves an unfinished folder, which the next cleanup removes)."""
+        doomed = prune_plan(sorted(metas), current, self.keep)
+        for rid in doomed:
+            self._delete([self.key("meta", f"{rid}.json")])
+            self._delete(self._list(self.key("releases", rid) + "/")[0])
+            self._delete([self.key("manifests", f"{rid}.json")])
+            metas.pop(rid)
+        return doomed
+
+    def rollback(self, to: str | None = None, by: str = "sistem", at: dt.datetime | None = None) -> Release:
+        """Point <prefix>/current back at `to` (default: the release before the live one)."""
+        with deploy_lock(self.paths), self._errors():
+            current, metas = self._state(clean=True, retrying="")
+            target = rollback_choice(sorted(metas), current, to)
+            when = now_iso(self.clock, at)
+            self._switch(target)
+            if current in metas:
+                metas[current] = {**metas[current], "rolled_back_at": when, "rolled_back_by": by,
+                                  "rolled_back_to": target}
+                self._put_json(self.key("meta", f"{current}.json"), metas[current])
+            metas[target] = {**metas[target], "restored_at": when, "restored_by": by, "restored_from": current}
+            self._put_json(self.key("meta", f"{target}.json"), metas[target])
+            log.info("rolled back s3://%s/%s from %s to %s by %s", self.bucket, self.base, current, target, by)
+            return self._release(target, metas[target], target)
