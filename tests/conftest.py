@@ -128,6 +128,23 @@ def nginx(tmp_path):
     servers.stop_all()
 
 
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server (tests.pgserver) for the session, on a free loopback port."""
+    from tests import pgserver
+
+    require(pgserver.available(), "PostgreSQL (Debian package postgresql: initdb, pg_ctl)")
+    server = pgserver.PgServer.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """The URL of a fresh, empty PostgreSQL database for this test."""
+    return pg_server.create_database()
+
+
 @pytest.fixture
 def municipality(tmp_path):
     """Factory: municipality(site="bare"|"tiny"|"demo", now=FIXED_NOW) → tests.municipality.Municipality, a fresh
