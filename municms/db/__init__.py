@@ -4,6 +4,7 @@ municms.db.copy (SQLite → PostgreSQL). The ledger's own SQL stays in municms.l
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -20,6 +21,32 @@ def database_url(instance) -> str | None:
     None means the SQLite file var/municms.sqlite3."""
     url = os.environ.get(ENV_URL, "").strip()
     return url or getattr(instance, "database_url", None) or None
+
+
+def url_for_root(root: Path) -> str | None:
+    """database_url for an instance folder without loading the whole instance (the deploy lock knows only the
+    folder): $MUNICMS_DATABASE_URL, else the database_url of its instance.yaml."""
+    url = os.environ.get(ENV_URL, "").strip()
+    if url:
+        return url
+    path = Path(root) / "instance.yaml"
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    return _yaml_url(str(path), stamp)
+
+
+@functools.lru_cache(maxsize=64)
+def _yaml_url(path: str, _stamp: int) -> str | None:
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+    url = data.get("database_url") if isinstance(data, dict) else None
+    return url if is_url(url) else None
 
 
 def ledger_target(instance, paths) -> str | Path:

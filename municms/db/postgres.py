@@ -244,3 +244,58 @@ class ThreadConnections:
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+
+class AdvisoryLock:
+    """A session-level advisory lock on a connection of its own: held until released, or until the process
+    (or its host) dies and the server drops the connection. For the deploy lock and the scheduler's leadership
+    across hosts."""
+
+    def __init__(self, url: str, key: int):
+        self.url, self.key = url, key
+        self._conn: psycopg.Connection | None = None
+
+    def _connect(self) -> psycopg.Connection:
+        if self._conn is None or self._conn.closed or self._conn.broken:
+            self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+        return self._conn
+
+    def acquire(self) -> None:
+        """Wait for the lock (as flock does)."""
+        self._connect().execute("SELECT pg_advisory_lock(%s)", (self.key,))
+
+    def try_acquire(self) -> bool:
+        """Take the lock if nobody holds it; True when this object holds it (now or already)."""
+        if self.held():
+            return True
+        try:
+            got = self._connect().execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()[0]
+        except psycopg.OperationalError:
+            self.close()
+            return False
+        return bool(got)
+
+    def held(self) -> bool:
+        """Still held: this connection is alive and owns the lock (a server restart loses it)."""
+        if self._conn is None or self._conn.closed:
+            return False
+        try:
+            return self._conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() "
+                "AND granted AND ((classid::bigint << 32) | objid::bigint) = %s)", (self.key,)).fetchone()[0]
+        except psycopg.OperationalError:
+            self.close()
+            return False
+
+    def release(self) -> None:
+        if self._conn is not None and not self._conn.closed:
+            try:
+                self._conn.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
+            except psycopg.OperationalError:
+                pass
+        self.close()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
