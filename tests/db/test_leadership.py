@@ -78,3 +78,36 @@ def test_a_standby_scheduler_takes_over_when_the_leader_is_killed(municipality, 
             if process is not None and process.poll() is None:
                 process.kill()
                 process.wait(timeout=30)
+
+
+def test_two_hosts_approve_and_publish_at_once_and_the_register_stays_one_chain(municipality, tmp_path):
+    """Two hosts (instance folders) sharing the ledger each approve an item and publish at the same time through
+    the command line: the deploy lock in the database lets one publisher at a time write the register."""
+    from municms.register.chain import check_chain
+    from tests.municipality import PASSWORD
+
+    m = municipality("tiny")
+    items = [m.submit("duyuru", "Su Kesintisi"), m.submit("haber", "Zabıta Haftası")]
+    for item in items:
+        m.assign(item.number, to="web1")
+        m.review(item.number, by="web1")
+    m.person("web2")
+    second = tmp_path / "ikinci-sunucu"
+    shutil.copytree(m.root, second, ignore=shutil.ignore_patterns("var", "submissions"))
+    script = (f'"{sys.executable}" "{REPO / "publish.py"}" --instance "$1" approve "$2" --as web2 --password-stdin '
+              f'<<< "{PASSWORD}" && "{sys.executable}" "{REPO / "publish.py"}" --instance "$1" publish --system')
+    runs = [subprocess.Popen(["bash", "-c", script, "host", str(root), item.number], cwd=str(root),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+            for root, item in zip((m.root, second), items)]
+    published = []
+    for run in runs:
+        out, err = run.communicate(timeout=600)
+        assert run.returncode == 0, err
+        assert " onaylandı. Durum: onaylandı.\nYayın " in out and " yayında (" in out
+        published += [n for line in out.splitlines() if line.startswith("  Yayımlanan: ") for n in line[14:].split(", ")]
+    assert sorted(published) == sorted(item.number for item in items)  # each published once, by one host or the other
+    rows = m.ledger.register_records()
+    assert rows and [row["seq"] for row in rows] == list(range(1, len(rows) + 1))
+    assert check_chain(rows) == []
+    assert {m.ledger.item(item.number).state for item in items} == {"published"}
