@@ -1,6 +1,8 @@
-"""The ledger: SQLite (WAL) holding items, revisions, append-only events, approvals and users.
+"""The ledger: SQLite (WAL) holding items, revisions, append-only events, approvals and users; or, for large
+installations, a PostgreSQL database with the same SQL (PgLedger; the dialect lives in municms.db.postgres).
 
-This module and its seminar part (municms.seminar_store) are the only ones that contain SQL. `with ledger.transaction() as tx:` runs BEGIN IMMEDIATE and
+This module and its seminar part (municms.seminar_store) are the only ones that contain SQL. `with
+ledger.transaction() as tx:` runs BEGIN IMMEDIATE (PostgreSQL: BEGIN and the writers' advisory lock) and
 commits or rolls back; writes happen only on `tx`. Read methods exist on both `tx` and the ledger (the
 latter each in its own read transaction).
 """
@@ -403,7 +405,8 @@ class Transaction(SeminarWrites, _Reader):
         """Next number of the year's register; rolled back with the transaction, so never skipped."""
         row = self.conn.execute(
             "INSERT INTO counters (prefix, year, last) VALUES (?, ?, 1) "
-            "ON CONFLICT (prefix, year) DO UPDATE SET last = counters.last + 1 RETURNING last", (prefix, year)).fetchone()
+            "ON CONFLICT (prefix, year) DO UPDATE SET last = counters.last + 1 RETURNING last",
+            (prefix, year)).fetchone()
         seq = row[0]
         return seq, format_number(prefix, year, seq)
 
@@ -788,8 +791,9 @@ def _open_postgres(url: str, busy_timeout: float) -> PgLedger:
             raise MunicmsError(f"PostgreSQL kayıt veritabanının şeması (sürüm {version}) bu municms sürümünden "
                                f"yeni (sürüm {SCHEMA_VERSION}); municms'i güncelleyin.",
                                f"ledger schema {version} is newer than {SCHEMA_VERSION}")
-        raise MunicmsError(f"PostgreSQL kayıt veritabanının şeması {'yok' if version == 0 else f'eski (sürüm {version})'}"
-                           f": önce 'python publish.py migrate' çalıştırın.",
+        state = "yok" if version == 0 else f"eski (sürüm {version})"
+        raise MunicmsError(f"PostgreSQL kayıt veritabanının şeması {state}: önce 'python publish.py migrate' "
+                           "çalıştırın.",
                            f"ledger schema {version}, expected {SCHEMA_VERSION}: run migrate")
     return ledger
 

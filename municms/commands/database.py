@@ -9,7 +9,8 @@ from ..cli import add_json_flag, emit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("migrate", help="kayıt veritabanının şemasını oluştur ya da yükselt (SQLite ya da PostgreSQL)")
+    p = sub.add_parser("migrate",
+                       help="kayıt veritabanının şemasını oluştur ya da yükselt (SQLite ya da PostgreSQL)")
     add_json_flag(p)
     p.set_defaults(handler=cmd_migrate)
 

@@ -54,6 +54,16 @@ def ledger_target(instance, paths) -> str | Path:
     return database_url(instance) or paths.database
 
 
+def database_errors() -> tuple[type[BaseException], ...]:
+    """The errors of the ledger's drivers: sqlite3's, and psycopg's once it is loaded (a SQLite instance never
+    imports it)."""
+    import sqlite3
+    import sys
+
+    psycopg = sys.modules.get("psycopg")
+    return (sqlite3.Error, psycopg.Error) if psycopg is not None else (sqlite3.Error,)
+
+
 def redact(url: str) -> str:
     """The URL without its password, for messages and logs."""
     from urllib.parse import urlsplit, urlunsplit

@@ -59,7 +59,7 @@ def copy_to_postgres(database: Path, url: str) -> CopyReport:
     """Copy the SQLite ledger `database` into the empty PostgreSQL database `url` (schema created if missing)."""
     from ..ledger import PgLedger, migrate, open_ledger
     from ..register.chain import check_chain
-    from .postgres import IDENTITY_TABLES, WRITE_LOCK
+    from .postgres import IDENTITY_TABLES
 
     if not Path(database).is_file():
         raise MunicmsError(f"Kopyalanacak SQLite kayıt veritabanı yok: {database}",
@@ -78,7 +78,8 @@ def copy_to_postgres(database: Path, url: str) -> CopyReport:
             filled = [t for t in tables if conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() is not None]
             if filled:
                 raise ConflictError(f"Hedef PostgreSQL veritabanı boş değil ({', '.join(filled)} tablosunda satır "
-                                    "var); kopya yalnız boş bir veritabanına yapılır.", f"target not empty: {filled}")
+                                    "var); kopya yalnız boş bir veritabanına yapılır.",
+                                    f"target not empty: {filled}")
             for table in tables:
                 columns = _columns(source, table)
                 names = ", ".join(columns)

@@ -235,7 +235,7 @@ class ThreadConnections:
 
     def get(self) -> Connection:
         conn = getattr(self._local, "conn", None)
-        if conn is None or conn.raw.closed:
+        if conn is None or conn.raw.closed or conn.raw.broken:
             conn = self._local.conn = Connection(self.url, self.lock_timeout)
         return conn
 

@@ -105,7 +105,8 @@ def test_two_hosts_approve_and_publish_at_once_and_the_register_stays_one_chain(
         out, err = run.communicate(timeout=600)
         assert run.returncode == 0, err
         assert " onaylandı. Durum: onaylandı.\nYayın " in out and " yayında (" in out
-        published += [n for line in out.splitlines() if line.startswith("  Yayımlanan: ") for n in line[14:].split(", ")]
+        published += [number for line in out.splitlines() if line.startswith("  Yayımlanan: ")
+                      for number in line[len("  Yayımlanan: "):].split(", ")]
     assert sorted(published) == sorted(item.number for item in items)  # each published once, by one host or the other
     rows = m.ledger.register_records()
     assert rows and [row["seq"] for row in rows] == list(range(1, len(rows) + 1))

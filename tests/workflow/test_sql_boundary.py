@@ -27,7 +27,8 @@ def test_no_module_other_than_ledger_contains_sql():
     offenders = []
     for path in sorted(PACKAGE.rglob("*.py")):
         relative = path.relative_to(PACKAGE).as_posix()
-        if path.name in LEDGER_MODULES and path.parent == PACKAGE or relative in OWN_DATABASE or relative in DIALECT_MODULES:
+        if (path.name in LEDGER_MODULES and path.parent == PACKAGE or relative in OWN_DATABASE
+                or relative in DIALECT_MODULES):
             continue
         text = path.read_text(encoding="utf-8")
         offenders += [f"{path.relative_to(PACKAGE)}: {m.group(0)}" for m in SQL.finditer(text)]
