@@ -23,10 +23,9 @@ from .kvkk.findings import Finding
 from .model import ITEM_FIELDS, Comment, EditLock, Event, Item, Revision, User
 from .turkish import fold
 from .private import create_private_file, tighten
-from .db.migrations import migrate_sqlite
+from .db.migrations import SCHEMA_VERSION, migrate_sqlite
 from .seminar_store import SEMINAR_SCHEMA, SeminarLedger, SeminarReads, SeminarWrites
 
-SCHEMA_VERSION = 7  # municms.db.migrations.STEPS leads here (checked there)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS counters (
