@@ -11,7 +11,7 @@ PY_STAMP := $(VENV)/.municms-installed
 NODE_STAMP := node_modules/.municms-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEBIAN_PACKAGES := chromium nginx rsync openssh-server openssh-client default-jre-headless
+DEBIAN_PACKAGES := chromium nginx rsync openssh-server openssh-client default-jre-headless postgresql
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # Demo logins of the Çorum instance (login:role:unit:department), all with DEMO_PASSWORD; for trying the

@@ -336,6 +336,9 @@ class Instance(_Strict):
     compliance: Compliance = Compliance()
     open_data: OpenData = OpenData()
     backup: BackupSettings = BackupSettings()
+    # The ledger in PostgreSQL (large installations, several hosts); none: the SQLite file var/municms.sqlite3.
+    # $MUNICMS_DATABASE_URL overrides it (a password belongs there, not in this file).
+    database_url: str | None = Field(default=None, pattern=r"^postgres(ql)?://\S+$")
 
     # Filled in by load_instance; not part of the file.
     root: Path = Field(default=Path("."), exclude=True)

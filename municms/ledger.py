@@ -1,6 +1,8 @@
-"""The ledger: SQLite (WAL) holding items, revisions, append-only events, approvals and users.
+"""The ledger: SQLite (WAL) holding items, revisions, append-only events, approvals and users; or, for large
+installations, a PostgreSQL database with the same SQL (PgLedger; the dialect lives in municms.db.postgres).
 
-This module and its seminar part (municms.seminar_store) are the only ones that contain SQL. `with ledger.transaction() as tx:` runs BEGIN IMMEDIATE and
+This module and its seminar part (municms.seminar_store) are the only ones that contain SQL. `with
+ledger.transaction() as tx:` runs BEGIN IMMEDIATE (PostgreSQL: BEGIN and the writers' advisory lock) and
 commits or rolls back; writes happen only on `tx`. Read methods exist on both `tx` and the ledger (the
 latter each in its own read transaction).
 """
@@ -12,7 +14,7 @@ import json
 import re
 import sqlite3
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Iterator
 
@@ -21,9 +23,9 @@ from .kvkk.findings import Finding
 from .model import ITEM_FIELDS, Comment, EditLock, Event, Item, Revision, User
 from .turkish import fold
 from .private import create_private_file, tighten
+from .db.migrations import SCHEMA_VERSION, migrate_sqlite
 from .seminar_store import SEMINAR_SCHEMA, SeminarLedger, SeminarReads, SeminarWrites
 
-SCHEMA_VERSION = 7
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS counters (
@@ -103,18 +105,6 @@ BEGIN SELECT RAISE(ABORT, 'the publication register is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS register_no_delete BEFORE DELETE ON register
 BEGIN SELECT RAISE(ABORT, 'the publication register is append-only'); END;
 """ + SEMINAR_SCHEMA
-
-# Upgrades of an existing ledger, by the version they lead to; run in one transaction before SCHEMA.
-MIGRATIONS = {
-    2: ["ALTER TABLE items ADD COLUMN reviewer TEXT"],
-    3: [],  # editorial sessions and drafts: new tables only, which SCHEMA creates
-    # the revision the public site shows while a newer one is in review (comments, edit locks: new tables)
-    4: ["ALTER TABLE items ADD COLUMN live_rev INTEGER",
-        "UPDATE items SET live_rev = current_rev WHERE state IN ('published', 'expired')"],
-    5: [],  # seminar registrations, notices, the e-mail outbox, form attempts, calendar tokens: new tables
-    6: [],  # personal data found in each revision (kvkk_findings): a new table
-    7: [],  # the publication register (yayın kaydı, municms.register): a new append-only table
-}
 
 _NUMBER = re.compile(r"^(?P<prefix>.+)-(?P<year>\d{4})-(?P<seq>\d+)$")
 _DATETIME_FIELDS = ("publish_at", "expire_at", "created_at", "updated_at", "closed_at")
@@ -376,6 +366,9 @@ class _Reader(SeminarReads):
 
     def dump(self) -> list[tuple]:
         """Every row of every table, for comparing the whole ledger before and after an action."""
+        if not isinstance(self.conn, sqlite3.Connection):
+            from .db.postgres import dump
+            return dump(self.conn)
         tables = [r[0] for r in self.conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
         return [(t, tuple(tuple(row) for row in self.conn.execute(f"SELECT * FROM {t} ORDER BY rowid")))
@@ -385,6 +378,18 @@ class _Reader(SeminarReads):
 def _draft(row: sqlite3.Row) -> dict:
     return {"login": row["login"], "path": row["path"], "fields": json.loads(row["fields"]),
             "saved_at": _to_dt(row["saved_at"])}
+
+
+@contextmanager
+def _unique(conn, message_tr: str, message_en: str) -> Iterator[None]:
+    """A uniqueness (or other constraint) violation in the block becomes a ConflictError; on PostgreSQL the
+    block runs in a savepoint, so the transaction goes on after it as it does on SQLite."""
+    guard = conn.savepoint() if hasattr(conn, "savepoint") else nullcontext()
+    try:
+        with guard:
+            yield
+    except conn.IntegrityError:
+        raise ConflictError(message_tr, message_en) from None
 
 
 def _same_prefix(number: str, prefix: str) -> bool:
@@ -399,7 +404,8 @@ class Transaction(SeminarWrites, _Reader):
         """Next number of the year's register; rolled back with the transaction, so never skipped."""
         row = self.conn.execute(
             "INSERT INTO counters (prefix, year, last) VALUES (?, ?, 1) "
-            "ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1 RETURNING last", (prefix, year)).fetchone()
+            "ON CONFLICT (prefix, year) DO UPDATE SET last = counters.last + 1 RETURNING last",
+            (prefix, year)).fetchone()
         seq = row[0]
         return seq, format_number(prefix, year, seq)
 
@@ -407,10 +413,8 @@ class Transaction(SeminarWrites, _Reader):
         values = {name: _to_text(getattr(item, name)) for name in ITEM_FIELDS if name != "id"}  # no deep copy
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
-        try:
+        with _unique(self.conn, f"{item.number} numarası zaten kullanılmış.", "insert item: duplicate number"):
             cur = self.conn.execute(f"INSERT INTO items ({columns}) VALUES ({marks})", list(values.values()))
-        except sqlite3.IntegrityError as exc:
-            raise ConflictError(f"{item.number} numarası zaten kullanılmış.", f"insert item: {exc}") from None
         return cur.lastrowid
 
     def update_item(self, item_id: int, **fields) -> None:
@@ -447,11 +451,9 @@ class Transaction(SeminarWrites, _Reader):
         return cur.lastrowid
 
     def add_approval(self, item_id: int, rev: int, login: str, at: dt.datetime) -> None:
-        try:
+        with _unique(self.conn, f"{login} bu sürümü zaten onayladı.", "duplicate approval"):
             self.conn.execute("INSERT INTO approvals (item_id, rev, login, at) VALUES (?, ?, ?, ?)",
                               (item_id, rev, login, _to_text(at)))
-        except sqlite3.IntegrityError:
-            raise ConflictError(f"{login} bu sürümü zaten onayladı.", "duplicate approval") from None
 
     def insert_comment(self, comment: Comment) -> int:
         return self.conn.execute("INSERT INTO comments (item_id, at, author, rev, text) VALUES (?, ?, ?, ?, ?)",
@@ -512,19 +514,15 @@ class Transaction(SeminarWrites, _Reader):
 
     def append_register_record(self, seq: int, release: str, at: str, record: str, record_hash: str) -> None:
         """Append one record to the publication register (its seq follows the newest, checked by the caller)."""
-        try:
+        with _unique(self.conn, "Yayın kaydına aynı sırada iki kayıt yazılamaz.", f"register seq {seq} taken"):
             self.conn.execute("INSERT INTO register (seq, release, at, record, hash) VALUES (?, ?, ?, ?, ?)",
                               (seq, release, at, record, record_hash))
-        except sqlite3.IntegrityError:
-            raise ConflictError("Yayın kaydına aynı sırada iki kayıt yazılamaz.", f"register seq {seq} taken") from None
 
     def insert_user(self, user: User) -> None:
-        try:
+        with _unique(self.conn, f"'{user.login}' adlı kullanıcı zaten var.", "duplicate user"):
             self.conn.execute(
                 "INSERT INTO users (login, role, unit, department, password_hash, active) VALUES (?, ?, ?, ?, ?, ?)",
                 (user.login, user.role, user.unit, user.department, user.password_hash, int(user.active)))
-        except sqlite3.IntegrityError:
-            raise ConflictError(f"'{user.login}' adlı kullanıcı zaten var.", "duplicate user") from None
 
 
 class Ledger(SeminarLedger):
@@ -700,8 +698,59 @@ class Ledger(SeminarLedger):
             return r.dump()
 
 
+class PgLedger(Ledger):
+    """The ledger in a PostgreSQL database (municms.db.postgres): the same SQL, the same isolation; one
+    connection per thread. `path` is the database URL (open_ledger(ledger.path) opens it again)."""
+
+    def __init__(self, url: str, busy_timeout: float = 30.0):
+        from .db.postgres import ThreadConnections
+
+        self.path = url
+        self.busy_timeout = busy_timeout
+        self._connections = ThreadConnections(url, busy_timeout)
+
+    def _conn(self):
+        return self._connections.get()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """BEGIN, the writers' advisory lock … COMMIT, or ROLLBACK if the block raises."""
+        conn = self._conn()
+        if conn.in_transaction:
+            raise RuntimeError("nested ledger transaction")
+        conn.begin_write()
+        try:
+            yield Transaction(conn)
+            conn.commit()
+        except BaseException:
+            if not conn.raw.closed and conn.in_transaction:
+                conn.rollback()
+            raise
+
+    @contextmanager
+    def _read(self) -> Iterator[_Reader]:
+        conn = self._conn()
+        if conn.in_transaction:  # called from inside a write transaction of this thread
+            yield _Reader(conn)
+            return
+        conn.begin_read()
+        try:
+            yield _Reader(conn)
+        finally:
+            if not conn.raw.closed:
+                conn.commit()
+
+    def close(self) -> None:
+        self._connections.close()
+
+
 def open_ledger(path: str | Path, busy_timeout: float = 30.0) -> Ledger:
-    """Open (and create or upgrade) the ledger database at path; writers wait busy_timeout seconds."""
+    """Open the ledger: a SQLite file (created or upgraded here), or a PostgreSQL database given by its URL
+    (postgresql://…), whose schema `publish.py migrate` creates and upgrades; writers wait busy_timeout seconds."""
+    from .db import is_url
+
+    if is_url(path):
+        return _open_postgres(str(path), busy_timeout)
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -711,7 +760,7 @@ def open_ledger(path: str | Path, busy_timeout: float = 30.0) -> Ledger:
         for suffix in ("-wal", "-shm", "-journal"):
             tighten(path.with_name(path.name + suffix))
         ledger = Ledger(path, busy_timeout)
-        _create_schema(ledger._conn())
+        ledger.last_migration = migrate_sqlite(ledger._conn(), SCHEMA)
     except (OSError, sqlite3.Error) as exc:
         from .health.diskfull import disk_full, is_disk_full
         if is_disk_full(exc):
@@ -721,23 +770,53 @@ def open_ledger(path: str | Path, busy_timeout: float = 30.0) -> Ledger:
     return ledger
 
 
-def _create_schema(conn: sqlite3.Connection) -> None:
-    if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
-        return  # up to date: no write lock needed
-    conn.execute("BEGIN IMMEDIATE")
+def _open_postgres(url: str, busy_timeout: float) -> PgLedger:
+    """A PostgreSQL ledger whose schema is exactly this version's: an older one waits for `publish.py migrate`
+    (several hosts share it: one host's upgrade must not change the schema under the others unasked)."""
+    import psycopg
+
+    from .db import redact
+    from .db.migrations import postgres_version
+
+    ledger = PgLedger(url, busy_timeout)
     try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version < SCHEMA_VERSION:
-            fresh = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'items'").fetchone() is None
-            for target in sorted(MIGRATIONS):
-                if not fresh and version < target:
-                    for statement in MIGRATIONS[target]:
-                        conn.execute(statement)
-            for statement in SCHEMA.split(";\n"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        version = postgres_version(ledger._conn())
+    except psycopg.Error as exc:
+        raise MunicmsError(f"PostgreSQL kayıt veritabanına bağlanılamadı: {redact(url)}. Adresi, sunucuyu ve "
+                           "yetkileri denetleyin.", f"cannot open ledger {redact(url)}: {exc}") from None
+    if version != SCHEMA_VERSION:
+        ledger.close()
+        if version > SCHEMA_VERSION:
+            raise MunicmsError(f"PostgreSQL kayıt veritabanının şeması (sürüm {version}) bu municms sürümünden "
+                               f"yeni (sürüm {SCHEMA_VERSION}); municms'i güncelleyin.",
+                               f"ledger schema {version} is newer than {SCHEMA_VERSION}")
+        state = "yok" if version == 0 else f"eski (sürüm {version})"
+        raise MunicmsError(f"PostgreSQL kayıt veritabanının şeması {state}: önce 'python publish.py migrate' "
+                           "çalıştırın.",
+                           f"ledger schema {version}, expected {SCHEMA_VERSION}: run migrate")
+    return ledger
+
+
+def migrate(target: str | Path):
+    """Create or upgrade the schema at target (SQLite file or PostgreSQL URL): a municms.db.migrations.Report."""
+    from .db import is_url
+
+    if not is_url(target):
+        ledger = open_ledger(target)  # open_ledger migrates a SQLite file itself
+        try:
+            return ledger.last_migration
+        finally:
+            ledger.close()
+    import psycopg
+
+    from .db import redact
+    from .db.migrations import migrate_postgres
+
+    try:
+        ledger = PgLedger(str(target))
+        return migrate_postgres(ledger._conn(), SCHEMA)
+    except psycopg.Error as exc:
+        raise MunicmsError(f"PostgreSQL kayıt veritabanının şeması kurulamadı: {redact(str(target))} ({exc}).",
+                           f"migrate {redact(str(target))}: {exc}") from None
+    finally:
+        ledger.close()

@@ -3,6 +3,10 @@
 The thread wakes every `interval` seconds, and at once when an item is approved or withdrawn in this
 process (so an emergency banner approved by its second approver is live within seconds). Approvals made by
 another process are seen at the next interval through a cheap fingerprint of the ledger.
+
+With the ledger in PostgreSQL (several hosts) only one scheduler acts: the one holding the leader's advisory
+lock (Leadership). The others stand by, trying to take it at every interval; when the leader's host dies, the
+server drops its connection and the lock, and a standby takes over within one interval.
 """
 
 from __future__ import annotations
@@ -90,6 +94,34 @@ def fingerprint(ledger: Ledger, now, tz=None) -> tuple:
     return len(items), changed, due, ending
 
 
+class Leadership:
+    """Who may run the passes: always this process on SQLite (one host; the deploy lock queues the rest), the
+    holder of the PostgreSQL advisory lock otherwise."""
+
+    def __init__(self, ledger: Ledger):
+        from .db import is_url
+
+        self._lock = None
+        if is_url(getattr(ledger, "path", None)):
+            from .db.postgres import LEADER_LOCK, AdvisoryLock
+            self._lock = AdvisoryLock(ledger.path, LEADER_LOCK)
+        self.leading = self._lock is None
+
+    def check(self) -> bool:
+        """Take or keep the leadership; False while another host leads (or the server is out of reach)."""
+        if self._lock is None:
+            return True
+        was, self.leading = self.leading, self._lock.try_acquire()
+        if self.leading != was:
+            log.info("scheduler: %s", "leading (advisory lock taken)" if self.leading else "standing by")
+        return self.leading
+
+    def release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self.leading = False
+
+
 class Scheduler:
     """A daemon thread calling run_due every `interval` seconds and whenever an approval arrives."""
 
@@ -104,6 +136,7 @@ class Scheduler:
         self._thread: threading.Thread | None = None
         self._seen: tuple | None = None        # ledger fingerprint at the last full check
         self._failed: tuple | None = None      # fingerprint at the last failed publish: do not retry unchanged
+        self.leadership = Leadership(ledger)
 
     def wake(self, *_args, **_kwargs) -> None:
         self._wake.set()
@@ -122,6 +155,7 @@ class Scheduler:
             signal.disconnect(self.wake)
         if self._thread is not None:
             self._thread.join(timeout)
+        self.leadership.release()
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -144,7 +178,10 @@ class Scheduler:
             log.exception("seminar upkeep failed")
 
     def run_once(self) -> Pass | None:
-        """One pass; errors are logged (and kept) so the thread keeps running."""
+        """One pass; errors are logged (and kept) so the thread keeps running. None also while another host's
+        scheduler leads."""
+        if not self.leadership.check():
+            return None
         try:
             seen = fingerprint(self.ledger, self.clock.now(), self.instance.tz)
             if seen == self._failed:

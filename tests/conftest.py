@@ -128,21 +128,61 @@ def nginx(tmp_path):
     servers.stop_all()
 
 
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server (tests.pgserver) for the session, on a free loopback port."""
+    from tests import pgserver
+
+    require(pgserver.available(), "PostgreSQL (Debian package postgresql: initdb, pg_ctl)")
+    server = pgserver.PgServer.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def municipality(tmp_path):
+def pg_url(pg_server) -> str:
+    """The URL of a fresh, empty PostgreSQL database for this test."""
+    return pg_server.create_database()
+
+
+@pytest.fixture
+def ledger_backend() -> str:
+    """Where the municipality fixture keeps its ledger: "sqlite" here; a folder's conftest.py overrides this
+    fixture with params=LEDGER_BACKENDS to run its tests on both."""
+    return "sqlite"
+
+
+LEDGER_BACKENDS = ("sqlite", "postgresql")
+
+
+def use_postgres(root: Path, url: str) -> None:
+    """Point the instance at `url` (database_url in its instance.yaml) and create the schema there."""
+    from municms.ledger import migrate
+
+    path = root / "instance.yaml"
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\ndatabase_url: {url}\n", encoding="utf-8")
+    migrate(url)
+
+
+@pytest.fixture
+def municipality(tmp_path, ledger_backend, request):
     """Factory: municipality(site="bare"|"tiny"|"demo", now=FIXED_NOW) → tests.municipality.Municipality, a fresh
     instance whose items come only from real intake and whose people log in with real passwords.
 
     bare: the repository's instance.yaml only (workflow, intake, register); tiny: the small fixed site of
-    tests/fixtures/tiny (fast builds); demo: a copy of the whole demo instance."""
+    tests/fixtures/tiny (fast builds); demo: a copy of the whole demo instance. Its ledger is the SQLite file,
+    or a fresh PostgreSQL database of the session's server when ledger_backend is "postgresql"."""
     from tests.municipality import Municipality, bare_instance
     from tests.tinysite import copy_tiny
 
     made = []
+    server = request.getfixturevalue("pg_server") if ledger_backend == "postgresql" else None
 
     def make(site: str = "bare", now: dt.datetime = FIXED_NOW, name: str | None = None) -> Municipality:
         target = tmp_path / (name or f"{site}-{len(made) + 1}")
         root = {"bare": bare_instance, "tiny": copy_tiny, "demo": lambda t: copy_instance(REPO, t)}[site](target)
+        if server is not None:
+            use_postgres(root, server.create_database())
         made.append(Municipality(root, now))
         return made[-1]
 

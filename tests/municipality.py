@@ -26,6 +26,7 @@ from municms.actions.users import add_user, init_first_user
 from municms.clock import FixedClock
 from municms.config import load_instance
 from municms.errors import NotFound
+from municms.db import ledger_target
 from municms.ledger import open_ledger
 from municms.model import BIRIM, EDITOR, MUDUR, REGISTERED, YONETICI, Item, User
 from municms.paths import InstancePaths
@@ -66,7 +67,7 @@ class Municipality:
         self.root = root
         self.instance = load_instance(root)
         self.paths = InstancePaths(root)
-        self.ledger = open_ledger(self.paths.database)
+        self.ledger = open_ledger(ledger_target(self.instance, self.paths))
         self.clock = FixedClock(now)
         self._actors: dict[str, auth.Actor] = {}
         self._dropped = 0

@@ -16,13 +16,13 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import sqlite3
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import signals, workflow
 from ..auth import system_actor
 from ..clock import Clock
+from ..db import database_errors
 from ..errors import InvalidTransition, NotFound, PermissionDenied, Problem, ValidationError
 from ..files import write_atomic
 from ..item_checks import intake_warnings
@@ -100,11 +100,11 @@ def _intake_or_fail(ledger, instance, paths, entry: Path, clock: Clock, session:
     """One entry of a pass; an unexpected error (disk, database) is reported and the pass goes on."""
     try:
         return intake_file(ledger, instance, paths, entry, clock, session=session)
-    except (sqlite3.Error, OSError) as exc:
+    except (*database_errors(), OSError) as exc:
         from ..health import disk_full, is_disk_full
         if is_disk_full(exc):  # every other entry would fail the same way; this one is back in the inbox
             raise disk_full(exc, "gönderi alımı") from exc
-        if isinstance(exc, sqlite3.Error):
+        if isinstance(exc, database_errors()):
             raise  # the database is unusable: every other entry would fail the same way
         return _failed(entry, exc)
     except Exception as exc:

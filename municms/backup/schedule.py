@@ -22,6 +22,7 @@ from ..daily import DailyTask, next_run
 from ..deploy.rsync import ssh_command as rsync_ssh
 from ..errors import BackupError, MunicmsError
 from ..files import fsync_path
+from ..db import ledger_target
 from ..ledger import open_ledger
 from ..paths import InstancePaths
 from . import BackupResult, backups_in
@@ -91,7 +92,7 @@ def daily_backup(instance, paths: InstancePaths, clock: Clock) -> DailyResult:
 
     result = DailyResult()
     try:
-        ledger = open_ledger(paths.database)
+        ledger = open_ledger(ledger_target(instance, paths))
         try:
             result.backup = take_backup(ledger, instance, paths, clock, system_actor("günlük yedek"))
         finally:

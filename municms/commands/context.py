@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..clock import SystemClock
 from ..config import Instance, load_instance
+from ..db import ledger_target
 from ..ledger import Ledger, open_ledger
 from ..paths import InstancePaths
 
@@ -34,4 +35,4 @@ def open_context(args: argparse.Namespace) -> Context:
     instance = load_instance(args.instance)
     paths = InstancePaths(instance.root)
     guard(instance, paths)
-    return Context(instance, paths, open_ledger(paths.database), SystemClock(instance.tz))
+    return Context(instance, paths, open_ledger(ledger_target(instance, paths)), SystemClock(instance.tz))

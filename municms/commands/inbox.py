@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 from ..cli import add_json_flag, emit
 from ..clock import SystemClock
+from ..db import database_errors
 from ..errors import MunicmsError
 
 _STATUS_TR = {"registered": "kaydedildi", "resubmitted": "yeni sürüm kaydedildi", "duplicate": "zaten kayıtlı",
@@ -38,12 +39,14 @@ def _database_errors():
     """A broken or locked database is a user-facing error (exit 1), not a traceback."""
     try:
         yield
-    except sqlite3.Error as exc:
+    except database_errors() as exc:
         from ..health import disk_full, is_disk_full
         if is_disk_full(exc):
             raise disk_full(exc, "gönderi alımı") from None
-        raise MunicmsError(f"Veritabanı kullanılamıyor: {exc}. var/municms.sqlite3 dosyasını ve izinlerini "
-                           "kontrol edin.", f"database error: {exc}") from None
+        where = ("PostgreSQL sunucusunu ve database_url'i" if not isinstance(exc, sqlite3.Error)
+                 else "var/municms.sqlite3 dosyasını ve izinlerini")
+        raise MunicmsError(f"Veritabanı kullanılamıyor: {exc}. {where} kontrol edin.",
+                           f"database error: {exc}") from None
 
 
 def _setup(args):

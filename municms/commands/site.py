@@ -177,11 +177,12 @@ def start_background(instance, paths: InstancePaths) -> _Background:
     from ..backup.schedule import DailyBackup
     from ..clock import SystemClock
     from ..incremental.nightly import NightlyFullBuild
+    from ..db import ledger_target
     from ..ledger import open_ledger
     from ..scheduler import Scheduler
     from ..watcher import InboxWatcher
 
-    ledger = open_ledger(paths.database)
+    ledger = open_ledger(ledger_target(instance, paths))
     clock = SystemClock(instance.tz)
     scheduler = Scheduler(ledger, instance, paths, clock)
     scheduler.run_once()

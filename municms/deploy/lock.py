@@ -1,4 +1,8 @@
-"""The deploy lock: one deploy or rollback at a time per instance; others wait their turn."""
+"""The deploy lock: one deploy or rollback at a time per instance; others wait their turn.
+
+On one host a file lock (var/deploy.lock); when the ledger is in PostgreSQL (several hosts), also a session
+advisory lock there, taken after the file lock: one publisher at a time across hosts. A host that dies frees it
+(the server drops its connection)."""
 
 from __future__ import annotations
 
@@ -11,15 +15,15 @@ from pathlib import Path
 
 from ..paths import InstancePaths
 
-# Per lock file: a re-entrant thread lock, the open file and how deep the holder is. Re-entrant so
-# that publish() may hold the lock around Target.deploy(), which takes it again.
+# Per lock file: a re-entrant thread lock, the open file, how deep the holder is and the database's lock.
+# Re-entrant so that publish() may hold the lock around Target.deploy(), which takes it again.
 _registry_guard = threading.Lock()
 _held: dict[Path, list] = {}
 
 
 def _entry(path: Path) -> list:
     with _registry_guard:
-        return _held.setdefault(path, [threading.RLock(), None, 0])
+        return _held.setdefault(path, [threading.RLock(), None, 0, None])
 
 
 @contextlib.contextmanager
@@ -37,6 +41,13 @@ def deploy_lock(paths: InstancePaths):
                 os.close(fd)
                 raise
             entry[1] = fd
+            try:
+                entry[3] = _database_lock(paths)  # other hosts queue here
+            except BaseException:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+                entry[1] = None
+                raise
             _record_holder(fd, f"{os.getpid()} {' '.join(sys.argv)[:300]}\n")
         entry[2] += 1
         try:
@@ -45,9 +56,39 @@ def deploy_lock(paths: InstancePaths):
             entry[2] -= 1
             if entry[2] == 0:
                 fd, entry[1] = entry[1], None
+                shared, entry[3] = entry[3], None
+                if shared is not None:
+                    shared.release()
                 _record_holder(fd, "")
                 fcntl.flock(fd, fcntl.LOCK_UN)
                 os.close(fd)
+
+
+def _database_lock(paths: InstancePaths):
+    """The PostgreSQL advisory deploy lock, waited for and held; None when the ledger is a SQLite file."""
+    from ..db import url_for_root
+
+    url = url_for_root(paths.root)
+    if url is None:
+        return None
+    from ..db.postgres import DEPLOY_LOCK, AdvisoryLock
+
+    import psycopg
+
+    from ..db import redact
+    from ..errors import DeployError
+
+    lock = AdvisoryLock(url, DEPLOY_LOCK)
+    try:
+        lock.acquire()
+    except psycopg.Error as exc:
+        lock.close()
+        raise DeployError(f"Yayın kilidi alınamadı: PostgreSQL'e bağlanılamadı ({redact(url)}).",
+                          f"deploy lock: {exc}") from None
+    except BaseException:
+        lock.close()
+        raise
+    return lock
 
 
 def _record_holder(fd: int, text: str) -> None:

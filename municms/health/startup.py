@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..backup import newest_backup
+from ..db import database_url
 from ..errors import MunicmsError
 from .database import database_problem, has_history
 
@@ -56,6 +57,8 @@ def _restore_advice(instance, paths) -> str:
 
 def check_database(instance, paths, full: bool = True) -> list[Finding]:
     """The ledger: missing while the instance has history, empty, not SQLite, truncated or failing the check."""
+    if database_url(instance):
+        return []  # the ledger is a PostgreSQL database: its server keeps it whole (and backs it up)
     db = paths.database
     if not db.exists() or db.stat().st_size == 0:
         if not has_history(paths):
@@ -168,7 +171,7 @@ def check_locks(instance, paths, now: dt.datetime | None = None) -> list[Finding
     if live:
         findings.append(Finding("intake-running", NOTE, f"Şu anda çalışan bir alım işlemi {live} gönderiyi "
                                 "işliyor.", f"{live} claims of live intake sessions"))
-    if paths.database.is_file() and paths.database.stat().st_size:
+    if not database_url(instance) and paths.database.is_file() and paths.database.stat().st_size:
         expired = expired_edit_locks(paths, now or dt.datetime.now(instance.tz))
         if expired:
             named = ", ".join(f"{number} {login}" for number, login in expired[:5])

@@ -19,6 +19,7 @@ from ..clock import Clock, SystemClock
 from ..config import Instance, load_instance
 from ..errors import NotFound, PermissionDenied, TooLarge
 from ..headers import DefaultHeaders
+from ..db import ledger_target
 from ..ledger import Ledger, open_ledger
 from ..paths import InstancePaths
 from . import views
@@ -40,7 +41,7 @@ def create_app(instance: Instance | str | Path, *, clock: Clock | None = None,
                   docs_url=None, redoc_url=None)   # the stock docs pages load third-party scripts
     app.state.instance = instance
     app.state.paths = InstancePaths(instance.root)
-    app.state.ledger = ledger or open_ledger(app.state.paths.database)
+    app.state.ledger = ledger or open_ledger(ledger_target(instance, app.state.paths))
     app.state.clock = clock or SystemClock(instance.tz)
     app.state.idle_timeout = dt.timedelta(minutes=instance.editorial.idle_minutes)
     app.state.templates = make_templates()

@@ -16,8 +16,10 @@ import pytest
 
 from municms.clock import FixedClock
 from municms.config import load_instance
+from municms.db import ledger_target
 from municms.ledger import open_ledger
 from municms.paths import InstancePaths
+from tests.conftest import LEDGER_BACKENDS, use_postgres
 from tests.municipality import bare_instance
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,10 +34,20 @@ def number(seq: int) -> str:
     return f"BİM-{THIS_YEAR}-{seq:06d}"
 
 
+@pytest.fixture(params=LEDGER_BACKENDS)
+def ledger_backend(request) -> str:
+    """The intake suite runs on both ledger backends (a module about the SQLite file overrides this)."""
+    return request.param
+
+
 @pytest.fixture
-def root(tmp_path) -> Path:
-    """An instance folder holding the repository's instance.yaml and nothing else (as municipality("bare"))."""
-    return bare_instance(tmp_path / "instance")
+def root(tmp_path, ledger_backend, request) -> Path:
+    """An instance folder holding the repository's instance.yaml and nothing else (as municipality("bare")),
+    its ledger in a fresh PostgreSQL database when ledger_backend is "postgresql"."""
+    folder = bare_instance(tmp_path / "instance")
+    if ledger_backend == "postgresql":
+        use_postgres(folder, request.getfixturevalue("pg_server").create_database())
+    return folder
 
 
 @pytest.fixture
@@ -49,8 +61,8 @@ def paths(root) -> InstancePaths:
 
 
 @pytest.fixture
-def ledger(paths):
-    ledger = open_ledger(paths.database)
+def ledger(instance, paths):
+    ledger = open_ledger(ledger_target(instance, paths))
     yield ledger
     ledger.close()
 

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from municms.actions.intake import Session, intake_all, intake_file, processing_dir, recover
 from municms.signals import item_quarantined, item_registered
 
@@ -208,6 +210,7 @@ def test_cli_intake_summary_and_exit_codes(root, paths):
     assert broken.returncode == 1 and "HATA:" in broken.stderr
 
 
+@pytest.mark.parametrize("ledger_backend", ["sqlite"])  # a broken SQLite file
 def test_cli_database_error_is_exit_1(root, paths):
     paths.var.mkdir()
     paths.database.write_bytes(b"bu bir veritabani degil" * 100)

@@ -7,10 +7,18 @@ import shutil
 import stat
 from contextlib import contextmanager
 
+import pytest
+
 from municms.actions.intake import intake_all
 from municms.ledger import open_ledger
 
 from .conftest import SAMPLES, THIS_YEAR, drop, run_cli, submission_text
+
+
+@pytest.fixture
+def ledger_backend() -> str:
+    """The modes of the SQLite file and its -wal and -shm: this module is about the file."""
+    return "sqlite"
 
 
 def mode(path) -> int:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import shutil
-import sqlite3
 
 import pytest
 
@@ -169,7 +167,5 @@ def test_all_samples_at_once_nothing_lost(ledger, instance, paths, clock):
     assert registered == [f"BİM-2026-{n:06d}" for n in range(1, len(GOOD) + 2)]
     assert sorted((r.department, r.name) for r in results if r.status == "quarantined") == sorted(BAD)
     assert [p for p in paths.inbox.rglob("*") if p.is_file()] == []
-    con = sqlite3.connect(paths.database)
-    assert con.execute("SELECT count(*) FROM items").fetchone()[0] == len(GOOD) + 1
-    assert json.loads(con.execute("SELECT data FROM events ORDER BY id DESC").fetchone()[0])["number"] == \
-        registered[-1]
+    assert len(ledger.items()) == len(GOOD) + 1
+    assert ledger.events()[-1].data["number"] == registered[-1]

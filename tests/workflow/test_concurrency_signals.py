@@ -32,7 +32,7 @@ for n in range(int(sys.argv[2])):
 
 def test_numbers_are_unique_and_gapless_across_concurrent_processes(municipality):
     m = municipality()
-    workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(m.paths.database), "30"], cwd=REPO,
+    workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(m.ledger.path), "30"], cwd=REPO,
                                 stdout=subprocess.PIPE, text=True) for _ in range(4)]
     numbers = []
     for worker in workers:
