@@ -17,13 +17,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _fail_if_exited(proc: subprocess.Popen, what: str) -> None:
+    """Fail with the server's stderr if it has exited (it will never listen or answer)."""
+    if proc.poll() is not None:
+        stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        raise RuntimeError(f"{what} exited with {proc.returncode}: {stderr}")
+
+
 def wait_for_port(port: int, proc: subprocess.Popen, what: str, timeout: float = 10) -> None:
     """Return once something listens on 127.0.0.1:port; fail with the server's stderr if it exits first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-            raise RuntimeError(f"{what} exited with {proc.returncode}: {stderr}")
+        _fail_if_exited(proc, what)
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return
@@ -41,9 +46,7 @@ def wait_for_answer(base: str, proc: subprocess.Popen, what: str, timeout: float
     wait_for_port(int(base.rsplit(":", 1)[1].split("/")[0]), proc, what, timeout)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-            raise RuntimeError(f"{what} exited with {proc.returncode}: {stderr}")
+        _fail_if_exited(proc, what)
         try:
             with urllib.request.urlopen(base + "/", timeout=timeout):
                 return
