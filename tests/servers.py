@@ -84,3 +84,14 @@ class Nginx:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+def assert_valid_in_http_block(block: str, folder: Path) -> None:
+    """`nginx -t` accepts the server block inside a bare http {} block, as a file of sites-enabled/ is read."""
+    folder.mkdir()
+    (folder / "nginx.conf").write_text(
+        f"pid {folder}/nginx.pid; error_log {folder}/error.log; events {{}}\n"
+        f"http {{ include /etc/nginx/mime.types; {block} }}\n", encoding="utf-8")
+    check = subprocess.run(["nginx", "-t", "-p", str(folder), "-c", str(folder / "nginx.conf")],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr

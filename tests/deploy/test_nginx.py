@@ -19,6 +19,7 @@ from municms.deploy import get_target
 from municms.deploy.shards import plan_tree
 from municms.fragments import resolve_includes
 from municms.nginx import CSP
+from tests.servers import assert_valid_in_http_block
 
 from .conftest import CHANGED_PAGE, REPO, free_port, release_id, tree
 
@@ -67,15 +68,7 @@ def test_cli_config_is_accepted_by_nginx(make_instance, tmp_path):
                                check=True).stdout
     assert "    location /yonetim/ {\n        proxy_pass http://10.0.0.5:8100;\n" in elsewhere
     assert "    location ^~ /kayit/ {\n        proxy_pass http://10.0.0.5:8100;\n" in elsewhere
-    # The bare server block is valid inside any http {} block.
-    wrapper = tmp_path / "wrap"
-    wrapper.mkdir()
-    (wrapper / "nginx.conf").write_text(
-        f"pid {wrapper}/nginx.pid; error_log {wrapper}/error.log; events {{}}\n"
-        f"http {{ include /etc/nginx/mime.types; {block} }}\n", encoding="utf-8")
-    check = subprocess.run(["nginx", "-t", "-p", str(wrapper), "-c", str(wrapper / "nginx.conf")],
-                           capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
+    assert_valid_in_http_block(block, tmp_path / "wrap")  # the bare server block, inside any http {} block
 
 
 def test_headers_caching_gzip_and_404(make_instance, variants, nginx):

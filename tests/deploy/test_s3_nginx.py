@@ -24,7 +24,7 @@ from .conftest import REPO, release_id
 from .test_nginx import Timeline, rel_path
 from .test_s3 import s3_instance
 from .test_s3_publish import live, s3_site
-from tests.servers import free_port, wait_for_port
+from tests.servers import assert_valid_in_http_block, free_port, wait_for_port
 
 
 def fetch(url: str, headers: dict | None = None, method: str = "GET", data: bytes | None = None):
@@ -115,15 +115,7 @@ def test_config_for_the_bucket(make_instance, s3_bucket, tmp_path):
     assert nginx_config(paths.root, "--upstream", "s3", "--port", "8080", "--server-name",
                         "www.deneme.bel.tr").stdout == block
     assert nginx_config(paths.root, "--from", "local").stdout.startswith("server {\n")
-    # the block is valid inside any http {} block, like a file of sites-enabled/
-    wrapper = tmp_path / "wrap"
-    wrapper.mkdir()
-    (wrapper / "nginx.conf").write_text(
-        f"pid {wrapper}/nginx.pid; error_log {wrapper}/error.log; events {{}}\n"
-        f"http {{ include /etc/nginx/mime.types; {block} }}\n", encoding="utf-8")
-    check = subprocess.run(["nginx", "-t", "-p", str(wrapper), "-c", str(wrapper / "nginx.conf")],
-                           capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
+    assert_valid_in_http_block(block, tmp_path / "wrap")  # like a file of sites-enabled/
 
     https = (paths.root / "instance.yaml").read_text(encoding="utf-8").replace(
         s3_bucket.endpoint, "https://s3.eu-central-1.amazonaws.com")
