@@ -125,19 +125,21 @@ def test_headers_caching_gzip_and_404(make_instance, variants, nginx):
 
 
 class Client(threading.Thread):
-    """Fetches PAGES and surum.json in a loop; records each answer with the moments before and after it."""
+    """Fetches `pages` (PAGES and surum.json) in a loop with `get` (this module's fetch); records each answer with
+    the moments before and after it."""
 
-    def __init__(self, base: str, stop: threading.Event):
+    def __init__(self, base: str, stop: threading.Event, pages: list[str] | None = None, get=None):
         super().__init__(daemon=True)
         self.base, self.stop = base, stop
+        self.pages, self.get = pages or PAGES + ["/surum.json"], get or fetch
         self.answers, self.failures = [], []
 
     def run(self) -> None:
         while not self.stop.is_set():
-            for page in PAGES + ["/surum.json"]:
+            for page in self.pages:
                 started = time.monotonic()
                 try:
-                    status, _, body = fetch(self.base + page)
+                    status, _, body = self.get(self.base + page)
                 except Exception as exc:  # a reset connection is a failure too
                     self.failures.append((page, repr(exc)))
                     continue

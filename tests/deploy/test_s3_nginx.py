@@ -21,7 +21,7 @@ from municms.fragments import BANNER_FILE, BANNER_INCLUDE
 from municms.nginx import CSP
 
 from .conftest import REPO, release_id
-from .test_nginx import Timeline, rel_path
+from .test_nginx import Client, Timeline, rel_path
 from .test_s3 import s3_instance
 from .test_s3_publish import live, s3_site
 from tests.servers import assert_valid_in_http_block, free_port, wait_for_port
@@ -171,26 +171,6 @@ def test_bucket_served_like_a_local_release(make_instance, variants, s3_bucket, 
     assert fetch(remote + "/", method="POST", data=b"x")[0] == 404
 
 
-class Reader(threading.Thread):
-    """Fetches `pages` in a loop through nginx; records each answer with the moments before and after it."""
-
-    def __init__(self, base: str, pages: list[str], stop: threading.Event):
-        super().__init__(daemon=True)
-        self.base, self.pages, self.stop = base, pages, stop
-        self.answers, self.failures = [], []
-
-    def run(self) -> None:
-        while not self.stop.is_set():
-            for page in self.pages:
-                started = time.monotonic()
-                try:
-                    status, _, body = fetch(self.base + page)
-                except Exception as exc:  # a reset connection is a failure too
-                    self.failures.append((page, repr(exc)))
-                    continue
-                self.answers.append((page, status, body, started, time.monotonic()))
-
-
 def served_release(bucket, rid: str, pages: list[str]) -> dict[str, str]:
     """page → sha256 of what nginx must answer for it from release rid: the object, a page with the banner
     fragment of the same release included."""
@@ -224,7 +204,7 @@ def test_publish_and_rollback_while_readers_fetch_pages(municipality, s3_bucket,
     base = s3_nginx(site.root)
     assert fetch(base + pages[3])[0] == 200
     stop = threading.Event()
-    readers = [Reader(base, pages, stop) for _ in range(2)]
+    readers = [Client(base, stop, pages, fetch) for _ in range(2)]
     for reader in readers:
         reader.start()
     try:
