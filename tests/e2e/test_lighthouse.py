@@ -6,7 +6,10 @@ Throttling: `--throttling-method=provided`, i.e. the page is measured as it load
 Lighthouse's simulated slow network and 4x CPU slowdown. The simulation scales the CPU time it observes, so its
 score follows the load of a shared 2-core machine as much as the page; measured as provided the score depends on
 what the page asks for (requests, bytes, render-blocking resources, layout shifts), which is what the theme
-controls. Page weight is held separately (the 60 KB budget), so a heavier page still fails here."""
+controls. Page weight is held separately (the 60 KB budget), so a heavier page still fails here.
+
+Even so, a page loaded while the suite's other worker builds a site took 2.3 s to first paint instead of 0.2 s
+(score 96): the test is marked `alone`, and `make test` runs it after the parallel part, on a quiet machine."""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from tests.servers import free_port, wait_for_port
 
 from .site import first_link
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.alone]
 
 LIGHTHOUSE = REPO / "node_modules" / "lighthouse" / "cli" / "index.js"
 RUNNER = Path(__file__).with_name("lighthouse_pages.mjs")
@@ -80,7 +83,7 @@ def performance(result: dict) -> float:
 def median_runs(jobs: list[dict], folder) -> list[dict]:
     """One run of every job; a job scoring below 98 in performance runs twice more and its median run counts
     (as Lighthouse CI does with numberOfRuns=3). The other categories do not vary between runs, and a page that
-    is really slow is slow in two runs of three; a burst of load from the suite's other worker is not."""
+    is really slow is slow in two runs of three; a burst of load from another process on the machine is not."""
     results = run_lighthouse(jobs, folder)
     again = [i for i, result in enumerate(results) if performance(result) < 0.98]
     if again:
