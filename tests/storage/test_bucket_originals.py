@@ -145,3 +145,33 @@ def test_the_backup_holds_the_originals_of_the_bucket(bucket_site, s3_bucket, tm
         assert tar.extractfile(f"submissions/registered/2026/{number}/ekler/plan.pdf").read() == PDF
     code, out, err = site.run("backup", "--verify", str(archive))
     assert code == 0, err
+
+
+def test_leftovers_of_an_uncommitted_registration_are_listed_then_replaced(bucket_site, s3_bucket):
+    """What a registration killed between its upload and its commit leaves: objects under a number the ledger
+    never committed. doctor lists them; the next registration is given that number and replaces them."""
+    site = bucket_site
+    drop_bundle(site)
+    first = intake(site)[1]["results"][0]["number"]
+    leftover = f"{PREFIX}/registered/2026/{first[:-1]}2/index.md"  # the number the next registration gets
+    s3_bucket.client.put_object(Bucket=s3_bucket.name, Key=leftover, Body=b"yarim kalan kayit",
+                                Metadata={"sha256": hashlib.sha256(b"yarim kalan kayit").hexdigest()})
+    code, out, err = site.run("doctor", "--json")
+    assert code == 0, err
+    [note] = [f for f in json.loads(out)["findings"] if f["code"] == "register-bucket-leftovers"]
+    assert note["level"] == "not"
+    assert note["message_tr"].startswith("Kovada hiçbir kaydın göstermediği 1 nesne var")
+    assert note["message_tr"].endswith(f": {leftover}.")
+
+    (site.paths.inbox / "fen-isleri").mkdir(parents=True, exist_ok=True)
+    (site.paths.inbox / "fen-isleri" / "duyuru.md").write_text(
+        "---\ntur: duyuru\nbaslik: Su Kesintisi\n---\nYarın su kesilecek.\n", encoding="utf-8")
+    code, report, err = intake(site)
+    assert code == 0, err
+    second = report["results"][0]["number"]
+    assert f"{PREFIX}/registered/2026/{second}/index.md" == leftover
+    assert s3_bucket.keys(f"{PREFIX}/registered/2026/{second}/") == [
+        f"{PREFIX}/registered/2026/{second}/index.md", f"{PREFIX}/registered/2026/{second}/original.md"]
+    assert b"Su Kesintisi" in s3_bucket.read(leftover)
+    code, out, err = site.run("doctor", "--json")
+    assert not [f for f in json.loads(out)["findings"] if f["code"] == "register-bucket-leftovers"]
