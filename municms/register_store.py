@@ -39,14 +39,11 @@ def register_store(instance, paths: InstancePaths | None = None):
     paths = paths or InstancePaths(instance.root)
     settings = instance.storage.registered
     if settings.target == "s3":
-        key = (str(paths.root), settings)
-        if key not in _S3_STORES:  # one boto3 client per process and instance: making one takes ~50 ms
-            _S3_STORES[key] = S3Store(settings, paths)
-        return _S3_STORES[key]
+        return S3Store(settings, paths)
     return LocalStore(paths)
 
 
-_S3_STORES: dict = {}
+_CLIENTS: dict = {}  # (endpoint, region) → boto3 client: one per process, making one takes ~50 ms and a few MB
 
 
 class LocalStore:
@@ -92,7 +89,10 @@ class S3Store:
     def client(self):
         if self._client is None:
             from .s3client import s3_client
-            self._client = s3_client(self.endpoint, self.region, error=StorageError)
+            key = (self.endpoint, self.region, os.environ.get("AWS_ACCESS_KEY_ID", ""))
+            if key not in _CLIENTS:  # boto3 clients are thread-safe
+                _CLIENTS[key] = s3_client(self.endpoint, self.region, error=StorageError)
+            self._client = _CLIENTS[key]
         return self._client
 
     def _errors(self):

@@ -175,3 +175,30 @@ def test_leftovers_of_an_uncommitted_registration_are_listed_then_replaced(bucke
     assert b"Su Kesintisi" in s3_bucket.read(leftover)
     code, out, err = site.run("doctor", "--json")
     assert not [f for f in json.loads(out)["findings"] if f["code"] == "register-bucket-leftovers"]
+
+
+def test_preview_and_an_edit_read_the_attachment_from_the_bucket(bucket_site, s3_bucket):
+    """The preview builds the page with the attachment from the bucket (through the instance's cache, which is
+    gone before it); an editor's edit keeps the attachment: revision 2 is uploaded with it, nothing on disk."""
+    from municms.preview import build_preview
+
+    site = bucket_site
+    drop_bundle(site)
+    number = intake(site)[1]["results"][0]["number"]
+    site.assign(number)
+    item = site.review(number)
+    shutil.rmtree(site.paths.registered_cache)
+    preview = build_preview(site.ledger, site.instance, item, site.clock)
+    assert (preview.site / PAGE / "plan.pdf").read_bytes() == PDF
+    assert preview.problems == []
+
+    shutil.rmtree(site.paths.registered_cache)
+    edited = TEXT.replace("Plan ektedir", "Güncel plan ektedir")
+    item = site.edit(number, edited, by="web1", keep=("plan.pdf",))
+    assert item.current_rev == 2
+    folder = f"{PREFIX}/registered/2026/{number}.r2/"
+    assert s3_bucket.keys(folder) == [f"{folder}ekler/plan.pdf", f"{folder}index.md", f"{folder}original/index.md",
+                                      f"{folder}original/plan.pdf"]
+    assert s3_bucket.read(f"{folder}ekler/plan.pdf") == PDF
+    assert s3_bucket.read(f"{folder}original/index.md") == edited.encode()
+    assert local_files(site.paths.registered) == []
