@@ -1,10 +1,11 @@
 """Preview: the exact page an item's current revision would get, built by the real pipeline in a private copy.
 
 The copy holds the instance's site parts, a hard-linked copy of content/ and data/, and the registered files
-(linked, read-only; with the bucket of originals, its cache under var/ linked). Materialise writes the item into it as if it were approved and due now; Pelican builds
-it with the theme and plugins of the public site; the post-build checks run, and the problems that concern
-the item's page are returned beside it. Nothing is written to content/, var/current or any public file;
-previews live under var/previews/, which no web server serves.
+(linked, read-only; with the bucket of originals, its cache under var/ linked). Materialise writes the item
+into it as if it were approved and due now; Pelican builds it with the theme and plugins of the public site;
+the post-build checks run, and the problems that concern the item's page are returned beside it. Nothing is
+written to content/, var/current or any public file; previews live under var/previews/, which no web server
+serves.
 """
 
 from __future__ import annotations

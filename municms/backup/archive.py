@@ -4,8 +4,8 @@ The ledger is copied first, in one read transaction (consistent while `serve` wr
 a registration's stored file is on disk before its row is committed, so every file the copied ledger names is
 in the archive. Originals kept in a bucket (storage.registered.target s3) are downloaded, checked against their
 SHA-256, and archived under submissions/registered/ as if they were on disk: every folder the copied ledger
-names, read through the register's store. The archive is a gzip'd tar written under a hidden temp name, fsync'd, then linked into place
-(never over an existing archive)."""
+names, read through the register's store. The archive is a gzip'd tar written under a hidden temp name,
+fsync'd, then linked into place (never over an existing archive)."""
 
 from __future__ import annotations
 

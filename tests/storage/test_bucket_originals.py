@@ -18,7 +18,8 @@ from tests.storage.conftest import PREFIX, keep_originals_in
 
 pytestmark = pytest.mark.slow
 
-TEXT = "---\ntur: sayfa\nbaslik: Stratejik Plan 2025-2029\nekler: [plan.pdf]\n---\nPlan ektedir: [planı indirin](plan.pdf)\n"
+TEXT = ("---\ntur: sayfa\nbaslik: Stratejik Plan 2025-2029\nekler: [plan.pdf]\n---\n"
+        "Plan ektedir: [planı indirin](plan.pdf)\n")
 PAGE = "kurumsal/stratejik-plan-2025-2029"
 
 
