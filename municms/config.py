@@ -257,6 +257,22 @@ class Deploy(_Strict):
     region: str = Field(default="", pattern=r"^$|^[a-z0-9-]+$")
 
 
+class RegisteredStorage(_Strict):
+    """Where registered originals and attachments live (municms.register_store): the instance's
+    submissions/registered/ folder (local), or a bucket of an S3-compatible object store (s3), under
+    <prefix>/registered/; the key comes from the standard AWS environment variables, as for deploy."""
+
+    target: Literal["local", "s3"] = "local"
+    bucket: str = Field(default="", pattern=r"^$|^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+    endpoint_url: str = Field(default="", pattern=r"^$|^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?$")
+    prefix: str = Field(default="", pattern=r"^$|^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*/?$")
+    region: str = Field(default="", pattern=r"^$|^[a-z0-9-]+$")
+
+
+class Storage(_Strict):
+    registered: RegisteredStorage = RegisteredStorage()
+
+
 # Pages a Turkish municipality must publish, each with the rule it comes from (shown in the compliance report
 # and in every finding); a build without one of them is not deployed. instance.yaml may list others.
 KNOWN_RULES = {
@@ -329,6 +345,7 @@ class Instance(_Strict):
     intake: IntakeSettings = IntakeSettings()
     kvkk: KvkkSettings = KvkkSettings()
     deploy: Deploy = Deploy()
+    storage: Storage = Storage()
     editorial: Editorial = Editorial()
     serve: ServeSettings = ServeSettings()
     seminars: SeminarSettings = SeminarSettings()
@@ -403,6 +420,13 @@ _RSYNC_PATTERN_MESSAGES = {
     ("deploy", "prefix"): "Kovadaki klasörü harf, rakam, nokta, tire ve alt çizgiyle, parçaları / ile ayırarak "
                           "yazın (ör. site ya da siteler/corum).",
     ("deploy", "region"): "Bölgeyi küçük harf, rakam ve tireyle yazın (ör. eu-central-1).",
+    ("registered", "bucket"): "Kova adı 3-63 karakter olmalı; küçük harf, rakam, nokta ve tire içerebilir "
+                              "(ör. corum-belediyesi-kayit).",
+    ("registered", "endpoint_url"): "Nesne deposunun adresini yol olmadan, http:// ya da https:// ile yazın "
+                                    "(ör. https://s3.eu-central-1.amazonaws.com ya da http://10.0.0.7:8333).",
+    ("registered", "prefix"): "Kovadaki klasörü harf, rakam, nokta, tire ve alt çizgiyle, parçaları / ile "
+                              "ayırarak yazın (ör. kayit ya da belediyeler/corum).",
+    ("registered", "region"): "Bölgeyi küçük harf, rakam ve tireyle yazın (ör. eu-central-1).",
     ("home", "e_devlet"): "Adresi https:// ile yazın (ör. https://www.turkiye.gov.tr/).",
     ("licence", "url"): "Lisans metninin adresini http:// ya da https:// ile yazın "
                         "(ör. https://creativecommons.org/licenses/by/4.0/deed.tr).",
@@ -529,6 +553,7 @@ def _cross_checks(inst: Instance, lines: dict) -> list[Problem]:
         add(("deploy", "target"), "'rsync' hedefi için deploy.rsync bölümü (host, path) gereklidir.",
             "deploy.target rsync needs a deploy.rsync section")
     problems += _s3_checks(inst.deploy, lines)
+    problems += _s3_checks(inst.storage.registered, lines, ("storage", "registered"), "kayit")
     try:
         ZoneInfo(inst.municipality.timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -541,22 +566,24 @@ def _cross_checks(inst: Instance, lines: dict) -> list[Problem]:
     return problems
 
 
-def _s3_checks(deploy: Deploy, lines: dict) -> list[Problem]:
-    """The s3 target needs its bucket and the store's address; they mean nothing for another target."""
+def _s3_checks(settings, lines: dict, section: tuple = ("deploy",), example: str = "site") -> list[Problem]:
+    """The s3 target needs its bucket and the store's address; they mean nothing for another target.
+    `section`: where `settings` is in instance.yaml (deploy, storage.registered)."""
     found = []
-    fields = {"bucket": "kova adı (ör. corum-belediyesi-site)",
+    where = _dotted(section)
+    fields = {"bucket": f"kova adı (ör. corum-belediyesi-{example})",
               "endpoint_url": "nesne deposunun adresi (ör. https://s3.eu-central-1.amazonaws.com)"}
-    if deploy.target == "s3":
+    if settings.target == "s3":
         for name, what in fields.items():
-            if not getattr(deploy, name):
-                found.append(Problem(f"deploy.{name}", f"'s3' hedefi için deploy.{name} gereklidir: {what}.",
-                                     f"deploy.target s3 needs deploy.{name}", line_of(lines, ("deploy",))))
+            if not getattr(settings, name):
+                found.append(Problem(f"{where}.{name}", f"'s3' hedefi için {where}.{name} gereklidir: {what}.",
+                                     f"{where}.target s3 needs {where}.{name}", line_of(lines, section)))
     else:
         for name in ("bucket", "endpoint_url", "prefix", "region"):
-            if getattr(deploy, name):
-                found.append(Problem(f"deploy.{name}", f"deploy.{name} yalnız 's3' hedefi için geçerlidir; "
-                                     f"hedef '{deploy.target}'. Ya 'target: s3' yazın ya da bu satırı silin.",
-                                     f"deploy.{name} is only for target s3", line_of(lines, ("deploy", name))))
+            if getattr(settings, name):
+                found.append(Problem(f"{where}.{name}", f"{where}.{name} yalnız 's3' hedefi için geçerlidir; "
+                                     f"hedef '{settings.target}'. Ya 'target: s3' yazın ya da bu satırı silin.",
+                                     f"{where}.{name} is only for target s3", line_of(lines, (*section, name))))
     return found
 
 

@@ -96,6 +96,10 @@ class DeployError(MunicmsError):
     """The built site could not be deployed."""
 
 
+class StorageError(MunicmsError):
+    """The bucket of registered originals could not be written or read, or an object in it is damaged."""
+
+
 class RateLimited(MunicmsError):
     """Too many requests from one sender in a short time (the public registration form)."""
 

@@ -256,9 +256,12 @@ def _manifest_files(manifest: Path, stamp: int) -> frozenset[str]:
     return frozenset(json.loads(manifest.read_text(encoding="utf-8")).get("files", {}))
 
 
-def stored_attachments(paths, revision) -> list[str]:
-    """Names of a registered revision's attachments that are really on disk."""
-    folder = paths.registered / revision.stored_dir
+def stored_attachments(instance, paths, revision) -> list[str]:
+    """Names of a registered revision's attachments that are really in the register's store."""
+    if not revision.attachments:
+        return []
+    from .register_store import register_store
+    folder = register_store(instance, paths).folder(revision.stored_dir)
     return [PurePosixPath(name).name for name in revision.attachments if (folder / name).is_file()]
 
 
@@ -266,7 +269,8 @@ def check_revision(instance, item, revision, *, with_site: bool = True) -> list[
     """check_item() for the registered revision of an item, with what is on disk now (`with_site`: also the
     absolute links against the release now public)."""
     paths = InstancePaths(instance.root)
-    return check_item(item.tur, revision.front_matter, revision.body, stored_attachments(paths, revision), instance,
+    attachments = stored_attachments(instance, paths, revision)
+    return check_item(item.tur, revision.front_matter, revision.body, attachments, instance,
                       site_paths=site_paths(instance, paths) if with_site else None)
 
 

@@ -291,6 +291,10 @@ class _Reader(SeminarReads):
                                  (item_id, rev))
         return [r["login"] for r in rows]
 
+    def stored_dirs(self) -> set[str]:
+        """The registered folder (year/number[.rN]) of every revision."""
+        return {row[0] for row in self.conn.execute("SELECT stored_dir FROM revisions WHERE stored_dir != ''")}
+
     def kvkk_findings(self, item_id: int, rev: int) -> list[Finding]:
         """The personal data the scan found in one revision, masked, in the order found."""
         rows = self.conn.execute("SELECT * FROM kvkk_findings WHERE item_id = ? AND rev = ? ORDER BY seq",
@@ -636,6 +640,10 @@ class Ledger(SeminarLedger):
     def approvals(self, item_id: int, rev: int) -> list[str]:
         with self._read() as r:
             return r.approvals(item_id, rev)
+
+    def stored_dirs(self) -> set[str]:
+        with self._read() as r:
+            return r.stored_dirs()
 
     def kvkk_findings(self, item_id: int, rev: int) -> list[Finding]:
         with self._read() as r:

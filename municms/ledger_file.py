@@ -61,6 +61,16 @@ def snapshot(database: Path, target: Path) -> tuple[int, int]:
     return version, items
 
 
+def stored_dirs(path: Path) -> list[str]:
+    """The registered folder (year/number[.rN]) of every revision of the ledger file at path, sorted."""
+    conn = _connect(path, "ro")
+    try:
+        return [row[0] for row in conn.execute("SELECT DISTINCT stored_dir FROM revisions WHERE stored_dir != '' "
+                                               "ORDER BY stored_dir")]
+    finally:
+        conn.close()
+
+
 def edit_locks(path: Path) -> list[tuple[str, str, str]]:
     """(item number, login, expires_at) of every edit lock, read without opening the ledger for writing."""
     conn = _connect(path, "rw")

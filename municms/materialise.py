@@ -30,6 +30,7 @@ from .content_index import ContentIndex
 from .errors import Problem, ValidationError
 from .model import APPROVED, ARCHIVED, EXPIRED, PUBLISHED, WITHDRAWN, Item, Revision
 from .paths import InstancePaths
+from .register_store import register_store
 from .seminars.form_token import instance_key
 from .seminars.page_data import SeminarRecord, seminar_lines
 from .workflow import ENDED_STATES, LIVE_STATES
@@ -245,7 +246,8 @@ def item_files(entry: Entry, placed: Placed, instance: Instance, paths: Instance
     files: dict[str, bytes | Path] = {f"content/{placed.source}": text.encode("utf-8")}
     if mark != WITHDRAWN_MARK:
         folder = placed.source[:-len(".md")]
-        stored = paths.registered / entry.revision.stored_dir
+        stored = register_store(instance, paths).folder(entry.revision.stored_dir) \
+            if entry.revision.attachments else None
         for stored_name in entry.revision.attachments:  # relative to the registered folder, e.g. ekler/x.pdf
             files[f"content/{folder}/{PurePosixPath(stored_name).name}"] = stored / stored_name
     return files

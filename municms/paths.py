@@ -43,6 +43,11 @@ class InstancePaths:
         return self.root / "var"
 
     @property
+    def registered_cache(self) -> Path:
+        """Copies of registered folders kept in a bucket (storage.registered.target s3): disposable."""
+        return self.var / "cache" / "registered"
+
+    @property
     def database(self) -> Path:
         return self.var / "municms.sqlite3"
 

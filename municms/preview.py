@@ -1,10 +1,11 @@
 """Preview: the exact page an item's current revision would get, built by the real pipeline in a private copy.
 
 The copy holds the instance's site parts, a hard-linked copy of content/ and data/, and the registered files
-(linked, read-only). Materialise writes the item into it as if it were approved and due now; Pelican builds
-it with the theme and plugins of the public site; the post-build checks run, and the problems that concern
-the item's page are returned beside it. Nothing is written to content/, var/current or any public file;
-previews live under var/previews/, which no web server serves.
+(linked, read-only; with the bucket of originals, its cache under var/ linked). Materialise writes the item
+into it as if it were approved and due now; Pelican builds it with the theme and plugins of the public site;
+the post-build checks run, and the problems that concern the item's page are returned beside it. Nothing is
+written to content/, var/current or any public file; previews live under var/previews/, which no web server
+serves.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from .ledger import Ledger
 from .materialise import Entry, load_entries, materialise
 from .model import APPROVED, Item
 from .paths import InstancePaths
+from .private import private_dir
+from .register_store import S3Store, register_store
 
 SITE_PARTS = ("instance.yaml", "pelicanconf.py", "plugins", "themes")
 LINKED_TREES = ("content", "data")
@@ -67,6 +70,11 @@ def _private_instance(instance: Instance, paths: InstancePaths, root: Path) -> I
     (root / "submissions").mkdir()
     if paths.registered.is_dir():
         (root / "submissions" / "registered").symlink_to(paths.registered.resolve())
+    store = register_store(instance, paths)
+    if isinstance(store, S3Store):  # the copy reads the bucket through the instance's own cache
+        private_dir(root / "var" / "cache")
+        private_dir(store.cache)
+        (root / "var" / "cache" / "registered").symlink_to(store.cache.resolve())
     return load_instance(root)
 
 

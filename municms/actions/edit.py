@@ -1,7 +1,7 @@
 """An editor's edit: a new revision of an item written in the editorial app or through the API.
 
 The edit is read exactly like a department's submission (the same parser, validation and Turkish messages,
-attachments kept, removed or replaced), stored beside the item's other revisions under registered/, and
+attachments kept, removed or replaced), stored beside the item's other revisions in the register's store, and
 recorded as one `edit` event. The workflow table sends the item to review: the new revision needs the
 approval of someone other than the editor (four-eyes), whether the item was new or already published. A
 published item stays public in its published revision until then (materialise.public_view).
@@ -22,15 +22,16 @@ from ..kvkk import scan_submission
 from ..ledger import Ledger
 from ..model import IN_REVIEW, Item
 from ..paths import InstancePaths
+from ..register_store import register_store
 from ..seminar_checks import receipt_lines
 from ..submission import parse_submission
 from ..turkish import slugify
 from ..workflow import EDIT, check
 from ._transition import Expect, apply, event_data, load_actor, participants
 from .edit_lock import refuse_if_locked, release
-from .intake import _move_into_place, _revision, _stage
+from .intake import _revision, _stage
 from .intake_claims import Session
-from .intake_files import make_read_only, remove_tree
+from .intake_files import remove_tree
 from .visibility import visible_item
 
 
@@ -52,10 +53,11 @@ def edit_item(ledger: Ledger, instance, paths: InstancePaths, ref: int | str, ac
     check(item, EDIT, user, participants(ledger, item))  # refuse early, before any file is written
     refuse_if_locked(ledger, item, user.login, clock.now())
     current = ledger.revision(item.id, item.current_rev)
+    store = register_store(instance, paths)
     with Session(paths) as session:
         bundle = session.claim_target(item.department, f"duzenleme-{user.login}")
         try:
-            _write_bundle(bundle, paths, item, current, edit)
+            _write_bundle(bundle, store, item, current, edit)
             sub = parse_submission(bundle, item.department, instance, name=f"{user.login} düzenlemesi")
             if sub.tur != item.tur:
                 raise ValidationError([Problem("tur", "Düzenlemede içeriğin türü değiştirilemez.",
@@ -64,24 +66,24 @@ def edit_item(ledger: Ledger, instance, paths: InstancePaths, ref: int | str, ac
             sub = replace(sub, warnings=sub.warnings + intake_warnings(sub, instance, paths)
                           + receipt_lines(ledger, instance, sub, item.number))
             findings = scan_submission(sub, instance)  # every revision is scanned, an editor's too
-            staging = _stage(paths, sub, item.year, session)
+            staging = _stage(store, sub, item.year, session)
         finally:
             remove_tree(bundle)
         try:
-            updated, event, stored = _record(ledger, paths, ref, actor, clock, sub, staging, expect, findings)
+            updated, event, stored = _record(ledger, store, ref, actor, clock, sub, staging, expect, findings)
         except BaseException:
             remove_tree(staging)
             raise
-    make_read_only(paths.registered / stored)
+    store.seal(stored)
     signals.item_edited.send(EDIT, item=updated, event=event)
     return updated
 
 
-def _write_bundle(bundle, paths: InstancePaths, item: Item, current, edit: Edit) -> None:
+def _write_bundle(bundle, store, item: Item, current, edit: Edit) -> None:
     """The edit as a department's bundle folder: index.md plus the attachments it keeps and adds."""
     bundle.mkdir()
-    previous = {name.split("/", 1)[-1]: paths.registered / current.stored_dir / name
-                for name in (current.attachments if current else [])}
+    folder = store.folder(current.stored_dir) if current and current.attachments else None
+    previous = {name.split("/", 1)[-1]: folder / name for name in (current.attachments if current else [])}
     for name in edit.keep:
         if name not in previous:
             raise ValidationError([Problem("ekler", f"'{name}' bu kaydın şimdiki eklerinden biri değil.",
@@ -97,9 +99,9 @@ def _write_bundle(bundle, paths: InstancePaths, item: Item, current, edit: Edit)
     (bundle / "index.md").write_text(edit.document, encoding="utf-8")
 
 
-def _record(ledger: Ledger, paths: InstancePaths, ref, actor: Actor, clock: Clock, sub, staging, expect,
+def _record(ledger: Ledger, store, ref, actor: Actor, clock: Clock, sub, staging, expect,
             findings):
-    """The new revision and its event in one transaction; the folder moves into place inside it."""
+    """The new revision and its event in one transaction; the folder is put into the store inside it."""
     now = clock.now()
     with ledger.transaction() as tx:
         item = visible_item(tx, actor, ref)
@@ -125,5 +127,5 @@ def _record(ledger: Ledger, paths: InstancePaths, ref, actor: Actor, clock: Cloc
 
         updated, event = apply(tx, item, EDIT, user, now, execute=execute,
                                data=event_data(actor, {"rev": rev_no, "from_rev": item.current_rev}))
-        _move_into_place(staging, paths.registered / stored)
+        store.put(stored, staging)
     return updated, event, stored

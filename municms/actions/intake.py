@@ -3,8 +3,10 @@
 Crash consistency, step by step (any step may be killed):
 1. claim: atomic rename inbox/<dep>/<name> → processing/<dep>/<session>--<name>; two processes never get
    the same file. The session holds an flock on processing/.sessions/<session>.lock while it lives.
-2. the registered copy is written to registered/<year>/.staging-…/ and renamed to registered/<year>/<number>/
-   inside the ledger transaction (number + item + revision + event), then the transaction commits.
+2. the registered copy is written to a staging folder and put into the register's store inside the ledger
+   transaction (number + item + revision + event), then the transaction commits: on disk a rename to
+   registered/<year>/<number>/; with the bucket (storage.registered.target s3) an upload, whose failure rolls
+   the transaction back (no number taken) and leaves the submission in the inbox (municms.register_store).
 3. receipt written, claimed file removed, folder made read-only, signal sent.
 recover() (run at the start of every pass) finishes what dead sessions left: claims whose bytes are registered
 lose their claim and get their receipt; other claims go back to the inbox; registered folders without a
@@ -23,7 +25,7 @@ from .. import signals, workflow
 from ..auth import system_actor
 from ..clock import Clock
 from ..db import database_errors
-from ..errors import InvalidTransition, NotFound, PermissionDenied, Problem, ValidationError
+from ..errors import InvalidTransition, NotFound, PermissionDenied, Problem, StorageError, ValidationError
 from ..files import write_atomic
 from ..item_checks import intake_warnings
 from ..kvkk import Finding, scan_submission
@@ -31,13 +33,13 @@ from ..kvkk.scan import strip_original_images
 from ..ledger import Ledger, Transaction
 from ..model import RECEIVED, SYSTEM, SYSTEM_USER, Event, Item, Revision
 from ..paths import InstancePaths
-from ..private import private_dir
+from ..register_store import S3Store, register_store
 from ..seminar_checks import receipt_lines
 from ..submission import Submission, parse_submission, source_sha256
 from ..turkish import slugify
 from .intake_claims import (CLAIM_SEPARATOR, HIDDEN, Session, processing_dir, session_alive,
                             session_alive_quiet)
-from .intake_files import (IGNORED, is_ignored, make_read_only, protect_register, quarantine_report,
+from .intake_files import (IGNORED, is_ignored, protect_register, quarantine_report,
                            receipt_text, remove_tree, still_being_written, unique_target)
 from .resubmit import add_revision
 
@@ -107,6 +109,11 @@ def _intake_or_fail(ledger, instance, paths, entry: Path, clock: Clock, session:
         if isinstance(exc, database_errors()):
             raise  # the database is unusable: every other entry would fail the same way
         return _failed(entry, exc)
+    except StorageError as exc:  # the bucket of registered originals: nothing registered, the entry is back
+        log.error("intake of %s failed: %s", entry, exc.message_en)
+        return IntakeResult("failed", entry.parent.name, entry.name, problems=[Problem(
+            "", f"{exc.message_tr} Gönderi kaydedilmedi (numara verilmedi); dosya gelen kutusunda bırakıldı ve "
+                "sonraki geçişte yeniden denenecek.", exc.message_en)])
     except Exception as exc:
         return _failed(entry, exc)
 
@@ -195,7 +202,8 @@ def register(ledger: Ledger, instance, paths: InstancePaths, sub: Submission, cl
     """Registered copy + ledger rows in one transaction; then receipt, claim removed, folder read-only."""
     now = clock.now()
     findings = scan_submission(sub, instance)  # before staging: the registered copies lose GPS and serials
-    staging = _stage(paths, sub, now.year, session)
+    store = register_store(instance, paths)
+    staging = _stage(store, sub, now.year, session)
     try:
         with ledger.transaction() as tx:
             # Asked again under the write lock: the same bytes sent twice at once (a client retrying while its
@@ -203,9 +211,9 @@ def register(ledger: Ledger, instance, paths: InstancePaths, sub: Submission, cl
             existing = tx.find_revision_by_sha(sub.source_sha256, sub.department)
             if existing is None:
                 if sub.kayit_no:
-                    item, rev, stored, event = _resubmit(tx, paths, sub, staging, clock, author)
+                    item, rev, stored, event = _resubmit(tx, store, sub, staging, clock, author)
                 else:
-                    item, rev, stored, event = _register_new(tx, instance, paths, sub, staging, now, author)
+                    item, rev, stored, event = _register_new(tx, instance, store, sub, staging, now, author)
                 tx.insert_kvkk_findings(item.id, rev.rev, findings)
     except BaseException:
         remove_tree(staging)
@@ -214,7 +222,7 @@ def register(ledger: Ledger, instance, paths: InstancePaths, sub: Submission, cl
         remove_tree(staging)
         return _already_registered(ledger, instance, paths, claimed, sub.department, sub.source_name, existing,
                                    clock)
-    make_read_only(paths.registered / stored)
+    store.seal(stored)
     receipt = write_receipt(instance, paths, sub.department, sub.source_name, item, rev, sub.warnings, now,
                             findings=findings)
     session.discard(claimed)
@@ -225,7 +233,7 @@ def register(ledger: Ledger, instance, paths: InstancePaths, sub: Submission, cl
                         item.number, item, rev.rev, kvkk=findings, receipt=receipt, warnings=list(sub.warnings))
 
 
-def _register_new(tx: Transaction, instance, paths: InstancePaths, sub: Submission, staging: Path, now,
+def _register_new(tx: Transaction, instance, store, sub: Submission, staging: Path, now,
                   author: str) -> tuple[Item, Revision, str, Event]:
     seq, number = tx.allocate_number(instance.registration.prefix, now.year)
     draft = Item(number=number, year=now.year, seq=seq, tur=sub.tur, department=sub.department, title=sub.title,
@@ -241,11 +249,11 @@ def _register_new(tx: Transaction, instance, paths: InstancePaths, sub: Submissi
                                            "source_sha256": sub.source_sha256, "tur": sub.tur,
                                            "department": sub.department})
     event = replace(event, id=tx.append_event(event))
-    _move_into_place(staging, paths.registered / stored)
+    store.put(stored, staging)
     return tx.item(item_id), revision, stored, event
 
 
-def _resubmit(tx: Transaction, paths: InstancePaths, sub: Submission, staging: Path, clock: Clock,
+def _resubmit(tx: Transaction, store, sub: Submission, staging: Path, clock: Clock,
               author: str) -> tuple[Item, Revision, str, Event]:
     try:
         item = tx.item(sub.kayit_no)
@@ -261,7 +269,7 @@ def _resubmit(tx: Transaction, paths: InstancePaths, sub: Submission, staging: P
     revision = _revision(sub, item.id, rev_no, stored, author, clock.now())
     item, event = add_revision(tx, item, revision, system_actor("kayıt"), clock, title=sub.title, slug=slugify(sub.title),
                                 publish_at=sub.publish_at, expire_at=sub.expire_at)
-    _move_into_place(staging, paths.registered / stored)
+    store.put(stored, staging)
     return item, revision, stored, event
 
 
@@ -272,11 +280,11 @@ def _revision(sub: Submission, item_id: int, rev: int, stored: str, author: str,
                     author=author, created_at=now)
 
 
-def _stage(paths: InstancePaths, sub: Submission, year: int, session: Session) -> Path:
-    """Write original bytes, index.md and cleaned attachments into a staging folder beside the target."""
+def _stage(store, sub: Submission, year: int, session: Session) -> Path:
+    """Write original bytes, index.md and cleaned attachments into a staging folder of the register's store."""
     from ..attachments import store_attachment
 
-    staging = private_dir(private_dir(paths.registered) / str(year)) / session.staging_name()
+    staging = store.staging_parent(year) / session.staging_name()
     staging.mkdir(mode=0o700)
     if sub.kind == "bundle":
         shutil.copytree(sub.source, staging / "original", ignore=shutil.ignore_patterns(*IGNORED))
@@ -289,13 +297,6 @@ def _stage(paths: InstancePaths, sub: Submission, year: int, session: Session) -
         for attachment in sub.attachments:
             store_attachment(attachment, staging / "ekler" / attachment.name)
     return staging
-
-
-def _move_into_place(staging: Path, target: Path) -> None:
-    """Rename inside the write transaction: nobody else can hold this number, so a leftover is an orphan."""
-    if target.exists():
-        remove_tree(target)
-    os.rename(staging, target)
 
 
 # --- duplicates, quarantine, receipts ------------------------------------------------------------------------
@@ -359,6 +360,9 @@ def recover(ledger: Ledger, instance, paths: InstancePaths, clock: Clock, sessio
                     continue
                 counts[_recover_claim(ledger, instance, paths, claimed, department.name, name, clock)] += 1
     counts["orphans"] = _remove_orphans(ledger, paths)
+    store = register_store(instance, paths)
+    if isinstance(store, S3Store) and store.staging.is_dir():
+        counts["orphans"] += _remove_dead_staging(paths, store.staging)
     protect_register(paths.registered)
     for finished in sorted((processing / ".done").glob("*")) if processing.is_dir() else []:
         owner = finished.name.partition(CLAIM_SEPARATOR)[0]
@@ -406,6 +410,19 @@ def _remove_orphans(ledger: Ledger, paths: InstancePaths) -> int:
                     if ".r" not in folder.name:
                         break  # numbered folders are checked newest first; see _orphan_candidates
                     continue
+                remove_tree(folder)
+                removed += 1
+    return removed
+
+
+def _remove_dead_staging(paths: InstancePaths, root: Path) -> int:
+    """Staging folders of dead sessions under root/<year>/ (the bucket's staging area: its uploads are
+    removed by the registration that next takes their number)."""
+    removed = 0
+    for year in sorted(p for p in root.iterdir() if p.is_dir()):
+        for folder in sorted(year.glob(".staging-*")):
+            owner = folder.name[len(".staging-"):].rsplit("-", 1)[0]
+            if not session_alive_quiet(paths, owner):
                 remove_tree(folder)
                 removed += 1
     return removed

@@ -2,8 +2,10 @@
 
 The ledger is copied first, in one read transaction (consistent while `serve` writes), and the files after it:
 a registration's stored file is on disk before its row is committed, so every file the copied ledger names is
-in the archive. The archive is a gzip'd tar written under a hidden temp name, fsync'd, then linked into place
-(never over an existing archive)."""
+in the archive. Originals kept in a bucket (storage.registered.target s3) are downloaded, checked against their
+SHA-256, and archived under submissions/registered/ as if they were on disk: every folder the copied ledger
+names, read through the register's store. The archive is a gzip'd tar written under a hidden temp name,
+fsync'd, then linked into place (never over an existing archive)."""
 
 from __future__ import annotations
 
@@ -70,6 +72,22 @@ def instance_files(paths: InstancePaths) -> list[tuple[str, Path]]:
                         continue
                     found.append((path.relative_to(paths.root).as_posix(), path))
     return sorted(found)
+
+
+def bucket_files(instance, paths: InstancePaths, database: Path) -> list[tuple[str, Path]]:
+    """(archive path, cached copy) of every registered file the ledger copy names, when they live in a bucket."""
+    from ..register_store import S3Store, register_store
+
+    store = register_store(instance, paths)
+    if not isinstance(store, S3Store):
+        return []
+    found = []
+    for stored in ledger_file.stored_dirs(database):
+        folder = store.folder(stored)
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file():
+                found.append((f"submissions/registered/{stored}/{path.relative_to(folder).as_posix()}", path))
+    return found
 
 
 def snapshot_ledger(database: Path, target: Path) -> tuple[int, int]:
@@ -140,7 +158,7 @@ def _write_backup(instance, paths: InstancePaths, folder: Path, now: dt.datetime
     with tempfile.TemporaryDirectory(prefix=".yedek-", dir=folder) as scratch:
         database = Path(scratch) / "municms.sqlite3"
         version, items = snapshot_ledger(paths.database, database)
-        files = [(DATABASE, database)] + instance_files(paths)
+        files = [(DATABASE, database)] + instance_files(paths) + bucket_files(instance, paths, database)
         manifest = Manifest(created_at=now.isoformat(timespec="seconds"), schema_version=version, items=items,
                             municipality=instance.municipality.name, prefix=instance.registration.prefix)
         try:

@@ -21,7 +21,11 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from ..health import check_instance
 
     instance = load_instance(args.instance)
+    from ..health.register_bucket import check_register_bucket
+
     findings = check_instance(instance, InstancePaths(instance.root), full=True)
+    if not any(f.level == "hata" for f in findings):  # the ledger is whole: it can say which objects it names
+        findings += check_register_bucket(instance, InstancePaths(instance.root))
     errors = [f for f in findings if f.level == "hata"]
     text = "\n".join(f.text() for f in findings) if findings else "Kurulum sağlıklı: bir sorun bulunmadı."
     emit(args, {"ok": not errors, "findings": [f.as_dict() for f in findings]}, text)

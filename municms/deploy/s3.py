@@ -20,17 +20,16 @@ next deploy or rollback deletes it. Credentials come only from the standard AWS 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import ConflictError, DeployError
+from ..s3client import WORKERS, s3_client, s3_errors
 from . import Release, check_deploy_input, now_iso, prune_plan, rollback_choice
 from .lock import deploy_lock
 from .objects import object_headers
@@ -38,37 +37,8 @@ from .shards import IDENTITY_FILE, plan_tree, release_identity
 
 log = logging.getLogger(__name__)
 
-WORKERS = 16          # requests in flight at once (uploads, copies, reads of metadata)
 POINTER = "current"
 _DELETE_BATCH = 1000  # DeleteObjects takes at most this many keys
-
-
-def s3_client(endpoint_url: str, region: str = "", workers: int = WORKERS):
-    """A boto3 client for the store, with the key of AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (and
-    AWS_SESSION_TOKEN if set) and no other source of credentials; checksums only where S3 requires them, which
-    every S3-compatible store understands."""
-    import boto3
-    from botocore.config import Config
-
-    key, secret = os.environ.get("AWS_ACCESS_KEY_ID", ""), os.environ.get("AWS_SECRET_ACCESS_KEY", "")
-    missing = [name for name, value in (("AWS_ACCESS_KEY_ID", key), ("AWS_SECRET_ACCESS_KEY", secret)) if not value]
-    if missing:
-        names = " ve ".join(missing)
-        raise DeployError(f"S3 erişim anahtarı tanımlı değil: {names} ortam değişkenini ayarlayın (nesne "
-                          "deposunun verdiği erişim anahtarı ve gizli anahtar).",
-                          f"missing environment variables: {', '.join(missing)}")
-    session = boto3.session.Session(
-        aws_access_key_id=key, aws_secret_access_key=secret,
-        aws_session_token=os.environ.get("AWS_SESSION_TOKEN") or None,
-        region_name=region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1")
-    config = Config(s3={"addressing_style": "path"}, connect_timeout=5, read_timeout=60,
-                    retries={"max_attempts": 3, "mode": "standard"}, max_pool_connections=workers,
-                    request_checksum_calculation="when_required", response_checksum_validation="when_required")
-    return session.client("s3", endpoint_url=endpoint_url, config=config)
-
-
-_CREDENTIAL_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "InvalidToken", "ExpiredToken",
-                     "InvalidClientTokenId", "403", "Forbidden"}
 
 
 class S3Target:
@@ -95,33 +65,9 @@ class S3Target:
     def key(self, *parts: str) -> str:
         return self.base + "/".join(parts)
 
-    @contextlib.contextmanager
     def _errors(self):
         """botocore's exceptions as a DeployError saying in Turkish what to check."""
-        from botocore.exceptions import (BotoCoreError, ClientError, ConnectTimeoutError, EndpointConnectionError,
-                                         ReadTimeoutError)
-
-        where = f"{self.endpoint}, kova '{self.bucket}'"
-        try:
-            yield
-        except ClientError as exc:
-            error = exc.response.get("Error", {})
-            code, message = str(error.get("Code", "")), error.get("Message", "")
-            if code == "NoSuchBucket" or (code == "404" and exc.operation_name == "HeadBucket"):
-                raise DeployError(f"S3 kovası bulunamadı: '{self.bucket}' ({self.endpoint}). Kovayı oluşturun "
-                                  "ya da instance.yaml'daki deploy.bucket değerini düzeltin.",
-                                  f"bucket {self.bucket!r} does not exist at {self.endpoint}") from exc
-            if code in _CREDENTIAL_CODES:
-                raise DeployError(f"S3 erişim anahtarı reddedildi ({where}): AWS_ACCESS_KEY_ID ve "
-                                  "AWS_SECRET_ACCESS_KEY ortam değişkenlerini ve anahtarın bu kovaya yazma iznini "
-                                  "denetleyin.", f"S3 refused the credentials ({code}: {message})") from exc
-            raise DeployError(f"S3 işlemi başarısız ({where}): {code} {message}".rstrip(),
-                              f"S3 {exc.operation_name} failed: {code} {message}") from exc
-        except (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError) as exc:
-            raise DeployError(f"S3 sunucusuna ulaşılamadı: {self.endpoint}. Adresi (deploy.endpoint_url) ve ağ "
-                              "bağlantısını denetleyin.", f"cannot reach {self.endpoint}: {exc}") from exc
-        except BotoCoreError as exc:
-            raise DeployError(f"S3 işlemi başarısız ({where}): {exc}", f"S3 client error: {exc}") from exc
+        return s3_errors(self.endpoint, self.bucket, "deploy", DeployError)
 
     def _list(self, prefix: str, delimiter: str | None = None) -> tuple[list[str], list[str]]:
         """Keys and (with a delimiter) common prefixes under prefix."""

@@ -15,9 +15,10 @@ HEADER_SIZE = 100  # bytes of an SQLite file header
 
 def has_history(paths) -> bool:
     """Signs that this instance has been used (so a missing or empty ledger is a loss, not a fresh start)."""
-    registered = paths.registered
-    if registered.is_dir() and any(registered.iterdir()):
-        return True
+    cache = paths.registered_cache  # originals kept in the bucket leave their copies here
+    for registered in (paths.registered, cache):
+        if registered.is_dir() and any(registered.iterdir()):
+            return True
     return paths.releases.is_dir() and any(paths.releases.glob("*.json"))
 
 
