@@ -797,6 +797,31 @@ def _open_postgres(url: str, busy_timeout: float) -> PgLedger:
     return ledger
 
 
+def open_for_migration(target: str | Path) -> Ledger | None:
+    """The ledger at target as it is, to prove who migrates it: a SQLite file opened (and so brought up to date)
+    as always, a PostgreSQL database with whatever schema version it has; None when PostgreSQL has no schema."""
+    from .db import is_url
+
+    if not is_url(target):
+        return open_ledger(target)
+    import psycopg
+
+    from .db import redact
+    from .db.migrations import postgres_version
+
+    ledger = PgLedger(str(target))
+    try:
+        version = postgres_version(ledger._conn())
+    except psycopg.Error as exc:
+        ledger.close()
+        raise MunicmsError(f"PostgreSQL kayıt veritabanına bağlanılamadı: {redact(str(target))}. Adresi, sunucuyu "
+                           "ve yetkileri denetleyin.", f"cannot open ledger {redact(str(target))}: {exc}") from None
+    if version == 0:
+        ledger.close()
+        return None
+    return ledger
+
+
 def migrate(target: str | Path):
     """Create or upgrade the schema at target (SQLite file or PostgreSQL URL): a municms.db.migrations.Report."""
     from .db import is_url
