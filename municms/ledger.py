@@ -571,15 +571,22 @@ class Ledger(SeminarLedger):
 
     @contextmanager
     def _read(self) -> Iterator[_Reader]:
+        """One read transaction (one snapshot), or this thread's open write transaction when inside one."""
         conn = self._conn()
         if conn.in_transaction:  # called from inside a write transaction of this thread
             yield _Reader(conn)
             return
-        conn.execute("BEGIN")
+        self._begin_read(conn)
         try:
             yield _Reader(conn)
         finally:
-            conn.execute("COMMIT")
+            self._end_read(conn)
+
+    def _begin_read(self, conn) -> None:
+        conn.execute("BEGIN")
+
+    def _end_read(self, conn) -> None:
+        conn.execute("COMMIT")
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -727,18 +734,12 @@ class PgLedger(Ledger):
                 conn.rollback()
             raise
 
-    @contextmanager
-    def _read(self) -> Iterator[_Reader]:
-        conn = self._conn()
-        if conn.in_transaction:  # called from inside a write transaction of this thread
-            yield _Reader(conn)
-            return
-        conn.begin_read()
-        try:
-            yield _Reader(conn)
-        finally:
-            if not conn.raw.closed:
-                conn.commit()
+    def _begin_read(self, conn) -> None:
+        conn.begin_read()  # REPEATABLE READ READ ONLY: one snapshot, as a SQLite read transaction
+
+    def _end_read(self, conn) -> None:
+        if not conn.raw.closed:  # the server dropped the connection: let the read's own error through
+            conn.commit()
 
     def close(self) -> None:
         self._connections.close()
