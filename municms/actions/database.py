@@ -31,7 +31,8 @@ def migrate_ledger(target: str | Path, clock: Clock, actor: Actor, users: Ledger
     that finds nothing to do records nothing. A SQLite file is brought up to date whenever it is opened, by any
     command: then `users.last_migration` says what its opening did."""
     user = load_actor(users, actor)
-    _check(actor, user, "Kayıt veritabanının şemasını yalnız yönetici kurup yükseltebilir.", "migrate the ledger")
+    _check(actor, user, "Kayıt veritabanının şemasını yalnız yönetici kurup yükseltebilir.",
+           "migrate the ledger")
     report = getattr(users, "last_migration", None) or migrate(target)
     if report.applied or report.before != report.after:
         event = Event(item_id=None, at=clock.now(), actor=user.login, action=MIGRATE,

@@ -28,7 +28,8 @@ def test_migrate_of_postgres_is_recorded_in_it(tmp_path, pg_server, monkeypatch)
     assert pg_server.sql("SELECT to_regclass('schema_migrations') IS NULL", url.rsplit("/", 1)[1]) == [(True,)]
 
     code, out, err = cli_in_process(root, "migrate", "--system")
-    assert (code, out.splitlines()[0]) == (0, "PostgreSQL kayıt veritabanının şeması oluşturuldu (sürüm 7)."), err
+    created = "PostgreSQL kayıt veritabanının şeması oluşturuldu (sürüm 7)."
+    assert (code, out.splitlines()[0]) == (0, created), err
     ledger = open_ledger(url)
     assert _events(ledger, "migrate") == [
         ("sistem", None, {"backend": "postgresql", "from": 0, "to": 7, "applied": [2, 3, 4, 5, 6, 7],
