@@ -575,15 +575,22 @@ class Ledger(SeminarLedger):
 
     @contextmanager
     def _read(self) -> Iterator[_Reader]:
+        """One read transaction (one snapshot), or this thread's open write transaction when inside one."""
         conn = self._conn()
         if conn.in_transaction:  # called from inside a write transaction of this thread
             yield _Reader(conn)
             return
-        conn.execute("BEGIN")
+        self._begin_read(conn)
         try:
             yield _Reader(conn)
         finally:
-            conn.execute("COMMIT")
+            self._end_read(conn)
+
+    def _begin_read(self, conn) -> None:
+        conn.execute("BEGIN")
+
+    def _end_read(self, conn) -> None:
+        conn.execute("COMMIT")
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -735,18 +742,12 @@ class PgLedger(Ledger):
                 conn.rollback()
             raise
 
-    @contextmanager
-    def _read(self) -> Iterator[_Reader]:
-        conn = self._conn()
-        if conn.in_transaction:  # called from inside a write transaction of this thread
-            yield _Reader(conn)
-            return
-        conn.begin_read()
-        try:
-            yield _Reader(conn)
-        finally:
-            if not conn.raw.closed:
-                conn.commit()
+    def _begin_read(self, conn) -> None:
+        conn.begin_read()  # REPEATABLE READ READ ONLY: one snapshot, as a SQLite read transaction
+
+    def _end_read(self, conn) -> None:
+        if not conn.raw.closed:  # the server dropped the connection: let the read's own error through
+            conn.commit()
 
     def close(self) -> None:
         self._connections.close()
@@ -802,6 +803,31 @@ def _open_postgres(url: str, busy_timeout: float) -> PgLedger:
         raise MunicmsError(f"PostgreSQL kayıt veritabanının şeması {state}: önce 'python publish.py migrate' "
                            "çalıştırın.",
                            f"ledger schema {version}, expected {SCHEMA_VERSION}: run migrate")
+    return ledger
+
+
+def open_for_migration(target: str | Path) -> Ledger | None:
+    """The ledger at target as it is, to prove who migrates it: a SQLite file opened (and so brought up to date)
+    as always, a PostgreSQL database with whatever schema version it has; None when PostgreSQL has no schema."""
+    from .db import is_url
+
+    if not is_url(target):
+        return open_ledger(target)
+    import psycopg
+
+    from .db import redact
+    from .db.migrations import postgres_version
+
+    ledger = PgLedger(str(target))
+    try:
+        version = postgres_version(ledger._conn())
+    except psycopg.Error as exc:
+        ledger.close()
+        raise MunicmsError(f"PostgreSQL kayıt veritabanına bağlanılamadı: {redact(str(target))}. Adresi, sunucuyu "
+                           "ve yetkileri denetleyin.", f"cannot open ledger {redact(str(target))}: {exc}") from None
+    if version == 0:
+        ledger.close()
+        return None
     return ledger
 
 

@@ -12,6 +12,11 @@ before it, so a request that read the old pointer just before a switch still fin
 The bucket's releases/ and current must be readable without a key (nginx does not sign requests): a policy for
 anonymous GetObject on those two, or a store on a private network. meta/ and manifests/ need not be.
 
+Before the first deploy there is no pointer: the store answers its HEAD with 404 (403 on AWS when anonymous
+readers may not list the bucket), which the pointer location turns into 401, the one refusal auth_request passes
+on (any other status would be a 500); the request then gets UNPUBLISHED_PAGE, a 503 with Retry-After and
+no-store, so neither a visitor nor a CDN keeps it.
+
 The client's path goes to the store as the client sent it (still percent-encoded, without the query string):
 a decoded $uri in proxy_pass would let %0D%0A write headers of the request to the store. nginx has already
 refused a path that climbs above the root. Only GET and HEAD are passed on, with none of the client's headers
@@ -27,6 +32,16 @@ from .nginx import (CACHE_ASSET, CACHE_HASHED, CACHE_PAGE, DEFAULT_UPSTREAM, GZI
                     _editorial, _headers, _registration)
 
 POINTER_LOCATION = "/_municms/surum"
+NO_POINTER = "@municms_no_pointer"        # the pointer's subrequest when there is none: 401
+UNPUBLISHED = "@municms_unpublished"      # a request refused that way: 503 and UNPUBLISHED_PAGE
+RETRY_AFTER = "300"
+UNPUBLISHED_PAGE = (
+    '<!DOCTYPE html>\n<html lang="tr">\n<head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<title>Site henüz yayımlanmadı</title></head>\n"
+    "<body><main><h1>Site henüz yayımlanmadı</h1>"
+    "<p>Sitenin ilk sürümü hazırlanıyor. Lütfen birkaç dakika sonra yeniden deneyin.</p></main></body>\n"
+    "</html>\n")
 # headers of the store that say nothing to a visitor (AWS, SeaweedFS, MinIO, Ceph); Cache-Control is the
 # config's own, as for a local release
 _HIDDEN = ("Cache-Control", "x-amz-request-id", "x-amz-id-2", "x-amz-version-id", "x-amz-server-side-encryption",
@@ -63,7 +78,7 @@ def _proxy(store: Store, path: str, i2: str, validators: bool = False) -> str:
              "proxy_http_version 1.1;", "proxy_pass_request_headers off;", "proxy_pass_request_body off;",
              f"proxy_set_header Host {store.host};", 'proxy_set_header Connection "";',
              'proxy_set_header Content-Length "";', "proxy_intercept_errors on;",
-             "error_page 403 404 =404 /404.html;"]
+             "error_page 403 404 =404 /404.html;", f"error_page 401 = {UNPUBLISHED};"]
     if validators:  # a 304 of the store for a file whose ETag (its MD5) is the same in every release
         lines += ["proxy_set_header If-None-Match $http_if_none_match;",
                   "proxy_set_header If-Modified-Since $http_if_modified_since;"]
@@ -79,11 +94,29 @@ def _pointer(store: Store, i1: str, i2: str) -> str:
     lines = ["internal;", "auth_request off;", f"proxy_pass {store.url('/current')};", "proxy_method HEAD;",
              "proxy_http_version 1.1;", "proxy_pass_request_headers off;", "proxy_pass_request_body off;",
              f"proxy_set_header Host {store.host};", 'proxy_set_header Connection "";',
-             'proxy_set_header Content-Length "";']
+             'proxy_set_header Content-Length "";', "proxy_intercept_errors on;",
+             f"error_page 403 404 = {NO_POINTER};"]
     if store.https:
         lines += ["proxy_ssl_server_name on;", f"proxy_ssl_name {store.host.split(':')[0]};",
                   "proxy_ssl_verify on;", f"proxy_ssl_trusted_certificate {CA_BUNDLE};"]
-    return f"{i1}location = {POINTER_LOCATION} {{\n" + "".join(f"{i2}{line}\n" for line in lines) + f"{i1}}}\n\n"
+    return (f"{i1}location = {POINTER_LOCATION} {{\n" + "".join(f"{i2}{line}\n" for line in lines) + f"{i1}}}\n\n"
+            f"{i1}location {NO_POINTER} {{\n{i2}return 401;\n{i1}}}\n\n")
+
+
+def _quoted(text: str) -> str:
+    """text as one double-quoted nginx string on one line (the standalone config indents every line; a $ would
+    start a variable: the page has none)."""
+    assert "$" not in text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _unpublished(i1: str, i2: str) -> str:
+    """The answer before the first deploy: 503, a short Turkish page, Retry-After, never cached (an HTML page
+    whatever the address's extension: `types {}` keeps nginx from taking the type from it)."""
+    body = (f"{i2}auth_request off;\n{i2}types {{ }}\n{i2}default_type \"text/html; charset=utf-8\";\n"
+            + _headers("no-store", i2, {"Retry-After": RETRY_AFTER})
+            + f"{i2}return 503 {_quoted(UNPUBLISHED_PAGE)};\n")
+    return f"{i1}location {UNPUBLISHED} {{\n{body}{i1}}}\n\n"
 
 
 def _site(path: str | None, store: Store, cache: str, i2: str, ssi: bool = False, validators: bool = False,
@@ -128,6 +161,7 @@ def s3_server_block(store: Store, port: int = 80, listen: str = "", server_name:
         f"{i1}auth_request {POINTER_LOCATION};\n"
         f"{i1}auth_request_set $municms_release $upstream_http_x_amz_meta_release;\n\n"
         f"{_pointer(store, i1, i2)}"
+        f"{_unpublished(i1, i2)}"
         + _editorial(upstream, i1, i2, ("auth_request off;",))
         + _registration(upstream, i1, i2, ("auth_request off;",))
         # a folder's address without its slash: to the address with it, as nginx does for a local folder

@@ -34,3 +34,5 @@ release_rolled_back = municms_signals.signal("release_rolled_back")
 seminar_registration_changed = municms_signals.signal("seminar_registration_changed")
 seminar_changed = municms_signals.signal("seminar_changed")  # cancelled, dates changed
 backup_taken = municms_signals.signal("backup_taken")  # an archive of the instance was written (backup)
+ledger_migrated = municms_signals.signal("ledger_migrated")  # the ledger's schema was created or upgraded (migrate)
+ledger_copied = municms_signals.signal("ledger_copied")  # a SQLite ledger was copied into PostgreSQL (db copy)

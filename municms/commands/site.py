@@ -192,7 +192,8 @@ def start_background(instance, paths: InstancePaths) -> _Background:
     watch_thread = threading.Thread(target=watcher.run, args=(stop_watch,), name="municms-watcher", daemon=True)
     watch_thread.start()
     at = instance.serve.full_rebuild_time()
-    nightly = NightlyFullBuild(instance, paths, clock, at).start() if at else None
+    # on PostgreSQL only the host whose scheduler leads runs them, as only it publishes
+    nightly = NightlyFullBuild(instance, paths, clock, at, scheduler.leadership).start() if at else None
     daily = instance.backup.daily_time()
-    backup = DailyBackup(instance, paths, clock, daily).start() if daily else None
+    backup = DailyBackup(instance, paths, clock, daily, scheduler.leadership).start() if daily else None
     return _Background(scheduler, stop_watch, watch_thread, nightly, backup)

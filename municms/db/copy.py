@@ -12,6 +12,7 @@ import hashlib
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from ..errors import ConflictError, MunicmsError
 from . import redact
@@ -55,9 +56,10 @@ def _digest(rows) -> str:
     return h.hexdigest()
 
 
-def copy_to_postgres(database: Path, url: str) -> CopyReport:
-    """Copy the SQLite ledger `database` into the empty PostgreSQL database `url` (schema created if missing)."""
-    from ..ledger import PgLedger, migrate, open_ledger
+def copy_to_postgres(database: Path, url: str, record: Callable[[CopyReport], object] | None = None) -> CopyReport:
+    """Copy the SQLite ledger `database` into the empty PostgreSQL database `url` (schema created if missing);
+    `record(report)` gives the event (municms.model.Event) that the copy's transaction appends after the check."""
+    from ..ledger import PgLedger, Transaction, migrate, open_ledger
     from ..register.chain import check_chain
     from .postgres import IDENTITY_TABLES
 
@@ -107,6 +109,8 @@ def copy_to_postgres(database: Path, url: str) -> CopyReport:
                                        + " ".join(p.message_tr for p in problems[:3]) + " Hiçbir şey yazılmadı.",
                                        f"register chain broken on the copy: {len(problems)} problems")
                 report.chain_records = len(rows)
+            if record is not None:
+                Transaction(conn).append_event(record(report))
             conn.commit()
         except BaseException:
             if conn.in_transaction:

@@ -20,16 +20,20 @@ def test_a_sqlite_instance_moves_to_postgres_verified_and_goes_on_there(municipa
     assert published.items == [first.number]
     url = pg_server.create_database()
 
-    code, out, err = m.run("db", "copy", "--to", url)
+    code, out, err = m.run("db", "copy", "--to", url, login="yonetici1")
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0] == f"Kayıt veritabanı PostgreSQL'e kopyalandı ve doğrulandı: {url}"
     assert "  items: 2 satır (kaynakla aynı)" in lines
     assert "  Yayın kaydının zinciri kopyada sağlam (1 kayıt)." in lines
     copy = open_ledger(url)
-    assert _tables(copy.dump()) == _tables(m.ledger.dump())
+    recorded = copy.events()[-1]  # who copied it (tests/db/test_database_events.py), in the copy only
+    assert (recorded.action, recorded.actor) == ("db_copy", "yonetici1")
+    copied = dict(copy.dump())
+    copied["events"] = [row for row in copied["events"] if row[0] != recorded.id]
+    assert _tables(copied.items()) == _tables(m.ledger.dump())
 
-    code, out, err = m.run("db", "copy", "--to", url)
+    code, out, err = m.run("db", "copy", "--to", url, login="yonetici1")
     assert code != 0 and "Hedef PostgreSQL veritabanı boş değil" in err
 
     # the instance now uses the copy: numbering, ids and the register go on from where SQLite left them

@@ -35,10 +35,10 @@ def test_migrate_creates_then_finds_nothing_to_do_and_a_ledger_waits_for_it(tmp_
     refused = _cli(root, "list", env=env)
     assert refused.returncode != 0
     assert "önce 'python publish.py migrate' çalıştırın" in refused.stderr
-    first = _cli(root, "migrate", env=env)
+    first = _cli(root, "migrate", "--system", env=env)
     assert first.returncode == 0, first.stderr
     assert first.stdout.splitlines()[0] == "PostgreSQL kayıt veritabanının şeması oluşturuldu (sürüm 7)."
-    again = _cli(root, "migrate", env=env)
+    again = _cli(root, "migrate", "--system", env=env)
     assert again.stdout.strip() == "PostgreSQL kayıt veritabanı güncel (şema sürümü 7); yapılacak bir şey yok."
     made = _cli(root, "users", "init", "yonetici1", "--password-stdin", env=env, stdin="dogru-parola-2026\n")
     assert made.returncode == 0, made.stderr

@@ -19,6 +19,7 @@ import pytest
 from municms.deploy import get_target
 from municms.fragments import BANNER_FILE, BANNER_INCLUDE
 from municms.nginx import CSP
+from municms.nginx_s3 import UNPUBLISHED_PAGE
 
 from .conftest import REPO, release_id
 from .test_nginx import Client, Timeline, rel_path
@@ -98,7 +99,8 @@ def test_config_for_the_bucket(make_instance, s3_bucket, tmp_path):
         f"        proxy_pass http://municms_s3/{s3_bucket.name}/site/www/current;\n        proxy_method HEAD;\n"
         "        proxy_http_version 1.1;\n        proxy_pass_request_headers off;\n"
         f"        proxy_pass_request_body off;\n        proxy_set_header Host {host};\n"
-        '        proxy_set_header Connection "";\n        proxy_set_header Content-Length "";\n    }\n')
+        '        proxy_set_header Connection "";\n        proxy_set_header Content-Length "";\n'
+        "        proxy_intercept_errors on;\n        error_page 403 404 = @municms_no_pointer;\n    }\n")
     for line in ("    auth_request /_municms/surum;\n",
                  "    auth_request_set $municms_release $upstream_http_x_amz_meta_release;\n",
                  f"        proxy_pass http://municms_s3/{s3_bucket.name}/site/www/releases/$municms_release"
@@ -106,7 +108,9 @@ def test_config_for_the_bucket(make_instance, s3_bucket, tmp_path):
                  f"        proxy_pass http://municms_s3/{s3_bucket.name}/site/www/releases/$municms_release"
                  "/_acil.html;\n",
                  "        proxy_pass_request_headers off;\n", "        limit_except GET { deny all; }\n",
-                 "        error_page 403 404 =404 /404.html;\n", "        proxy_hide_header x-amz-request-id;\n",
+                 "        error_page 403 404 =404 /404.html;\n", "        error_page 401 = @municms_unpublished;\n",
+                 "    location @municms_no_pointer {\n        return 401;\n    }\n",
+                 '        add_header Retry-After "300" always;\n', "        proxy_hide_header x-amz-request-id;\n",
                  f'        add_header Content-Security-Policy "{CSP}" always;\n',
                  "    location /yonetim/ {\n        auth_request off;\n        proxy_pass http://127.0.0.1:8000;\n",
                  "    location ^~ /kayit/ {\n        auth_request off;\n        proxy_pass http://127.0.0.1:8000;\n"):
@@ -256,3 +260,29 @@ def test_publish_and_rollback_while_readers_fetch_pages(municipality, s3_bucket,
                 homes.add(digest)
     assert failures == []
     assert len(answers) > 300 and seen == {r1, r2, r3} and len(homes) == 3
+
+
+def test_empty_bucket_answers_503_until_the_first_deploy(make_instance, variants, s3_bucket, s3_nginx):
+    """Before the first deploy there is no pointer: every page of the site is a short Turkish 503 page with
+    Retry-After (never a 500), not cached; the editorial app is still proxied; after the deploy, the site."""
+    instance, paths = s3_instance(make_instance, s3_bucket)
+    remote = s3_nginx(paths.root)
+    assert s3_bucket.keys() == []
+    for page in ("/", "/haberler/", "/theme/css/site.css", "/404.html", "/olmayan-sayfa/", "/surum.json",
+                 "/_acil.html", "/api/v1/haberler.json"):
+        status, headers, body = fetch(remote + page)
+        assert (status, headers["Retry-After"], headers["Cache-Control"]) == (503, "300", "no-store"), page
+        assert headers["Content-Type"] == "text/html; charset=utf-8", page
+        assert headers["Content-Security-Policy"] == CSP and headers["X-Content-Type-Options"] == "nosniff", page
+        assert body.decode("utf-8") == UNPUBLISHED_PAGE, page
+        assert "<title>Site henüz yayımlanmadı</title>" in UNPUBLISHED_PAGE
+        assert '<html lang="tr">' in UNPUBLISHED_PAGE
+    status, headers, body = fetch(remote + "/", method="HEAD")
+    assert (status, headers["Retry-After"], body) == (503, "300", b"")
+    status, headers, _ = fetch(remote + "/haberler")
+    assert (status, headers["Location"]) == (301, "/haberler/")
+
+    get_target(instance, paths).deploy(variants(1), release_id(1), {})
+    status, headers, body = fetch(remote + "/")
+    assert status == 200 and "Retry-After" not in headers and "Site henüz yayımlanmadı".encode() not in body
+    assert fetch(remote + "/olmayan-sayfa/")[0] == 404

@@ -102,3 +102,12 @@ def test_busy_ledger_and_unusable_file_give_turkish_errors(municipality, tmp_pat
     with pytest.raises(MunicmsError) as err:
         open_ledger(garbage)
     assert err.value.message_tr.startswith("Kayıt veritabanı açılamadı: ")
+
+
+def test_both_backends_share_one_read_transaction():
+    """Ledger._read is written once: the PostgreSQL ledger changes only how a read begins and ends (its guard for
+    a connection the server closed), so a fix to one backend's reads cannot miss the other's."""
+    from municms.ledger import Ledger, PgLedger
+
+    assert "_read" not in PgLedger.__dict__ and PgLedger._read is Ledger._read
+    assert {"_begin_read", "_end_read"} <= set(PgLedger.__dict__)

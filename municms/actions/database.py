@@ -1,0 +1,64 @@
+"""The ledger itself: create or upgrade its schema (`migrate`), copy a SQLite ledger into PostgreSQL (`db copy`).
+Each checks the role (a yonetici or the system), does it, records who did it in the ledger that changed (one
+event, no item) and announces it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..auth import Actor
+from ..clock import Clock
+from ..db.copy import CopyReport, copy_to_postgres
+from ..db.migrations import SCHEMA_VERSION, Report
+from ..errors import PermissionDenied
+from ..ledger import Ledger, migrate, open_ledger
+from ..model import YONETICI, Event, User
+from ..signals import ledger_copied, ledger_migrated
+from ._transition import event_data, load_actor
+
+MIGRATE = "migrate"
+COPY = "db_copy"
+
+
+def _check(actor: Actor, user: User, message_tr: str, what: str) -> None:
+    if not actor.is_system and user.role != YONETICI:
+        raise PermissionDenied(message_tr, f"'{user.login}' ({user.role}) may not {what}")
+
+
+def migrate_ledger(target: str | Path, clock: Clock, actor: Actor, users: Ledger | None = None) -> Report:
+    """Create or upgrade the schema at target (SQLite file or PostgreSQL URL); `users`: the ledger the actor was
+    proven in (None for the system). A change is recorded in that ledger right after it, as a backup is; a run
+    that finds nothing to do records nothing. A SQLite file is brought up to date whenever it is opened, by any
+    command: then `users.last_migration` says what its opening did."""
+    user = load_actor(users, actor)
+    _check(actor, user, "Kayıt veritabanının şemasını yalnız yönetici kurup yükseltebilir.",
+           "migrate the ledger")
+    report = getattr(users, "last_migration", None) or migrate(target)
+    if report.applied or report.before != report.after:
+        event = Event(item_id=None, at=clock.now(), actor=user.login, action=MIGRATE,
+                      data=event_data(actor, {"backend": report.backend, "from": report.before, "to": report.after,
+                                              "applied": [step.version for step in report.applied]}))
+        ledger = open_ledger(target)
+        try:
+            with ledger.transaction() as tx:
+                tx.append_event(event)
+        finally:
+            ledger.close()
+    ledger_migrated.send(MIGRATE, report=report, actor=user.login)
+    return report
+
+
+def copy_ledger(ledger: Ledger, database: Path, clock: Clock, actor: Actor, url: str) -> CopyReport:
+    """Copy the SQLite ledger at `database` (open as `ledger`, where the actor is proven) into the empty
+    PostgreSQL database `url`; the copy's event is written in the copy's own transaction, after its check."""
+    user = load_actor(ledger, actor)
+    _check(actor, user, "Kayıt veritabanını yalnız yönetici kopyalayabilir.", "copy the ledger")
+
+    def event(report: CopyReport) -> Event:
+        return Event(item_id=None, at=clock.now(), actor=user.login, action=COPY,
+                     data=event_data(actor, {"from": "sqlite", "to": report.target, "schema": SCHEMA_VERSION,
+                                             "counts": dict(report.counts), "chain_records": report.chain_records}))
+
+    report = copy_to_postgres(database, url, record=event)
+    ledger_copied.send(COPY, report=report, actor=user.login)
+    return report
