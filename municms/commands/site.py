@@ -97,16 +97,18 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _check_site(args: argparse.Namespace, instance, paths: InstancePaths) -> int:
     """The compliance report of a built folder: exit 0 when it has no finding, 1 with each finding."""
     import datetime as dt
+    from contextlib import nullcontext
 
     from ..compliance_report import audit_site
     from ..errors import NotFound
+    from ..live_site import live_site
 
-    folder = Path(args.site).resolve() if args.site else paths.current
-    if not folder.is_dir():
-        where = f"'{args.site}' klasörü" if args.site else "Yayında bir sürüm (var/current)"
-        raise NotFound(f"{where} bulunamadı; denetlenecek site yok. Önce yayımlayın ya da derlenmiş bir "
-                       "klasör verin: publish.py check --site KLASÖR", f"no site folder at {folder}")
-    report = audit_site(folder, instance, dt.datetime.now(instance.tz))
+    with nullcontext(Path(args.site).resolve()) if args.site else live_site(instance, paths) as folder:
+        if not folder.is_dir():
+            where = f"'{args.site}' klasörü" if args.site else "Yayında bir sürüm (var/current)"
+            raise NotFound(f"{where} bulunamadı; denetlenecek site yok. Önce yayımlayın ya da derlenmiş bir "
+                           "klasör verin: publish.py check --site KLASÖR", f"no site folder at {folder}")
+        report = audit_site(folder, instance, dt.datetime.now(instance.tz))
     emit(args, report.as_dict(), report.text())
     return 0 if report.clean else 1
 

@@ -16,8 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--page", metavar="DOSYA",
                    help="kaydedilmiş bir sayfa: bizim yayımladığımız bir sayfa mı, hangi adreste, ne zaman")
     p.add_argument("--site", metavar="KLASÖR",
-                   help="doğrulanacak site klasörü (varsayılan: yayındaki sürüm, var/current; rsync ile yayında "
-                        "olanın bir kopyası verilebilir)")
+                   help="doğrulanacak site klasörü (varsayılan: yayındaki sürüm, var/current ya da s3 hedefinde "
+                        "kovadaki canlı sürüm; rsync ile yayında olanın bir kopyası verilebilir)")
     add_json_flag(p)
     p.set_defaults(handler=cmd_verify)
 
@@ -37,7 +37,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
             if not page.is_file():
                 raise NotFound(f"Sayfa dosyası bulunamadı: {page}", f"page file {page} missing")
             return _report_page(args, verify_page(rows, page.read_bytes(), ctx.paths.releases))
-        report = verify_site(rows, Path(args.site) if args.site else ctx.paths.current)
+        if args.site:
+            report = verify_site(rows, Path(args.site))
+        else:
+            from ..live_site import live_site
+
+            with live_site(ctx.instance, ctx.paths) as folder:
+                report = verify_site(rows, folder)
     if report.ok:
         text = (f"Yayın kaydı doğrulandı: {report.records} kayıt, zincir sağlam; yayındaki {report.files} dosya son "
                 f"kayıtla aynı (sürüm {report.release or '-'}).")

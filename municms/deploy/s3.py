@@ -165,6 +165,21 @@ class S3Target:
         meta = json.loads(body) if body else {"items": [], "published_by": "", "build_id": current, "recovered": True}
         return self._release(current, meta, current)
 
+    def download(self, release_id: str, into: Path) -> int:
+        """Every file of release `release_id` into the folder `into` (its tree as served); the count."""
+        base = self.key("releases", release_id) + "/"
+        with self._errors():
+            keys, _ = self._list(base)
+
+            def fetch(key: str) -> None:
+                target = into / key[len(base):]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+
+            with ThreadPoolExecutor(WORKERS) as pool:
+                list(pool.map(fetch, keys))
+        return len(keys)
+
     def deploy(self, build_dir: Path, release_id: str, meta: dict, hashes: dict[str, str] | None = None,
                link: bool = True, exact: bool = False) -> Release:
         """Store the build as release `release_id` (files the live or newest release has copied inside the

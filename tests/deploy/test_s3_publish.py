@@ -84,3 +84,34 @@ def test_publish_into_a_missing_bucket_fails_in_turkish_and_changes_nothing(muni
     assert f"S3 kovası bulunamadı: 'kayip-kova' ({s3_bucket.endpoint})." in done.stderr
     assert site.ledger.item(item.number).state != PUBLISHED
     assert s3_bucket.keys() == []
+
+
+@pytest.mark.slow
+def test_verify_and_check_read_the_live_release_from_the_bucket(municipality, s3_bucket):
+    site = s3_site(municipality, s3_bucket)
+    for command in (("verify",), ("check", "--site")):
+        code, _, err = site.run(*command)
+        assert (code, err.strip()) == (
+            1, f"HATA: S3 kovasında ({s3_bucket.name}) yayında bir sürüm yok: önce yayımlayın."), command
+    item = site.submit("haber", "Kovada Doğrulanan Haber", "Zincir kovadaki sürümle karşılaştırılır.")
+    site.approve(item.number)
+    done = site.cli("publish", "--system", "--json")
+    assert done.returncode == 0, done.stderr
+    release = json.loads(done.stdout)["release_id"]
+    files = len(s3_bucket.keys(f"belediye/releases/{release}/"))
+    code, out, _ = site.run("--json", "verify")
+    report = json.loads(out)
+    assert (code, report["ok"], report["release"], report["findings"]) == (0, True, release, [])
+    assert 100 < report["files"] <= files  # every public file of the release was read and compared
+    code, out, _ = site.run("--json", "check", "--site")
+    assert code in (0, 1) and json.loads(out)["ok"] is (code == 0)
+
+    # a page changed in the bucket behind the register's back is found, by its address
+    page = "haberler/2026/kovada-dogrulanan-haber/index.html"
+    s3_bucket.client.put_object(Bucket=s3_bucket.name, Key=f"belediye/releases/{release}/{page}",
+                                Body=b"<p>degistirildi</p>", ContentType="text/html; charset=utf-8")
+    code, out, _ = site.run("--json", "verify")
+    report = json.loads(out)
+    assert (code, report["ok"]) == (1, False)
+    assert [(f["kind"], f["name"]) for f in report["findings"]] == [("file-changed", page)]
+    assert not list(site.paths.var.glob("yayindaki-*"))  # the downloaded copy is gone
