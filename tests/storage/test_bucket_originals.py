@@ -36,6 +36,16 @@ def intake(site) -> tuple[int, dict, str]:
     return code, json.loads(out), err
 
 
+def drop_notice(site) -> str:
+    """A plain announcement of Fen İşleri dropped into its inbox and taken by intake; its number."""
+    (site.paths.inbox / "fen-isleri").mkdir(parents=True, exist_ok=True)
+    (site.paths.inbox / "fen-isleri" / "duyuru.md").write_text(
+        "---\ntur: duyuru\nbaslik: Su Kesintisi\n---\nYarın su kesilecek.\n", encoding="utf-8")
+    code, report, err = intake(site)
+    assert code == 0, err
+    return report["results"][0]["number"]
+
+
 def publish_through_cli(site, number: str) -> None:
     site.person("web1")  # the editor the item is assigned to
     for args, login in ((("assign", number, "--to", "web1"), "mudur1"), (("review", number), "web1"),
@@ -76,12 +86,7 @@ def test_a_bundle_lives_in_the_bucket_and_is_published_from_it(bucket_site, s3_b
 
     # the cache is disposable: lost, it is filled again from the bucket by the next build
     shutil.rmtree(site.paths.registered_cache)
-    (site.paths.inbox / "fen-isleri").mkdir(parents=True, exist_ok=True)
-    (site.paths.inbox / "fen-isleri" / "duyuru.md").write_text(
-        "---\ntur: duyuru\nbaslik: Su Kesintisi\n---\nYarın su kesilecek.\n", encoding="utf-8")
-    code, report, err = intake(site)
-    assert code == 0, err
-    second = report["results"][0]["number"]
+    second = drop_notice(site)
     publish_through_cli(site, second)
     assert (site.paths.current / PAGE / "plan.pdf").read_bytes() == PDF
     assert (site.paths.registered_cache / "2026" / number / "ekler" / "plan.pdf").read_bytes() == PDF
@@ -164,12 +169,7 @@ def test_leftovers_of_an_uncommitted_registration_are_listed_then_replaced(bucke
     assert note["message_tr"].startswith("Kovada hiçbir kaydın göstermediği 1 nesne var")
     assert note["message_tr"].endswith(f": {leftover}.")
 
-    (site.paths.inbox / "fen-isleri").mkdir(parents=True, exist_ok=True)
-    (site.paths.inbox / "fen-isleri" / "duyuru.md").write_text(
-        "---\ntur: duyuru\nbaslik: Su Kesintisi\n---\nYarın su kesilecek.\n", encoding="utf-8")
-    code, report, err = intake(site)
-    assert code == 0, err
-    second = report["results"][0]["number"]
+    second = drop_notice(site)
     assert f"{PREFIX}/registered/2026/{second}/index.md" == leftover
     assert s3_bucket.keys(f"{PREFIX}/registered/2026/{second}/") == [
         f"{PREFIX}/registered/2026/{second}/index.md", f"{PREFIX}/registered/2026/{second}/original.md"]
