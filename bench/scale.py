@@ -1,6 +1,6 @@
 """Scale-out: registrations per second and approve→live on SQLite + local disk against PostgreSQL + SeaweedFS (S3).
 
-    .venv/bin/python bench/scale.py [--items 20000] [--runs 3] [--procs 1,2] [--readme bench/README.md]
+    .venv/bin/python bench/scale.py [--items 20000] [--runs 3] [--procs 2,4] [--readme bench/README.md]
     .venv/bin/python bench/scale.py --quick          # 300 items, 2 runs, no README section (tests/bench runs it)
 
 Two setups on the same machine and the same generated inputs:
@@ -9,8 +9,8 @@ Two setups on the same machine and the same generated inputs:
                  SeaweedFS (`weed server -s3` on loopback, tests/seaweedfs.py)
 
 Registrations: N submissions (bench/intake.py's mix: every type, a tenth of them bundles with a PDF and a photo)
-dropped into the inbox of a fresh instance and registered by `publish.py intake` (real subprocesses; with
---procs 2 that many at once on the same inbox). Checked at the end: every file registered, none left in the
+dropped into the inbox of a fresh instance and registered by one `publish.py intake` process; on PostgreSQL also
+by --procs processes at once on the same inbox (each claims a file by an atomic rename). Checked at the end: every file registered, none left in the
 inbox, the numbers gapless 1…N.
 
 Approve→live: the corpus of bench/corpus.py (N generated items, not taken through the workflow) published once
@@ -32,6 +32,7 @@ import logging
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -162,7 +163,13 @@ def registrations(work: Path, setup: str, services: Services, items: int, procs:
     started = time.perf_counter()
     running = [cli(root, "intake", "--quiet", "0", output=work / f"intake-{setup}-{procs}-{n}.log")
                for n in range(procs)]
-    codes = [p.wait() for p in running]
+    try:
+        codes = [p.wait() for p in running]
+    finally:
+        for p in running:  # stopped early (SIGTERM): no intake left running on a removed folder
+            if p.poll() is None:
+                p.terminate()
+                p.wait()
     seconds = time.perf_counter() - started
     if any(codes):
         tail = (work / f"intake-{setup}-{procs}-0.log").read_text(errors="replace")[-2000:]
@@ -306,7 +313,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=20000)
     parser.add_argument("--runs", type=int, default=3, help="approve→live runs per setup (default 3)")
-    parser.add_argument("--procs", default="1,2", help="intake processes at once on PostgreSQL (default 1,2)")
+    parser.add_argument("--procs", default="2", help="also this many intake processes at once on PostgreSQL, "
+                        "comma-separated (default 2; 1 alone: none)")
     parser.add_argument("--part", choices=("all", "intake", "live"), default="all")
     parser.add_argument("--quick", action="store_true", help="300 items, 2 runs, no README section")
     parser.add_argument("--readme", type=Path, default=REPO / "bench" / "README.md")
@@ -316,29 +324,46 @@ def main() -> None:
         args.items, args.runs = 300, 2
     procs = sorted({int(p) for p in args.procs.split(",")})
     logging.basicConfig(level=logging.ERROR)
+    # stopped with SIGTERM (or SIGINT in the background): the servers are stopped and the temp folder removed
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     load_start = loadavg()
     log(f"{args.items} items, {args.runs} runs, intake processes {procs}; {machine()}, load average {load_start}")
     regs, lives = [], []
+
+    def save() -> None:  # after every part: a long run cut short keeps what it measured
+        if args.json:
+            args.json.write_text(json.dumps({"registrations": regs, "live": lives, "load_start": load_start,
+                                             "load_end": loadavg()}, indent=1), encoding="utf-8")
+
     with tempfile.TemporaryDirectory(prefix="municms-bench-scale-") as tmp, Services(Path(tmp)) as services:
         work = Path(tmp)
+        # one intake process on each setup, then approve→live, then several intake processes at once on
+        # PostgreSQL: the comparison first, the extra last
         if args.part in ("all", "intake"):
             for setup in SETUPS:
-                for n in ([1] if setup == "sqlite-local" else procs):
-                    regs.append(registrations(work, setup, services, args.items, n))
+                regs.append(registrations(work, setup, services, args.items, 1))
+                save()
         if args.part in ("all", "live"):
             started_corpus = time.perf_counter()
             corpus = make_instance(work / "corpus", args.items)
             log(f"corpus of {args.items} items generated ({time.perf_counter() - started_corpus:.1f} s)")
             for setup in SETUPS:
                 lives.append({**approve_to_live(work, corpus, setup, services, args.runs), "items": args.items})
+                save()
+            shutil.rmtree(corpus, ignore_errors=True)
+        if args.part in ("all", "intake"):
+            for n in procs:
+                if n > 1:
+                    regs.append(registrations(work, "pg-s3", services, args.items, n))
+                    save()
     load_end = loadavg()
+    regs.sort(key=lambda r: (SETUPS.index(r["setup"]), r["procs"]))
     lines = tables(regs, lives)
     print(f"{args.items:,} items; {machine()}; load average {load_start} at the start, {load_end} at the end")
     print("\n".join(lines))
-    if args.json:
-        args.json.write_text(json.dumps({"registrations": regs, "live": lives, "load_start": load_start,
-                                         "load_end": load_end}, indent=1), encoding="utf-8")
+    save()
     if not args.quick:
         write_readme(args.readme, args.items, args.runs, procs, lines, started, load_start, load_end)
 
