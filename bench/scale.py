@@ -1,19 +1,20 @@
 """Scale-out: registrations per second and approve→live on SQLite + local disk against PostgreSQL + SeaweedFS (S3).
 
     .venv/bin/python bench/scale.py [--items 20000] [--runs 3] [--procs 2,4] [--readme bench/README.md]
-    .venv/bin/python bench/scale.py --quick          # 300 items, 2 runs, no README section (tests/bench runs it)
+    .venv/bin/python bench/scale.py --quick   # 300 submissions, a site of 30 items, 1 run, no README section
 
 Two setups on the same machine and the same generated inputs:
   sqlite-local   the ledger in var/municms.sqlite3, the local deploy target (var/current)
   pg-s3          the ledger in PostgreSQL (initdb / pg_ctl on loopback, tests/pgserver.py), the s3 deploy target on
                  SeaweedFS (`weed server -s3` on loopback, tests/seaweedfs.py)
 
-Registrations: N submissions (bench/intake.py's mix: every type, a tenth of them bundles with a PDF and a photo)
-dropped into the inbox of a fresh instance and registered by one `publish.py intake` process; on PostgreSQL also
-by --procs processes at once on the same inbox (each claims a file by an atomic rename). Checked at the end: every file registered, none left in the
-inbox, the numbers gapless 1…N.
+Registrations: N submissions (bench/intake.py's mix: every type but seminars, a tenth of them bundles with a PDF
+and a photo) dropped into the inbox of a fresh instance and registered by one `publish.py intake` process; on
+PostgreSQL also by --procs processes at once on the same inbox (each claims a file by an atomic rename). Checked
+at the end: every file registered, none left in the inbox, the numbers gapless 1…N.
 
-Approve→live: the corpus of bench/corpus.py (N generated items, not taken through the workflow) published once
+Approve→live: the corpus of bench/corpus.py (N generated items, or --site-items; they are not taken through the
+workflow: intake, havale, review and approval of 20,000 items one by one would take hours here) published once
 (the first full publish: build and deploy, timed); then, --runs times, one new item registered through intake,
 assigned, reviewed and approved by logged-in people; the clock starts at the approval, publish() runs as the
 scheduler of `serve` runs it (the publisher keeps its state), and stops when the item's page is served: local,
@@ -47,7 +48,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.corpus import make_instance  # noqa: E402
-from bench.intake import generate  # noqa: E402
+from bench.intake import FRONT, generate  # noqa: E402
 from tests.pgserver import PgServer  # noqa: E402
 from tests.seaweedfs import ACCESS_KEY, SECRET_KEY, SeaweedFS, weed_binary  # noqa: E402
 
@@ -56,6 +57,10 @@ SETUPS = ("sqlite-local", "pg-s3")
 LABELS = {"sqlite-local": "SQLite + local disk", "pg-s3": "PostgreSQL + SeaweedFS (S3)"}
 PREFIX = "site"
 LIVE_TIMEOUT = 60.0
+# every submission type of bench/intake.py but seminars: intake checks a seminar against every registered seminar
+# that still takes place (room and trainer clashes), one revision read each, so N/8 seminars of the same slot make
+# the pass quadratic (at 20,000 it fell from ~33 to ~3 registrations/s by 1,700); measured apart, not here
+TYPES = [tur for tur in FRONT if tur != "seminer"]
 
 
 def log(message: str) -> None:
@@ -158,7 +163,7 @@ def registrations(work: Path, setup: str, services: Services, items: int, procs:
     from municms.paths import InstancePaths
 
     paths = InstancePaths(root)
-    generate(paths.inbox, items)
+    generate(paths.inbox, items, TYPES)
     load = loadavg()
     started = time.perf_counter()
     running = [cli(root, "intake", "--quiet", "0", output=work / f"intake-{setup}-{procs}-{n}.log")
@@ -280,13 +285,16 @@ def approve_to_live(work: Path, corpus: Path, setup: str, services: Services, ru
 # -- the table ----------------------------------------------------------------------------------------------
 
 def tables(regs: list[dict], lives: list[dict]) -> list[str]:
-    lines = ["| setup | intake processes | registered | seconds | per second | numbers |", "|---|---|---|---|---|---|"]
+    lines = []
+    if regs:
+        lines += ["| setup | intake processes | registered | seconds | per second | numbers |", "|---|---|---|---|---|---|"]
     for r in regs:
         lines.append(f"| {LABELS[r['setup']]} | {r['procs']} | {r['registered']:,} | {r['seconds']:.1f} | "
                      f"{r['per_second']:.0f} | {'gapless' if r['gapless'] else 'GAPS'} ({r['first']} … "
                      f"{r['last']}) |")
     if lives:
-        lines += ["", "| setup | first publish (build + deploy) | of it: build | files | approve→live median | "
+        lines += [""] if lines else []
+        lines += ["| setup | first publish (build + deploy) | of it: build | files | approve→live median | "
                   "runs | of each: approve + publish |", "|---|---|---|---|---|---|---|"]
         for r in lives:
             lines.append(f"| {LABELS[r['setup']]} | {r['first_seconds']:.1f} s | {r['first_build']:.1f} s | "
@@ -299,10 +307,10 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def write_readme(readme: Path, items: int, runs: int, procs: list[int], lines: list[str], started: str,
+def write_readme(readme: Path, items: int, runs: int, procs: list[int], part: str, lines: list[str], started: str,
                  load_start: str, load_end: str) -> None:
     section = [f"\n## Scale-out — `bench/scale.py --items {items} --runs {runs} "
-               f"--procs {','.join(map(str, procs))}`, {started}", "",
+               f"--procs {','.join(map(str, procs))}{'' if part == 'all' else ' --part ' + part}`, {started}", "",
                f"Machine: {machine()}, load average {load_start} at the start, {load_end} at the end.", "",
                *lines, ""]
     with readme.open("a", encoding="utf-8") as f:
@@ -316,12 +324,15 @@ def main() -> None:
     parser.add_argument("--procs", default="2", help="also this many intake processes at once on PostgreSQL, "
                         "comma-separated (default 2; 1 alone: none)")
     parser.add_argument("--part", choices=("all", "intake", "live"), default="all")
-    parser.add_argument("--quick", action="store_true", help="300 items, 2 runs, no README section")
+    parser.add_argument("--site-items", type=int, help="items of the published site (default: --items)")
+    parser.add_argument("--quick", action="store_true",
+                        help="300 submissions, a site of 30 items, 1 run, no README section (tests/bench runs it)")
     parser.add_argument("--readme", type=Path, default=REPO / "bench" / "README.md")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
     if args.quick:
-        args.items, args.runs = 300, 2
+        args.items, args.site_items, args.runs = 300, 30, 1
+    site_items = args.site_items or args.items
     procs = sorted({int(p) for p in args.procs.split(",")})
     logging.basicConfig(level=logging.ERROR)
     # stopped with SIGTERM (or SIGINT in the background): the servers are stopped and the temp folder removed
@@ -347,10 +358,10 @@ def main() -> None:
                 save()
         if args.part in ("all", "live"):
             started_corpus = time.perf_counter()
-            corpus = make_instance(work / "corpus", args.items)
-            log(f"corpus of {args.items} items generated ({time.perf_counter() - started_corpus:.1f} s)")
+            corpus = make_instance(work / "corpus", site_items)
+            log(f"corpus of {site_items} items generated ({time.perf_counter() - started_corpus:.1f} s)")
             for setup in SETUPS:
-                lives.append({**approve_to_live(work, corpus, setup, services, args.runs), "items": args.items})
+                lives.append({**approve_to_live(work, corpus, setup, services, args.runs), "items": site_items})
                 save()
             shutil.rmtree(corpus, ignore_errors=True)
         if args.part in ("all", "intake"):
@@ -365,7 +376,7 @@ def main() -> None:
     print("\n".join(lines))
     save()
     if not args.quick:
-        write_readme(args.readme, args.items, args.runs, procs, lines, started, load_start, load_end)
+        write_readme(args.readme, args.items, args.runs, procs, args.part, lines, started, load_start, load_end)
 
 
 if __name__ == "__main__":
