@@ -168,8 +168,13 @@ def registrations(work: Path, setup: str, services: Services, items: int, procs:
     started = time.perf_counter()
     running = [cli(root, "intake", "--quiet", "0", output=work / f"intake-{setup}-{procs}-{n}.log")
                for n in range(procs)]
+    codes, cpu = [], 0.0
     try:
-        codes = [p.wait() for p in running]
+        for p in running:  # wait4: the exit status and the CPU seconds (user + system) of each intake process
+            _, status, usage = os.wait4(p.pid, 0)
+            p.returncode = os.waitstatus_to_exitcode(status)
+            codes.append(p.returncode)
+            cpu += usage.ru_utime + usage.ru_stime
     finally:
         for p in running:  # stopped early (SIGTERM): no intake left running on a removed folder
             if p.poll() is None:
@@ -187,10 +192,12 @@ def registrations(work: Path, setup: str, services: Services, items: int, procs:
         ledger.close()
     seqs = sorted(int(number.rsplit("-", 1)[1]) for number in numbers)
     result = {"setup": setup, "procs": procs, "items": items, "seconds": round(seconds, 2),
-              "per_second": round(items / seconds, 1), "registered": len(numbers), "left_in_inbox": len(left),
+              "per_second": round(items / seconds, 1), "cpu_seconds": round(cpu, 1), "registered": len(numbers),
+              "left_in_inbox": len(left),
               "gapless": seqs == list(range(1, items + 1)), "first": min(numbers, default=""),
               "last": max(numbers, default=""), "load": load}
-    log(f"registrations {setup}, {procs} process(es): {items} in {seconds:.1f} s = {items / seconds:.0f}/s; "
+    log(f"registrations {setup}, {procs} process(es): {items} in {seconds:.1f} s = {items / seconds:.0f}/s "
+        f"(intake CPU {cpu:.1f} s); "
         f"registered {len(numbers)}, left {len(left)}, gapless {result['gapless']}")
     if not (result["gapless"] and result["registered"] == items and not left):
         raise SystemExit(f"registrations not complete: {result}")
@@ -287,11 +294,12 @@ def approve_to_live(work: Path, corpus: Path, setup: str, services: Services, ru
 def tables(regs: list[dict], lives: list[dict]) -> list[str]:
     lines = []
     if regs:
-        lines += ["| setup | intake processes | registered | seconds | per second | numbers |", "|---|---|---|---|---|---|"]
+        lines += ["| setup | intake processes | registered | seconds | per second | intake CPU s | numbers |",
+                  "|---|---|---|---|---|---|---|"]
     for r in regs:
         lines.append(f"| {LABELS[r['setup']]} | {r['procs']} | {r['registered']:,} | {r['seconds']:.1f} | "
-                     f"{r['per_second']:.0f} | {'gapless' if r['gapless'] else 'GAPS'} ({r['first']} … "
-                     f"{r['last']}) |")
+                     f"{r['per_second']:.0f} | {r.get('cpu_seconds', '–')} | "
+                     f"{'gapless' if r['gapless'] else 'GAPS'} ({r['first']} … {r['last']}) |")
     if lives:
         lines += [""] if lines else []
         lines += ["| setup | first publish (build + deploy) | of it: build | files | approve→live median | "
