@@ -45,5 +45,7 @@ def test_bench_scale_quick_registers_gapless_and_serves_every_approved_item(tmp_
         assert r["files"] > 30 and r["runs"][0] > 0
 
     table = [line for line in stdout.splitlines() if line.startswith("| ")]
-    assert len(table) == 2 + 3 + 2 + 2
+    assert [line.split(" | ")[0] for line in table] == [
+        "| setup", "| SQLite + local disk", "| PostgreSQL + SeaweedFS (S3)", "| PostgreSQL + SeaweedFS (S3)",
+        "| setup", "| SQLite + local disk", "| PostgreSQL + SeaweedFS (S3)"]
     assert not readme.exists()  # --quick adds no README section
