@@ -53,9 +53,10 @@ def photo() -> bytes:
     return buffer.getvalue()
 
 
-def generate(inbox: Path, count: int) -> None:
-    """count submissions spread over departments; every tenth a bundle with a PDF and a photo."""
-    image, pdf, types = photo(), PDF.read_bytes(), list(FRONT)
+def generate(inbox: Path, count: int, types: list[str] | None = None) -> None:
+    """count submissions spread over departments and types (default: every type of FRONT); every tenth a bundle
+    with a PDF and a photo."""
+    image, pdf, types = photo(), PDF.read_bytes(), types or list(FRONT)
     for n in range(count):
         department = DEPARTMENTS[n % len(DEPARTMENTS)]
         tur = types[n % len(types)]
