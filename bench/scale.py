@@ -1,7 +1,7 @@
 """Scale-out: registrations per second and approve→live on SQLite + local disk against PostgreSQL + SeaweedFS (S3).
 
     .venv/bin/python bench/scale.py [--items 20000] [--runs 3] [--procs 2,4] [--readme bench/README.md]
-    .venv/bin/python bench/scale.py --quick   # 300 submissions, a site of 30 items, 1 run, no README section
+    .venv/bin/python bench/scale.py --quick   # 120 submissions, a site of 20 items, 1 run, no README section
 
 Two setups on the same machine and the same generated inputs:
   sqlite-local   the ledger in var/municms.sqlite3, the local deploy target (var/current)
@@ -137,7 +137,8 @@ def configure(root: Path, setup: str, services: Services, s3_deploy: bool) -> No
         data["deploy"] = {"target": "s3", "bucket": services.bucket(), "endpoint_url": services.s3.endpoint,
                           "prefix": PREFIX, "keep_releases": 3}
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    done = subprocess.run([sys.executable, str(REPO / "publish.py"), "--instance", str(root), "migrate"],
+    done = subprocess.run([sys.executable, str(REPO / "publish.py"), "--instance", str(root), "migrate",
+                           "--system"],
                           capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(f"migrate failed: {done.stdout}{done.stderr}")
@@ -334,12 +335,12 @@ def main() -> None:
     parser.add_argument("--part", choices=("all", "intake", "live"), default="all")
     parser.add_argument("--site-items", type=int, help="items of the published site (default: --items)")
     parser.add_argument("--quick", action="store_true",
-                        help="300 submissions, a site of 30 items, 1 run, no README section (tests/bench runs it)")
+                        help="120 submissions, a site of 20 items, 1 run, no README section (tests/bench runs it)")
     parser.add_argument("--readme", type=Path, default=REPO / "bench" / "README.md")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
     if args.quick:
-        args.items, args.site_items, args.runs = 300, 30, 1
+        args.items, args.site_items, args.runs = 120, 20, 1
     site_items = args.site_items or args.items
     procs = sorted({int(p) for p in args.procs.split(",")})
     logging.basicConfig(level=logging.ERROR)
