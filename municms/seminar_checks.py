@@ -147,10 +147,12 @@ def other_seminars(reader, instance, number: str = "") -> list[Slot]:
     slots, after = [], None
     while True:
         page = reader.find_items(tur=SEMINAR, states=TAKING_PLACE, after=after, limit=500)
-        for item in page:
-            if item.number == number:
-                continue
-            revision = reader.revision(item.id, item.current_rev)
+        others = [item for item in page if item.number != number]
+        # one query per page, not one per seminar: with a query each, intake of a seminar grew with every seminar
+        # registered before it (a 20,000-submission run fell from 33 to 3 registrations/s by 1,700 seminars)
+        revisions = reader.revisions_at([(item.id, item.current_rev) for item in others])
+        for item in others:
+            revision = revisions.get((item.id, item.current_rev))
             slot = slot_of(item.number, item.title, revision.front_matter, instance) if revision else None
             if slot is not None:
                 slots.append(slot)
