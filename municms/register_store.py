@@ -103,17 +103,17 @@ class S3Store:
         return f"{self.base}{stored}/{rel}"
 
     def _keys(self, prefix: str) -> list[str]:
-        found = []
-        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
-            found += [obj["Key"] for obj in page.get("Contents", [])]
-        return found
+        from .s3client import list_keys
+        return list_keys(self.client, self.bucket, prefix)[0]
 
     def _head(self, key: str) -> dict | None:
         from botocore.exceptions import ClientError
+
+        from .s3client import is_missing
         try:
             return self.client.head_object(Bucket=self.bucket, Key=key)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+            if is_missing(exc):
                 return None
             raise
 
@@ -138,7 +138,8 @@ class S3Store:
 
     def _put_new(self, key: str, path: Path) -> None:
         """One object, never over another one with other content."""
-        digest = _sha256(path)
+        from .deploy.shards import file_sha256
+        digest = file_sha256(str(path))
         existing = self._head(key)
         if existing is not None:
             if existing.get("Metadata", {}).get("sha256") == digest:
@@ -151,13 +152,8 @@ class S3Store:
                                    ContentType="application/octet-stream")
 
     def _delete(self, keys: list[str]) -> None:
-        for start in range(0, len(keys), 1000):
-            batch = [{"Key": k} for k in keys[start:start + 1000]]
-            answer = self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
-            if answer.get("Errors"):
-                first = answer["Errors"][0]
-                raise StorageError(f"Kovada yarım kalmış bir kaydın dosyası silinemedi: {first.get('Key')} "
-                                   f"({first.get('Code')}).", f"DeleteObjects failed: {answer['Errors'][:3]}")
+        from .s3client import delete_keys
+        delete_keys(self.client, self.bucket, keys, StorageError, "Kovada yarım kalmış bir kaydın dosyası")
 
     def seal(self, stored: str) -> None:
         """Nothing to do: the objects are written once and never again."""
@@ -212,10 +208,3 @@ class S3Store:
             keys = self._keys(self.base)
         return sorted(k for k in keys if "/".join(k[len(self.base):].split("/")[:2]) not in stored_dirs)
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -39,6 +39,36 @@ def s3_client(endpoint_url: str, region: str = "", workers: int = WORKERS, error
     return session.client("s3", endpoint_url=endpoint_url, config=config)
 
 
+DELETE_BATCH = 1000  # DeleteObjects takes at most this many keys
+_MISSING_CODES = {"NoSuchKey", "404", "NotFound"}
+
+
+def list_keys(client, bucket: str, prefix: str, delimiter: str | None = None) -> tuple[list[str], list[str]]:
+    """Keys and (with a delimiter) common prefixes under prefix, every page of them."""
+    keys, prefixes = [], []
+    extra = {"Delimiter": delimiter} if delimiter else {}
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix, **extra):
+        keys += [obj["Key"] for obj in page.get("Contents", [])]
+        prefixes += [p["Prefix"] for p in page.get("CommonPrefixes", [])]
+    return keys, prefixes
+
+
+def is_missing(exc) -> bool:
+    """A botocore ClientError saying the object does not exist (GET answers NoSuchKey, HEAD a bare 404)."""
+    return exc.response.get("Error", {}).get("Code") in _MISSING_CODES
+
+
+def delete_keys(client, bucket: str, keys: list[str], error: type, what_tr: str) -> None:
+    """Delete keys in batches; the first key the store refused as `error` ("S3'te <what_tr> silinemedi …")."""
+    for start in range(0, len(keys), DELETE_BATCH):
+        batch = [{"Key": k} for k in keys[start:start + DELETE_BATCH]]
+        answer = client.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
+        if answer.get("Errors"):
+            first = answer["Errors"][0]
+            raise error(f"{what_tr} silinemedi: {first.get('Key')} ({first.get('Code')}).",
+                        f"DeleteObjects failed: {answer['Errors'][:3]}")
+
+
 _CREDENTIAL_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "InvalidToken", "ExpiredToken",
                      "InvalidClientTokenId", "403", "Forbidden"}
 

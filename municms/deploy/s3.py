@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import ConflictError, DeployError
-from ..s3client import WORKERS, s3_client, s3_errors
+from ..s3client import WORKERS, delete_keys, is_missing, list_keys, s3_client, s3_errors
 from . import Release, check_deploy_input, now_iso, prune_plan, rollback_choice
 from .lock import deploy_lock
 from .objects import object_headers
@@ -38,7 +38,6 @@ from .shards import IDENTITY_FILE, plan_tree, release_identity
 log = logging.getLogger(__name__)
 
 POINTER = "current"
-_DELETE_BATCH = 1000  # DeleteObjects takes at most this many keys
 
 
 class S3Target:
@@ -71,19 +70,14 @@ class S3Target:
 
     def _list(self, prefix: str, delimiter: str | None = None) -> tuple[list[str], list[str]]:
         """Keys and (with a delimiter) common prefixes under prefix."""
-        keys, prefixes = [], []
-        extra = {"Delimiter": delimiter} if delimiter else {}
-        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix, **extra):
-            keys += [obj["Key"] for obj in page.get("Contents", [])]
-            prefixes += [p["Prefix"] for p in page.get("CommonPrefixes", [])]
-        return keys, prefixes
+        return list_keys(self.client, self.bucket, prefix, delimiter)
 
     def _get(self, key: str) -> bytes | None:
         from botocore.exceptions import ClientError
         try:
             return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            if is_missing(exc):
                 return None
             raise
 
@@ -93,13 +87,7 @@ class S3Target:
                                CacheControl="no-store")
 
     def _delete(self, keys: list[str]) -> None:
-        for start in range(0, len(keys), _DELETE_BATCH):
-            batch = [{"Key": k} for k in keys[start:start + _DELETE_BATCH]]
-            answer = self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
-            if answer.get("Errors"):
-                first = answer["Errors"][0]
-                raise DeployError(f"S3'te eski yayın silinemedi: {first.get('Key')} ({first.get('Code')}).",
-                                  f"DeleteObjects failed: {answer['Errors'][:3]}")
+        delete_keys(self.client, self.bucket, keys, DeployError, "S3'te eski yayın")
 
     # -- state ----------------------------------------------------------------------------------------
     def _pointer(self) -> str | None:
