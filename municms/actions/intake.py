@@ -403,8 +403,7 @@ def _remove_orphans(ledger: Ledger, paths: InstancePaths) -> int:
         for year in sorted(p for p in paths.registered.iterdir() if p.is_dir()):
             for folder in _orphan_candidates(year):
                 if folder.name.startswith(".staging-"):
-                    owner = folder.name[len(".staging-"):].rsplit("-", 1)[0]
-                    if session_alive_quiet(paths, owner):
+                    if not _dead_staging(paths, folder):
                         continue
                 elif _has_row(tx, folder.name):
                     if ".r" not in folder.name:
@@ -421,11 +420,16 @@ def _remove_dead_staging(paths: InstancePaths, root: Path) -> int:
     removed = 0
     for year in sorted(p for p in root.iterdir() if p.is_dir()):
         for folder in sorted(year.glob(".staging-*")):
-            owner = folder.name[len(".staging-"):].rsplit("-", 1)[0]
-            if not session_alive_quiet(paths, owner):
+            if _dead_staging(paths, folder):
                 remove_tree(folder)
                 removed += 1
     return removed
+
+
+def _dead_staging(paths: InstancePaths, folder: Path) -> bool:
+    """A staging folder (.staging-<session>-<n>) whose session is no longer alive."""
+    owner = folder.name[len(".staging-"):].rsplit("-", 1)[0]
+    return not session_alive_quiet(paths, owner)
 
 
 def _orphan_candidates(year: Path) -> list[Path]:
