@@ -75,6 +75,7 @@ def copy_to_postgres(database: Path, url: str, record: Callable[[CopyReport], ob
     try:
         source.execute("BEGIN")  # one snapshot of the whole file
         tables = _tables(source)
+        columns_of = {table: _columns(source, table) for table in tables}
         conn.begin_write()
         try:
             filled = [t for t in tables if conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() is not None]
@@ -83,8 +84,7 @@ def copy_to_postgres(database: Path, url: str, record: Callable[[CopyReport], ob
                                     "var); kopya yalnız boş bir veritabanına yapılır.",
                                     f"target not empty: {filled}")
             for table in tables:
-                columns = _columns(source, table)
-                names = ", ".join(columns)
+                names = ", ".join(columns_of[table])
                 with conn.raw.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                     for row in source.execute(f"SELECT {names} FROM {table} ORDER BY rowid"):
                         copy.write_row(row)
@@ -92,8 +92,8 @@ def copy_to_postgres(database: Path, url: str, record: Callable[[CopyReport], ob
                     conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                  f"coalesce(max(id), 0) + 1, false) FROM {table}")
             for table in tables:
-                columns = ", ".join(_columns(source, table))
-                order = ", ".join(str(i) for i in range(1, len(_columns(source, table)) + 1))
+                columns = ", ".join(columns_of[table])
+                order = ", ".join(str(i) for i in range(1, len(columns_of[table]) + 1))
                 want = list(source.execute(f"SELECT {columns} FROM {table} ORDER BY {order}"))
                 have = list(conn.execute(f"SELECT {columns} FROM {table} ORDER BY {order}"))
                 if len(want) != len(have) or _digest(want) != _digest(have):
