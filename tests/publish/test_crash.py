@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
-import subprocess
 import sys
-import time
 
 import pytest
 
 from municms.deploy.shards import IDENTITY_FILE, file_sha256, tree_digest
 from municms.model import PUBLISHED
+from tests.kill_window import KillWindow
 from tests.tinysite import REPO
 
 def served_release(site) -> str | None:
@@ -48,18 +46,12 @@ def test_killed_publishes_leave_a_whole_site_and_a_rerun_finishes(site):
     # One publish that runs to the end tells how long a publish takes on this machine right now, so the kills
     # below land inside a publish (at a random moment of it) whether the machine is idle or busy.
     new_item()
-    started = time.monotonic()
-    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    duration = time.monotonic() - started
+    window = KillWindow(command, env, rng, 0.1, 0.95)
+    window.run_to_end()
     served_release(site)
-    while kills < 5 and round_no < 15:
+    while kills < 5 and round_no < 30:
         new_item()
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.1, 0.95) * duration)
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            kills += 1
-        process.wait()
+        kills += window.kill_once()
         served_release(site)
     assert kills >= 5, f"only {kills} kills landed during a publish"
 

@@ -7,10 +7,7 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
-import subprocess
 import sys
-import time
 
 import pytest
 
@@ -19,6 +16,7 @@ import municms.register.deploys
 from municms.actions.rollback import rollback
 from municms.register.chain import check_chain
 from municms.register.stamp import live_release, served_chain
+from tests.kill_window import KillWindow
 from tests.publish.test_crash import served_release
 from tests.register.independent import live_files, recompute
 from tests.tinysite import REPO
@@ -58,17 +56,11 @@ def test_killed_publishes_keep_the_chain_whole_and_a_rerun_records_what_was_serv
         site.approve(item.number)
 
     new_item()
-    started = time.monotonic()
-    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    duration = time.monotonic() - started
-    while kills < 5 and round_no < 15:
+    window = KillWindow(command, env, rng, 0.3, 0.95)
+    window.run_to_end()
+    while kills < 5 and round_no < 30:
         new_item()
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 0.98) * duration)  # the record is written late in a publish
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            kills += 1
-        process.wait()
+        kills += window.kill_once()
         assert_consistent_or_recoverable(site)
     assert kills >= 5, f"only {kills} kills landed during a publish"
     result = site.publish()
