@@ -21,10 +21,11 @@ from .clock import Clock
 from .errors import NotFound, PermissionDenied
 from .ledger import Ledger
 from .model import SYSTEM, YONETICI, Event, User
-from .passwords import verify_password
+from .passwords import hash_password, needs_rehash, parameters, verify_password
 
 TOKEN_PREFIX = "mct1"
 FAILED_LOGIN = "login_failed"
+REHASHED = "password_rehashed"          # a stored hash moved to today's Argon2 parameters at login
 THROTTLED_LOGIN = "login_throttled"   # an attempt refused unchecked; does not extend the lock
 MAX_FAILURES = 5                      # failed logins of one login inside the window lock it …
 FAILURE_WINDOW = dt.timedelta(minutes=15)   # … until the oldest of them is this old
@@ -90,7 +91,20 @@ def login_with_password(ledger: Ledger, login: str, password: str, clock: Clock)
     user = _active_user(ledger, login)
     if user is None or not verify_password(user.password_hash, password):
         raise _fail(ledger, login, clock, "password", "unknown or inactive" if user is None else "wrong password")
+    if needs_rehash(user.password_hash):
+        _rehash(ledger, user, password, clock)
     return Actor(user.login, "password", _proof=_PROOF)
+
+
+def _rehash(ledger: Ledger, user: User, password: str, clock: Clock) -> None:
+    """Store the proven password under today's parameters (the password itself is unchanged)."""
+    new_hash = hash_password(password)
+    with ledger.transaction() as tx:
+        if tx.user(user.login).password_hash != user.password_hash:
+            return  # changed since it was read (a password change or a concurrent login): keep that
+        tx.update_user(user.login, password_hash=new_hash)
+        tx.append_event(Event(at=clock.now(), actor=user.login, action=REHASHED,
+                              data={"from": parameters(user.password_hash), "to": parameters(new_hash)}))
 
 
 def token_hash(token: str) -> str:

@@ -218,3 +218,20 @@ def test_owner_system_run_is_recorded(municipality):
     published = [e for e in m.ledger.events(item.id) if e.action == "publish"]
     assert [(e.actor, e.data["via"].startswith("--system (işletim sistemi kullanıcısı ")) for e in published] == \
         [("sistem", True)]
+
+
+def test_a_hash_from_older_parameters_moves_to_todays_at_the_next_login(registered):
+    """Hashes stored before the OWASP profile (argon2-cffi's default, 64 MiB and 4 lanes) keep working and are
+    rehashed once, at the first successful login, with an event that names both parameter sets."""
+    from argon2 import PasswordHasher
+    m, _ = registered
+    with m.ledger.transaction() as tx:  # what an instance that ran the older parameters has stored
+        tx.update_user("web1", password_hash=PasswordHasher().hash(PASSWORD))
+    assert m.run("list", login="web1", password="yanlis-parola")[0] == 1
+    assert m.ledger.user("web1").password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert m.run("list", login="web1")[0] == 0
+    assert m.run("list", login="web1")[0] == 0
+    assert m.ledger.user("web1").password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    rehashed = [e for e in m.ledger.events() if e.action == auth.REHASHED]
+    assert [(e.actor, e.data) for e in rehashed] == [("web1", {"from": "m=65536,t=3,p=4", "to": "m=19456,t=2,p=1"})]
+    assert auth.login_with_password(m.ledger, "web1", PASSWORD, m.clock).login == "web1"
