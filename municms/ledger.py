@@ -20,10 +20,10 @@ from typing import Iterator
 
 from .errors import ConflictError, MunicmsError, NotFound
 from .kvkk.findings import Finding
-from .model import ITEM_FIELDS, Comment, EditLock, Event, Item, Revision, User
+from .model import ITEM_FIELDS, SYSTEM, Comment, EditLock, Event, Item, Revision, User
 from .turkish import fold
 from .private import create_private_file, tighten
-from .db.migrations import SCHEMA_VERSION, migrate_sqlite
+from .db.migrations import MIGRATE, OPENED, SCHEMA_VERSION, Record, migrate_sqlite
 from .seminar_store import SEMINAR_SCHEMA, SeminarLedger, SeminarReads, SeminarWrites
 
 
@@ -753,6 +753,16 @@ class PgLedger(Ledger):
         self._connections.close()
 
 
+def _opening_record(report) -> Event | None:
+    """A SQLite ledger is upgraded by whichever command opens it, before anyone has logged in: the upgrade is
+    recorded as the system's, in its own transaction. A new file (nothing in it yet) records nothing here; `migrate`
+    records its creation (municms.actions.database)."""
+    if report.before == 0:
+        return None
+    return Event(item_id=None, at=dt.datetime.now(dt.timezone.utc), actor=SYSTEM, action=MIGRATE,
+                 data={**report.event_data(), "via": OPENED})
+
+
 def open_ledger(path: str | Path, busy_timeout: float = 30.0) -> Ledger:
     """Open the ledger: a SQLite file (created or upgraded here), or a PostgreSQL database given by its URL
     (postgresql://…), whose schema `publish.py migrate` creates and upgrades; writers wait busy_timeout seconds."""
@@ -769,7 +779,7 @@ def open_ledger(path: str | Path, busy_timeout: float = 30.0) -> Ledger:
         for suffix in ("-wal", "-shm", "-journal"):
             tighten(path.with_name(path.name + suffix))
         ledger = Ledger(path, busy_timeout)
-        ledger.last_migration = migrate_sqlite(ledger._conn(), SCHEMA)
+        ledger.last_migration = migrate_sqlite(ledger._conn(), SCHEMA, _opening_record)
     except (OSError, sqlite3.Error) as exc:
         from .health.diskfull import disk_full, is_disk_full
         if is_disk_full(exc):
@@ -831,8 +841,10 @@ def open_for_migration(target: str | Path) -> Ledger | None:
     return ledger
 
 
-def migrate(target: str | Path):
-    """Create or upgrade the schema at target (SQLite file or PostgreSQL URL): a municms.db.migrations.Report."""
+def migrate(target: str | Path, record: Record | None = None):
+    """Create or upgrade the schema at target (SQLite file or PostgreSQL URL): a municms.db.migrations.Report.
+    A change appends record(report) to PostgreSQL in the migration's transaction; a SQLite file records its own
+    change when it is opened (`_opening_record`)."""
     from .db import is_url
 
     if not is_url(target):
@@ -848,7 +860,7 @@ def migrate(target: str | Path):
 
     try:
         ledger = PgLedger(str(target))
-        return migrate_postgres(ledger._conn(), SCHEMA)
+        return migrate_postgres(ledger._conn(), SCHEMA, record)
     except psycopg.Error as exc:
         raise MunicmsError(f"PostgreSQL kayıt veritabanının şeması kurulamadı: {redact(str(target))} ({exc}).",
                            f"migrate {redact(str(target))}: {exc}") from None

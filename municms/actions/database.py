@@ -9,14 +9,13 @@ from pathlib import Path
 from ..auth import Actor
 from ..clock import Clock
 from ..db.copy import CopyReport, copy_to_postgres
-from ..db.migrations import SCHEMA_VERSION, Report
+from ..db.migrations import MIGRATE, SCHEMA_VERSION, Report
 from ..errors import PermissionDenied
 from ..ledger import Ledger, migrate, open_ledger
 from ..model import YONETICI, Event, User
 from ..signals import ledger_copied, ledger_migrated
 from ._transition import event_data, load_actor
 
-MIGRATE = "migrate"
 COPY = "db_copy"
 
 
@@ -27,21 +26,24 @@ def _check(actor: Actor, user: User, message_tr: str, what: str) -> None:
 
 def migrate_ledger(target: str | Path, clock: Clock, actor: Actor, users: Ledger | None = None) -> Report:
     """Create or upgrade the schema at target (SQLite file or PostgreSQL URL); `users`: the ledger the actor was
-    proven in (None for the system). A change is recorded in that ledger right after it, as a backup is; a run
-    that finds nothing to do records nothing. A SQLite file is brought up to date whenever it is opened, by any
-    command: then `users.last_migration` says what its opening did."""
+    proven in (None for the system). A change of PostgreSQL's schema records who made it in the migration's own
+    transaction; a run that finds nothing to do records nothing. A SQLite file is brought up to date whenever a
+    command opens it, before anyone logs in (`users.last_migration` says what that did): an upgrade is recorded
+    there, as the system's, in its transaction; the creation of a new file is recorded here, right after."""
     user = load_actor(users, actor)
     _check(actor, user, "Kayıt veritabanının şemasını yalnız yönetici kurup yükseltebilir.",
            "migrate the ledger")
-    report = getattr(users, "last_migration", None) or migrate(target)
-    if report.applied or report.before != report.after:
-        event = Event(item_id=None, at=clock.now(), actor=user.login, action=MIGRATE,
-                      data=event_data(actor, {"backend": report.backend, "from": report.before, "to": report.after,
-                                              "applied": [step.version for step in report.applied]}))
+
+    def event(report: Report) -> Event:
+        return Event(item_id=None, at=clock.now(), actor=user.login, action=MIGRATE,
+                     data=event_data(actor, report.event_data()))
+
+    report = getattr(users, "last_migration", None) or migrate(target, record=event)
+    if report.backend == "sqlite" and report.before == 0 and report.changed:
         ledger = open_ledger(target)
         try:
             with ledger.transaction() as tx:
-                tx.append_event(event)
+                tx.append_event(event(report))
         finally:
             ledger.close()
     ledger_migrated.send(MIGRATE, report=report, actor=user.login)

@@ -13,6 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field
+from typing import Callable
+
+MIGRATE = "migrate"   # the event a schema change records, in its own transaction
+OPENED = "kayıt veritabanı açılırken"   # `via` of a SQLite ledger brought up to date by the command opening it
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,25 @@ class Report:
         return {"backend": self.backend, "before": self.before, "after": self.after,
                 "applied": [s.version for s in self.applied]}
 
+    @property
+    def changed(self) -> bool:
+        return bool(self.applied) or self.before != self.after
+
+    def event_data(self) -> dict:
+        return {"backend": self.backend, "from": self.before, "to": self.after,
+                "applied": [step.version for step in self.applied]}
+
+
+Record = Callable[[Report], object]   # the event (municms.model.Event or None) a change appends before commit
+
+
+def _append(conn, record: Record | None, report: Report) -> None:
+    """Append record(report) through the ledger's own insert, inside the migration's open transaction."""
+    event = record(report) if record is not None and report.changed else None
+    if event is not None:
+        from ..ledger import Transaction
+        Transaction(conn).append_event(event)
+
 
 # --- SQLite -------------------------------------------------------------------------------------------------
 
@@ -69,8 +92,9 @@ def sqlite_version(conn: sqlite3.Connection) -> int:
     return max(version, 1)
 
 
-def migrate_sqlite(conn: sqlite3.Connection, schema: str) -> Report:
-    """Create or upgrade the schema of an open SQLite ledger (autocommit connection) in one transaction."""
+def migrate_sqlite(conn: sqlite3.Connection, schema: str, record: Record | None = None) -> Report:
+    """Create or upgrade the schema of an open SQLite ledger (autocommit connection) in one transaction, which
+    also appends record(report) when anything changed."""
     if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         return Report("sqlite", version, version)  # up to date: no write lock needed
@@ -90,11 +114,13 @@ def migrate_sqlite(conn: sqlite3.Connection, schema: str) -> Report:
                 if statement.strip():
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        report = Report("sqlite", before, max(before, SCHEMA_VERSION), applied)
+        _append(conn, record, report)
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
-    return Report("sqlite", before, max(before, SCHEMA_VERSION), applied)
+    return report
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------------------
@@ -111,8 +137,9 @@ def postgres_version(conn) -> int:
     return conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
 
 
-def migrate_postgres(conn, schema: str) -> Report:
-    """Create or upgrade the schema of a PostgreSQL ledger in one transaction, under the migration lock."""
+def migrate_postgres(conn, schema: str, record: Record | None = None) -> Report:
+    """Create or upgrade the schema of a PostgreSQL ledger in one transaction, under the migration lock; the
+    transaction also appends record(report) when anything changed."""
     from .postgres import MIGRATE_LOCK, translate_ddl
 
     raw = conn.raw
@@ -136,8 +163,10 @@ def migrate_postgres(conn, schema: str) -> Report:
                 raw.execute("INSERT INTO schema_migrations (version, what, applied_at) VALUES (%s, %s, %s)",
                             (step.version, step.what, now))
                 applied.append(step)
+        report = Report("postgresql", before, max(before, SCHEMA_VERSION), applied)
+        _append(conn, record, report)
         raw.execute("COMMIT")
     except BaseException:
         raw.execute("ROLLBACK")
         raise
-    return Report("postgresql", before, max(before, SCHEMA_VERSION), applied)
+    return report

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import pwd
 
+import pytest
+
 from municms.ledger import open_ledger
 from tests.municipality import bare_instance, cli_in_process
 
@@ -40,6 +42,20 @@ def test_migrate_of_postgres_is_recorded_in_it(tmp_path, pg_server, monkeypatch)
     code, out, err = cli_in_process(root, "migrate")
     assert code != 0 and NO_CREDENTIALS in err  # with a schema, the refusal asks for credentials
     ledger.close()
+
+
+def test_a_postgres_migration_and_its_event_commit_together(tmp_path, pg_server):
+    """The event is appended inside the migration's transaction: if it cannot be written, no schema is left."""
+    from municms.ledger import migrate
+
+    url = pg_server.create_database()
+
+    def broken(report):
+        raise RuntimeError("the event could not be made")
+    with pytest.raises(RuntimeError):
+        migrate(url, record=broken)
+    assert pg_server.sql("SELECT to_regclass('schema_migrations') IS NULL, to_regclass('items') IS NULL",
+                         url.rsplit("/", 1)[1]) == [(True, True)]
 
 
 def test_migrate_of_sqlite_is_recorded_in_it(tmp_path):

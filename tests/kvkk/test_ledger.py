@@ -29,6 +29,12 @@ def test_a_version_5_ledger_is_upgraded_and_keeps_its_items(municipality):
             assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
         item = ledger.item(number)
         assert item.title == "Eski Kayıt" and ledger.kvkk_findings(item.id, 1) == []  # not scanned back then
+        upgrades = [(e.actor, e.item_id, e.data) for e in ledger.events() if e.action == "migrate"]
+        assert upgrades == [("sistem", None, {"backend": "sqlite", "from": 5, "to": 7, "applied": [6, 7],
+                                              "via": "kayıt veritabanı açılırken"})]
+        ledger.close()
+        ledger = open_ledger(m.paths.database)  # up to date now: nothing more recorded
+        assert [e.action for e in ledger.events()].count("migrate") == 1
     finally:
         ledger.close()
 
