@@ -17,6 +17,11 @@ readers may not list the bucket), which the pointer location turns into 401, the
 on (any other status would be a 500); the request then gets UNPUBLISHED_PAGE, a 503 with Retry-After and
 no-store, so neither a visitor nor a CDN keeps it.
 
+When the store cannot be reached or fails (5xx, a refused connection, a timeout), for the pointer or for the
+object, the request gets STORE_DOWN_PAGE instead of nginx's own 500/502: a 503 saying the site is temporarily
+unavailable, Retry-After 60, no-store. The pointer's failure also ends in 401 (nothing else passes auth_request);
+its status, kept as $municms_pointer_status, tells the two 503 pages apart.
+
 The client's path goes to the store as the client sent it (still percent-encoded, without the query string):
 a decoded $uri in proxy_pass would let %0D%0A write headers of the request to the store. nginx has already
 refused a path that climbs above the root. Only GET and HEAD are passed on, with none of the client's headers
@@ -32,9 +37,11 @@ from .nginx import (CACHE_ASSET, CACHE_HASHED, CACHE_PAGE, DEFAULT_UPSTREAM, GZI
                     _editorial, _headers, _registration)
 
 POINTER_LOCATION = "/_municms/surum"
-NO_POINTER = "@municms_no_pointer"        # the pointer's subrequest when there is none: 401
-UNPUBLISHED = "@municms_unpublished"      # a request refused that way: 503 and UNPUBLISHED_PAGE
+NO_POINTER = "@municms_no_pointer"        # the pointer's subrequest when there is none (or no store): 401
+UNPUBLISHED = "@municms_unpublished"      # a request refused that way: 503 and UNPUBLISHED_PAGE (or STORE_DOWN_PAGE)
+STORE_DOWN = "@municms_store_down"        # an object the store failed to give: 503 and STORE_DOWN_PAGE
 RETRY_AFTER = "300"
+RETRY_AFTER_DOWN = "60"
 UNPUBLISHED_PAGE = (
     '<!DOCTYPE html>\n<html lang="tr">\n<head><meta charset="utf-8">'
     '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -42,6 +49,13 @@ UNPUBLISHED_PAGE = (
     "<body><main><h1>Site henüz yayımlanmadı</h1>"
     "<p>Sitenin ilk sürümü hazırlanıyor. Lütfen birkaç dakika sonra yeniden deneyin.</p></main></body>\n"
     "</html>\n")
+STORE_DOWN_PAGE = (
+    '<!DOCTYPE html>\n<html lang="tr">\n<head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<title>Site geçici olarak açılamıyor</title></head>\n"
+    "<body><main><h1>Site geçici olarak açılamıyor</h1>"
+    "<p>Sayfaların saklandığı sunucuya şu anda ulaşılamıyor. Lütfen birkaç dakika sonra yeniden deneyin.</p>"
+    "</main></body>\n</html>\n")
 # headers of the store that say nothing to a visitor (AWS, SeaweedFS, MinIO, Ceph); Cache-Control is the
 # config's own, as for a local release
 _HIDDEN = ("Cache-Control", "x-amz-request-id", "x-amz-id-2", "x-amz-version-id", "x-amz-server-side-encryption",
@@ -78,7 +92,8 @@ def _proxy(store: Store, path: str, i2: str, validators: bool = False) -> str:
              "proxy_http_version 1.1;", "proxy_pass_request_headers off;", "proxy_pass_request_body off;",
              f"proxy_set_header Host {store.host};", 'proxy_set_header Connection "";',
              'proxy_set_header Content-Length "";', "proxy_intercept_errors on;",
-             "error_page 403 404 =404 /404.html;", f"error_page 401 = {UNPUBLISHED};"]
+             "error_page 403 404 =404 /404.html;", f"error_page 401 = {UNPUBLISHED};",
+             f"error_page 500 502 503 504 = {STORE_DOWN};"]
     if validators:  # a 304 of the store for a file whose ETag (its MD5) is the same in every release
         lines += ["proxy_set_header If-None-Match $http_if_none_match;",
                   "proxy_set_header If-Modified-Since $http_if_modified_since;"]
@@ -95,7 +110,7 @@ def _pointer(store: Store, i1: str, i2: str) -> str:
              "proxy_http_version 1.1;", "proxy_pass_request_headers off;", "proxy_pass_request_body off;",
              f"proxy_set_header Host {store.host};", 'proxy_set_header Connection "";',
              'proxy_set_header Content-Length "";', "proxy_intercept_errors on;",
-             f"error_page 403 404 = {NO_POINTER};"]
+             f"error_page 403 404 500 502 503 504 = {NO_POINTER};"]
     if store.https:
         lines += ["proxy_ssl_server_name on;", f"proxy_ssl_name {store.host.split(':')[0]};",
                   "proxy_ssl_verify on;", f"proxy_ssl_trusted_certificate {CA_BUNDLE};"]
@@ -110,13 +125,23 @@ def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def _unpublished(i1: str, i2: str) -> str:
-    """The answer before the first deploy: 503, a short Turkish page, Retry-After, never cached (an HTML page
-    whatever the address's extension: `types {}` keeps nginx from taking the type from it)."""
-    body = (f"{i2}auth_request off;\n{i2}types {{ }}\n{i2}default_type \"text/html; charset=utf-8\";\n"
-            + _headers("no-store", i2, {"Retry-After": RETRY_AFTER})
-            + f"{i2}return 503 {_quoted(UNPUBLISHED_PAGE)};\n")
-    return f"{i1}location {UNPUBLISHED} {{\n{body}{i1}}}\n\n"
+def _refusal(page: str, retry_after: str, i2: str) -> str:
+    """A 503 with a short Turkish page, Retry-After, never cached."""
+    return _headers("no-store", i2, {"Retry-After": retry_after}) + f"{i2}return 503 {_quoted(page)};\n"
+
+
+def _unpublished(i1: str, i2: str, i3: str) -> str:
+    """The answers when the pointer could not be read: before the first deploy (the store said 404/403) the
+    unpublished page; when the store failed, the store-down page. And the store-down answer for an object.
+    Always an HTML page whatever the address's extension: `types {}` keeps nginx from taking the type from it
+    (the `if` block, where `types` may not stand, inherits it)."""
+    html = f"{i2}auth_request off;\n{i2}types {{ }}\n{i2}default_type \"text/html; charset=utf-8\";\n"
+    return (f"{i1}location {UNPUBLISHED} {{\n{html}"
+            f"{i2}if ($municms_pointer_status ~ \"5[0-9][0-9]\") {{\n"
+            + _refusal(STORE_DOWN_PAGE, RETRY_AFTER_DOWN, i3) + f"{i2}}}\n"
+            + _refusal(UNPUBLISHED_PAGE, RETRY_AFTER, i2) + f"{i1}}}\n\n"
+            f"{i1}location {STORE_DOWN} {{\n{html}"
+            + _refusal(STORE_DOWN_PAGE, RETRY_AFTER_DOWN, i2) + f"{i1}}}\n\n")
 
 
 def _site(path: str | None, store: Store, cache: str, i2: str, ssi: bool = False, validators: bool = False,
@@ -159,9 +184,10 @@ def s3_server_block(store: Store, port: int = 80, listen: str = "", server_name:
         f"{i1}absolute_redirect off;\n"
         f"{i1}# the live release, read once per request from the pointer object (see municms/nginx_s3.py)\n"
         f"{i1}auth_request {POINTER_LOCATION};\n"
-        f"{i1}auth_request_set $municms_release $upstream_http_x_amz_meta_release;\n\n"
+        f"{i1}auth_request_set $municms_release $upstream_http_x_amz_meta_release;\n"
+        f"{i1}auth_request_set $municms_pointer_status $upstream_status;\n\n"
         f"{_pointer(store, i1, i2)}"
-        f"{_unpublished(i1, i2)}"
+        f"{_unpublished(i1, i2, i2 + '    ')}"
         + _editorial(upstream, i1, i2, ("auth_request off;",))
         + _registration(upstream, i1, i2, ("auth_request off;",))
         # a folder's address without its slash: to the address with it, as nginx does for a local folder

@@ -19,7 +19,7 @@ import pytest
 from municms.deploy import get_target
 from municms.fragments import BANNER_FILE, BANNER_INCLUDE
 from municms.nginx import CSP
-from municms.nginx_s3 import UNPUBLISHED_PAGE
+from municms.nginx_s3 import STORE_DOWN_PAGE, UNPUBLISHED_PAGE
 
 from .conftest import REPO, release_id
 from .test_nginx import Client, Timeline, rel_path
@@ -100,7 +100,7 @@ def test_config_for_the_bucket(make_instance, s3_bucket, tmp_path):
         "        proxy_http_version 1.1;\n        proxy_pass_request_headers off;\n"
         f"        proxy_pass_request_body off;\n        proxy_set_header Host {host};\n"
         '        proxy_set_header Connection "";\n        proxy_set_header Content-Length "";\n'
-        "        proxy_intercept_errors on;\n        error_page 403 404 = @municms_no_pointer;\n    }\n")
+        "        proxy_intercept_errors on;\n        error_page 403 404 500 502 503 504 = @municms_no_pointer;\n    }\n")
     for line in ("    auth_request /_municms/surum;\n",
                  "    auth_request_set $municms_release $upstream_http_x_amz_meta_release;\n",
                  f"        proxy_pass http://municms_s3/{s3_bucket.name}/site/www/releases/$municms_release"
@@ -109,6 +109,8 @@ def test_config_for_the_bucket(make_instance, s3_bucket, tmp_path):
                  "/_acil.html;\n",
                  "        proxy_pass_request_headers off;\n", "        limit_except GET { deny all; }\n",
                  "        error_page 403 404 =404 /404.html;\n", "        error_page 401 = @municms_unpublished;\n",
+                 "    auth_request_set $municms_pointer_status $upstream_status;\n",
+                 "        error_page 500 502 503 504 = @municms_store_down;\n",
                  "    location @municms_no_pointer {\n        return 401;\n    }\n",
                  '        add_header Retry-After "300" always;\n', "        proxy_hide_header x-amz-request-id;\n",
                  f'        add_header Content-Security-Policy "{CSP}" always;\n',
@@ -286,3 +288,73 @@ def test_empty_bucket_answers_503_until_the_first_deploy(make_instance, variants
     status, headers, body = fetch(remote + "/")
     assert status == 200 and "Retry-After" not in headers and "Site henüz yayımlanmadı".encode() not in body
     assert fetch(remote + "/olmayan-sayfa/")[0] == 404
+
+
+class FailingStore:
+    """An S3-compatible endpoint that has a live release (the pointer answers) but fails every object with a
+    500, as a store does when its disks or volume servers fail; the pointer's HEAD can be made to fail too."""
+
+    def __init__(self):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        store = self
+        self.pointer_fails = False
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_HEAD(self):
+                if self.path.endswith("/current") and not store.pointer_fails:
+                    self.send_response(200)
+                    self.send_header("x-amz-meta-release", release_id(1))
+                    self.send_header("Content-Length", "0")
+                else:
+                    self.send_response(500)
+                    self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def do_GET(self):
+                body = b"<Error><Code>InternalError</Code></Error>"
+                self.send_response(500)
+                self.send_header("Content-Type", "application/xml")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def assert_store_down(remote: str, pages: tuple[str, ...]) -> None:
+    for page in pages:
+        status, headers, body = fetch(remote + page)
+        assert (status, headers["Retry-After"], headers["Cache-Control"]) == (503, "60", "no-store"), page
+        assert headers["Content-Type"] == "text/html; charset=utf-8", page
+        assert headers["Content-Security-Policy"] == CSP, page
+        assert body.decode("utf-8") == STORE_DOWN_PAGE, page
+
+
+def test_a_store_that_is_down_or_failing_answers_503_never_500(make_instance, s3_bucket, s3_nginx):
+    """No store at the endpoint (connection refused), a store failing every object, a store failing the pointer
+    too: every page is the short Turkish 'temporarily unavailable' 503 with Retry-After 60, not nginx's 500/502;
+    the editorial app's addresses are still proxied to serve (which answers for itself)."""
+    assert "<title>Site geçici olarak açılamıyor</title>" in STORE_DOWN_PAGE and '<html lang="tr">' in STORE_DOWN_PAGE
+    pages = ("/", "/haberler/", "/theme/css/site.css", "/404.html", "/_acil.html", "/api/v1/haberler.json")
+    _, dead = s3_instance(make_instance, s3_bucket, endpoint=f"http://127.0.0.1:{free_port()}", name="yok")
+    assert_store_down(s3_nginx(dead.root), pages)
+
+    failing = FailingStore()
+    try:
+        _, paths = s3_instance(make_instance, s3_bucket, endpoint=failing.endpoint, name="bozuk")
+        remote = s3_nginx(paths.root)
+        assert_store_down(remote, pages)
+        failing.pointer_fails = True
+        assert_store_down(remote, pages)
+    finally:
+        failing.close()
