@@ -1,10 +1,13 @@
-"""The workflow CLI through real subprocesses: credentials, exit codes, Turkish messages, --json, the register."""
+"""The workflow CLI: credentials, exit codes, Turkish messages, --json, the register. The first two tests run every
+command as a real subprocess of publish.py; the others run the same command line in the test's process (`here`:
+the same parser, authentication and error boundary, without a Python start-up per command)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import subprocess
 
 import pytest
 
@@ -24,6 +27,12 @@ def token_of(m, login: str) -> str:
     done = m.cli("users", "token", login, login=login)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
+
+
+def here(m, *args: str, **options) -> subprocess.CompletedProcess:
+    """`publish.py ARGS…` in this process (m.run), shaped like m.cli's result."""
+    code, out, err = m.run(*args, **options)
+    return subprocess.CompletedProcess(list(args), code, out, err)
 
 
 @pytest.mark.slow
@@ -136,26 +145,26 @@ def test_refusals_and_usage_errors_exit_codes(municipality):
     made = m.submit("duyuru", "Işıklı Çarşı İhalesi")
     m.assign(made.number, to="web1", by="mudur1")
     m.review(made.number, by="web1")
-    own = m.cli("approve", made.number, login="web1")
+    own = here(m, "approve", made.number, login="web1")
     assert (own.returncode, own.stderr.strip()) == (1, "HATA: İçeriği incelemeye alan kişi onu onaylayamaz; "
                                                        "onay başka bir kişiden gelmelidir (dört göz ilkesi).")
-    department = m.cli("approve", made.number, login="fen1")
+    department = here(m, "approve", made.number, login="fen1")
     assert (department.returncode, department.stderr.strip()) == (1, "HATA: Onaylama yetkiniz yok (birim personeli: fen1).")
-    wrong_state = m.cli("assign", made.number, "--to", "web1", login="mudur1")
+    wrong_state = here(m, "assign", made.number, "--to", "web1", login="mudur1")
     assert (wrong_state.returncode, wrong_state.stderr.strip()) == \
         (1, f"HATA: {made.number} 'incelemede' durumunda; havale yapılamaz.")
-    missing = m.cli("show", "BİM-2026-000404", "--json", login="web1")
+    missing = here(m, "show", "BİM-2026-000404", "--json", login="web1")
     assert missing.returncode == 1 and json.loads(missing.stdout)["error"] == "NotFound"
-    anonymous = m.cli("approve", made.number)
+    anonymous = here(m, "approve", made.number)
     assert (anonymous.returncode, anonymous.stderr.strip()) == (1, NEEDS_CREDENTIALS)
-    wrong = m.cli("approve", made.number, login="web2", password="yanlis-parola")
+    wrong = here(m, "approve", made.number, login="web2", password="yanlis-parola")
     assert (wrong.returncode, wrong.stderr.strip()) == (1, "HATA: Kullanıcı adı ya da parola hatalı.")
-    forged = m.cli("approve", made.number, token="mct1.web2." + "x" * 43)
+    forged = here(m, "approve", made.number, token="mct1.web2." + "x" * 43)
     assert (forged.returncode, forged.stderr.strip()) == \
         (1, "HATA: Kişisel anahtar (MUNICMS_TOKEN) geçersiz ya da iptal edilmiş.")
     assert m.ledger.item(made.number).state == IN_REVIEW and m.ledger.approvals(made.id, 1) == []
     assert [e.action for e in m.ledger.events(made.id)] == ["register", "assign", "start_review"]
-    assert m.cli("list", "--state", "bitti", login="web1").returncode == 2
+    assert here(m, "list", "--state", "bitti", login="web1").returncode == 2
 
 
 def test_department_staff_and_editors_list_only_their_items(municipality):
@@ -164,16 +173,16 @@ def test_department_staff_and_editors_list_only_their_items(municipality):
     other = m.submit("duyuru", "Emlak Vergisi Son Gün", department="mali-hizmetler")
     seminar = m.submit("seminer", "Temel Bilgisayar Semineri", department="fen-isleri", egitmen="Mehmet Kaya",
                        yer="Konferans Salonu", kontenjan=40, baslangic="2026-12-10 10:00", bitis="2026-12-10 12:30")
-    mine = json.loads(m.cli("list", "--json", login="fen1").stdout)
+    mine = json.loads(here(m, "list", "--json", login="fen1").stdout)
     assert [i["number"] for i in mine["items"]] == [own.number, seminar.number]
-    unit = json.loads(m.cli("list", "--json", login="web1").stdout)
+    unit = json.loads(here(m, "list", "--json", login="web1").stdout)
     assert [i["number"] for i in unit["items"]] == [own.number, other.number]
-    everything = m.cli("list", login="mudur1")
+    everything = here(m, "list", login="mudur1")
     assert all(i.number in everything.stdout for i in (own, other, seminar))
-    denied = m.cli("show", other.number, login="fen1")
+    denied = here(m, "show", other.number, login="fen1")
     assert (denied.returncode, denied.stderr.strip()) == \
         (1, f"HATA: '{other.number}' numaralı kayıt bulunamadı ya da görme yetkiniz yok.")
-    assert m.cli("show", other.number, login="mali1").returncode == 0
+    assert here(m, "show", other.number, login="mali1").returncode == 0
 
 
 def test_defter_text_csv_and_json(municipality):
@@ -182,7 +191,7 @@ def test_defter_text_csv_and_json(municipality):
     second = m.submit("duyuru", "Emlak Vergisi Son Gün", department="mali-hizmetler")
     m.approve(second.number)
     m.publish()
-    text = m.cli("defter", "--from", "2026-11-01", "--to", "2026-11-30", login="mudur1")
+    text = here(m, "defter", "--from", "2026-11-01", "--to", "2026-11-30", login="mudur1")
     assert text.returncode == 0, text.stderr
     lines = text.stdout.splitlines()
     assert lines[0] == "Deneme Belediyesi — Kayıt Defteri (01.11.2026 – 30.11.2026)"
@@ -191,7 +200,7 @@ def test_defter_text_csv_and_json(municipality):
     assert row1.index("Fen İşleri Müdürlüğü") == row2.index("Mali Hizmetler Müdürlüğü") == header.index("Müdürlük")
     assert row2.index("yayında") == header.index("Durum")
 
-    raw = m.cli("defter", "--from", "2026-11-25", "--to", "2026-11-25", "--format", "csv",
+    raw = here(m, "defter", "--from", "2026-11-25", "--to", "2026-11-25", "--format", "csv",
                 "--output", str(m.root / "defter.csv"), login="mudur1")
     assert raw.returncode == 0
     data = (m.root / "defter.csv").read_bytes()
@@ -202,15 +211,15 @@ def test_defter_text_csv_and_json(municipality):
                     [first.number, "25.11.2026", "Fen İşleri Müdürlüğü", "Işıklı Çarşı İhalesi", "", "kaydedildi", ""],
                     [second.number, "25.11.2026", "Mali Hizmetler Müdürlüğü", "Emlak Vergisi Son Gün", "web1",
                      "yayında", "25.11.2026"]]
-    staff = list(csv.reader(io.StringIO(m.cli("defter", "--from", "2026-11-25", "--to", "2026-11-25", "--format",
+    staff = list(csv.reader(io.StringIO(here(m, "defter", "--from", "2026-11-25", "--to", "2026-11-25", "--format",
                                               "csv", login="mali1").stdout.lstrip("\ufeff")), delimiter=";"))
     assert [row[0] for row in staff[1:]] == [second.number]  # department staff: their own lines only
-    as_json = json.loads(m.cli("defter", "--from", "2026-11-26", "--to", "2026-12-31", "--json",
+    as_json = json.loads(here(m, "defter", "--from", "2026-11-26", "--to", "2026-12-31", "--json",
                                login="mudur1").stdout)
     assert as_json == {"ok": True, "from": "2026-11-26", "to": "2026-12-31", "rows": []}
-    backwards = m.cli("defter", "--from", "2026-12-01", "--to", "2026-11-01", login="mudur1")
+    backwards = here(m, "defter", "--from", "2026-12-01", "--to", "2026-11-01", login="mudur1")
     assert (backwards.returncode, backwards.stderr.splitlines()[0]) == (1, "HATA: Tarih aralığı geçersiz.")
-    anonymous = m.cli("defter", "--from", "2026-11-01", "--to", "2026-11-30")
+    anonymous = here(m, "defter", "--from", "2026-11-01", "--to", "2026-11-30")
     assert (anonymous.returncode, anonymous.stdout, anonymous.stderr.strip()) == (1, "", NEEDS_CREDENTIALS)
 
 
@@ -219,12 +228,12 @@ def test_reject_on_the_command_line(municipality):
     made = m.submit("duyuru", "Işıklı Çarşı İhalesi")
     m.assign(made.number, to="web1", by="mudur1")
     m.review(made.number, by="web1")
-    done = m.cli("reject", made.number, "--reason", "Mevzuata aykırı.", "--json", login="web2")
+    done = here(m, "reject", made.number, "--reason", "Mevzuata aykırı.", "--json", login="web2")
     payload = json.loads(done.stdout)["item"]
     assert (done.returncode, payload["state"], payload["state_label"]) == (0, "rejected", "reddedildi")
     assert payload["closed_at"].endswith("+03:00")  # the CLI's clock runs in the instance's time zone
-    shown = m.cli("show", made.number, login="web2")
+    shown = here(m, "show", made.number, login="web2")
     assert "Durum: reddedildi" in shown.stdout and "(Mevzuata aykırı.)" in shown.stdout
-    again = m.cli("reject", made.number, "--reason", "Yine.", login="web2")
+    again = here(m, "reject", made.number, "--reason", "Yine.", login="web2")
     assert (again.returncode, again.stderr.strip()) == \
         (1, f"HATA: {made.number} 'reddedildi' durumunda; reddetme yapılamaz.")
