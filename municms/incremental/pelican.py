@@ -9,6 +9,7 @@ new file moved into place, never an existing file rewritten: releases may share 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import tempfile
@@ -249,6 +250,26 @@ class FingerprintWriter(Writer):
 
 
 _GLOBALS: dict[tuple, frozenset[str]] = {}
+_PARSED: dict[tuple, tuple[frozenset[str], tuple[str, ...]]] = {}
+
+
+def _syntax(env) -> tuple:
+    """The environment's options that change how a template's text parses."""
+    return (env.block_start_string, env.block_end_string, env.variable_start_string, env.variable_end_string,
+            env.comment_start_string, env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix,
+            env.trim_blocks, env.lstrip_blocks, tuple(sorted(env.extensions)))
+
+
+def _parsed(env, name: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The global names one template's own text reads and the templates it names, kept per text (the same theme
+    copied to another folder, or read again by a new process's first build, is not parsed again)."""
+    source = env.loader.get_source(env, name)[0]
+    key = (hashlib.sha256(source.encode("utf-8")).digest(), _syntax(env))
+    if key not in _PARSED:
+        ast = env.parse(source)
+        _PARSED[key] = (frozenset(meta.find_undeclared_variables(ast)),
+                        tuple(t for t in meta.find_referenced_templates(ast) if t))
+    return _PARSED[key]
 
 
 def template_globals(template) -> frozenset[str]:
@@ -264,9 +285,9 @@ def template_globals(template) -> frozenset[str]:
             if current in seen or current is None:
                 continue
             seen.add(current)
-            ast = env.parse(env.loader.get_source(env, current)[0])
-            found |= meta.find_undeclared_variables(ast)
-            todo += [t for t in meta.find_referenced_templates(ast) if t]
+            names, referenced = _parsed(env, current)
+            found |= names
+            todo += referenced
         _GLOBALS[key] = frozenset(found - set(env.globals))
     return _GLOBALS[key]
 
