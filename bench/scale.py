@@ -1,7 +1,7 @@
 """Scale-out: registrations per second and approve→live on SQLite + local disk against PostgreSQL + SeaweedFS (S3).
 
     .venv/bin/python bench/scale.py [--items 20000] [--runs 3] [--procs 2,4] [--readme bench/README.md]
-    .venv/bin/python bench/scale.py --quick   # 120 submissions, a site of 20 items, 1 run, no README section
+    .venv/bin/python bench/scale.py --quick   # 60 submissions, a site of 12 items, 1 run, no README section
 
 Two setups on the same machine and the same generated inputs:
   sqlite-local   the ledger in var/municms.sqlite3, the local deploy target (var/current)
@@ -335,12 +335,12 @@ def main() -> None:
     parser.add_argument("--part", choices=("all", "intake", "live"), default="all")
     parser.add_argument("--site-items", type=int, help="items of the published site (default: --items)")
     parser.add_argument("--quick", action="store_true",
-                        help="120 submissions, a site of 20 items, 1 run, no README section (tests/bench runs it)")
+                        help="60 submissions, a site of 12 items, 1 run, no README section (tests/bench runs it)")
     parser.add_argument("--readme", type=Path, default=REPO / "bench" / "README.md")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
     if args.quick:
-        args.items, args.site_items, args.runs = 120, 20, 1
+        args.items, args.site_items, args.runs = 60, 12, 1
     site_items = args.site_items or args.items
     procs = sorted({int(p) for p in args.procs.split(",")})
     logging.basicConfig(level=logging.ERROR)

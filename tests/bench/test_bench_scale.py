@@ -39,13 +39,13 @@ def test_bench_scale_quick_registers_gapless_and_serves_every_approved_item(tmp_
         ("sqlite-local", 1), ("pg-s3", 1), ("pg-s3", 2)]
     for r in result["registrations"]:
         assert (r["items"], r["registered"], r["left_in_inbox"], r["gapless"], r["first"], r["last"]) == (
-            120, 120, 0, True, f"BİM-{year}-000001", f"BİM-{year}-000120"), r
+            60, 60, 0, True, f"BİM-{year}-000001", f"BİM-{year}-000060"), r
         assert r["per_second"] > 0
 
     assert [r["setup"] for r in result["live"]] == ["sqlite-local", "pg-s3"]
     for r in result["live"]:
-        assert (r["items"], r["live"], len(r["runs"])) == (20, 1, 1), r
-        assert r["files"] > 20 and r["runs"][0] > 0
+        assert (r["items"], r["live"], len(r["runs"])) == (12, 1, 1), r
+        assert r["files"] > 12 and r["runs"][0] > 0
 
     table = [line for line in stdout.splitlines() if line.startswith("| ")]
     assert [line.split(" | ")[0] for line in table] == [
