@@ -1,5 +1,6 @@
 """Images the build makes with Pillow: responsive renditions of news photos, a share card per section and the
-site icons. Every function returns the same bytes for the same input (builds are compared byte for byte)."""
+site icons. Every function returns the same bytes for the same input (builds are compared byte for byte), so the
+cards and icons, drawn again by every full build, are kept per input for the process (a few dozen small PNGs)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import io
 import os
 import struct
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
@@ -159,6 +161,7 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int, lines: int) -> li
     return rows
 
 
+@lru_cache(maxsize=64)
 def share_card(site_name: str, title: str, host: str) -> bytes:
     """A 1200×630 PNG for link previews: the mark, the municipality's name and the section's title."""
     width, height = SHARE_SIZE
@@ -180,6 +183,7 @@ def share_card(site_name: str, title: str, host: str) -> bytes:
     return _png(image)
 
 
+@lru_cache(maxsize=32)
 def icon_png(size: int, padding: float = 0.0) -> bytes:
     """The mark as a square PNG icon; `padding` (a share of the side) on the brand colour for maskable and
     Apple icons, which platforms crop to their own shape."""
@@ -191,6 +195,7 @@ def icon_png(size: int, padding: float = 0.0) -> bytes:
     return _png(image.convert("RGB"))
 
 
+@lru_cache(maxsize=4)
 def favicon_ico(sizes: tuple[int, ...] = (16, 32, 48)) -> bytes:
     """favicon.ico holding one PNG image per size (every browser since 2010 reads PNG entries)."""
     images = [icon_png(size) for size in sizes]
