@@ -22,7 +22,7 @@ from ..config import Instance
 from ..search import (PARTS_FILE, RECENT, SEARCH_DIR, bundle_files, bundle_of, files_under, index_site,
                       part_of, parts_for, recent_start)
 from . import memory, search_prep
-from .pelican import IncrementalPelican, MemoryBytecodeCache, replace_file
+from .pelican import TEMPLATES, IncrementalPelican, replace_file
 from .state import SiteState
 
 log = logging.getLogger(__name__)
@@ -71,9 +71,7 @@ def build_incremental(instance: Instance, state: SiteState, now: dt.datetime, bu
         settings["MUNICMS_OUTPUTS"] = {}
         settings["MUNICMS_JOURNAL"] = state.record_path
         settings["SPEEDUPS_PROCESSES"] = 1  # few files are read or rendered: a second process costs more than it saves
-        if state.bytecode_cache is None:
-            state.bytecode_cache = MemoryBytecodeCache()
-        settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": state.bytecode_cache}
+        settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": TEMPLATES}
         settings.pop("MUNICMS_MANIFEST", None)  # the state knows each page's inputs; no per-page source scan
         state.begin(environment_digest(instance, settings))
         collector = _Collector()

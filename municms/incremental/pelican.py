@@ -13,9 +13,11 @@ import hashlib
 import logging
 import os
 import tempfile
+import types
 from pathlib import Path
 
 from jinja2 import BytecodeCache, meta
+from jinja2.bccache import Bucket
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator
 from pelican.writers import Writer
@@ -292,18 +294,43 @@ def template_globals(template) -> frozenset[str]:
     return _GLOBALS[key]
 
 
+def _compile_options(env, name: str) -> tuple:
+    """What, besides a template's name and text, changes the code Jinja generates for it."""
+    autoescape = env.autoescape(name) if callable(env.autoescape) else env.autoescape
+    return (_syntax(env), autoescape, env.optimized, env.finalize, env.newline_sequence, env.keep_trailing_newline,
+            env.is_async, env.code_generator_class)
+
+
+def _renamed(code: types.CodeType, filename: str | None) -> types.CodeType:
+    """The compiled template as if compiled from `filename` (Template.filename and tracebacks come from it)."""
+    if filename is None or code.co_filename == filename:
+        return code
+    consts = tuple(_renamed(c, filename) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
+
+
 class MemoryBytecodeCache(BytecodeCache):
-    """Compiled templates kept in memory between builds (Pelican makes a new environment per generator)."""
+    """Compiled templates kept in memory for the process, per template name, text and the environment options that
+    change the generated code: Pelican makes a new environment per generator and per build, and the same theme in
+    another instance folder (a new process's first build, each test's copy) compiles to the same code. A cached
+    code object is handed out under the file name it is asked for."""
 
     def __init__(self) -> None:
-        self.compiled: dict[str, bytes] = {}
+        self.compiled: dict[tuple, types.CodeType] = {}
 
-    def load_bytecode(self, bucket) -> None:
-        if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
+    def get_bucket(self, environment, name: str, filename: str | None, source: str) -> Bucket:
+        bucket = Bucket(environment, repr((name, _compile_options(environment, name))),
+                        self.get_source_checksum(source))
+        code = self.compiled.get((bucket.key, bucket.checksum))
+        if code is not None:
+            bucket.code = _renamed(code, filename)
+        return bucket
 
-    def dump_bytecode(self, bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
+    def set_bucket(self, bucket: Bucket) -> None:
+        self.compiled[(bucket.key, bucket.checksum)] = bucket.code
+
+
+TEMPLATES = MemoryBytecodeCache()   # one for the process: every build's environments share it
 
 
 class SafeStaticGenerator(StaticGenerator):

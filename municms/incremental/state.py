@@ -47,7 +47,6 @@ class SiteState:
     generation: int = 0                                     # successful builds saved (registry.save)
     dirty: bool = True                                      # the tree may hold files the state knows nothing of
     built_at: str | None = None                             # the moment (site time) the tree was built for
-    bytecode_cache: object = None                           # compiled templates (MemoryBytecodeCache)
     fresh: bool = True                                      # this build starts from no digests at all
     lock: threading.Lock = field(default_factory=threading.Lock)
     prepared: object = None                                 # year bundles indexed in the background (search_prep)
