@@ -130,11 +130,12 @@ def _refusal(page: str, retry_after: str, i2: str) -> str:
     return _headers("no-store", i2, {"Retry-After": retry_after}) + f"{i2}return 503 {_quoted(page)};\n"
 
 
-def _unpublished(i1: str, i2: str, i3: str) -> str:
+def _unpublished(i1: str, i2: str) -> str:
     """The answers when the pointer could not be read: before the first deploy (the store said 404/403) the
     unpublished page; when the store failed, the store-down page. And the store-down answer for an object.
     Always an HTML page whatever the address's extension: `types {}` keeps nginx from taking the type from it
     (the `if` block, where `types` may not stand, inherits it)."""
+    i3 = i2 + "    "
     html = f"{i2}auth_request off;\n{i2}types {{ }}\n{i2}default_type \"text/html; charset=utf-8\";\n"
     return (f"{i1}location {UNPUBLISHED} {{\n{html}"
             f"{i2}if ($municms_pointer_status ~ \"5[0-9][0-9]\") {{\n"
@@ -187,7 +188,7 @@ def s3_server_block(store: Store, port: int = 80, listen: str = "", server_name:
         f"{i1}auth_request_set $municms_release $upstream_http_x_amz_meta_release;\n"
         f"{i1}auth_request_set $municms_pointer_status $upstream_status;\n\n"
         f"{_pointer(store, i1, i2)}"
-        f"{_unpublished(i1, i2, i2 + '    ')}"
+        f"{_unpublished(i1, i2)}"
         + _editorial(upstream, i1, i2, ("auth_request off;",))
         + _registration(upstream, i1, i2, ("auth_request off;",))
         # a folder's address without its slash: to the address with it, as nginx does for a local folder

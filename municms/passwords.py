@@ -10,7 +10,7 @@ successful login (`needs_rehash`).
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
 
 MEMORY_KIB = 19 * 1024
@@ -39,6 +39,6 @@ def needs_rehash(password_hash: str) -> bool:
 
 
 def parameters(password_hash: str) -> str:
-    """The parameter part of an encoded hash ("m=19456,t=2,p=1"), for the register's event."""
-    parts = password_hash.split("$")
-    return parts[3] if len(parts) > 3 else "?"
+    """The cost an encoded hash was made with ("m=19456,t=2,p=1"), for the register's event."""
+    found = extract_parameters(password_hash)
+    return f"m={found.memory_cost},t={found.time_cost},p={found.parallelism}"

@@ -24,9 +24,11 @@ import os
 import secrets
 from pathlib import Path
 
+from .deploy.shards import file_sha256
 from .errors import StorageError
 from .paths import InstancePaths
 from .private import private_dir
+from .s3client import delete_keys, is_missing, list_keys
 
 log = logging.getLogger(__name__)
 
@@ -103,13 +105,10 @@ class S3Store:
         return f"{self.base}{stored}/{rel}"
 
     def _keys(self, prefix: str) -> list[str]:
-        from .s3client import list_keys
         return list_keys(self.client, self.bucket, prefix)[0]
 
     def _head(self, key: str) -> dict | None:
         from botocore.exceptions import ClientError
-
-        from .s3client import is_missing
         try:
             return self.client.head_object(Bucket=self.bucket, Key=key)
         except ClientError as exc:
@@ -138,7 +137,6 @@ class S3Store:
 
     def _put_new(self, key: str, path: Path) -> None:
         """One object, never over another one with other content."""
-        from .deploy.shards import file_sha256
         digest = file_sha256(str(path))
         existing = self._head(key)
         if existing is not None:
@@ -152,7 +150,6 @@ class S3Store:
                                    ContentType="application/octet-stream")
 
     def _delete(self, keys: list[str]) -> None:
-        from .s3client import delete_keys
         delete_keys(self.client, self.bucket, keys, StorageError, "Kovada yarım kalmış bir kaydın dosyası")
 
     def seal(self, stored: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from municms.deploy.shards import IDENTITY_FILE, file_sha256, tree_digest
 from municms.model import PUBLISHED
-from tests.kill_window import KillWindow
+from tests.reliability.faults import KillWindow
 from tests.tinysite import REPO
 
 def served_release(site) -> str | None:
@@ -33,7 +33,6 @@ def served_release(site) -> str | None:
 def test_killed_publishes_leave_a_whole_site_and_a_rerun_finishes(site):
     rng = random.Random(20261125)
     numbers, kills, round_no = [], 0, 0
-    env = dict(os.environ, PYTHONPATH=str(REPO))
     command = [sys.executable, str(REPO / "publish.py"), "--instance", str(site.paths.root), "publish", "--system"]
 
     def new_item() -> None:
@@ -46,7 +45,7 @@ def test_killed_publishes_leave_a_whole_site_and_a_rerun_finishes(site):
     # One publish that runs to the end tells how long a publish takes on this machine right now, so the kills
     # below land inside a publish (at a random moment of it) whether the machine is idle or busy.
     new_item()
-    window = KillWindow(command, env, rng, 0.1, 0.95)
+    window = KillWindow(command, rng, 0.1, 0.95, fork=False)
     window.run_to_end()
     served_release(site)
     while kills < 5 and round_no < 30:

@@ -5,7 +5,6 @@ recorded by the next run, from the export it carries or, for a rollback, from it
 from __future__ import annotations
 
 import json
-import os
 import random
 import sys
 
@@ -16,7 +15,7 @@ import municms.register.deploys
 from municms.actions.rollback import rollback
 from municms.register.chain import check_chain
 from municms.register.stamp import live_release, served_chain
-from tests.kill_window import KillWindow
+from tests.reliability.faults import KillWindow
 from tests.publish.test_crash import served_release
 from tests.register.independent import live_files, recompute
 from tests.tinysite import REPO
@@ -45,7 +44,6 @@ def assert_verified(site) -> None:
 @pytest.mark.slow
 def test_killed_publishes_keep_the_chain_whole_and_a_rerun_records_what_was_served(site):
     rng = random.Random(20261129)
-    env = dict(os.environ, PYTHONPATH=str(REPO))
     command = [sys.executable, str(REPO / "publish.py"), "--instance", str(site.paths.root), "publish", "--system"]
     kills, round_no = 0, 0
 
@@ -56,7 +54,7 @@ def test_killed_publishes_keep_the_chain_whole_and_a_rerun_records_what_was_serv
         site.approve(item.number)
 
     new_item()
-    window = KillWindow(command, env, rng, 0.3, 0.95)
+    window = KillWindow(command, rng, 0.3, 0.95, fork=False)
     window.run_to_end()
     while kills < 5 and round_no < 30:
         new_item()

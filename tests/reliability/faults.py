@@ -168,6 +168,35 @@ def timed(command: list[str], fork: bool | None = None) -> float:
     return time.monotonic() - started
 
 
+class KillWindow:
+    """Kills that land inside runs of `command` whose length changes (the first publish builds everything, later
+    ones are incremental and shorter; a busy machine stretches them all): each run is killed at a random fraction
+    [low, high) of the length the last run to its end took, and a run that ends before its moment teaches the new
+    length, so the next kill lands inside."""
+
+    def __init__(self, command: list[str], rng: random.Random, low: float, high: float, fork: bool | None = None):
+        self.command, self.rng, self.low, self.high, self.fork = command, rng, low, high, fork
+        self.duration = 0.0
+
+    def run_to_end(self) -> None:
+        self.duration = timed(self.command, self.fork)
+
+    def kill_once(self) -> bool:
+        """True when the run was killed; False when it ended first (its length is remembered)."""
+        started = time.monotonic()
+        proc = start(self.command, fork=self.fork)
+        deadline = started + self.rng.uniform(self.low, self.high) * self.duration
+        while proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        killed = proc.poll() is None
+        if killed:
+            os.kill(proc.pid, signal.SIGKILL)
+        else:
+            self.duration = time.monotonic() - started
+        proc.communicate(timeout=60)
+        return killed
+
+
 # --- what departments drop -------------------------------------------------------------------------------------
 def drop_files(paths, drops: Drops, rng: random.Random, count: int, bad_share: float = 0.2, tag: str = "",
                departments: tuple[str, ...] = DEPARTMENTS) -> None:

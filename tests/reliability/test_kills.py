@@ -16,7 +16,7 @@ from municms.deploy.shards import IDENTITY_FILE
 from municms.model import APPROVED, CHANGES_REQUESTED, PUBLISHED
 from tests.tinysite import build
 
-from .faults import (ApiClient, Killer, Server, deploy_module, drop_files, kill_at_random, publish_py, run,
+from .faults import (ApiClient, Killer, KillWindow, Server, deploy_module, drop_files, kill_at_random, publish_py, run,
                      timed)
 from .invariants import Drops, check
 
@@ -133,17 +133,15 @@ def test_publish_killed_mid_build_or_deploy(municipality, rng):
         numbers.append(item.number)
 
     approve_one()
-    duration = timed(command)
+    window = KillWindow(command, rng, 0.15, 0.95)
+    window.run_to_end()
     assert_sound(m.root, site_expected=True)
     kills = attempts = 0
     while kills < PUBLISH_KILLS:
         attempts += 1
         assert attempts <= 4 * PUBLISH_KILLS, f"only {kills} kills landed during a publish"
         approve_one()
-        killed = kill_at_random(command, rng, window=duration * 0.95, not_before=duration * 0.15)
-        kills += killed
-        if not killed:  # an incremental publish ran faster than the first, full one
-            duration *= 0.6
+        kills += window.kill_once()
         assert_sound(m.root, settled=False, site_expected=True)  # the next publish is the restart
     run(command)
     assert_sound(m.root, site_expected=True)
