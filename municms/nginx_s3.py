@@ -2,12 +2,16 @@
 nginx only (auth_request, map, proxy, ssi: no njs, no Lua).
 
 Per request, nginx first asks the store for the pointer object `<prefix>/current` (an `auth_request`
-subrequest, HEAD) and keeps its `x-amz-meta-release` as $municms_release; then it answers from
-`<prefix>/releases/$municms_release/<path>` (`index.html` for an address ending in /). The release is resolved
-once per request: the page, and the emergency banner its server-side include fetches (a subrequest, which
-shares the request's variables and skips the access phase), come from the same release. A deploy writes every
-object of the new release before the one PUT of the pointer, and never deletes the live release or the one
-before it, so a request that read the old pointer just before a switch still finds all of its files.
+subrequest, HEAD) and keeps its `x-amz-meta-release` as $municms_release, with `x-amz-meta-base` and
+`x-amz-meta-segments`, which say which release's prefix stores each segment of the site
+(municms.deploy.s3_layout: its maps give $municms_store from $uri); then it answers from
+`<prefix>/releases/$municms_store/<path>` (`index.html` for an address ending in /). Files at the root, such as
+the error page and the emergency banner, are always the live release's own. The pointer is read once per
+request: the page, and the banner its server-side include fetches (a subrequest, which shares the request's
+variables and skips the access phase), come from the same release. A deploy writes every object of the new
+release before the one PUT of the pointer, and never deletes the live release, the one before it, or a
+segment either of them reads, so a request that read the old pointer just before a switch still finds all of
+its files.
 
 The bucket's releases/ and current must be readable without a key (nginx does not sign requests): a policy for
 anonymous GetObject on those two, or a store on a private network. meta/ and manifests/ need not be.
@@ -32,6 +36,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from .deploy.s3_layout import nginx_maps
 from .headers import API_HEADERS, API_PREFIX
 from .nginx import (CACHE_ASSET, CACHE_HASHED, CACHE_PAGE, DEFAULT_UPSTREAM, GZIP_TYPES, HASHED_ASSET, _SSI,
                     _editorial, _headers, _registration)
@@ -86,9 +91,11 @@ class Store:
         return f"{'https' if self.https else 'http'}://municms_s3{self.base}{path}"
 
 
-def _proxy(store: Store, path: str, i2: str, validators: bool = False) -> str:
-    """proxy_pass to an object of the live release and what every such location sets."""
-    lines = ["limit_except GET { deny all; }", f"proxy_pass {store.url('/releases/$municms_release' + path)};",
+def _proxy(store: Store, path: str, i2: str, validators: bool = False, root: bool = False) -> str:
+    """proxy_pass to an object of the live release (a file at the root: from the release's own prefix) and what
+    every such location sets."""
+    release = "$municms_release" if root else "$municms_store"
+    lines = ["limit_except GET { deny all; }", f"proxy_pass {store.url('/releases/' + release + path)};",
              "proxy_http_version 1.1;", "proxy_pass_request_headers off;", "proxy_pass_request_body off;",
              f"proxy_set_header Host {store.host};", 'proxy_set_header Connection "";',
              'proxy_set_header Content-Length "";', "proxy_intercept_errors on;",
@@ -150,7 +157,7 @@ def _site(path: str | None, store: Store, cache: str, i2: str, ssi: bool = False
     """The body of a location answered from the live release: the object at `path` (the client's path when
     None), its headers, and the banner include for pages."""
     key = path if path is not None else "$municms_path"
-    return (_proxy(store, key, i2, validators) + (_SSI.format(i2=i2) if ssi else "")
+    return (_proxy(store, key, i2, validators, root=path is not None) + (_SSI.format(i2=i2) if ssi else "")
             + _headers(cache, i2, extra))
 
 
@@ -174,7 +181,8 @@ def s3_server_block(store: Store, port: int = 80, listen: str = "", server_name:
         f'{i1}"~^(?<municms_dir>[^?]*/)(\\?.*)?$" "${{municms_dir}}index.html";\n'
         f'{i1}"~^(?<municms_file>[^?]*)" "$municms_file";\n'
         "}\n\n"
-        "server {\n"
+        + nginx_maps(i1)
+        + "server {\n"
         f"{i1}listen {address};\n"
         f"{i1}server_name {server_name};\n"
         f"{i1}server_tokens off;\n"
@@ -186,6 +194,8 @@ def s3_server_block(store: Store, port: int = 80, listen: str = "", server_name:
         f"{i1}# the live release, read once per request from the pointer object (see municms/nginx_s3.py)\n"
         f"{i1}auth_request {POINTER_LOCATION};\n"
         f"{i1}auth_request_set $municms_release $upstream_http_x_amz_meta_release;\n"
+        f"{i1}auth_request_set $municms_base_sent $upstream_http_x_amz_meta_base;\n"
+        f"{i1}auth_request_set $municms_segments $upstream_http_x_amz_meta_segments;\n"
         f"{i1}auth_request_set $municms_pointer_status $upstream_status;\n\n"
         f"{_pointer(store, i1, i2)}"
         f"{_unpublished(i1, i2)}"

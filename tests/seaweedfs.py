@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from municms.deploy.s3_layout import Layout
 from tests.servers import free_port
 
 ACCESS_KEY = "municmsdeneme"
@@ -138,6 +139,15 @@ class Bucket:
 
     def head(self, key: str) -> dict:
         return self.client.head_object(Bucket=self.name, Key=key)
+
+    def release_key(self, prefix: str, rid: str, rel: str) -> str:
+        """The key of a file of release rid: under the release that stores its segment (rid's manifest says
+        which; the root, with surum.json, is always rid's own)."""
+        manifest = json.loads(self.read(f"{prefix}/manifests/{rid}.json"))
+        return f"{prefix}/releases/{Layout.of(rid, manifest).store_of(rel)}/{rel}"
+
+    def release_file(self, prefix: str, rid: str, rel: str) -> bytes:
+        return self.read(self.release_key(prefix, rid, rel))
 
 
 _numbers = itertools.count(1)

@@ -13,6 +13,7 @@ import pytest
 from municms.deploy import get_target
 from municms.deploy.objects import MIME_TYPES
 from municms.deploy.s3 import S3Target
+from municms.deploy.s3_layout import segment
 from municms.deploy.shards import plan_tree
 from municms.errors import ConflictError, DeployError, NotFound
 
@@ -23,6 +24,13 @@ def s3_instance(make_instance, bucket, keep: int = 2, prefix: str = "site/www", 
                 name: str | None = None):
     return make_instance(f"deploy:\n  target: s3\n  keep_releases: {keep}\n  bucket: {name or bucket.name}\n"
                          f"  endpoint_url: {endpoint or bucket.endpoint}\n  prefix: {prefix}\n")
+
+
+def served_tree(bucket, rid: str, prefix: str = "site/www") -> dict[str, str]:
+    """path → sha256 of every file of release rid (without its surum.json) where nginx finds it: each under the
+    release that stores its segment."""
+    files = json.loads(bucket.read(f"{prefix}/manifests/{rid}.json"))["files"]
+    return {rel: hashlib.sha256(bucket.release_file(prefix, rid, rel)).hexdigest() for rel in files}
 
 
 def stored_tree(bucket, base: str) -> dict[str, str]:
@@ -49,21 +57,35 @@ def test_s3_deploy_copies_what_is_stored_prunes_and_rolls_back(make_instance, va
     assert stored_tree(s3_bucket, f"site/www/releases/{r1}/") == files
     assert first.meta["stats"]["files"] == len(files) and first.meta["stats"]["files_uploaded"] == len(files)
     assert first.meta["stats"]["files_copied"] == 0
-    assert json.loads(s3_bucket.read(f"site/www/releases/{r1}/surum.json")) == {
+    assert json.loads(s3_bucket.release_file("site/www", r1, "surum.json")) == {
         "release": r1, "build_id": r1, "files": len(files), "sha256": plan_tree(one).tree_digest()}
     pointer = s3_bucket.client.get_object(Bucket=s3_bucket.name, Key="site/www/current")
-    assert pointer["Body"].read() == f"{r1}\n".encode() and pointer["Metadata"] == {"release": r1}
+    # the first release stores every segment itself: it is the base, and the pointer lists nothing
+    assert pointer["Body"].read() == f"{r1}\n".encode() and pointer["Metadata"] == {"release": r1, "base": r1}
     assert sorted(k for k in s3_bucket.keys() if not k.startswith("site/www/releases/")) == [
         "site/www/current", f"site/www/manifests/{r1}.json", f"site/www/meta/{r1}.json"]
-    assert json.loads(s3_bucket.read(f"site/www/manifests/{r1}.json")) == {"release": r1, "files": files}
+    segments = {segment(rel) for rel in files}
+    assert {"", "haberler/2026", "haberler", "theme", "yayin-kaydi"} <= segments
+    assert json.loads(s3_bucket.read(f"site/www/manifests/{r1}.json")) == {
+        "release": r1, "files": files, "base": r1, "stores": {seg: r1 for seg in sorted(segments)}}
 
     second = target.deploy(two, r2, {"published_by": "sistem"})
     stats = second.meta["stats"]
-    # only the changed article and the files that name the release's build (feeds, listings) are sent again
+    # the changed article and the files that name the release's build (feeds, listings) are sent again, the
+    # other files of their segments copied inside the store, the other segments left where they are
     changed = {rel for rel, sha in target_tree(two).items() if files.get(rel) != sha}
     assert CHANGED_PAGE in changed and len(changed) < 10
-    assert (stats["files_uploaded"], stats["files_copied"]) == (len(changed), len(files) - len(changed))
-    assert stored_tree(s3_bucket, f"site/www/releases/{r2}/") == target_tree(two)
+    written = {segment(rel) for rel in changed} | {""}
+    assert "haberler/2026" in written and len(written) < len(segments) / 2
+    in_written = [rel for rel in files if segment(rel) in written]
+    assert (stats["files_uploaded"], stats["files_copied"], stats["files_kept"]) == (
+        len(changed), len(in_written) - len(changed), len(files) - len(in_written))
+    assert (stats["segments"], stats["segments_written"], stats["rebased"]) == (len(segments), len(written), False)
+    assert stored_tree(s3_bucket, f"site/www/releases/{r2}/") == {rel: target_tree(two)[rel] for rel in in_written}
+    assert served_tree(s3_bucket, r2) == target_tree(two)
+    pointer = s3_bucket.client.head_object(Bucket=s3_bucket.name, Key="site/www/current")
+    assert pointer["Metadata"] == {"release": r2, "base": r1,
+                                   "segments": ";".join(f"{seg}={r2}" for seg in sorted(written - {""}))}
     assert [(r.id, r.current) for r in target.releases()] == [(r2, True), (r1, False)]
     assert (target.current().id, target.current().published_by, target.current().current) == (r2, "sistem", True)
     with pytest.raises(ConflictError):
@@ -72,6 +94,7 @@ def test_s3_deploy_copies_what_is_stored_prunes_and_rolls_back(make_instance, va
     back = target.rollback(by="mehmet.mudur")
     assert back.id == r1 and back.meta["restored_by"] == "mehmet.mudur" and back.meta["restored_from"] == r2
     assert s3_bucket.read("site/www/current") == f"{r1}\n".encode()
+    assert s3_bucket.head("site/www/current")["Metadata"] == {"release": r1, "base": r1}
     abandoned = {r.id: r for r in target.releases()}[r2]
     assert (abandoned.meta["rolled_back_by"], abandoned.meta["rolled_back_to"]) == ("mehmet.mudur", r1)
     with pytest.raises(ConflictError):
@@ -79,19 +102,28 @@ def test_s3_deploy_copies_what_is_stored_prunes_and_rolls_back(make_instance, va
     with pytest.raises(NotFound):
         target.rollback(to=release_id(9))
 
-    # keep_releases 2: 1 (current until now) is neither among the newest two nor just before 3
+    # keep_releases 2: 1 (current until now) is neither among the newest two nor just before 3, but 2 and 3
+    # read segments from it: it is retired (out of the list and of rollback's reach) and keeps only those
     third = target.deploy(variants(3), r3, {})
     assert third.meta["stats"]["files_uploaded"] < 10
-    assert {k.split("/")[3] for k in s3_bucket.keys("site/www/releases/")} == {r2, r3}
-    assert s3_bucket.keys("site/www/meta/") == [f"site/www/meta/{r2}.json", f"site/www/meta/{r3}.json"]
-    assert s3_bucket.keys("site/www/manifests/") == [f"site/www/manifests/{r2}.json",
-                                                     f"site/www/manifests/{r3}.json"]
-    assert stored_tree(s3_bucket, f"site/www/releases/{r3}/") == target_tree(variants(3))
+    assert {k.split("/")[3] for k in s3_bucket.keys("site/www/releases/")} == {r1, r2, r3}
+    assert [r.id for r in target.releases()] == [r3, r2]
+    retired = json.loads(s3_bucket.read(f"site/www/meta/{r1}.json"))
+    assert retired["retired"] is True and retired["stores"] == {seg: r1 for seg in sorted(segments)}
+    read = {seg for rid in (r2, r3) for seg, at in json.loads(
+        s3_bucket.read(f"site/www/manifests/{rid}.json"))["stores"].items() if at == r1}
+    assert "" not in read and "theme" in read
+    assert stored_tree(s3_bucket, f"site/www/releases/{r1}/") == {rel: sha for rel, sha in files.items()
+                                                                  if segment(rel) in read}
+    assert served_tree(s3_bucket, r3) == target_tree(variants(3))
+    assert served_tree(s3_bucket, r2) == target_tree(two)
     assert identity_of(s3_bucket, r3)["release"] == r3
+    with pytest.raises(NotFound):
+        target.rollback(to=r1)
 
 
 def identity_of(bucket, rid: str) -> dict:
-    return json.loads(bucket.read(f"site/www/releases/{rid}/surum.json"))
+    return json.loads(bucket.release_file("site/www", rid, "surum.json"))
 
 
 def test_objects_carry_the_headers_local_nginx_sends(make_instance, variants, s3_bucket, nginx):
@@ -214,7 +246,7 @@ def test_kill_during_upload_keeps_the_live_release_and_is_cleaned_up(make_instan
     from .conftest import run_deploy, tree
 
     def served(n: int) -> dict[str, str]:  # what a deploy put there, without the register's export it adds
-        files = stored_tree(s3_bucket, f"site/www/releases/{r[n]}/")
+        files = served_tree(s3_bucket, r[n])
         return {rel: sha for rel, sha in files.items() if not rel.startswith("yayin-kaydi/")}
     from .test_crash import finished, started
 

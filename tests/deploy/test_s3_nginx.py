@@ -103,8 +103,12 @@ def test_config_for_the_bucket(make_instance, s3_bucket, tmp_path):
         "        proxy_intercept_errors on;\n        error_page 403 404 500 502 503 504 = @municms_no_pointer;\n    }\n")
     for line in ("    auth_request /_municms/surum;\n",
                  "    auth_request_set $municms_release $upstream_http_x_amz_meta_release;\n",
-                 f"        proxy_pass http://municms_s3/{s3_bucket.name}/site/www/releases/$municms_release"
+                 "    auth_request_set $municms_base_sent $upstream_http_x_amz_meta_base;\n",
+                 "    auth_request_set $municms_segments $upstream_http_x_amz_meta_segments;\n",
+                 f"        proxy_pass http://municms_s3/{s3_bucket.name}/site/www/releases/$municms_store"
                  "$municms_path;\n",
+                 'map "$municms_segment|$municms_segments" $municms_store {\n    volatile;\n',
+                 "    default $municms_base;\n",
                  f"        proxy_pass http://municms_s3/{s3_bucket.name}/site/www/releases/$municms_release"
                  "/_acil.html;\n",
                  "        proxy_pass_request_headers off;\n", "        limit_except GET { deny all; }\n",
@@ -117,7 +121,10 @@ def test_config_for_the_bucket(make_instance, s3_bucket, tmp_path):
                  "    location /yonetim/ {\n        auth_request off;\n        proxy_pass http://127.0.0.1:8000;\n",
                  "    location ^~ /kayit/ {\n        auth_request off;\n        proxy_pass http://127.0.0.1:8000;\n"):
         assert line in block, line
-    assert "$uri" not in block.replace("$uri/", "")  # the decoded path never reaches the store
+    # the decoded path never reaches the store: it only picks the segment, whose release comes from the pointer
+    assert "$uri" not in block.replace("$uri/", "").replace("map $uri $municms_segment {", "")
+    assert all("$municms_segment" not in line and "$municms_top" not in line
+               for line in block.splitlines() if "proxy_pass" in line)
     assert nginx_config(paths.root, "--upstream", "s3", "--port", "8080", "--server-name",
                         "www.deneme.bel.tr").stdout == block
     assert nginx_config(paths.root, "--from", "local").stdout.startswith("server {\n")
@@ -180,9 +187,9 @@ def test_bucket_served_like_a_local_release(make_instance, variants, s3_bucket, 
 def served_release(bucket, rid: str, pages: list[str]) -> dict[str, str]:
     """page → sha256 of what nginx must answer for it from release rid: the object, a page with the banner
     fragment of the same release included."""
-    base = f"belediye/releases/{rid}/"
-    banner = bucket.read(base + BANNER_FILE)
-    return {page: hashlib.sha256(bucket.read(base + rel_path(page)).replace(BANNER_INCLUDE, banner)).hexdigest()
+    banner = bucket.release_file("belediye", rid, BANNER_FILE)
+    return {page: hashlib.sha256(bucket.release_file("belediye", rid, rel_path(page)).replace(BANNER_INCLUDE,
+                                                                                          banner)).hexdigest()
             for page in pages}
 
 
@@ -235,10 +242,10 @@ def test_publish_and_rollback_while_readers_fetch_pages(municipality, s3_bucket,
 
     assert len({r1, r2, r3}) == 3
     expected = {rid: served_release(s3_bucket, rid, pages[:-1]) for rid in (r1, r2, r3)}
-    home = {rid: s3_bucket.read(f"belediye/releases/{rid}/index.html") for rid in (r1, r2)}
-    assert b"Kovadan Su Kesintisi" in s3_bucket.read(f"belediye/releases/{r2}/{BANNER_FILE}")
-    mixed = hashlib.sha256(home[r1].replace(BANNER_INCLUDE, s3_bucket.read(
-        f"belediye/releases/{r2}/{BANNER_FILE}"))).hexdigest()
+    home = {rid: s3_bucket.release_file("belediye", rid, "index.html") for rid in (r1, r2)}
+    assert b"Kovadan Su Kesintisi" in s3_bucket.release_file("belediye", r2, BANNER_FILE)
+    mixed = hashlib.sha256(home[r1].replace(BANNER_INCLUDE,
+                                            s3_bucket.release_file("belediye", r2, BANNER_FILE))).hexdigest()
     assert mixed not in {expected[rid]["/"] for rid in expected}  # a page of r1 with r2's banner would be caught
 
     failures = [f for reader in readers for f in reader.failures]

@@ -36,8 +36,8 @@ def test_publish_and_rollback_from_the_command_line_into_the_bucket(municipality
     page = f"belediye/releases/{r1}/haberler/2026/kovadaki-ilk-haber/index.html"
     assert "Nesne deposundan yayımlanan haber." in s3_bucket.read(page).decode()
     assert s3_bucket.head(page)["ContentType"] == "text/html; charset=utf-8"
-    assert json.loads(s3_bucket.read(f"belediye/releases/{r1}/surum.json"))["release"] == r1
-    chain = json.loads(s3_bucket.read(f"belediye/releases/{r1}/yayin-kaydi/zincir.json"))
+    assert json.loads(s3_bucket.release_file("belediye", r1, "surum.json"))["release"] == r1
+    chain = json.loads(s3_bucket.release_file("belediye", r1, "yayin-kaydi/zincir.json"))
     assert chain["count"] == 1  # the publication register's export is in the release
     assert not site.paths.current.exists()  # nothing is served from the instance's own folder
 
@@ -59,7 +59,8 @@ def test_publish_and_rollback_from_the_command_line_into_the_bucket(municipality
     done = site.cli("rollback", "--reason", "Yanlış duyuru", login="mudur1")
     assert (done.returncode, done.stdout) == (0, f"Site geri alındı; yayındaki sürüm: {r1}\n"), done.stderr
     assert live(s3_bucket) == r1
-    assert s3_bucket.client.head_object(Bucket=s3_bucket.name, Key="belediye/current")["Metadata"] == {"release": r1}
+    assert s3_bucket.client.head_object(Bucket=s3_bucket.name, Key="belediye/current")["Metadata"] == {
+        "release": r1, "base": r1}
     rollback = [e for e in site.ledger.events() if e.action == "rollback"]
     assert [(e.actor, e.reason, e.data["from"], e.data["to"]) for e in rollback] == [
         ("mudur1", "Yanlış duyuru", r2, r1)]
