@@ -218,19 +218,35 @@ def page_of(paths, item) -> str:
 
 def served(instance, paths, page: str, needle: str) -> bool:
     """Whether the page is served with needle in it: local, the file under var/current; s3, an anonymous GET of
-    the object under the release the `current` pointer names (as nginx in front of the bucket reads it)."""
+    the object under the release that stores the page's segment, as the `current` pointer's headers name it
+    (as nginx in front of the bucket reads it)."""
+    from municms.deploy.s3_layout import store_named_by_pointer
     deploy = instance.deploy
     if deploy.target != "s3":
         file = paths.current / page
         return file.is_file() and needle in file.read_text(encoding="utf-8")
     base = f"{deploy.endpoint_url.rstrip('/')}/{deploy.bucket}/{PREFIX}"
     try:
-        with urllib.request.urlopen(f"{base}/current", timeout=10) as answer:
-            release = answer.read().decode().strip()
-        with urllib.request.urlopen(f"{base}/releases/{release}/{page}", timeout=10) as answer:
+        with urllib.request.urlopen(urllib.request.Request(f"{base}/current", method="HEAD"), timeout=10) as answer:
+            store = store_named_by_pointer(page, answer.headers["x-amz-meta-release"],
+                                           answer.headers.get("x-amz-meta-base", ""),
+                                           answer.headers.get("x-amz-meta-segments", ""))
+        with urllib.request.urlopen(f"{base}/releases/{store}/{page}", timeout=10) as answer:
             return needle in answer.read().decode("utf-8")
     except urllib.error.HTTPError:
         return False
+
+
+def objects_written(instance, paths) -> str:
+    """What the live release's deploy wrote: s3, objects uploaded + copied inside the store (of all the site's
+    files); local, files linked into new shards and the release's own folders."""
+    from municms.deploy import get_target
+    stats = get_target(instance, paths).current().meta.get("stats", {})
+    if "files_kept" in stats:
+        return (f"{stats['files_uploaded']:,} + {stats['files_copied']:,} of {stats['files']:,} objects, "
+                f"{stats['segments_written']} of {stats['segments']} segments")
+    return (f"{stats.get('files_written', 0):,} files written, {stats.get('shards_new', 0)} of "
+            f"{stats.get('shards', 0)} shards new")
 
 
 def approve_to_live(work: Path, corpus: Path, setup: str, services: Services, runs: int) -> dict:
@@ -259,7 +275,7 @@ def approve_to_live(work: Path, corpus: Path, setup: str, services: Services, ru
     if preparing is not None:
         preparing.join()
     staff = people(ledger, instance, clock)
-    times, publishes, builds = [], [], []
+    times, publishes, builds, written = [], [], [], []
     for n in range(runs):
         number = register_one(ledger, instance, paths, clock, n)
         assign(ledger, instance, number, staff["mudur"], clock, to="web1")
@@ -279,14 +295,15 @@ def approve_to_live(work: Path, corpus: Path, setup: str, services: Services, ru
         times.append(time.perf_counter() - started)
         publishes.append(published - started)
         builds.append(result.build.seconds)
+        written.append(objects_written(instance, paths))
         log(f"approve→live {setup} run {n + 1}: {times[-1]:.2f} s (publish {result.seconds:.2f} s, build "
-            f"{result.build.seconds:.2f} s) {page}")
+            f"{result.build.seconds:.2f} s, deploy wrote {written[-1]}) {page}")
     ledger.close()
     shutil.rmtree(root, ignore_errors=True)
     return {"setup": setup, "items": None, "first_seconds": round(first_seconds, 2),
             "first_build": round(first.build.seconds, 2), "files": first.build.files,
             "runs": [round(t, 2) for t in times], "median": round(statistics.median(times), 2),
-            "publish": [round(t, 2) for t in publishes], "build": [round(t, 2) for t in builds],
+            "publish": [round(t, 2) for t in publishes], "build": [round(t, 2) for t in builds], "written": written,
             "live": len(times), "load": load}
 
 
@@ -304,11 +321,11 @@ def tables(regs: list[dict], lives: list[dict]) -> list[str]:
     if lives:
         lines += [""] if lines else []
         lines += ["| setup | first publish (build + deploy) | of it: build | files | approve→live median | "
-                  "runs | of each: approve + publish |", "|---|---|---|---|---|---|---|"]
+                  "runs | of each: approve + publish | deploy wrote (each run) |", "|---|---|---|---|---|---|---|---|"]
         for r in lives:
             lines.append(f"| {LABELS[r['setup']]} | {r['first_seconds']:.1f} s | {r['first_build']:.1f} s | "
                          f"{r['files']:,} | {r['median']:.2f} s | {', '.join(f'{t:.2f}' for t in r['runs'])} s | "
-                         f"{', '.join(f'{t:.2f}' for t in r['publish'])} s |")
+                         f"{', '.join(f'{t:.2f}' for t in r['publish'])} s | {'; '.join(r.get('written', []))} |")
     return lines
 
 

@@ -104,6 +104,15 @@ def plan_layout(release: str, hashes: dict[str, str], live: Layout | None,
     return Layout.whole(release, new), sorted(hashes)
 
 
+def store_named_by_pointer(rel: str, release: str, base: str, listed: str) -> str:
+    """The release whose prefix holds `rel`, from the pointer's three headers, as nginx's maps find it."""
+    seg = segment(rel)
+    if seg == ROOT:
+        return release
+    stores = dict(pair.split("=", 1) for pair in listed.split(";") if pair)
+    return stores.get(seg, base or release)
+
+
 def nginx_maps(i1: str = "    ") -> str:
     """The `map` blocks that give nginx the release storing the requested file ($municms_store), from $uri and
     the pointer's headers (set by auth_request_set as $municms_release, $municms_base_sent, $municms_segments).
