@@ -760,7 +760,7 @@ def _opening_record(report) -> Event | None:
     if report.before == 0:
         return None
     return Event(item_id=None, at=dt.datetime.now(dt.timezone.utc), actor=SYSTEM, action=MIGRATE,
-                 data={**report.event_data(), "via": OPENED})
+                 data={**report.as_dict(), "via": OPENED})
 
 
 def open_ledger(path: str | Path, busy_timeout: float = 30.0) -> Ledger:

@@ -36,7 +36,7 @@ def migrate_ledger(target: str | Path, clock: Clock, actor: Actor, users: Ledger
 
     def event(report: Report) -> Event:
         return Event(item_id=None, at=clock.now(), actor=user.login, action=MIGRATE,
-                     data=event_data(actor, report.event_data()))
+                     data=event_data(actor, report.as_dict()))
 
     report = getattr(users, "last_migration", None) or migrate(target, record=event)
     if report.backend == "sqlite" and report.before == 0 and report.changed:

@@ -60,16 +60,13 @@ class Report:
         return "\n".join([head] + [f"  - {s.version}: {s.what}" for s in self.applied])
 
     def as_dict(self) -> dict:
-        return {"backend": self.backend, "before": self.before, "after": self.after,
-                "applied": [s.version for s in self.applied]}
+        """What `migrate --json` prints and the `migrate` event records."""
+        return {"backend": self.backend, "from": self.before, "to": self.after,
+                "applied": [step.version for step in self.applied]}
 
     @property
     def changed(self) -> bool:
         return bool(self.applied) or self.before != self.after
-
-    def event_data(self) -> dict:
-        return {"backend": self.backend, "from": self.before, "to": self.after,
-                "applied": [step.version for step in self.applied]}
 
 
 Record = Callable[[Report], object]   # the event (municms.model.Event or None) a change appends before commit
