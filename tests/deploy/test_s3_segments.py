@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 
 from municms.deploy import get_target
-from municms.deploy.s3_layout import SEGMENTS_LIMIT, segment
+from municms.deploy.s3_layout import SEGMENTS_LIMIT, segment, store_named_by_pointer
 from municms.errors import NotFound
 from municms.fragments import BANNER_FILE, BANNER_INCLUDE
 
@@ -39,6 +39,19 @@ from .test_s3_nginx import fetch, s3_nginx  # noqa: F401 - the fixture
 ])
 def test_segment_of_a_path(path, expected):
     assert segment(path) == expected
+
+
+@pytest.mark.parametrize(("path", "store"), [
+    ("index.html", "R9"),                      # the root: always the live release's own
+    ("haberler/2026/a/index.html", "R8"),      # listed
+    ("haberler/2025/a/index.html", "R1"),      # not listed: the base
+    ("haberler/index.html", "R7"),             # `haberler` is listed apart from `haberler/2026`
+    ("etiket/imar/2026/index.html", "R9"),
+    ("theme/css/site.css", "R1"),
+])
+def test_store_named_by_the_pointer(path, store):
+    assert store_named_by_pointer(path, "R9", "R1", "etiket/2026=R9;haberler=R7;haberler/2026=R8") == store
+    assert store_named_by_pointer(path, "R9", "", "") == "R9"  # a pointer of before segments: all in the release
 
 
 def nginx_body(build, rel: str) -> bytes:
@@ -75,6 +88,11 @@ def test_releases_spread_over_segments_are_served_whole(make_instance, variants,
     target.deploy(one, r1, {})
     remote = s3_nginx(paths.root)
     assert assert_served(remote, one, s3_bucket, r1) > 150
+    # a pointer written before segments (no base, no list) names a release that stores all of itself
+    s3_bucket.client.put_object(Bucket=s3_bucket.name, Key="site/www/current", Body=f"{r1}\n".encode(),
+                                Metadata={"release": r1})
+    for page in ("theme/css/site.css", CHANGED_PAGE, "index.html"):
+        assert fetch(f"{remote}/{page}")[::2] == (200, nginx_body(one, page)), page
 
     # 2: one article changed, another removed; the rest of the site is read from 1's prefix
     two = variants(2, changed=True)
