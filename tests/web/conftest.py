@@ -11,10 +11,20 @@ from fastapi.testclient import TestClient
 
 from municms.serve import site_and_editorial_app
 from municms.web import create_app
+from tests.conftest import LEDGER_BACKENDS
 from tests.municipality import PASSWORD, Municipality
 from tests.servers import free_port
 
 BASE = "/yonetim"
+# The JSON API's modules run on both ledger backends (ETags and concurrent changes, four eyes, cursor pages,
+# intake, edits, seminars, tokens and throttling); the screens run on SQLite, the same actions underneath.
+BOTH_BACKENDS = ("test_api_workflow", "test_api_editing", "test_api_submit", "test_api_access",
+                 "test_api_seminars")
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.module.__name__.rpartition(".")[2] in BOTH_BACKENDS and "ledger_backend" in metafunc.fixturenames:
+        metafunc.parametrize("ledger_backend", LEDGER_BACKENDS)
 
 
 def page(response) -> BeautifulSoup:
