@@ -311,12 +311,16 @@ class S3Target:
                 self._delete([self.key("manifests", f"{rid}.json")])
                 metas.pop(rid)
                 continue
+            if metas[rid].get("segments_read") == sorted(read[rid]):
+                continue  # trimmed to these already: its keys are not listed again at every deploy
             if not metas[rid].get("retired"):
                 metas[rid] = {**metas[rid], "retired": True, **self._layout(rid, metas[rid]).record()}
                 self._put_json(self.key("meta", f"{rid}.json"), metas[rid])
             unread = [key for key in self._list(prefix)[0]
                       if key[len(prefix):] != IDENTITY_FILE and segment(key[len(prefix):]) not in read[rid]]
             self._delete(unread)
+            metas[rid] = {**metas[rid], "segments_read": sorted(read[rid])}  # after the trim: a kill redoes it
+            self._put_json(self.key("meta", f"{rid}.json"), metas[rid])
         return doomed
 
     def rollback(self, to: str | None = None, by: str = "sistem", at: dt.datetime | None = None) -> Release:

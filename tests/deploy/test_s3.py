@@ -112,7 +112,7 @@ def test_s3_deploy_copies_what_is_stored_prunes_and_rolls_back(make_instance, va
     assert retired["retired"] is True and retired["stores"] == {seg: r1 for seg in sorted(segments)}
     read = {seg for rid in (r2, r3) for seg, at in json.loads(
         s3_bucket.read(f"site/www/manifests/{rid}.json"))["stores"].items() if at == r1}
-    assert "" not in read and "theme" in read
+    assert "" not in read and "theme" in read and retired["segments_read"] == sorted(read)
     assert stored_tree(s3_bucket, f"site/www/releases/{r1}/") == {rel: sha for rel, sha in files.items()
                                                                   if segment(rel) in read}
     assert served_tree(s3_bucket, r3) == target_tree(variants(3))
