@@ -9,8 +9,7 @@ from ..backup import BackupResult, write_backup
 from ..backup.archive import Progress
 from ..clock import Clock
 from ..config import Instance
-from ..db import database_url
-from ..errors import BackupError, PermissionDenied
+from ..errors import PermissionDenied
 from ..ledger import Ledger
 from ..model import YONETICI, Event
 from ..paths import InstancePaths
@@ -28,11 +27,6 @@ def take_backup(ledger: Ledger, instance: Instance, paths: InstancePaths, clock:
     if not actor.is_system and user.role != YONETICI:
         raise PermissionDenied("Yedek almayı yalnız yönetici yapabilir (yedekte parola özetleri ve kişisel veriler "
                                "bulunur).", f"'{user.login}' ({user.role}) may not take backups")
-    if database_url(instance):
-        raise BackupError("Bu kurulumun kayıt veritabanı PostgreSQL'de; 'publish.py backup' yalnız SQLite dosyasını "
-                          "yedekler. Veritabanını sunucusunda pg_dump ile (örneğin: pg_dump -Fc -f yedek.dump "
-                          "VERITABANI_ADRESI), dosyaları (submissions/, content/, data/, instance.yaml) ayrıca "
-                          "yedekleyin.", "backup of a PostgreSQL ledger: use pg_dump")
     result = write_backup(instance, paths, folder or instance.backup.folder(paths.root), clock.now(), progress)
     with ledger.transaction() as tx:
         tx.append_event(Event(item_id=None, at=clock.now(), actor=user.login, action=ACTION,

@@ -1,4 +1,5 @@
-"""Write one backup archive: the ledger taken with SQLite's online backup API, then the instance's own files.
+"""Write one backup archive: the ledger taken with SQLite's online backup API (or, in PostgreSQL, pg_dump of one
+snapshot: municms.db.dump), then the instance's own files.
 
 The ledger is copied first, in one read transaction (consistent while `serve` writes), and the files after it:
 a registration's stored file is on disk before its row is committed, so every file the copied ledger names is
@@ -28,7 +29,8 @@ from ..files import fsync_path
 from ..paths import InstancePaths
 from ..private import private_dir
 from ..turkish import slugify
-from .manifest import DATABASE, MANIFEST, MANIFEST_SUM, Manifest, digest_line
+from ..db import database_url
+from .manifest import DATABASE, DATABASE_DUMP, MANIFEST, MANIFEST_SUM, POSTGRESQL, SQLITE, Manifest, digest_line
 
 # What an instance holds that cannot be made again; the rest of var/ (builds, releases, shards, caches) can.
 PARTS = ("instance.yaml", "pelicanconf.py", "content", "data", "submissions/registered", "submissions/receipts",
@@ -74,20 +76,31 @@ def instance_files(paths: InstancePaths) -> list[tuple[str, Path]]:
     return sorted(found)
 
 
-def bucket_files(instance, paths: InstancePaths, database: Path) -> list[tuple[str, Path]]:
-    """(archive path, cached copy) of every registered file the ledger copy names, when they live in a bucket."""
+def bucket_files(instance, paths: InstancePaths, database: Path | None) -> list[tuple[str, Path]]:
+    """(archive path, cached copy) of every registered file the ledger copy names (with a PostgreSQL ledger: the
+    live ledger, read after its dump, so a superset), when they live in a bucket."""
     from ..register_store import S3Store, register_store
 
     store = register_store(instance, paths)
     if not isinstance(store, S3Store):
         return []
     found = []
-    for stored in ledger_file.stored_dirs(database):
+    for stored in (ledger_file.stored_dirs(database) if database is not None else _live_stored_dirs(instance)):
         folder = store.folder(stored)
         for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
             if path.is_file():
                 found.append((f"submissions/registered/{stored}/{path.relative_to(folder).as_posix()}", path))
     return found
+
+
+def _live_stored_dirs(instance) -> list[str]:
+    from ..ledger import open_ledger
+
+    ledger = open_ledger(database_url(instance))
+    try:
+        return sorted(ledger.stored_dirs())
+    finally:
+        ledger.close()
 
 
 def snapshot_ledger(database: Path, target: Path) -> tuple[int, int]:
@@ -156,11 +169,19 @@ def _write_backup(instance, paths: InstancePaths, folder: Path, now: dt.datetime
                           f"backup {target} exists")
     temp = folder / f".{target.name}.tmp-{secrets.token_hex(4)}"
     with tempfile.TemporaryDirectory(prefix=".yedek-", dir=folder) as scratch:
-        database = Path(scratch) / "municms.sqlite3"
-        version, items = snapshot_ledger(paths.database, database)
-        files = [(DATABASE, database)] + instance_files(paths) + bucket_files(instance, paths, database)
+        url = database_url(instance)
+        if url:
+            from ..db.dump import dump_ledger
+            dump = Path(scratch) / "municms.pgdump"
+            version, items = dump_ledger(url, dump)
+            files = [(DATABASE_DUMP, dump)] + instance_files(paths) + bucket_files(instance, paths, None)
+        else:
+            database = Path(scratch) / "municms.sqlite3"
+            version, items = snapshot_ledger(paths.database, database)
+            files = [(DATABASE, database)] + instance_files(paths) + bucket_files(instance, paths, database)
         manifest = Manifest(created_at=now.isoformat(timespec="seconds"), schema_version=version, items=items,
-                            municipality=instance.municipality.name, prefix=instance.registration.prefix)
+                            municipality=instance.municipality.name, prefix=instance.registration.prefix,
+                            ledger=POSTGRESQL if url else SQLITE)
         try:
             sink = _write(temp, files, manifest, progress)
             os.link(temp, target)  # never over an archive that appeared meanwhile

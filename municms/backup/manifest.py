@@ -17,6 +17,8 @@ FORMAT_VERSION = 1
 MANIFEST = "MANIFEST.json"
 MANIFEST_SUM = "MANIFEST.sha256"
 DATABASE = "var/municms.sqlite3"
+DATABASE_DUMP = "var/municms.pgdump"   # a ledger in PostgreSQL: pg_dump's custom format (municms.db.dump)
+SQLITE, POSTGRESQL = "sqlite", "postgresql"
 
 
 @dataclass
@@ -29,6 +31,11 @@ class Manifest:
     files: dict[str, dict] = field(default_factory=dict)   # path → {"size": n, "sha256": hex}
     municms_version: str = __version__
     format_version: int = FORMAT_VERSION
+    ledger: str = SQLITE                                   # where the ledger was: its member is ledger_member
+
+    @property
+    def ledger_member(self) -> str:
+        return DATABASE_DUMP if self.ledger == POSTGRESQL else DATABASE
 
     def add(self, path: str, size: int, sha256: str) -> None:
         self.files[path] = {"size": size, "sha256": sha256}
@@ -39,7 +46,8 @@ class Manifest:
 
     def to_bytes(self) -> bytes:
         data = {"format": FORMAT, "format_version": self.format_version, "municms_version": self.municms_version,
-                "created_at": self.created_at, "ledger_schema_version": self.schema_version, "items": self.items,
+                "created_at": self.created_at, "ledger": self.ledger, "ledger_schema_version": self.schema_version,
+                "items": self.items,
                 "municipality": self.municipality, "prefix": self.prefix,
                 "files": [{"path": p, **self.files[p]} for p in sorted(self.files)]}
         return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
@@ -73,7 +81,10 @@ def parse(manifest_bytes: bytes, sum_bytes: bytes) -> Manifest:
     try:
         manifest = Manifest(created_at=str(data["created_at"]), schema_version=int(data["ledger_schema_version"]),
                             items=int(data["items"]), municipality=str(data["municipality"]),
-                            prefix=str(data["prefix"]), municms_version=str(data["municms_version"]))
+                            prefix=str(data["prefix"]), municms_version=str(data["municms_version"]),
+                            ledger=str(data.get("ledger", SQLITE)))
+        if manifest.ledger not in (SQLITE, POSTGRESQL):
+            raise ValueError(manifest.ledger)
         for entry in data["files"]:
             manifest.add(str(entry["path"]), int(entry["size"]), str(entry["sha256"]))
     except (ValueError, KeyError, TypeError):

@@ -1,5 +1,6 @@
 """Read a backup archive member by member and check all of it: safe names, every SHA-256, the manifest and its own
-digest, nothing missing or extra, and a ledger that opens and passes `SQLite integrity_check`.
+digest, nothing missing or extra, and a ledger that opens and passes `SQLite integrity_check` (a PostgreSQL
+dump: whose table of contents `pg_restore --list` reads).
 
 `read_archive` hands each member's bytes to a sink (restore writes them to a staging folder; verify keeps only
 the ledger) and raises BackupError with a Turkish message at the first problem."""
@@ -19,7 +20,7 @@ from .. import ledger_file
 from ..errors import BackupError
 from ..ledger import SCHEMA_VERSION
 from .archive import PARTS, SECRETS, Progress
-from .manifest import DATABASE, MANIFEST, MANIFEST_SUM, Manifest, parse
+from .manifest import DATABASE, DATABASE_DUMP, MANIFEST, MANIFEST_SUM, POSTGRESQL, Manifest, parse
 
 CHUNK = 1 << 20
 TOP_LEVEL = {p.split("/")[0] for p in PARTS + SECRETS}
@@ -90,7 +91,7 @@ def _read(archive: Path, name: str, tar: tarfile.TarFile, into: Path | None, pro
             if path in (MANIFEST, MANIFEST_SUM):
                 special[path] = _read_all(tar, member, name)
                 continue
-            keep = into is not None or path == DATABASE
+            keep = into is not None or path in (DATABASE, DATABASE_DUMP)
             seen[path] = _copy(tar, member, _create(root, path, member) if keep else None, name)
             if keep:
                 os.utime(root / path, (member.mtime, member.mtime))
@@ -102,7 +103,7 @@ def _read(archive: Path, name: str, tar: tarfile.TarFile, into: Path | None, pro
                               "yok.", f"{name}: no manifest")
         manifest = parse(special[MANIFEST], special[MANIFEST_SUM])
         compare(name, manifest, seen)
-        check_ledger(name, manifest, root / DATABASE)
+        check_ledger(name, manifest, root / manifest.ledger_member)
     return manifest
 
 
@@ -206,14 +207,24 @@ def compare(name: str, manifest: Manifest, seen: dict[str, tuple[int, str]]) -> 
 
 
 def check_ledger(name: str, manifest: Manifest, database: Path) -> None:
-    """The ledger in the archive opens, passes integrity_check, and is of a schema this version reads."""
-    if DATABASE not in manifest.files:
-        raise BackupError(f"'{name}' eksik: kayıt veritabanı ({DATABASE}) yedekte yok.", f"{name}: no ledger")
+    """The ledger in the archive opens, passes integrity_check (a dump: its table of contents reads), and is of a
+    schema this version reads."""
+    member = manifest.ledger_member
+    if member not in manifest.files:
+        raise BackupError(f"'{name}' eksik: kayıt veritabanı ({member}) yedekte yok.", f"{name}: no ledger")
+    other = DATABASE if member == DATABASE_DUMP else DATABASE_DUMP
+    if other in manifest.files:
+        raise BackupError(f"'{name}' bozuk: iki kayıt veritabanı içeriyor ({DATABASE}, {DATABASE_DUMP}).",
+                          f"{name}: two ledgers")
     if manifest.schema_version > SCHEMA_VERSION:
         newer = manifest.schema_version
         raise BackupError(f"'{name}' daha yeni bir municms sürümüyle alınmış (veritabanı şeması {newer}, bu sürüm "
                           f"{SCHEMA_VERSION}); o sürümle geri yükleyin.",
                           f"{name}: ledger schema {manifest.schema_version} is newer than {SCHEMA_VERSION}")
+    if manifest.ledger == POSTGRESQL:
+        from ..db.dump import check_dump
+        check_dump(database)
+        return
     try:
         result, version = ledger_file.integrity(database, full=True, mode="ro", limit=100)
     except sqlite3.Error as exc:

@@ -23,6 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("restore", help="bir yedeği denetleyip yeni (boş) bir klasöre kurulum olarak geri yükle")
     p.add_argument("file", metavar="FILE", help="yedek arşivi (municms-yedek-….tar.gz)")
     p.add_argument("--into", required=True, metavar="DIR", help="geri yüklenecek yeni ya da boş klasör")
+    p.add_argument("--database-url", metavar="URL",
+                   help="PostgreSQL kayıt veritabanı yedeği için: içine geri yüklenecek boş veritabanı")
     p.add_argument("--progress", action="store_true", help="ilerlemeyi her zaman göster (terminal yoksa da)")
     add_json_flag(p)
     p.set_defaults(handler=cmd_restore)
@@ -98,7 +100,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     into = Path(args.into).absolute()
     show = _progress(args)
     try:
-        manifest = restore_archive(Path(args.file), into, show)
+        manifest = restore_archive(Path(args.file), into, show, args.database_url)
     finally:
         _end_progress(show)
     emit(args, {"ok": True, "into": str(into), "created_at": manifest.created_at, "files": len(manifest.files),

@@ -18,7 +18,7 @@ SQL = re.compile(r"\b(SELECT\s+\S+.*\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELE
 LEDGER_MODULES = ("ledger.py", "seminar_store.py", "ledger_file.py")
 # The ledger on PostgreSQL: the dialect (translation, schema, advisory locks), the versioned schema of both
 # backends, and the copy from SQLite; they speak only to the ledger's own tables.
-DIALECT_MODULES = ("db/postgres.py", "db/migrations.py", "db/copy.py")
+DIALECT_MODULES = ("db/postgres.py", "db/migrations.py", "db/copy.py", "db/dump.py")
 # module → the tables of its own database file (not the register's)
 OWN_DATABASE = {"incremental/store.py": {"meta", "content"}}
 
