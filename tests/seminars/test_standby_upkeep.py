@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import tarfile
 import time
 
 import pytest
 
+from municms.backup import backups_in
 from municms.backup.schedule import DailyBackup
 from municms.clock import FixedClock
 from municms.config import load_instance
@@ -65,9 +67,12 @@ def test_two_schedulers_on_one_database_send_each_letter_once_and_only_the_leade
         deadline = time.monotonic() + 30
         while tasks[0].last is None and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert tasks[0].last is not None  # the leader's ran (on PostgreSQL it says to use pg_dump)
+        assert tasks[0].last is not None  # the leader's ran: one archive, with the ledger's pg_dump
         time.sleep(1.5)  # three more chances for the standby's
         assert (tasks[1].last, tasks[2].last) == (None, None)
+        taken = backups_in(leader.instance.backup.folder(m.root))
+        assert len(taken) == 1 and backups_in(standby.instance.backup.folder(second)) == []
+        assert "var/municms.pgdump" in tarfile.open(taken[0]).getnames()
         assert not (second / "var" / "logs" / "builds").exists()
     finally:
         for task in tasks:
