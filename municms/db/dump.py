@@ -12,6 +12,7 @@ import glob
 import os
 import shutil
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import BackupError
@@ -41,8 +42,9 @@ def _run(args: list[str], url: str, what_tr: str) -> subprocess.CompletedProcess
     return done
 
 
-def dump_ledger(url: str, target: Path) -> tuple[int, int]:
-    """pg_dump of the ledger at url into target; (schema version, item count) of the same snapshot."""
+@contextmanager
+def _connected(url: str, message_tr: str):
+    """A ledger connection to url (municms.db.postgres.Connection), closed afterwards; BackupError if none."""
     import psycopg
 
     from .postgres import Connection
@@ -50,9 +52,17 @@ def dump_ledger(url: str, target: Path) -> tuple[int, int]:
     try:
         conn = Connection(url)
     except psycopg.Error as exc:
-        raise BackupError(f"PostgreSQL kayıt veritabanına bağlanılamadı: {redact(url)}.",
+        raise BackupError(f"{message_tr}: {redact(url)}. Adresi ve sunucuyu denetleyin.",
                           f"cannot connect to {redact(url)}: {exc}") from None
     try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def dump_ledger(url: str, target: Path) -> tuple[int, int]:
+    """pg_dump of the ledger at url into target; (schema version, item count) of the same snapshot."""
+    with _connected(url, "PostgreSQL kayıt veritabanına bağlanılamadı") as conn:
         conn.begin_read()
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
         version = postgres_version(conn)
@@ -60,8 +70,6 @@ def dump_ledger(url: str, target: Path) -> tuple[int, int]:
         _run([pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
               f"--file={target}", f"--dbname={url}"], url, "Veritabanının dökümü (pg_dump)")
         conn.rollback()
-    finally:
-        conn.close()
     return version, items
 
 
@@ -77,16 +85,7 @@ def check_dump(dump: Path) -> None:
 
 def restore_ledger(dump: Path, url: str) -> tuple[int, int]:
     """Restore the dump into the empty database at url in one transaction; its (schema version, item count)."""
-    import psycopg
-
-    from .postgres import Connection
-
-    try:
-        conn = Connection(url)
-    except psycopg.Error as exc:
-        raise BackupError(f"PostgreSQL veritabanına bağlanılamadı: {redact(url)}. Adresi ve sunucuyu denetleyin.",
-                          f"cannot connect to {redact(url)}: {exc}") from None
-    try:
+    with _connected(url, "PostgreSQL veritabanına bağlanılamadı") as conn:
         conn.begin_read()
         tables = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0]
         conn.rollback()
@@ -100,5 +99,3 @@ def restore_ledger(dump: Path, url: str) -> tuple[int, int]:
         result = postgres_version(conn), conn.execute("SELECT count(*) FROM items").fetchone()[0]
         conn.rollback()
         return result
-    finally:
-        conn.close()
