@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Callable
 
 from .. import ledger_file
+from ..db import database_url
 from ..errors import BackupError
 from ..files import fsync_path
 from ..paths import InstancePaths
 from ..private import private_dir
 from ..turkish import slugify
-from ..db import database_url
 from .manifest import DATABASE, DATABASE_DUMP, MANIFEST, MANIFEST_SUM, POSTGRESQL, SQLITE, Manifest, digest_line
 
 # What an instance holds that cannot be made again; the rest of var/ (builds, releases, shards, caches) can.
@@ -76,31 +76,21 @@ def instance_files(paths: InstancePaths) -> list[tuple[str, Path]]:
     return sorted(found)
 
 
-def bucket_files(instance, paths: InstancePaths, database: Path | None) -> list[tuple[str, Path]]:
-    """(archive path, cached copy) of every registered file the ledger copy names (with a PostgreSQL ledger: the
-    live ledger, read after its dump, so a superset), when they live in a bucket."""
+def bucket_files(instance, paths: InstancePaths, stored_dirs: Callable[[], list[str]]) -> list[tuple[str, Path]]:
+    """(archive path, cached copy) of every registered file the ledger copy names (`stored_dirs`, read only when
+    the originals live in a bucket)."""
     from ..register_store import S3Store, register_store
 
     store = register_store(instance, paths)
     if not isinstance(store, S3Store):
         return []
     found = []
-    for stored in (ledger_file.stored_dirs(database) if database is not None else _live_stored_dirs(instance)):
+    for stored in stored_dirs():
         folder = store.folder(stored)
         for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
             if path.is_file():
                 found.append((f"submissions/registered/{stored}/{path.relative_to(folder).as_posix()}", path))
     return found
-
-
-def _live_stored_dirs(instance) -> list[str]:
-    from ..ledger import open_ledger
-
-    ledger = open_ledger(database_url(instance))
-    try:
-        return sorted(ledger.stored_dirs())
-    finally:
-        ledger.close()
 
 
 def snapshot_ledger(database: Path, target: Path) -> tuple[int, int]:
@@ -173,12 +163,13 @@ def _write_backup(instance, paths: InstancePaths, folder: Path, now: dt.datetime
         if url:
             from ..db.dump import dump_ledger
             dump = Path(scratch) / "municms.pgdump"
-            version, items = dump_ledger(url, dump)
-            files = [(DATABASE_DUMP, dump)] + instance_files(paths) + bucket_files(instance, paths, None)
+            version, items, stored = dump_ledger(url, dump)
+            files = [(DATABASE_DUMP, dump)] + instance_files(paths) + bucket_files(instance, paths, lambda: stored)
         else:
             database = Path(scratch) / "municms.sqlite3"
             version, items = snapshot_ledger(paths.database, database)
-            files = [(DATABASE, database)] + instance_files(paths) + bucket_files(instance, paths, database)
+            files = [(DATABASE, database)] + instance_files(paths) + bucket_files(
+                instance, paths, lambda: ledger_file.stored_dirs(database))
         manifest = Manifest(created_at=now.isoformat(timespec="seconds"), schema_version=version, items=items,
                             municipality=instance.municipality.name, prefix=instance.registration.prefix,
                             ledger=POSTGRESQL if url else SQLITE)

@@ -60,17 +60,21 @@ def _connected(url: str, message_tr: str):
         conn.close()
 
 
-def dump_ledger(url: str, target: Path) -> tuple[int, int]:
-    """pg_dump of the ledger at url into target; (schema version, item count) of the same snapshot."""
+def dump_ledger(url: str, target: Path) -> tuple[int, int, list[str]]:
+    """pg_dump of the ledger at url into target; (schema version, item count, registered folders) of the same
+    snapshot."""
+    from ..ledger import _Reader  # the ledger's own queries, on the snapshot's connection
+
     with _connected(url, "PostgreSQL kayıt veritabanına bağlanılamadı") as conn:
         conn.begin_read()
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
         version = postgres_version(conn)
         items = conn.execute("SELECT count(*) FROM items").fetchone()[0]
+        stored = sorted(_Reader(conn).stored_dirs())
         _run([pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
               f"--file={target}", f"--dbname={url}"], url, "Veritabanının dökümü (pg_dump)")
         conn.rollback()
-    return version, items
+    return version, items, stored
 
 
 def check_dump(dump: Path) -> None:

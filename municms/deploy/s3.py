@@ -208,11 +208,10 @@ class S3Target:
                                     f"release {release_id!r} was already deployed")
             stats = {}
             if current != release_id:  # else the switch was done, only the metadata is missing
-                live = self._layout(current, metas[current]) if current in metas else None
                 sources = [rid for rid in dict.fromkeys([current, max(_active(metas), default=None)])
                            if rid in metas]
                 stats, layout = self._store(build_dir, release_id, meta.get("build_id", release_id), hashes, exact,
-                                            sources, live)
+                                            sources, current)
                 self._switch(layout)
             else:
                 layout = self._layout(release_id, None)
@@ -242,13 +241,14 @@ class S3Target:
         return by_path, by_sha, manifests
 
     def _store(self, build_dir: Path, rid: str, build_id: str, hashes: dict[str, str] | None, exact: bool,
-               sources: list[str], live: Layout | None) -> tuple[dict, Layout]:
-        """The files of the segments that changed since the live release as objects of the release, then
-        surum.json and the manifest; the stats and the release's layout."""
+               sources: list[str], current: str | None) -> tuple[dict, Layout]:
+        """The files of the segments that changed since the live release `current` (one of `sources`) as
+        objects of the release, then surum.json and the manifest; the stats and the release's layout."""
         plan = plan_tree(build_dir, hashes, exact)
         by_path, by_sha, manifests = self._known(sources)
-        live_files = manifests.get(live.release, {}).get("files") if live is not None else None
-        layout, writes = plan_layout(rid, plan.hashes, live, live_files)
+        live = manifests.get(current)
+        layout, writes = plan_layout(rid, plan.hashes, Layout.of(current, live) if live else None,
+                                     live["files"] if live else None)
 
         def put(rel: str) -> tuple[str, int, bool]:
             sha, dest, headers = plan.hashes[rel], self.key("releases", rid, rel), object_headers(rel)
@@ -269,7 +269,7 @@ class S3Target:
                 raise DeployError("Derleme klasörü yayına alınırken değişti; yayın yapılmadı.",
                                   f"build {build_dir} changed while it was uploaded")
             log.warning("stale hashes for build %s: every file is read again", build_id)
-            return self._store(build_dir, rid, build_id, None, False, sources, live)
+            return self._store(build_dir, rid, build_id, None, False, sources, current)
         identity = release_identity(rid, plan, build_id)
         self.client.put_object(Bucket=self.bucket, Key=self.key("releases", rid, IDENTITY_FILE),
                                Body=(json.dumps(identity, sort_keys=True) + "\n").encode("utf-8"),

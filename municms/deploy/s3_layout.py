@@ -73,6 +73,13 @@ class Layout:
             return cls(release, record["base"], dict(record["stores"]))
         return cls(release, release, {})
 
+    @classmethod
+    def from_pointer(cls, release: str, base: str, listed: str) -> "Layout":
+        """The layout the pointer's headers describe: the listed segments, the root in the release itself, the
+        rest in the base (the release itself for a pointer written before segments)."""
+        stores = dict(pair.split("=", 1) for pair in listed.split(";") if pair)
+        return cls(release, base or release, {**stores, ROOT: release})
+
     def store_of(self, rel: str) -> str:
         """The release whose prefix holds the file at `rel`."""
         return self.stores.get(segment(rel), self.release if not self.stores else self.base)
@@ -106,11 +113,7 @@ def plan_layout(release: str, hashes: dict[str, str], live: Layout | None,
 
 def store_named_by_pointer(rel: str, release: str, base: str, listed: str) -> str:
     """The release whose prefix holds `rel`, from the pointer's three headers, as nginx's maps find it."""
-    seg = segment(rel)
-    if seg == ROOT:
-        return release
-    stores = dict(pair.split("=", 1) for pair in listed.split(";") if pair)
-    return stores.get(seg, base or release)
+    return Layout.from_pointer(release, base, listed).store_of(rel)
 
 
 def nginx_maps(i1: str = "    ") -> str:
